@@ -1,0 +1,10 @@
+package dev.pagelab.linux;
+
+/**
+ * What one measured window saw: the step thread's own faults (exact for the step), its elapsed time, and the
+ * whole process's faults over the same window (every JVM thread; for contrast only, never attributed).
+ */
+public record FaultSample(long minorFaults, long majorFaults, long elapsedNanos,
+                          long processMinorFaults, long processMajorFaults) {
+    public static final FaultSample NONE = new FaultSample(0, 0, 0, 0, 0);
+}

@@ -1,0 +1,117 @@
+package dev.pagelab.linux;
+
+import static dev.pagelab.linux.Libc.INT;
+import static dev.pagelab.linux.Libc.LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+
+/** File descriptors: open, close, ftruncate, pread, fsync, and a file's size (fcntl.h, unistd.h). */
+public final class FileIo {
+    // asm-generic/fcntl.h
+    public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_CLOEXEC = 02000000;
+    private static final int SEEK_END = 2;
+
+    private static final MethodHandle OPEN = Libc.withErrno("open", FunctionDescriptor.of(INT, Libc.PTR, INT, INT));
+    private static final MethodHandle CLOSE = Libc.withErrno("close", FunctionDescriptor.of(INT, INT));
+    private static final MethodHandle FTRUNCATE = Libc.withErrno("ftruncate", FunctionDescriptor.of(INT, INT, LONG));
+    private static final MethodHandle PREAD = Libc.withErrno("pread", FunctionDescriptor.of(LONG, INT, LONG, LONG, LONG));
+    private static final MethodHandle LSEEK = Libc.withErrno("lseek", FunctionDescriptor.of(LONG, INT, LONG, INT));
+    private static final MethodHandle FSYNC = Libc.withErrno("fsync", FunctionDescriptor.of(INT, INT));
+
+    private FileIo() {}
+
+    public static int open(String path, int flags, int mode) throws LinuxException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = Libc.callState();
+            int fd;
+            try {
+                fd = (int) OPEN.invokeExact(cs, arena.allocateFrom(path), flags | O_CLOEXEC, mode);
+            } catch (Throwable t) {
+                throw new AssertionError(t);
+            }
+            if (fd < 0) throw new LinuxException("open(\"" + path + "\", " + openFlags(flags) + ")", Libc.errno(cs));
+            return fd;
+        }
+    }
+
+    public static void close(int fd) throws LinuxException {
+        MemorySegment cs = Libc.callState();
+        int r;
+        try {
+            r = (int) CLOSE.invokeExact(cs, fd);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+        if (r != 0) throw new LinuxException("close(" + fd + ")", Libc.errno(cs));
+    }
+
+    public static void ftruncate(int fd, long length) throws LinuxException {
+        MemorySegment cs = Libc.callState();
+        int r;
+        try {
+            r = (int) FTRUNCATE.invokeExact(cs, fd, length);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+        if (r != 0) throw new LinuxException("ftruncate(" + fd + ", " + length + ")", Libc.errno(cs));
+    }
+
+    public static void fsync(int fd) throws LinuxException {
+        MemorySegment cs = Libc.callState();
+        int r;
+        try {
+            r = (int) FSYNC.invokeExact(cs, fd);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+        if (r != 0) throw new LinuxException("fsync(" + fd + ")", Libc.errno(cs));
+    }
+
+    /** The file's current size (lseek to the end: the open file description's offset is not used for I/O here). */
+    public static long size(int fd) throws LinuxException {
+        MemorySegment cs = Libc.callState();
+        long r;
+        try {
+            r = (long) LSEEK.invokeExact(cs, fd, 0L, SEEK_END);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+        if (r < 0) throw new LinuxException("lseek(" + fd + ", 0, SEEK_END)", Libc.errno(cs));
+        return r;
+    }
+
+    /** Reads up to {@code dst.byteSize()} bytes at {@code offset}; returns the count read (short at EOF). */
+    public static long pread(int fd, MemorySegment dst, long offset) throws LinuxException {
+        long done = 0;
+        long want = dst.byteSize();
+        MemorySegment cs = Libc.callState();
+        while (done < want) {
+            long r;
+            try {
+                r = (long) PREAD.invokeExact(cs, fd, dst.address() + done, want - done, offset + done);
+            } catch (Throwable t) {
+                throw new AssertionError(t);
+            }
+            if (r < 0) {
+                int e = Libc.errno(cs);
+                if (e == Errno.EINTR) continue;
+                throw new LinuxException("pread(" + fd + ", " + (want - done) + ", " + (offset + done) + ")", e);
+            }
+            if (r == 0) break;
+            done += r;
+        }
+        return done;
+    }
+
+    private static String openFlags(int flags) {
+        String acc = switch (flags & 3) {
+            case O_WRONLY -> "O_WRONLY";
+            case O_RDWR -> "O_RDWR";
+            default -> "O_RDONLY";
+        };
+        return acc + ((flags & O_CREAT) != 0 ? "|O_CREAT" : "") + "|O_CLOEXEC";
+    }
+}

@@ -1,0 +1,127 @@
+package dev.pagelab.linux;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The access loop behind {@code touch}: one access per stride. Reads load a byte. Writes are an atomic add of
+ * zero to an aligned 4-byte word ({@code lock xadd} on x86-64): the contents are preserved, yet the CPU
+ * reports a write, so a fresh page takes exactly one write fault rather than a read fault and then a
+ * copy-on-write fault.
+ *
+ * <p>The loops allocate nothing and are JIT-compiled during warm-up (see {@link #warmUp}), so that the
+ * measured window contains only the accesses. Cancellation is checked between accesses.
+ */
+public final class PageToucher {
+    public enum Order { SEQ, REVERSE, RANDOM }
+
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+
+    private volatile boolean cancelled;
+    private long sink;
+
+    /** Asks a running loop to stop before its next access; safe from any thread. */
+    public void cancel() { cancelled = true; }
+
+    public void resetCancel() { cancelled = false; }
+
+    public boolean wasCancelled() { return cancelled; }
+
+    /**
+     * Touches {@code count} addresses {@code first + k*stride} of {@code seg} in the given order; returns how
+     * many were touched (less than {@code count} only when cancelled). {@code histogram} may be null.
+     */
+    public long touch(MemorySegment seg, long first, long count, long stride, boolean write, Order order,
+                      long seed, LatencyHistogram histogram) {
+        return histogram == null
+                ? loop(seg, first, count, stride, write, order.ordinal(), seed)
+                : timedLoop(seg, first, count, stride, write, order.ordinal(), seed, histogram);
+    }
+
+    private long loop(MemorySegment seg, long first, long count, long stride, boolean write, int order, long seed) {
+        long s = 0;
+        long mask = permutationMask(count);
+        long x = seed & mask;
+        long c = seed | 1;
+        long done = 0;
+        for (long k = 0; k < count; k++) {
+            if (cancelled) break;
+            long idx;
+            if (order == 0) {
+                idx = k;
+            } else if (order == 1) {
+                idx = count - 1 - k;
+            } else {
+                do {
+                    x = (x * 6364136223846793005L + c) & mask;
+                    idx = scramble(x, mask);
+                } while (idx >= count);
+            }
+            long off = first + idx * stride;
+            if (write) {
+                int unused = (int) INT.getAndAdd(seg, off & ~3L, 0);
+            } else {
+                s += seg.get(ValueLayout.JAVA_BYTE, off);
+            }
+            done++;
+        }
+        sink += s;
+        return done;
+    }
+
+    private long timedLoop(MemorySegment seg, long first, long count, long stride, boolean write, int order,
+                           long seed, LatencyHistogram histogram) {
+        long s = 0;
+        long mask = permutationMask(count);
+        long x = seed & mask;
+        long c = seed | 1;
+        long done = 0;
+        for (long k = 0; k < count; k++) {
+            if (cancelled) break;
+            long idx;
+            if (order == 0) {
+                idx = k;
+            } else if (order == 1) {
+                idx = count - 1 - k;
+            } else {
+                do {
+                    x = (x * 6364136223846793005L + c) & mask;
+                    idx = scramble(x, mask);
+                } while (idx >= count);
+            }
+            long off = first + idx * stride;
+            long t0 = System.nanoTime();
+            if (write) {
+                int unused = (int) INT.getAndAdd(seg, off & ~3L, 0);
+            } else {
+                s += seg.get(ValueLayout.JAVA_BYTE, off);
+            }
+            histogram.record(System.nanoTime() - t0);
+            done++;
+        }
+        sink += s;
+        return done;
+    }
+
+    /** All ones up to the power of two at or above {@code n}. */
+    static long permutationMask(long n) {
+        return n <= 1 ? 0 : -1L >>> Long.numberOfLeadingZeros(n - 1);
+    }
+
+    /**
+     * A bijection on [0, mask]: the full-period LCG visits every value once, but its low bits cycle with
+     * short periods, so they are mixed with higher bits (xor-shift and odd multiplication are both bijective
+     * modulo a power of two).
+     */
+    static long scramble(long x, long mask) {
+        int bits = 64 - Long.numberOfLeadingZeros(mask);
+        x ^= x >>> Math.max(1, bits / 2);
+        x = (x * 0x9E3779B97F4A7C15L) & mask;
+        x ^= x >>> Math.max(1, bits / 3);
+        return x & mask;
+    }
+
+    /** Reads the sink so the JIT cannot drop the loads. */
+    public long sink() { return sink; }
+}
