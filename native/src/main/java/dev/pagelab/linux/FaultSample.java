@@ -7,4 +7,10 @@ package dev.pagelab.linux;
 public record FaultSample(long minorFaults, long majorFaults, long elapsedNanos,
                           long processMinorFaults, long processMajorFaults) {
     public static final FaultSample NONE = new FaultSample(0, 0, 0, 0, 0);
+
+    /** Two windows of one step, added (e.g. mmap and the madvise that follows it). */
+    public FaultSample plus(FaultSample o) {
+        return new FaultSample(minorFaults + o.minorFaults, majorFaults + o.majorFaults, elapsedNanos + o.elapsedNanos,
+                processMinorFaults + o.processMinorFaults, processMajorFaults + o.processMajorFaults);
+    }
 }

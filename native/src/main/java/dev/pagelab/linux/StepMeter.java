@@ -4,20 +4,19 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The measured window around one step. Owned by the single thread that performs steps: its buffers are
- * allocated once, so between the two getrusage(RUSAGE_THREAD) calls nothing is allocated, no /proc file is
- * read, and no class is loaded (the step thread's warm-up has run every code path first). Anything the JVM
- * does on other threads lands only in the process-wide figures.
+ * The kernel calls a step can make, each run inside a measured window. A StepMeter belongs to the single
+ * thread that performs steps. Between its two getrusage(RUSAGE_THREAD) calls nothing is allocated, no /proc
+ * file is read and no class is loaded or linked: the calls are a closed set in this class, and
+ * {@link #warmUp()} runs every one of them (and lets the JIT compile the touch loop) before the first step.
+ * Whatever the JVM does on other threads lands only in the process-wide figures.
  */
 public final class StepMeter {
-    /** An operation run inside the window. It must not allocate on its success path. */
-    @FunctionalInterface
-    public interface Op {
-        void run() throws LinuxException;
-    }
-
     private final Thread owner;
     private final MemorySegment thread0, thread1, process0, process1;
+    private final PageToucher toucher = new PageToucher();
+    private long startNanos;
+    private long lastAddress;
+    private long lastTouched;
 
     public StepMeter() {
         this.owner = Thread.currentThread();
@@ -28,34 +27,194 @@ public final class StepMeter {
         process1 = ThreadClock.newBuffer(arena);
     }
 
+    /** The touch loop's cancel switch: {@code cancel()} may be called from any thread. */
+    public PageToucher toucher() { return toucher; }
+
+    /** The address the last successful {@link #mmap} returned. */
+    public long lastAddress() { return lastAddress; }
+
+    /** How many accesses the last {@link #touch} made (fewer than asked only when cancelled). */
+    public long lastTouched() { return lastTouched; }
+
+    public FaultSample mmap(long addr, long length, int prot, int flags, int fd, long offset) throws MeasuredFailure {
+        begin();
+        try {
+            lastAddress = Mman.mmap(addr, length, prot, flags, fd, offset);
+        } catch (LinuxException e) {
+            throw fail(e);
+        }
+        return end();
+    }
+
+    public FaultSample munmap(long addr, long length) throws MeasuredFailure {
+        begin();
+        try {
+            Mman.munmap(addr, length);
+        } catch (LinuxException e) {
+            throw fail(e);
+        }
+        return end();
+    }
+
+    public FaultSample mprotect(long addr, long length, int prot) throws MeasuredFailure {
+        begin();
+        try {
+            Mman.mprotect(addr, length, prot);
+        } catch (LinuxException e) {
+            throw fail(e);
+        }
+        return end();
+    }
+
+    public FaultSample madvise(long addr, long length, int advice, String adviceName) throws MeasuredFailure {
+        begin();
+        try {
+            Mman.madvise(addr, length, advice, adviceName);
+        } catch (LinuxException e) {
+            throw fail(e);
+        }
+        return end();
+    }
+
+    public FaultSample mlock(long addr, long length, boolean onFault) throws MeasuredFailure {
+        begin();
+        try {
+            if (onFault) Mman.mlock2(addr, length, Mman.MLOCK_ONFAULT);
+            else Mman.mlock(addr, length);
+        } catch (LinuxException e) {
+            throw fail(e);
+        }
+        return end();
+    }
+
+    public FaultSample munlock(long addr, long length) throws MeasuredFailure {
+        begin();
+        try {
+            Mman.munlock(addr, length);
+        } catch (LinuxException e) {
+            throw fail(e);
+        }
+        return end();
+    }
+
+    public FaultSample mlockall(int flags) throws MeasuredFailure {
+        begin();
+        try {
+            Mman.mlockall(flags);
+        } catch (LinuxException e) {
+            throw fail(e);
+        }
+        return end();
+    }
+
+    public FaultSample munlockall() throws MeasuredFailure {
+        begin();
+        try {
+            Mman.munlockall();
+        } catch (LinuxException e) {
+            throw fail(e);
+        }
+        return end();
+    }
+
     /**
-     * Runs {@code op} in the window. A kernel error from {@code op} propagates; the faults it may have caused
-     * before failing are then carried by the {@link MeasuredFailure}.
+     * Touches {@code count} addresses {@code base + first + k*stride} of the mapping [base, base+length); see
+     * {@link PageToucher#touch}. The number of accesses made is then {@link #lastTouched()}. The caller must
+     * have checked that every address is mapped and accessible: a fault here would be SIGSEGV or SIGBUS.
      */
-    public FaultSample measure(Op op) throws MeasuredFailure {
+    public FaultSample touch(long base, long length, long first, long count, long stride, boolean write,
+                             PageToucher.Order order, long seed, LatencyHistogram histogram) {
+        return touch(MemorySegment.ofAddress(base).reinterpret(length), first, count, stride, write, order, seed,
+                histogram);
+    }
+
+    private FaultSample touch(MemorySegment seg, long first, long count, long stride, boolean write,
+                              PageToucher.Order order, long seed, LatencyHistogram histogram) {
+        begin();
+        lastTouched = toucher.touch(seg, first, count, stride, write, order, seed, histogram);
+        return end();
+    }
+
+    private void begin() {
         if (Thread.currentThread() != owner) {
-            throw new IllegalStateException("a StepMeter measures only its own thread");
+            throw new IllegalStateException("a StepMeter measures only the thread that created it");
         }
         ThreadClock.sampleProcess(process0);
         ThreadClock.sampleThread(thread0);
-        long t0 = System.nanoTime();
-        LinuxException failure = null;
-        try {
-            op.run();
-        } catch (LinuxException e) {
-            failure = e;
-        }
+        startNanos = System.nanoTime();
+    }
+
+    private FaultSample end() {
         long t1 = System.nanoTime();
         ThreadClock.sampleThread(thread1);
         ThreadClock.sampleProcess(process1);
-        FaultSample sample = new FaultSample(
+        return new FaultSample(
                 ThreadClock.minor(thread1) - ThreadClock.minor(thread0),
                 ThreadClock.major(thread1) - ThreadClock.major(thread0),
-                t1 - t0,
+                t1 - startNanos,
                 ThreadClock.minor(process1) - ThreadClock.minor(process0),
                 ThreadClock.major(process1) - ThreadClock.major(process0));
-        if (failure != null) throw new MeasuredFailure(failure, sample);
-        return sample;
+    }
+
+    private MeasuredFailure fail(LinuxException e) {
+        return new MeasuredFailure(e, end());
+    }
+
+    /**
+     * Runs every measured call on a scratch mapping until the touch loops are JIT-compiled and a one-page
+     * write-touch of a fresh page measures exactly one fault several times in a row. Returns how many
+     * calibration rounds that took (bounded; a result of {@code -1} means exactness was not observed).
+     */
+    public int warmUp() {
+        final int pages = 16;
+        final long len = pages * Pagemap.PAGE_SIZE;
+        LatencyHistogram histogram = new LatencyHistogram();
+        try {
+            FaultSample s = mmap(0, len, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
+            long addr = lastAddress;
+            MemorySegment seg = MemorySegment.ofAddress(addr).reinterpret(len);
+            try {
+                PageToucher.Order[] orders = PageToucher.Order.values();
+                for (int round = 0; round < 4000; round++) {
+                    for (PageToucher.Order o : orders) {
+                        touch(seg, 0, pages, Pagemap.PAGE_SIZE, (round & 1) == 0, o, round, (round & 7) == 0 ? histogram : null);
+                    }
+                    if ((round & 255) == 0) {
+                        madvise(addr, len, 4 /* MADV_DONTNEED */, "MADV_DONTNEED");
+                        mprotect(addr, len, Mman.PROT_READ);
+                        mprotect(addr, len, Mman.PROT_READ | Mman.PROT_WRITE);
+                        mlock(addr, Pagemap.PAGE_SIZE, (round & 512) == 0);
+                        munlock(addr, Pagemap.PAGE_SIZE);
+                        mmap(0, Pagemap.PAGE_SIZE, Mman.PROT_READ, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
+                        munmap(lastAddress, Pagemap.PAGE_SIZE);
+                    }
+                }
+                try {
+                    madvise(addr, len, -1, "invalid");
+                } catch (MeasuredFailure expected) {
+                    // the failure path is part of the warm-up too
+                }
+                toucher.cancel();
+                touch(seg, 0, pages, Pagemap.PAGE_SIZE, true, PageToucher.Order.SEQ, 0, null);
+                touch(seg, 0, pages, Pagemap.PAGE_SIZE, true, PageToucher.Order.SEQ, 0, histogram);
+                toucher.resetCancel();
+                // Calibrate: a fresh page, written once, must measure exactly one minor fault.
+                int exactInARow = 0;
+                for (int round = 1; round <= 2000; round++) {
+                    madvise(addr, len, 4, "MADV_DONTNEED");
+                    FaultSample one = touch(seg, 0, 1, Pagemap.PAGE_SIZE, true, PageToucher.Order.SEQ, 0, null);
+                    FaultSample rest = touch(seg, Pagemap.PAGE_SIZE, pages - 1, Pagemap.PAGE_SIZE, (round & 1) == 0,
+                            PageToucher.Order.values()[round % 3], round, null);
+                    exactInARow = one.minorFaults() == 1 && rest.minorFaults() == pages - 1 ? exactInARow + 1 : 0;
+                    if (exactInARow >= 20) return round;
+                }
+                return -1;
+            } finally {
+                munmap(addr, len);
+            }
+        } catch (MeasuredFailure e) {
+            throw new IllegalStateException("warm-up failed: " + e.getMessage(), e);
+        }
     }
 
     /** A kernel error raised inside a window, with what the window measured up to the failure. */
