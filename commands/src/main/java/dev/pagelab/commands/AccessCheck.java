@@ -1,0 +1,102 @@
+package dev.pagelab.commands;
+
+import dev.pagelab.linux.LinuxException;
+import dev.pagelab.linux.Pagemap;
+import dev.pagelab.linux.PagemapEntry;
+import dev.pagelab.linux.ProcFs;
+import java.util.List;
+
+/**
+ * Decides, before any access, whether touching a range would fault fatally: SIGSEGV (not mapped, PROT_NONE,
+ * write to read-only, guard region) or SIGBUS (file mapping past EOF, hugetlb without pages). The JVM would
+ * die of either, so such a touch is refused with the reason. /proc/self/maps is the authority on what is
+ * mapped and how; the session's own bookkeeping decides which addresses are the user's to touch at all.
+ */
+final class AccessCheck {
+    private AccessCheck() {}
+
+    static void check(Target t, boolean write) throws CommandError {
+        Mapping m = t.mapping();
+        String subject = t.text();
+        long hole = m.firstHole(t.offset(), t.length());
+        if (hole >= 0) {
+            throw CommandError.refused(subject, "offset " + Sizes.format(hole) + " of " + m.name()
+                    + " was unmapped; touching it would be SIGSEGV (or hit another mapping now there)",
+                    "touch only mapped parts: 'list' shows them");
+        }
+        long start = t.address(), end = start + t.length();
+        List<ProcFs.VmArea> areas = ProcFs.maps();
+        long at = start;
+        for (ProcFs.VmArea v : areas) {
+            if (v.end() <= at || v.start() >= end) continue;
+            if (v.start() > at) break;
+            String where = rangeText(m, v.start(), Math.min(v.end(), end));
+            if (!v.readable() && !v.writable() && !v.executable()) {
+                throw CommandError.refused(subject, where + " is PROT_NONE: any access would be SIGSEGV",
+                        "'protect " + m.name() + " rw' first (or r to read)");
+            }
+            if (write && !v.writable()) {
+                throw CommandError.refused(subject, where + " is read-only (" + v.perms() + "): a write would be SIGSEGV",
+                        "touch --read, or 'protect " + m.name() + " rw' first");
+            }
+            if (!write && !v.readable()) {
+                throw CommandError.refused(subject, where + " is not readable (" + v.perms() + "): a read would be SIGSEGV",
+                        "'protect " + m.name() + " r' first");
+            }
+            at = v.end();
+            if (at >= end) break;
+        }
+        if (at < end) {
+            throw CommandError.refused(subject, "the kernel has nothing mapped at " + Steps.hex(at)
+                    + " (offset " + Sizes.format(at - m.base()) + "): an access would be SIGSEGV",
+                    "the mapping changed behind pagelab's back; 'maps " + m.name() + "' shows what is there");
+        }
+        try {
+            long past = m.bytesPastEof(t.offset(), t.length());
+            if (past > 0) {
+                long size = m.fileSize();
+                throw CommandError.refused(subject, "the last " + Sizes.format(past) + " lie past the end of "
+                        + m.path() + " (" + Sizes.human(size) + "): an access there would be SIGBUS",
+                        "touch " + m.name() + "[0:" + Sizes.format(((size + 4095) / 4096) * 4096) + "], or extend the file "
+                        + "(map it with --create)");
+            }
+            if (m.guardsInstalled()) {
+                long first = firstGuard(t);
+                if (first >= 0) {
+                    throw CommandError.refused(subject, "offset " + Sizes.format(first) + " is a guard region "
+                            + "(MADV_GUARD_INSTALL): an access would be SIGSEGV",
+                            "'advise " + m.name() + "[" + Sizes.format(first) + ":4K] guard_remove' first");
+                }
+            }
+            if (m.hugetlb() && (m.mmapFlags() & dev.pagelab.linux.Mman.MAP_NORESERVE) != 0) {
+                long presentHuge = Pagemap.countPresent(start, end) * Pagemap.PAGE_SIZE / m.pageSize();
+                long needed = t.pages() - presentHuge;
+                long free = ProcFs.meminfo().getOrDefault("HugePages_Free", 0L);
+                if (needed > free && m.pageSize() == (2L << 20)) {
+                    throw CommandError.refused(subject, "needs " + needed + " huge pages but the pool has " + free
+                            + " free; this MAP_NORESERVE hugetlb mapping would get SIGBUS",
+                            "add pages: echo N > /proc/sys/vm/nr_hugepages (as root)");
+                }
+            }
+        } catch (LinuxException e) {
+            throw CommandError.kernel(subject, e, "could not check the range", null);
+        }
+    }
+
+    private static long firstGuard(Target t) throws LinuxException {
+        long base = t.address();
+        long pages = (t.length() + Pagemap.PAGE_SIZE - 1) / Pagemap.PAGE_SIZE;
+        for (long p = 0; p < pages; p += 65536) {
+            int n = (int) Math.min(65536, pages - p);
+            long[] e = Pagemap.read(base + p * Pagemap.PAGE_SIZE, n);
+            for (int i = 0; i < e.length; i++) {
+                if (new PagemapEntry(e[i]).guard()) return t.offset() + (p + i) * Pagemap.PAGE_SIZE;
+            }
+        }
+        return -1;
+    }
+
+    private static String rangeText(Mapping m, long from, long to) {
+        return m.name() + "[" + Sizes.format(from - m.base()) + ":" + Sizes.format(to - from) + "]";
+    }
+}

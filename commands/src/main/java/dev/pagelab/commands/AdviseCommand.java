@@ -1,0 +1,98 @@
+package dev.pagelab.commands;
+
+import dev.pagelab.linux.Errno;
+import dev.pagelab.linux.Pagemap;
+import dev.pagelab.linux.ProcFs;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** {@code advise RANGE ADVICE}: madvise(2). */
+public final class AdviseCommand implements Command {
+    private static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(Set.of("force"), Set.of());
+
+    @Override
+    public String name() { return "advise"; }
+
+    @Override
+    public Args.OptionSpec options() { return OPTIONS; }
+
+    @Override
+    public List<String> complete(Session session, List<String> before, int wordIndex) {
+        if (wordIndex == 1) return Completions.ranges(session);
+        List<String> out = new ArrayList<>(Advice.words());
+        out.add("--force");
+        return out;
+    }
+
+    @Override
+    public Report run(Session session, CommandLine line) throws CommandError {
+        Args a = Args.parse(line, OPTIONS);
+        if (a.positional().size() < 2) {
+            throw CommandError.usage(a.positional().isEmpty() ? 0 : a.positional().get(0).index(),
+                    "advise needs a mapping and an advice", "e.g. 'advise m1 dontneed'; advices: " + String.join(" ", Advice.words()));
+        }
+        a.atMost(2, "advise RANGE ADVICE");
+        Args.Positional adviceWord = a.positional().get(1);
+        Advice advice = Advice.of(adviceWord.text()).orElseThrow(() -> CommandError.usage(adviceWord.index(),
+                "'" + adviceWord.text() + "' is not an advice", "advices: " + String.join(" ", Advice.words())));
+        Target t = session.resolve(a.positional().get(0), true);
+        Mapping m = t.mapping();
+        long hole = m.firstHole(t.offset(), t.length());
+        if (hole >= 0) {
+            throw CommandError.refused(t.text(), "offset " + Sizes.format(hole) + " was unmapped",
+                    "advise only mapped parts: 'list' shows them");
+        }
+        if (advice == Advice.POPULATE_WRITE || advice == Advice.POPULATE_READ || advice == Advice.WILLNEED) {
+            try {
+                long present = session.present(t);
+                boolean needs = advice == Advice.POPULATE_WRITE || m.kind() != Mapping.Kind.ANON_PRIVATE;
+                if (needs) {
+                    session.checkMemory(t.text(), (t.length() / Pagemap.PAGE_SIZE - present) * Pagemap.PAGE_SIZE,
+                            a.has("force"), advice.constant());
+                }
+            } catch (dev.pagelab.linux.LinuxException e) {
+                throw CommandError.kernel(t.text(), e, "reading /proc/self/pagemap failed", null);
+            }
+        }
+        String release = ProcFs.kernelRelease();
+        StepReport r = Steps.run(session, "advise", t.text(), advice.constant(), m, t.length() / Pagemap.PAGE_SIZE,
+                Steps.details("address", Steps.hex(t.address()), "length_bytes", t.length(), "advice", advice.constant(),
+                        "advice_value", advice.value()),
+                null, errno -> hint(advice, errno, release, m),
+                meter -> meter.madvise(t.address(), t.length(), advice.value(), advice.constant()));
+        if (advice == Advice.GUARD_INSTALL) m.markGuardsInstalled();
+        return r;
+    }
+
+    static String hint(Advice advice, int errno, String release, Mapping m) {
+        if (errno == Errno.EINVAL) {
+            if (!Advice.atLeast(release, advice.since())) {
+                return advice.constant() + " arrived in Linux " + advice.since() + "; this kernel is " + release;
+            }
+            return switch (advice) {
+                case DONTNEED, FREE -> m.kind() != Mapping.Kind.ANON_PRIVATE && advice == Advice.FREE
+                        ? "MADV_FREE works only on private anonymous memory"
+                        : "the range is locked (mlock) or hugetlb-misaligned; 'unlock' first, or use dontneed_locked";
+                case MERGEABLE, UNMERGEABLE -> "the kernel was built without KSM (CONFIG_KSM), or the range cannot be merged";
+                case HUGEPAGE, NOHUGEPAGE, COLLAPSE -> "THP is not available for this mapping (hugetlb, or CONFIG_TRANSPARENT_HUGEPAGE off)";
+                case REMOVE -> "MADV_REMOVE needs shared memory that supports hole punching (shmem, tmpfs, hugetlbfs)";
+                case GUARD_INSTALL, GUARD_REMOVE -> "guard regions need private or anonymous memory that is not locked or hugetlb";
+                case POPULATE_READ, POPULATE_WRITE -> "populate needs accessible memory (not PROT_NONE, not VM_PFNMAP)";
+                default -> "the kernel rejects this advice for this range";
+            };
+        }
+        return switch (errno) {
+            case Errno.ENOMEM -> advice == Advice.POPULATE_READ || advice == Advice.POPULATE_WRITE
+                    ? "out of memory while populating" : "part of the range is not mapped";
+            case Errno.EFAULT -> "populating hit memory it cannot fault in: PROT_NONE, read-only for populate_write, "
+                    + "or past the end of a file";
+            case Errno.EAGAIN -> "a transient kernel resource shortage; try again";
+            case Errno.EPERM -> "not permitted (e.g. MADV_HWPOISON needs CAP_SYS_ADMIN)";
+            case Errno.EBUSY -> "the pages are in use (e.g. collapse while pages are pinned)";
+            case Errno.EACCES -> "MADV_REMOVE needs a shared, writable mapping";
+            case Errno.EIO -> "paging in failed (I/O error reading the file)";
+            default -> "";
+        };
+    }
+}

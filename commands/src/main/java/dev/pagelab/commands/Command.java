@@ -1,0 +1,24 @@
+package dev.pagelab.commands;
+
+import java.util.List;
+
+/**
+ * One console command: its name, the options it takes, what it does, and how its arguments complete. Its
+ * summary, synopsis and prose live in its manual page, {@code man/pagelab-NAME.1}.
+ */
+public interface Command {
+    String name();
+
+    Args.OptionSpec options();
+
+    /** Runs the command on the step thread; bad input or a kernel refusal is a {@link CommandError}. */
+    Report run(Session session, CommandLine line) throws CommandError;
+
+    /** Candidates for word {@code wordIndex} (1 = first argument) given the words before it. */
+    default List<String> complete(Session session, List<String> before, int wordIndex) {
+        return Completions.namesAndOptions(session, options());
+    }
+
+    /** Whether it runs on the step thread and changes kernel state (gets a step report). */
+    default boolean touchesKernel() { return true; }
+}

@@ -1,0 +1,45 @@
+package dev.pagelab.commands;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The one table of commands: lookup by exact name, then by unique prefix (as jshell does). */
+public final class CommandRegistry {
+    private final Map<String, Command> commands = new LinkedHashMap<>();
+
+    /** The registry with every kernel and session command; the console adds its own (help, set, …). */
+    public static CommandRegistry withSessionCommands() {
+        CommandRegistry r = new CommandRegistry();
+        for (Command c : List.of(new MapCommand(), new UnmapCommand(), new TouchCommand(), new AdviseCommand(),
+                new LockCommand(), new UnlockCommand(), new LockallCommand(), new UnlockallCommand(),
+                new ProtectCommand(), new InspectPagemapCommand(), new MapsCommand(), new ListCommand())) {
+            r.register(c);
+        }
+        return r;
+    }
+
+    public void register(Command c) {
+        if (commands.putIfAbsent(c.name(), c) != null) throw new IllegalArgumentException("two commands named " + c.name());
+    }
+
+    public List<String> names() { return new ArrayList<>(commands.keySet()); }
+
+    public List<Command> all() { return new ArrayList<>(commands.values()); }
+
+    /** The command named (or uniquely abbreviated) by {@code word}. */
+    public Command lookup(String word) throws CommandError {
+        Command exact = commands.get(word);
+        if (exact != null) return exact;
+        List<String> matches = commands.keySet().stream().filter(n -> n.startsWith(word)).toList();
+        if (matches.size() == 1) return commands.get(matches.get(0));
+        if (matches.isEmpty()) {
+            throw CommandError.usage(0, "unknown command '" + word + "'", "'help' lists the commands");
+        }
+        throw CommandError.usage(0, "'" + word + "' is ambiguous: " + String.join(", ", matches), "type more of it");
+    }
+
+    public Optional<Command> find(String name) { return Optional.ofNullable(commands.get(name)); }
+}

@@ -1,0 +1,199 @@
+package dev.pagelab.commands;
+
+import dev.pagelab.linux.KPageFlags;
+import dev.pagelab.linux.LinuxException;
+import dev.pagelab.linux.Pagemap;
+import dev.pagelab.linux.PagemapEntry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * {@code inspect-pagemap RANGE [--pages]}: decodes /proc/self/pagemap (and, with CAP_SYS_ADMIN, /proc/kpageflags
+ * and /proc/kpagecount) into runs of pages in the same state. Only present or swapped pages are read entry by
+ * entry: PAGEMAP_SCAN finds them first, so a sparse mapping costs what its touched pages cost.
+ */
+public final class InspectPagemapCommand implements Command {
+    private static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(Set.of("pages"), Set.of());
+    static final int MAX_ROWS = 65536;
+    private static final int CHUNK = 65536;
+    /** Flags that differ within one THP and would split its run 1 + 511; THP is still shown as "thp". */
+    private static final long SPLIT_NOISE = (1L << KPageFlags.COMPOUND_HEAD) | (1L << KPageFlags.COMPOUND_TAIL);
+
+    @Override
+    public String name() { return "inspect-pagemap"; }
+
+    @Override
+    public Args.OptionSpec options() { return OPTIONS; }
+
+    @Override
+    public boolean touchesKernel() { return false; }
+
+    @Override
+    public List<String> complete(Session session, List<String> before, int wordIndex) {
+        List<String> out = new ArrayList<>(Completions.ranges(session));
+        out.add("--pages");
+        return out;
+    }
+
+    @Override
+    public Report run(Session session, CommandLine line) throws CommandError {
+        Args a = Args.parse(line, OPTIONS);
+        if (a.positional().isEmpty()) throw CommandError.usage(0, "inspect-pagemap needs a mapping", "e.g. 'inspect-pagemap m1'");
+        a.atMost(1, "inspect-pagemap RANGE [--pages]");
+        Target t = session.resolve(a.positional().get(0), false);
+        Mapping m = t.mapping();
+        long firstOff = t.offset() / Pagemap.PAGE_SIZE * Pagemap.PAGE_SIZE;
+        long endOff = (t.end() + Pagemap.PAGE_SIZE - 1) / Pagemap.PAGE_SIZE * Pagemap.PAGE_SIZE;
+        boolean flagsReadable = KPageFlags.availability().isEmpty();
+        Builder b = new Builder(a.has("pages"), flagsReadable);
+        boolean scan = Pagemap.scanSupported() && !m.guardsInstalled();
+        try {
+            long at = firstOff;
+            for (long[] part : m.liveWithin(firstOff, endOff - firstOff)) {
+                if (part[0] > at) b.hole(at, (part[0] - at) / Pagemap.PAGE_SIZE);
+                readPart(m, part[0], part[1], scan, b);
+                at = part[1];
+            }
+            if (at < endOff) b.hole(at, (endOff - at) / Pagemap.PAGE_SIZE);
+        } catch (LinuxException e) {
+            throw CommandError.kernel(t.text(), e, "could not read /proc/self/pagemap", null);
+        }
+        return new PagemapReport(t.text(), m.base() + firstOff, (endOff - firstOff) / Pagemap.PAGE_SIZE, b.runs,
+                b.totals(), b.pfnsSeen || flagsReadable, KPageFlags.availability().orElse(null),
+                scan ? "PAGEMAP_SCAN + pread" : "pread", a.has("pages"), b.truncated);
+    }
+
+    private static void readPart(Mapping m, long from, long to, boolean scan, Builder b) throws LinuxException {
+        if (!scan) {
+            readEntries(m, from, to, b);
+            return;
+        }
+        long base = m.base();
+        List<Pagemap.Region> regions = new ArrayList<>();
+        Pagemap.scan(base + from, base + to, 0, Pagemap.PAGE_IS_PRESENT | Pagemap.PAGE_IS_SWAPPED,
+                Pagemap.PAGE_IS_PRESENT | Pagemap.PAGE_IS_SWAPPED, regions::add);
+        long at = from;
+        for (Pagemap.Region r : regions) {
+            long s = r.start() - base, e = r.end() - base;
+            if (s > at) b.absent(at, (s - at) / Pagemap.PAGE_SIZE);
+            readEntries(m, s, e, b);
+            at = e;
+        }
+        if (at < to) b.absent(at, (to - at) / Pagemap.PAGE_SIZE);
+    }
+
+    private static void readEntries(Mapping m, long from, long to, Builder b) throws LinuxException {
+        for (long off = from; off < to; off += (long) CHUNK * Pagemap.PAGE_SIZE) {
+            int n = (int) Math.min(CHUNK, (to - off) / Pagemap.PAGE_SIZE);
+            long[] raw = Pagemap.read(m.base() + off, n);
+            long[] pfns = new long[n];
+            for (int i = 0; i < n; i++) pfns[i] = new PagemapEntry(raw[i]).pfn();
+            long[] flags = b.flagsReadable ? KPageFlags.flags(pfns) : null;
+            long[] counts = b.flagsReadable ? KPageFlags.counts(pfns) : null;
+            for (int i = 0; i < n; i++) {
+                b.page(off + (long) i * Pagemap.PAGE_SIZE, new PagemapEntry(raw[i]),
+                        flags == null ? -1 : flags[i], counts == null ? -1 : counts[i], m.hugetlb());
+            }
+        }
+    }
+
+    /** Accumulates pages into runs of equal state. */
+    private static final class Builder {
+        final boolean perPage, flagsReadable;
+        final List<PagemapReport.Run> runs = new ArrayList<>();
+        boolean truncated, pfnsSeen;
+        long present, swapped, file, exclusive, softDirty, zero, thp, hugetlb, locked, guard;
+        // the open run
+        long runOffset = -1, runPages, runFirstPfn, runLastPfn, runCount = -1;
+        boolean runContiguous;
+        List<String> runState, runFlags;
+        int runSwapType;
+        long runSwapOffset;
+
+        Builder(boolean perPage, boolean flagsReadable) {
+            this.perPage = perPage;
+            this.flagsReadable = flagsReadable;
+        }
+
+        void hole(long offset, long pages) {
+            close();
+            emit(new PagemapReport.Run(offset, pages, List.of("unmapped"), List.of(), 0, false, -1, 0, 0));
+        }
+
+        void absent(long offset, long pages) {
+            if (perPage) {
+                for (long i = 0; i < pages && !truncated; i++) {
+                    page(offset + i * Pagemap.PAGE_SIZE, new PagemapEntry(0), -1, -1, false);
+                }
+                return;
+            }
+            page(offset, new PagemapEntry(0), -1, -1, false);
+            runPages += pages - 1;
+        }
+
+        void page(long offset, PagemapEntry e, long kflags, long count, boolean hugetlbMapping) {
+            List<String> state = new ArrayList<>();
+            if (e.present()) { state.add("present"); present++; }
+            if (e.swapped()) { state.add("swapped"); swapped++; }
+            if (!e.present() && !e.swapped()) state.add(e.guard() ? "guard" : "not present");
+            if (e.guard()) guard++;
+            if (e.fileOrSharedAnon()) { state.add("file/shared"); file++; }
+            if (e.exclusive()) { state.add("exclusive"); exclusive++; }
+            if (e.softDirty()) { state.add("soft-dirty"); softDirty++; }
+            if (e.uffdWriteProtected()) state.add("uffd-wp");
+            List<String> flags = List.of();
+            if (kflags >= 0 && e.present()) {
+                flags = KPageFlags.names(kflags & ~SPLIT_NOISE);
+                if (KPageFlags.has(kflags, KPageFlags.ZERO_PAGE)) zero++;
+                if (KPageFlags.has(kflags, KPageFlags.THP)) thp++;
+                if (KPageFlags.has(kflags, KPageFlags.HUGE) && hugetlbMapping) hugetlb++;
+                if (KPageFlags.has(kflags, KPageFlags.UNEVICTABLE) || KPageFlags.has(kflags, KPageFlags.LOCKED)) locked++;
+            }
+            long pfn = e.pfn();
+            if (pfn != 0) pfnsSeen = true;
+            long mapCount = e.present() ? count : -1;
+            boolean same = !perPage && runOffset >= 0 && runOffset + runPages * Pagemap.PAGE_SIZE == offset
+                    && runState.equals(state) && runFlags.equals(flags) && runCount == mapCount
+                    && runSwapType == e.swapType();
+            if (same) {
+                if (runContiguous && pfn != runLastPfn + 1) runContiguous = false;
+                runLastPfn = pfn;
+                runPages++;
+                return;
+            }
+            close();
+            runOffset = offset;
+            runPages = 1;
+            runFirstPfn = pfn;
+            runLastPfn = pfn;
+            runContiguous = pfn != 0;
+            runState = state;
+            runFlags = flags;
+            runCount = mapCount;
+            runSwapType = e.swapType();
+            runSwapOffset = e.swapOffset();
+        }
+
+        void close() {
+            if (runOffset < 0) return;
+            emit(new PagemapReport.Run(runOffset, runPages, List.copyOf(runState), runFlags, runFirstPfn,
+                    runContiguous && runFirstPfn != 0, runCount, runSwapType, runSwapOffset));
+            runOffset = -1;
+        }
+
+        void emit(PagemapReport.Run r) {
+            if (runs.size() >= MAX_ROWS) {
+                truncated = true;
+                return;
+            }
+            runs.add(Objects.requireNonNull(r));
+        }
+
+        PagemapReport.Totals totals() {
+            close();
+            return new PagemapReport.Totals(present, swapped, file, exclusive, softDirty, zero, thp, hugetlb, locked, guard);
+        }
+    }
+}

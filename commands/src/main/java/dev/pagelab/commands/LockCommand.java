@@ -1,0 +1,47 @@
+package dev.pagelab.commands;
+
+import dev.pagelab.linux.LinuxException;
+import dev.pagelab.linux.Pagemap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** {@code lock RANGE [--onfault] [--force]}: mlock(2), or mlock2(2) with MLOCK_ONFAULT. */
+public final class LockCommand implements Command {
+    private static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(Set.of("onfault", "force"), Set.of());
+
+    @Override
+    public String name() { return "lock"; }
+
+    @Override
+    public Args.OptionSpec options() { return OPTIONS; }
+
+    @Override
+    public List<String> complete(Session session, List<String> before, int wordIndex) {
+        List<String> out = new ArrayList<>(Completions.ranges(session));
+        out.addAll(Completions.options(OPTIONS));
+        return out;
+    }
+
+    @Override
+    public Report run(Session session, CommandLine line) throws CommandError {
+        Args a = Args.parse(line, OPTIONS);
+        if (a.positional().isEmpty()) throw CommandError.usage(0, "lock needs a mapping", "e.g. 'lock m1' or 'lock m1[0:1M] --onfault'");
+        a.atMost(1, "lock RANGE [--onfault]");
+        Target t = session.resolve(a.positional().get(0), true);
+        Mapping m = t.mapping();
+        RangeChecks.mapped(t, "lock");
+        boolean onFault = a.has("onfault");
+        if (!onFault) {
+            try {
+                long present = session.present(t);
+                session.checkMemory(t.text(), t.length() - present * Pagemap.PAGE_SIZE, a.has("force"), "mlock");
+            } catch (LinuxException e) {
+                throw CommandError.kernel(t.text(), e, "reading /proc/self/pagemap failed", null);
+            }
+        }
+        return Steps.run(session, "lock", t.text(), onFault ? "mlock2(MLOCK_ONFAULT)" : "mlock", m,
+                t.length() / Pagemap.PAGE_SIZE, Steps.details("address", Steps.hex(t.address()), "length_bytes", t.length()),
+                null, KernelHints::memlock, meter -> meter.mlock(t.address(), t.length(), onFault));
+    }
+}

@@ -1,0 +1,270 @@
+package dev.pagelab.commands;
+
+import dev.pagelab.linux.FaultSample;
+import dev.pagelab.linux.FileIo;
+import dev.pagelab.linux.LinuxException;
+import dev.pagelab.linux.Mman;
+import dev.pagelab.linux.Pagemap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code map [NAME] SIZE [options]}: creates a named mapping with mmap(2). */
+public final class MapCommand implements Command {
+    private static final Args.OptionSpec OPTIONS = new Args.OptionSpec(
+            Set.of("shared", "create", "memfd", "populate", "noreserve", "locked", "thp", "no-thp", "force"),
+            Set.of("file", "align", "prot"), Set.of("hugetlb"));
+    private static final int MADV_HUGEPAGE = 14, MADV_NOHUGEPAGE = 15;
+    static final long THP_SIZE = 2L << 20;
+
+    @Override
+    public String name() { return "map"; }
+
+    @Override
+    public Args.OptionSpec options() { return OPTIONS; }
+
+    @Override
+    public List<String> complete(Session session, List<String> before, int wordIndex) {
+        String prev = before.isEmpty() ? "" : before.get(before.size() - 1);
+        if (prev.equals("--prot")) return List.of("r", "rw", "rx", "none");
+        if (prev.equals("--align")) return List.of("2M", "1G", "64K");
+        List<String> out = new ArrayList<>(Completions.options(OPTIONS));
+        out.remove("--hugetlb");
+        out.addAll(List.of("--hugetlb", "--hugetlb=2M", "--hugetlb=1G"));
+        out.addAll(List.of("4K", "64K", "1M", "2M", "4M", "64M", "1G", "256p"));
+        return out;
+    }
+
+    @Override
+    public Report run(Session session, CommandLine line) throws CommandError {
+        Args a = Args.parse(line, OPTIONS);
+        List<Args.Positional> pos = a.positional();
+        if (pos.isEmpty()) throw CommandError.usage(0, "map needs a SIZE", "e.g. 'map 4M' or 'map buf 256p --populate'");
+        a.atMost(2, "map [NAME] SIZE [options]");
+        String name;
+        Args.Positional sizeWord;
+        if (pos.size() == 2) {
+            name = pos.get(0).text();
+            sizeWord = pos.get(1);
+            if (!Session.validName(name)) {
+                throw CommandError.usage(pos.get(0).index(), "'" + name + "' is not a valid name",
+                        "a name is a letter then letters, digits, _ or - (at most 32)");
+            }
+            if (session.mapping(name) != null) {
+                throw CommandError.usage(pos.get(0).index(), "'" + name + "' already exists",
+                        "choose another name, or 'unmap " + name + "' first");
+            }
+        } else {
+            name = session.nextName();
+            sizeWord = pos.get(0);
+        }
+
+        a.exclusive("thp", "no-thp");
+        a.exclusive("file", "memfd");
+        a.exclusive("memfd", "shared");
+        if (a.has("create") && !a.has("file")) {
+            throw CommandError.usage(a.option("create").index(), "--create goes with --file PATH", "e.g. map 4M --file /tmp/f --create");
+        }
+        long hugeSize = Pagemap.PAGE_SIZE;
+        if (a.has("hugetlb")) {
+            String v = a.value("hugetlb");
+            if (v == null || v.equalsIgnoreCase("2M")) hugeSize = 2L << 20;
+            else if (v.equalsIgnoreCase("1G")) hugeSize = 1L << 30;
+            else throw CommandError.usage(a.option("hugetlb").index(), "--hugetlb=" + v + ": sizes are 2M or 1G", "write --hugetlb or --hugetlb=1G");
+            if (a.has("file")) {
+                throw CommandError.usage(a.option("hugetlb").index(), "--hugetlb maps anonymous memory",
+                        "for a hugetlbfs file, map a file under a hugetlbfs mount with --file");
+            }
+            if (a.has("thp") || a.has("no-thp")) {
+                throw CommandError.usage(a.option("hugetlb").index(), "--hugetlb and THP advice exclude each other",
+                        "hugetlb pages are huge already; drop --thp");
+            }
+        }
+        long size = Sizes.parse(sizeWord.text(), hugeSize, sizeWord.index(), "size");
+        if (size <= 0) throw CommandError.usage(sizeWord.index(), "size must be more than 0", "e.g. map 4M");
+        List<String> notes = new ArrayList<>();
+        long rounded = (size + hugeSize - 1) / hugeSize * hugeSize;
+        if (rounded != size) {
+            notes.add("size rounded up to " + Sizes.format(rounded) + " (a whole number of " + Sizes.format(hugeSize) + " pages)");
+            size = rounded;
+        }
+        int prot = parseProt(a);
+        long align = 0;
+        if (a.has("align")) {
+            Args.Option o = a.option("align");
+            align = Sizes.parse(o.value(), hugeSize, o.index(), "alignment");
+            if (align < Pagemap.PAGE_SIZE || Long.bitCount(align) != 1) {
+                throw CommandError.usage(o.index(), "--align " + o.value() + " is not a power of two of at least 4K", "e.g. --align 2M");
+            }
+        } else if (a.has("thp")) {
+            align = THP_SIZE;
+            notes.add("aligned to 2M so that whole huge pages fit (--align to choose)");
+        }
+
+        Mapping.Kind kind;
+        int flags;
+        if (a.has("memfd")) {
+            kind = Mapping.Kind.MEMFD;
+            flags = Mman.MAP_SHARED;
+        } else if (a.has("file")) {
+            kind = a.has("shared") ? Mapping.Kind.FILE_SHARED : Mapping.Kind.FILE_PRIVATE;
+            flags = a.has("shared") ? Mman.MAP_SHARED : Mman.MAP_PRIVATE;
+        } else {
+            kind = a.has("shared") ? Mapping.Kind.ANON_SHARED : Mapping.Kind.ANON_PRIVATE;
+            flags = (a.has("shared") ? Mman.MAP_SHARED : Mman.MAP_PRIVATE) | Mman.MAP_ANONYMOUS;
+        }
+        List<String> creation = new ArrayList<>();
+        if (a.has("populate")) { flags |= Mman.MAP_POPULATE; creation.add("populate"); }
+        if (a.has("noreserve")) { flags |= Mman.MAP_NORESERVE; creation.add("noreserve"); }
+        if (a.has("locked")) { flags |= Mman.MAP_LOCKED; creation.add("locked"); }
+        if (hugeSize != Pagemap.PAGE_SIZE) {
+            flags |= Mman.MAP_HUGETLB | (hugeSize == (1L << 30) ? Mman.MAP_HUGE_1GB : Mman.MAP_HUGE_2MB);
+            creation.add("hugetlb=" + Sizes.format(hugeSize));
+        }
+        if (a.has("thp")) creation.add("thp");
+        if (a.has("no-thp")) creation.add("no-thp");
+        if (align > 0) creation.add("align=" + Sizes.format(align));
+        if (prot != (Mman.PROT_READ | Mman.PROT_WRITE)) creation.add("prot=" + a.value("prot"));
+
+        String subject = name;
+        if (a.has("populate") || a.has("locked")) {
+            session.checkMemory(subject, size, a.has("force"), a.has("locked") ? "MAP_LOCKED" : "MAP_POPULATE");
+        }
+
+        int fd = -1;
+        String path = null;
+        try {
+            if (kind == Mapping.Kind.MEMFD) {
+                fd = Mman.memfdCreate("pagelab:" + name);
+                FileIo.ftruncate(fd, size);
+                path = "memfd:pagelab:" + name;
+            } else if (kind.fileBacked()) {
+                path = a.value("file");
+                boolean writable = kind == Mapping.Kind.FILE_SHARED && (prot & Mman.PROT_WRITE) != 0;
+                int oflags = (writable || a.has("create") ? FileIo.O_RDWR : FileIo.O_RDONLY) | (a.has("create") ? FileIo.O_CREAT : 0);
+                fd = FileIo.open(path, oflags, 0644);
+                long fileSize = FileIo.size(fd);
+                if (a.has("create") && fileSize < size) {
+                    FileIo.ftruncate(fd, size);
+                    notes.add("extended " + path + " to " + Sizes.format(size) + " (sparse)");
+                } else if (fileSize < size) {
+                    notes.add(path + " is " + Sizes.human(fileSize) + ": pages past its end cannot be touched "
+                            + "(they would raise SIGBUS); --create extends it");
+                }
+            }
+        } catch (LinuxException e) {
+            closeQuietly(fd);
+            String hint = switch (e.errnoName()) {
+                case "ENOENT" -> "the file does not exist; add --create to make it";
+                case "EACCES" -> "no permission to open it that way";
+                case "EISDIR" -> "that is a directory";
+                default -> "";
+            };
+            throw CommandError.kernel(path == null ? name : path, e, hint, null);
+        }
+
+        final int mmapFlags = flags, mmapProt = prot, mmapFd = fd;
+        final long length = size, alignment = align;
+        final long huge = hugeSize;
+        long[] where = new long[1];
+        String thpAdvice = a.has("thp") ? "MADV_HUGEPAGE" : a.has("no-thp") ? "MADV_NOHUGEPAGE" : null;
+        StepReport r;
+        try {
+            r = Steps.run(session, "map", name, "mmap " + Sizes.format(size) + " " + kind.label() + " "
+                            + protWord(prot), null, size / Pagemap.PAGE_SIZE, null, notes,
+                    errno -> huge != Pagemap.PAGE_SIZE ? KernelHints.hugetlb(errno, huge) : KernelHints.mmap(errno),
+                    meter -> {
+                        FaultSample s;
+                        if (alignment > 0) {
+                            long reserve = reserve(length + alignment);
+                            long aligned = (reserve + alignment - 1) & -alignment;
+                            try {
+                                s = meter.mmap(aligned, length, mmapProt, mmapFlags | Mman.MAP_FIXED, mmapFd, 0);
+                            } catch (dev.pagelab.linux.StepMeter.MeasuredFailure f) {
+                                unmapQuietly(reserve, length + alignment);
+                                throw f;
+                            }
+                            unmapQuietly(reserve, aligned - reserve);
+                            unmapQuietly(aligned + length, reserve + length + alignment - (aligned + length));
+                        } else {
+                            s = meter.mmap(0, length, mmapProt, mmapFlags, mmapFd, 0);
+                        }
+                        where[0] = meter.lastAddress();
+                        if (thpAdvice != null) {
+                            s = s.plus(meter.madvise(where[0], length, thpAdvice.equals("MADV_HUGEPAGE")
+                                    ? MADV_HUGEPAGE : MADV_NOHUGEPAGE, thpAdvice));
+                        }
+                        return s;
+                    });
+        } catch (CommandError e) {
+            closeQuietly(fd);
+            if (where[0] != 0) unmapQuietly(where[0], size);
+            throw e;
+        }
+        Mapping m = new Mapping(name, where[0], size, kind, hugeSize, flags, path, 0, fd, creation);
+        session.add(m);
+        long present;
+        try {
+            present = session.present(m);
+        } catch (LinuxException e) {
+            present = -1;
+        }
+        Map<String, Object> details = Steps.details("address", Steps.hex(m.base()), "end", Steps.hex(m.end()),
+                "size_bytes", size, "kind", kind.label(), "prot", Mman.protName(prot), "flags", Mman.mapFlagsName(flags));
+        if (thpAdvice != null) details.put("advice", thpAdvice);
+        if (path != null) details.put("path", path);
+        if (fd >= 0) details.put("fd", fd);
+        return new StepReport("map", name, r.action() + " at " + Steps.hex(m.base()), r.sample(), r.pages(), 0,
+                present, r.rssBefore(), r.rssAfter(), -1, -1, null, details, notes);
+    }
+
+    /** Address space to carve an aligned mapping from: PROT_NONE and unreserved, so it costs nothing. */
+    private static long reserve(long length) throws CommandError {
+        try {
+            return Mman.mmap(0, length, Mman.PROT_NONE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_NORESERVE, -1, 0);
+        } catch (LinuxException e) {
+            throw CommandError.kernel("alignment", e, "no room in the address space for that alignment", null);
+        }
+    }
+
+    private static void unmapQuietly(long addr, long len) {
+        if (len <= 0) return;
+        try {
+            Mman.munmap(addr, len);
+        } catch (LinuxException ignored) {
+            // only pagelab's own reservation: nothing else can be there
+        }
+    }
+
+    private static void closeQuietly(int fd) {
+        if (fd < 0) return;
+        try {
+            FileIo.close(fd);
+        } catch (LinuxException ignored) {
+            // the descriptor was never shared
+        }
+    }
+
+    static int parseProt(Args a) throws CommandError {
+        if (!a.has("prot")) return Mman.PROT_READ | Mman.PROT_WRITE;
+        Args.Option o = a.option("prot");
+        return protOf(o.value(), o.index());
+    }
+
+    static int protOf(String word, int index) throws CommandError {
+        return switch (word) {
+            case "r" -> Mman.PROT_READ;
+            case "rw" -> Mman.PROT_READ | Mman.PROT_WRITE;
+            case "rx" -> Mman.PROT_READ | Mman.PROT_EXEC;
+            case "none" -> Mman.PROT_NONE;
+            default -> throw CommandError.usage(index, "'" + word + "' is not a protection", "use r, rw, rx or none");
+        };
+    }
+
+    static String protWord(int prot) {
+        if (prot == Mman.PROT_NONE) return "none";
+        return ((prot & Mman.PROT_READ) != 0 ? "r" : "") + ((prot & Mman.PROT_WRITE) != 0 ? "w" : "")
+                + ((prot & Mman.PROT_EXEC) != 0 ? "x" : "");
+    }
+}

@@ -1,0 +1,60 @@
+package dev.pagelab.commands;
+
+import dev.pagelab.linux.ProcFs;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** {@code maps [NAME | --all]}: /proc/self/maps with pagelab's mappings labelled; smaps for one mapping. */
+public final class MapsCommand implements Command {
+    private static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(Set.of("all"), Set.of());
+
+    @Override
+    public String name() { return "maps"; }
+
+    @Override
+    public Args.OptionSpec options() { return OPTIONS; }
+
+    @Override
+    public boolean touchesKernel() { return false; }
+
+    @Override
+    public Report run(Session session, CommandLine line) throws CommandError {
+        Args a = Args.parse(line, OPTIONS);
+        a.atMost(1, "maps [NAME | --all]");
+        if (a.has("all") && !a.positional().isEmpty()) {
+            throw CommandError.usage(a.positional().get(0).index(), "give a NAME or --all, not both", "e.g. 'maps m1'");
+        }
+        List<MapsReport.Line> lines = new ArrayList<>();
+        List<MapsReport.Area> areas = new ArrayList<>();
+        if (a.positional().size() == 1) {
+            Mapping m = session.mappingOf(a.positional().get(0));
+            for (ProcFs.SmapsArea s : ProcFs.smaps(m.base(), m.end())) {
+                if (m.firstHole(s.area().start() - m.base(), 1) >= 0 && s.area().start() >= m.base()) continue;
+                String label = labelFor(session, s.area());
+                if (label.isEmpty()) continue;
+                lines.add(new MapsReport.Line(label, s.area().start(), s.area().end(), s.area().line()));
+                areas.add(new MapsReport.Area(label, s.area().start(), s.area().end(), s.area().perms(), s.kb(),
+                        s.vmFlags(), VmFlags.words(s.vmFlags()), s.thpEligible()));
+            }
+            return new MapsReport(m.name(), lines, areas);
+        }
+        for (ProcFs.VmArea v : ProcFs.maps()) {
+            String label = labelFor(session, v);
+            if (label.isEmpty() && !a.has("all")) continue;
+            lines.add(new MapsReport.Line(label, v.start(), v.end(), v.line()));
+        }
+        return new MapsReport(a.has("all") ? "all" : "pagelab", lines, areas);
+    }
+
+    /** "m1" or "m1[1M:1M]" when the VMA lies in a live part of a session mapping, else "". */
+    static String labelFor(Session session, ProcFs.VmArea v) {
+        for (Mapping m : session.mappings()) {
+            if (v.start() >= m.base() && v.end() <= m.end() && m.firstHole(v.start() - m.base(), v.size()) < 0) {
+                if (v.start() == m.base() && v.end() == m.end()) return m.name();
+                return m.name() + "[" + Sizes.format(v.start() - m.base()) + ":" + Sizes.format(v.size()) + "]";
+            }
+        }
+        return "";
+    }
+}

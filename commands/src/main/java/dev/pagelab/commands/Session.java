@@ -1,0 +1,222 @@
+package dev.pagelab.commands;
+
+import dev.pagelab.linux.LinuxException;
+import dev.pagelab.linux.Mman;
+import dev.pagelab.linux.Pagemap;
+import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.StepMeter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Pattern;
+
+/**
+ * The session: its named mappings (it owns them; {@code unmap} and {@link #close} are the only ways they are
+ * freed) and the one thread on which every command runs. Fault counters are per thread, so running every
+ * step on a dedicated, warmed-up thread keeps the console's own work (line editing, rendering, GC and JIT
+ * threads) out of the figures.
+ */
+public final class Session implements AutoCloseable {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,31}");
+    /** Head-room kept free when checking a request against MemAvailable. */
+    static final long MEMORY_MARGIN = 64L << 20;
+
+    private final Map<String, Mapping> mappings = new LinkedHashMap<>();
+    private final ExecutorService stepThread;
+    private final Future<StepMeter> meter;
+    private volatile Future<?> current;
+    private int nextNumber = 1;
+
+    public Session() {
+        stepThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(null, r, "pagelab-step", 8L << 20);
+            t.setDaemon(true);
+            return t;
+        });
+        meter = stepThread.submit(() -> {
+            StepMeter m = new StepMeter();
+            calibrationRounds = m.warmUp();
+            return m;
+        });
+    }
+
+    private volatile int calibrationRounds;
+
+    /** Rounds the warm-up needed before one-page touches measured exactly; -1 if never (figures may be off). */
+    public int calibrationRounds() {
+        meter();
+        return calibrationRounds;
+    }
+
+    /** Runs {@code work} on the step thread and waits for it. */
+    public <T> T call(Callable<T> work) throws CommandError {
+        Future<T> f = stepThread.submit(work);
+        current = f;
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw CommandError.refused(null, "interrupted while waiting for the step", "");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof CommandError ce) throw ce;
+            if (c instanceof RuntimeException re) throw re;
+            if (c instanceof Error er) throw er;
+            throw new IllegalStateException(c);
+        } finally {
+            current = null;
+        }
+    }
+
+    /** Asks a running touch to stop between two accesses (Ctrl-C). */
+    public void cancelStep() {
+        if (meter.isDone()) meter().toucher().cancel();
+    }
+
+    /** The step thread's meter; only the step thread may use it. */
+    public StepMeter meter() {
+        try {
+            return meter.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("step thread failed to start: " + e.getCause(), e.getCause());
+        }
+    }
+
+    public Collection<Mapping> mappings() { return List.copyOf(mappings.values()); }
+
+    public Mapping mapping(String name) { return mappings.get(name); }
+
+    public List<String> names() { return new ArrayList<>(mappings.keySet()); }
+
+    /** The next free default name: m1, m2, … */
+    String nextName() {
+        while (mappings.containsKey("m" + nextNumber)) nextNumber++;
+        return "m" + nextNumber;
+    }
+
+    static boolean validName(String s) { return NAME.matcher(s).matches(); }
+
+    void add(Mapping m) { mappings.put(m.name(), m); }
+
+    void remove(Mapping m) {
+        mappings.remove(m.name());
+        m.closeFile();
+    }
+
+    /** The mapping named by {@code word}, which may carry a range ({@code m1[0:4M]}); the range is ignored. */
+    Mapping mappingOf(Args.Positional word) throws CommandError {
+        String text = word.text();
+        int bracket = text.indexOf('[');
+        String name = bracket < 0 ? text : text.substring(0, bracket);
+        Mapping m = mappings.get(name);
+        if (m == null) {
+            throw CommandError.usage(word.index(), "no mapping named '" + name + "'",
+                    mappings.isEmpty() ? "create one with 'map 4M'" : "mappings: " + String.join(", ", mappings.keySet()));
+        }
+        return m;
+    }
+
+    /**
+     * Resolves {@code m1}, {@code m1[OFF:LEN]}, {@code m1[OFF:]} or {@code m1[:LEN]}. With {@code aligned}, the
+     * offset must be a multiple of the mapping's page size and the length is rounded up to one, as the kernel
+     * does for mprotect/madvise/mlock/munmap.
+     */
+    Target resolve(Args.Positional word, boolean aligned) throws CommandError {
+        Mapping m = mappingOf(word);
+        String text = word.text();
+        int bracket = text.indexOf('[');
+        if (bracket < 0) return new Target(m, 0, m.length(), text);
+        if (!text.endsWith("]")) {
+            throw CommandError.usage(word.index(), "'" + text + "': a range ends with ']'", "write e.g. " + m.name() + "[1M:64p]");
+        }
+        String inner = text.substring(bracket + 1, text.length() - 1);
+        int colon = inner.indexOf(':');
+        if (colon < 0) {
+            throw CommandError.usage(word.index(), "'" + text + "': a range is [OFFSET:LENGTH]",
+                    "write e.g. " + m.name() + "[1M:64p], " + m.name() + "[1M:] or " + m.name() + "[:64p]");
+        }
+        String offText = inner.substring(0, colon).trim(), lenText = inner.substring(colon + 1).trim();
+        long off = offText.isEmpty() ? 0 : Sizes.parse(offText, m.pageSize(), word.index(), "range offset");
+        if (off >= m.length()) {
+            throw CommandError.usage(word.index(), "offset " + Sizes.format(off) + " is outside " + m.name()
+                    + " (" + Sizes.format(m.length()) + ")", "offsets run from 0 to " + Sizes.format(m.length() - 1));
+        }
+        long len = lenText.isEmpty() ? m.length() - off : Sizes.parse(lenText, m.pageSize(), word.index(), "range length");
+        if (len <= 0) throw CommandError.usage(word.index(), "the range's length is 0", "give a length, e.g. [0:4K]");
+        if (len > m.length() - off) {
+            throw CommandError.usage(word.index(), "range " + text + " runs past the end of " + m.name() + " ("
+                    + Sizes.format(m.length()) + ")", "the longest range from " + Sizes.format(off) + " is "
+                    + Sizes.format(m.length() - off));
+        }
+        if (aligned) {
+            if (off % m.pageSize() != 0) {
+                throw CommandError.usage(word.index(), "offset " + Sizes.format(off) + " is not a multiple of the page size ("
+                        + Sizes.format(m.pageSize()) + ")", "the kernel needs page-aligned starts; use "
+                        + Sizes.format(off - off % m.pageSize()));
+            }
+            long rounded = (len + m.pageSize() - 1) / m.pageSize() * m.pageSize();
+            len = Math.min(rounded, m.length() - off);
+        }
+        return new Target(m, off, len, text);
+    }
+
+    /** Refuses a request whose part still to be made resident would not fit in MemAvailable, unless forced. */
+    void checkMemory(String subject, long bytesNeeded, boolean force, String what) throws CommandError {
+        if (force || bytesNeeded <= 0) return;
+        long avail = ProcFs.memAvailableBytes();
+        if (bytesNeeded > avail - MEMORY_MARGIN) {
+            throw CommandError.refused(subject, what + " needs up to " + Sizes.human(bytesNeeded)
+                    + " but MemAvailable is " + Sizes.human(avail) + " (less a " + Sizes.human(MEMORY_MARGIN)
+                    + " margin)", "the OOM killer would end the session; use a smaller range, or add --force");
+        }
+    }
+
+    /** Present base pages of the mapping's live parts. */
+    long present(Mapping m) throws LinuxException {
+        long n = 0;
+        for (long[] p : m.liveParts()) n += Pagemap.countPresent(m.base() + p[0], m.base() + p[1]);
+        return n;
+    }
+
+    long present(Target t) throws LinuxException {
+        long n = 0;
+        for (long[] p : t.mapping().liveWithin(t.offset(), t.length())) {
+            n += Pagemap.countPresent(t.mapping().base() + p[0], t.mapping().base() + p[1]);
+        }
+        return n;
+    }
+
+    /** Unmaps everything the session owns. */
+    @Override
+    public void close() {
+        try {
+            call(() -> {
+                for (Mapping m : List.copyOf(mappings.values())) {
+                    for (long[] p : m.liveParts()) {
+                        try {
+                            Mman.munmap(m.base() + p[0], p[1] - p[0]);
+                        } catch (LinuxException ignored) {
+                            // the process is leaving; the kernel frees the rest at exit
+                        }
+                    }
+                    remove(m);
+                }
+                return null;
+            });
+        } catch (CommandError ignored) {
+            // nothing to report while closing
+        } finally {
+            stepThread.shutdownNow();
+        }
+    }
+}

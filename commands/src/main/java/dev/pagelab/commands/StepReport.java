@@ -1,0 +1,31 @@
+package dev.pagelab.commands;
+
+import dev.pagelab.linux.FaultSample;
+import dev.pagelab.linux.LatencyHistogram;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the kernel did during one step: the step thread's faults in the measured window (exact), the target
+ * mapping's present pages before and after (PAGEMAP_SCAN, 4 KiB units), the process RSS before and after
+ * (/proc/self/statm: process-wide, so approximate for the step), and for touch the accesses made.
+ *
+ * @param verb             the command name
+ * @param target           the mapping or range acted on, as written ({@code m1[0:4M]}), or null
+ * @param action           what was done, e.g. {@code write, seq, stride 4K}, {@code MADV_DONTNEED}
+ * @param pages            pages (4 KiB) in the target range, or -1
+ * @param presentBefore    present pages of the target mapping before, or -1 when it has none
+ * @param accesses         touch: accesses made; -1 for other commands
+ * @param accessesAsked    touch: accesses asked for
+ * @param histogram        touch --timing: per-access latencies, else null
+ * @param details          further figures, in order (address, flags, syscall…): rendered in verbose and JSON
+ * @param notes            remarks the user should see (alignment applied, cancelled, …)
+ */
+public record StepReport(String verb, String target, String action, FaultSample sample, long pages,
+                         long presentBefore, long presentAfter, long rssBefore, long rssAfter, long accesses,
+                         long accessesAsked, LatencyHistogram histogram, Map<String, Object> details,
+                         List<String> notes) implements Report {
+    public long rssDelta() { return rssAfter - rssBefore; }
+
+    public boolean cancelled() { return accesses >= 0 && accesses < accessesAsked; }
+}

@@ -1,0 +1,63 @@
+package dev.pagelab.commands;
+
+import dev.pagelab.linux.FaultSample;
+import dev.pagelab.linux.LatencyHistogram;
+import dev.pagelab.linux.LinuxException;
+import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.StepMeter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+
+/** The common shape of a step: sample /proc, run the measured call, sample /proc again, report. */
+final class Steps {
+    /** The measured part of a step: one or more {@link StepMeter} calls, their samples added. */
+    @FunctionalInterface
+    interface Window {
+        FaultSample run(StepMeter meter) throws StepMeter.MeasuredFailure, CommandError;
+    }
+
+    private Steps() {}
+
+    /**
+     * Runs {@code window} for a step on mapping {@code m} (null for process-wide steps) and builds its report.
+     * Kernel errors become one-line {@link CommandError}s with {@code hints} applied to the errno.
+     */
+    static StepReport run(Session session, String verb, String target, String action, Mapping m, long pages,
+                          Map<String, Object> details, List<String> notes, IntFunction<String> hints, Window window)
+            throws CommandError {
+        try {
+            long presentBefore = m == null ? -1 : session.present(m);
+            long rssBefore = ProcFs.rssBytes();
+            FaultSample sample;
+            try {
+                sample = window.run(session.meter());
+            } catch (StepMeter.MeasuredFailure f) {
+                LinuxException e = f.linuxException();
+                throw CommandError.kernel(target, e, hints.apply(e.errno()), f.sample());
+            }
+            long rssAfter = ProcFs.rssBytes();
+            long presentAfter = m == null || m.fullyUnmapped() || !session.mappings().contains(m) ? 0 : session.present(m);
+            return new StepReport(verb, target, action, sample, pages, presentBefore, presentAfter, rssBefore, rssAfter,
+                    -1, -1, null, details == null ? Map.of() : details, notes == null ? List.of() : notes);
+        } catch (LinuxException e) {
+            throw CommandError.kernel(target, e, "reading /proc/self/pagemap failed", null);
+        }
+    }
+
+    static Map<String, Object> details(Object... kv) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < kv.length; i += 2) out.put((String) kv[i], kv[i + 1]);
+        return out;
+    }
+
+    static StepReport withTouch(StepReport r, long accesses, long asked, LatencyHistogram h) {
+        return new StepReport(r.verb(), r.target(), r.action(), r.sample(), r.pages(), r.presentBefore(),
+                r.presentAfter(), r.rssBefore(), r.rssAfter(), accesses, asked, h, r.details(), r.notes());
+    }
+
+    static String hex(long v) {
+        return "0x" + Long.toHexString(v);
+    }
+}

@@ -1,0 +1,88 @@
+package dev.pagelab.commands;
+
+import dev.pagelab.linux.LatencyHistogram;
+import dev.pagelab.linux.LinuxException;
+import dev.pagelab.linux.Pagemap;
+import dev.pagelab.linux.PageToucher;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** {@code touch RANGE [--read|--write] [--stride SIZE] [--order seq|reverse|random] [--timing] [--force]}. */
+public final class TouchCommand implements Command {
+    private static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(
+            Set.of("read", "write", "timing", "force"), Set.of("stride", "order"));
+
+    @Override
+    public String name() { return "touch"; }
+
+    @Override
+    public Args.OptionSpec options() { return OPTIONS; }
+
+    @Override
+    public List<String> complete(Session session, List<String> before, int wordIndex) {
+        String prev = before.isEmpty() ? "" : before.get(before.size() - 1);
+        if (prev.equals("--order")) return List.of("seq", "reverse", "random");
+        if (prev.equals("--stride")) return List.of("4K", "64", "2M", "16p");
+        List<String> out = new ArrayList<>(Completions.ranges(session));
+        out.addAll(Completions.options(OPTIONS));
+        return out;
+    }
+
+    @Override
+    public Report run(Session session, CommandLine line) throws CommandError {
+        Args a = Args.parse(line, OPTIONS);
+        if (a.positional().isEmpty()) throw CommandError.usage(0, "touch needs a mapping", "e.g. 'touch m1' or 'touch m1[0:64p] --read'");
+        a.atMost(1, "touch RANGE [--read|--write] [--stride SIZE] [--order seq|reverse|random] [--timing]");
+        a.exclusive("read", "write");
+        Target t = session.resolve(a.positional().get(0), false);
+        Mapping m = t.mapping();
+        boolean write = !a.has("read");
+        long stride = m.pageSize();
+        if (a.has("stride")) {
+            Args.Option o = a.option("stride");
+            stride = Sizes.parse(o.value(), m.pageSize(), o.index(), "stride");
+            if (stride <= 0) throw CommandError.usage(o.index(), "stride must be more than 0", "e.g. --stride 4K");
+        }
+        PageToucher.Order order = PageToucher.Order.SEQ;
+        if (a.has("order")) {
+            Args.Option o = a.option("order");
+            order = switch (o.value().toLowerCase(Locale.ROOT)) {
+                case "seq", "sequential" -> PageToucher.Order.SEQ;
+                case "reverse", "rev" -> PageToucher.Order.REVERSE;
+                case "random", "rand" -> PageToucher.Order.RANDOM;
+                default -> throw CommandError.usage(o.index(), "'" + o.value() + "' is not an order", "use seq, reverse or random");
+            };
+        }
+        AccessCheck.check(t, write);
+        long count = (t.length() + stride - 1) / stride;
+        long rangePages = (t.length() + Pagemap.PAGE_SIZE - 1) / Pagemap.PAGE_SIZE;
+        try {
+            long presentInRange = session.present(t);
+            boolean needsMemory = write || !(m.kind() == Mapping.Kind.ANON_PRIVATE);
+            if (needsMemory) {
+                session.checkMemory(t.text(), (rangePages - presentInRange) * Pagemap.PAGE_SIZE, a.has("force"),
+                        "touching " + t.text());
+            }
+        } catch (LinuxException e) {
+            throw CommandError.kernel(t.text(), e, "reading /proc/self/pagemap failed", null);
+        }
+        LatencyHistogram histogram = a.has("timing") ? new LatencyHistogram() : null;
+        long seed = System.nanoTime();
+        final long base = m.base(), length = m.length(), first = t.offset(), n = count, step = stride;
+        final PageToucher.Order ord = order;
+        String action = (write ? "write" : "read") + ", " + order.name().toLowerCase(Locale.ROOT) + ", "
+                + count + (count == 1 ? " access" : " accesses") + (stride != m.pageSize() ? " every " + Sizes.format(stride) : "");
+        List<String> notes = new ArrayList<>();
+        session.meter().toucher().resetCancel();
+        StepReport r = Steps.run(session, "touch", t.text(), action, m, rangePages,
+                Steps.details("address", Steps.hex(t.address()), "access", write ? "write" : "read",
+                        "order", order.name().toLowerCase(Locale.ROOT), "stride_bytes", stride, "seed", seed),
+                notes, errno -> "",
+                meter -> meter.touch(base, length, first, n, step, write, ord, seed, histogram));
+        long done = session.meter().lastTouched();
+        if (done < count) notes.add("interrupted: " + done + " of " + count + " accesses made");
+        return Steps.withTouch(r, done, count, histogram);
+    }
+}

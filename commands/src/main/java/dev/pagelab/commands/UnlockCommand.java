@@ -1,0 +1,33 @@
+package dev.pagelab.commands;
+
+import dev.pagelab.linux.Pagemap;
+import java.util.List;
+import java.util.Set;
+
+/** {@code unlock RANGE}: munlock(2). */
+public final class UnlockCommand implements Command {
+    private static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(Set.of(), Set.of());
+
+    @Override
+    public String name() { return "unlock"; }
+
+    @Override
+    public Args.OptionSpec options() { return OPTIONS; }
+
+    @Override
+    public List<String> complete(Session session, List<String> before, int wordIndex) {
+        return Completions.ranges(session);
+    }
+
+    @Override
+    public Report run(Session session, CommandLine line) throws CommandError {
+        Args a = Args.parse(line, OPTIONS);
+        if (a.positional().isEmpty()) throw CommandError.usage(0, "unlock needs a mapping", "e.g. 'unlock m1'");
+        a.atMost(1, "unlock RANGE");
+        Target t = session.resolve(a.positional().get(0), true);
+        RangeChecks.mapped(t, "unlock");
+        return Steps.run(session, "unlock", t.text(), "munlock", t.mapping(), t.length() / Pagemap.PAGE_SIZE,
+                Steps.details("address", Steps.hex(t.address()), "length_bytes", t.length()), null,
+                KernelHints::memlock, meter -> meter.munlock(t.address(), t.length()));
+    }
+}

@@ -1,0 +1,23 @@
+package dev.pagelab.commands;
+
+import java.util.List;
+
+/** {@code unlockall}: munlockall(2). */
+public final class UnlockallCommand implements Command {
+    @Override
+    public String name() { return "unlockall"; }
+
+    @Override
+    public Args.OptionSpec options() { return Args.OptionSpec.NONE; }
+
+    @Override
+    public List<String> complete(Session session, List<String> before, int wordIndex) { return List.of(); }
+
+    @Override
+    public Report run(Session session, CommandLine line) throws CommandError {
+        Args a = Args.parse(line, Args.OptionSpec.NONE);
+        a.atMost(0, "unlockall");
+        return Steps.run(session, "unlockall", null, "munlockall", null, -1, null, null, KernelHints::memlock,
+                meter -> meter.munlockall());
+    }
+}
