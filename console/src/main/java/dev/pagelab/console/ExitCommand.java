@@ -1,0 +1,36 @@
+package dev.pagelab.console;
+
+import dev.pagelab.commands.Args;
+import dev.pagelab.commands.Command;
+import dev.pagelab.commands.CommandError;
+import dev.pagelab.commands.CommandLine;
+import dev.pagelab.commands.Report;
+import dev.pagelab.commands.Session;
+import dev.pagelab.commands.TextReport;
+import java.util.List;
+
+/** {@code exit}: unmaps everything and leaves (Ctrl-D does the same). */
+final class ExitCommand implements Command {
+    private final Shell shell;
+
+    ExitCommand(Shell shell) { this.shell = shell; }
+
+    @Override
+    public String name() { return "exit"; }
+
+    @Override
+    public Args.OptionSpec options() { return Args.OptionSpec.NONE; }
+
+    @Override
+    public boolean touchesKernel() { return false; }
+
+    @Override
+    public List<String> complete(Session session, List<String> before, int wordIndex) { return List.of(); }
+
+    @Override
+    public Report run(Session session, CommandLine line) throws CommandError {
+        Args.parse(line, Args.OptionSpec.NONE).atMost(0, "exit");
+        shell.requestExit();
+        return new TextReport("exit", List.of());
+    }
+}

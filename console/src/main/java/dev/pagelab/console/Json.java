@@ -1,0 +1,73 @@
+package dev.pagelab.console;
+
+import java.util.Collection;
+import java.util.Map;
+
+/** A minimal JSON encoder for reports: strings, numbers, booleans, null, maps and collections. */
+final class Json {
+    private Json() {}
+
+    static String encode(Object value) {
+        StringBuilder b = new StringBuilder();
+        write(b, value);
+        return b.toString();
+    }
+
+    private static void write(StringBuilder b, Object v) {
+        switch (v) {
+            case null -> b.append("null");
+            case String s -> string(b, s);
+            case Boolean bool -> b.append(bool);
+            case Double d -> b.append(d.isNaN() || d.isInfinite() ? "null" : d.toString());
+            case Float f -> b.append(f.isNaN() || f.isInfinite() ? "null" : f.toString());
+            case Number n -> b.append(n);
+            case Map<?, ?> m -> {
+                b.append('{');
+                boolean first = true;
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    if (!first) b.append(',');
+                    first = false;
+                    string(b, String.valueOf(e.getKey()));
+                    b.append(':');
+                    write(b, e.getValue());
+                }
+                b.append('}');
+            }
+            case Collection<?> c -> {
+                b.append('[');
+                boolean first = true;
+                for (Object o : c) {
+                    if (!first) b.append(',');
+                    first = false;
+                    write(b, o);
+                }
+                b.append(']');
+            }
+            case long[] arr -> {
+                b.append('[');
+                for (int i = 0; i < arr.length; i++) b.append(i == 0 ? "" : ",").append(arr[i]);
+                b.append(']');
+            }
+            default -> string(b, v.toString());
+        }
+    }
+
+    private static void string(StringBuilder b, String s) {
+        b.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+                    else b.append(c);
+                }
+            }
+        }
+        b.append('"');
+    }
+}

@@ -1,0 +1,174 @@
+package dev.pagelab.console;
+
+import dev.pagelab.commands.CommandError;
+import dev.pagelab.commands.ListReport;
+import dev.pagelab.commands.MapsReport;
+import dev.pagelab.commands.PagemapReport;
+import dev.pagelab.commands.Report;
+import dev.pagelab.commands.StepReport;
+import dev.pagelab.commands.TextReport;
+import dev.pagelab.linux.LatencyHistogram;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reports as one JSON object per line (--json): what the text report says, in fields. */
+final class JsonRenderer {
+    private JsonRenderer() {}
+
+    static String render(String command, Report report) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("command", command);
+        o.put("ok", true);
+        switch (report) {
+            case StepReport s -> step(o, s);
+            case PagemapReport p -> pagemap(o, p);
+            case MapsReport m -> maps(o, m);
+            case ListReport l -> list(o, l);
+            case TextReport t -> {
+                o.put("verb", t.verb());
+                o.put("lines", t.lines());
+            }
+        }
+        return Json.encode(o);
+    }
+
+    static String error(String command, String verb, CommandError e) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("command", command);
+        o.put("ok", false);
+        o.put("verb", verb);
+        o.put("error", e.line());
+        if (e.errnoName() != null) {
+            o.put("errno", e.errnoName());
+            o.put("errno_meaning", e.meaning());
+            o.put("call", e.getMessage());
+        }
+        if (e.hint() != null && !e.hint().isEmpty()) o.put("hint", e.hint());
+        if (e.sample() != null) {
+            o.put("minor_faults", e.sample().minorFaults());
+            o.put("major_faults", e.sample().majorFaults());
+            o.put("elapsed_ns", e.sample().elapsedNanos());
+        }
+        return Json.encode(o);
+    }
+
+    private static void step(Map<String, Object> o, StepReport s) {
+        o.put("verb", s.verb());
+        o.put("target", s.target());
+        o.put("action", s.action());
+        o.put("minor_faults", s.sample().minorFaults());
+        o.put("major_faults", s.sample().majorFaults());
+        o.put("present_before", s.presentBefore() < 0 ? null : s.presentBefore());
+        o.put("present_after", s.presentBefore() < 0 ? null : s.presentAfter());
+        o.put("rss_before_bytes", s.rssBefore());
+        o.put("rss_after_bytes", s.rssAfter());
+        o.put("rss_delta_bytes", s.rssDelta());
+        o.put("elapsed_ns", s.sample().elapsedNanos());
+        o.put("process_minor_faults", s.sample().processMinorFaults());
+        o.put("process_major_faults", s.sample().processMajorFaults());
+        if (s.pages() >= 0) o.put("pages", s.pages());
+        if (s.accesses() >= 0) {
+            o.put("accesses", s.accesses());
+            o.put("accesses_asked", s.accessesAsked());
+            o.put("interrupted", s.cancelled());
+        }
+        if (s.histogram() != null) o.put("latency", latency(s.histogram()));
+        o.put("details", s.details());
+        o.put("notes", s.notes());
+    }
+
+    static Map<String, Object> latency(LatencyHistogram h) {
+        Map<String, Object> l = new LinkedHashMap<>();
+        l.put("count", h.count());
+        l.put("min_ns", h.min());
+        l.put("p50_ns", h.quantile(0.5));
+        l.put("p90_ns", h.quantile(0.9));
+        l.put("p99_ns", h.quantile(0.99));
+        l.put("max_ns", h.max());
+        l.put("mean_ns", h.mean());
+        l.put("approximate", "percentiles within 12.5% (log-linear buckets); min and max exact");
+        l.put("pow2_buckets", h.powerOfTwoCounts());
+        return l;
+    }
+
+    private static void pagemap(Map<String, Object> o, PagemapReport p) {
+        o.put("verb", "inspect-pagemap");
+        o.put("target", p.target());
+        o.put("start", "0x" + Long.toHexString(p.start()));
+        o.put("pages", p.pages());
+        o.put("method", p.method());
+        o.put("pfns_visible", p.pfnsVisible());
+        if (p.kpageflagsNote() != null) o.put("kpageflags_unavailable", p.kpageflagsNote());
+        List<Object> runs = new ArrayList<>();
+        for (PagemapReport.Run r : p.runs()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("offset", r.offset());
+            m.put("pages", r.pages());
+            m.put("state", r.state());
+            m.put("flags", r.flags());
+            m.put("pfn", r.firstPfn());
+            m.put("pfn_contiguous", r.contiguous());
+            m.put("mapcount", r.mapCount() < 0 ? null : r.mapCount());
+            runs.add(m);
+        }
+        o.put("runs", runs);
+        o.put("truncated", p.truncated());
+        PagemapReport.Totals t = p.totals();
+        Map<String, Object> tm = new LinkedHashMap<>();
+        tm.put("present", t.present());
+        tm.put("swapped", t.swapped());
+        tm.put("file_or_shared", t.file());
+        tm.put("exclusive", t.exclusive());
+        tm.put("soft_dirty", t.softDirty());
+        tm.put("zero_page", t.zeroPage());
+        tm.put("thp", t.thp());
+        tm.put("hugetlb", t.hugetlb());
+        tm.put("locked", t.locked());
+        tm.put("guard", t.guard());
+        o.put("totals", tm);
+    }
+
+    private static void maps(Map<String, Object> o, MapsReport m) {
+        o.put("verb", "maps");
+        o.put("scope", m.scope());
+        List<Object> lines = new ArrayList<>();
+        for (MapsReport.Line l : m.lines()) lines.add(Map.of("label", l.label(), "line", l.text()));
+        o.put("lines", lines);
+        List<Object> areas = new ArrayList<>();
+        for (MapsReport.Area a : m.areas()) {
+            Map<String, Object> am = new LinkedHashMap<>();
+            am.put("label", a.label());
+            am.put("start", "0x" + Long.toHexString(a.start()));
+            am.put("end", "0x" + Long.toHexString(a.end()));
+            am.put("perms", a.perms());
+            am.put("kb", a.kb());
+            am.put("vm_flags", a.vmFlags());
+            am.put("vm_flag_words", a.vmFlagWords());
+            am.put("thp_eligible", a.thpEligible());
+            areas.add(am);
+        }
+        o.put("areas", areas);
+    }
+
+    private static void list(Map<String, Object> o, ListReport l) {
+        o.put("verb", "list");
+        List<Object> rows = new ArrayList<>();
+        for (ListReport.Row r : l.rows()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", r.name());
+            m.put("start", "0x" + Long.toHexString(r.start()));
+            m.put("end", "0x" + Long.toHexString(r.end()));
+            m.put("size_bytes", r.size());
+            m.put("mapped_bytes", r.mappedBytes());
+            m.put("kind", r.kind());
+            m.put("prot", r.prot());
+            m.put("locked_bytes", r.locked());
+            m.put("present_pages", r.present());
+            m.put("options", r.creation());
+            rows.add(m);
+        }
+        o.put("mappings", rows);
+    }
+}

@@ -1,0 +1,127 @@
+package dev.pagelab.console;
+
+import dev.pagelab.commands.CommandLine;
+import dev.pagelab.commands.Session;
+import dev.pagelab.linux.KPageFlags;
+import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.Tty;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The launcher's entry point. Interactive when stdin and stdout are terminals; otherwise each line of stdin
+ * (or each ';'-separated command of -c) is a command. Exit status: 0, 1 when a command failed (the first
+ * failure stops the script unless --keep-going), 2 for bad launcher usage.
+ */
+public final class Main {
+    static final String VERSION = "0.1.0";
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        String commands = null;
+        boolean json = false, keepGoing = false, noColor = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "-c" -> {
+                    if (i + 1 >= args.length) return usage("-c needs commands, e.g. -c \"map 4M; touch m1\"");
+                    commands = args[++i];
+                }
+                case "--json" -> json = true;
+                case "--keep-going", "-k" -> keepGoing = true;
+                case "--no-color" -> noColor = true;
+                case "-h", "--help" -> {
+                    System.out.println(HELP);
+                    return 0;
+                }
+                case "--version" -> {
+                    System.out.println("pagelab " + VERSION);
+                    return 0;
+                }
+                default -> {
+                    return usage("unknown argument '" + args[i] + "'");
+                }
+            }
+        }
+        String noColorEnv = System.getenv("NO_COLOR");
+        boolean colorAllowed = !noColor && !json && (noColorEnv == null || noColorEnv.isEmpty());
+        boolean interactive = commands == null && Tty.isatty(0) && Tty.isatty(1);
+        try (Session session = new Session()) {
+            if (interactive) return Repl.run(session, colorAllowed, banner());
+            String term = System.getenv("TERM");
+            boolean color = colorAllowed && Tty.isatty(1) && term != null && !term.startsWith("dumb");
+            PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+            try (Shell shell = new Shell(session, out, json, color, () -> 80)) {
+                return script(shell, commands, keepGoing);
+            }
+        }
+    }
+
+    private static int script(Shell shell, String commands, boolean keepGoing) {
+        List<String> lines = new ArrayList<>();
+        if (commands != null) {
+            lines.addAll(CommandLine.splitStatements(commands));
+        }
+        int status = 0;
+        if (commands != null) {
+            for (String l : lines) {
+                if (!shell.execute(l)) {
+                    status = 1;
+                    if (!keepGoing) break;
+                }
+                if (shell.exitRequested()) break;
+            }
+            return status;
+        }
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            String l;
+            while ((l = in.readLine()) != null) {
+                if (!shell.execute(l)) {
+                    status = 1;
+                    if (!keepGoing) break;
+                }
+                if (shell.exitRequested()) break;
+            }
+        } catch (IOException e) {
+            System.err.println("pagelab: reading stdin: " + e.getMessage());
+            return 1;
+        }
+        return status;
+    }
+
+    static String banner() {
+        String thp = ProcFs.thpEnabled().orElse("unavailable");
+        String privilege = KPageFlags.availability().isEmpty()
+                ? "root: PFNs and page flags visible"
+                : "not root: PFNs hidden, no page flags";
+        return "pagelab " + VERSION + " \u2014 Linux " + ProcFs.kernelRelease() + ", THP " + thp + ", " + privilege
+                + "\nType 'help' for the commands, Tab to complete, Ctrl-D to leave.";
+    }
+
+    private static int usage(String problem) {
+        System.err.println("pagelab: " + problem);
+        System.err.println("usage: pagelab [-c \"CMD; CMD\"] [--json] [--keep-going] [--no-color]  (pagelab --help)");
+        return 2;
+    }
+
+    private static final String HELP = """
+            usage: pagelab [-c "CMD; CMD"] [--json] [--keep-going] [--no-color]
+
+            An interactive console for exploring how Linux backs memory. With a terminal it is interactive;
+            with stdin from a pipe or file it reads one command a line; -c runs ';'-separated commands.
+              -c CMDS         run these commands and exit
+              --json          one JSON object per command on stdout
+              --keep-going    do not stop at the first failing command (exit status is still 1)
+              --no-color      no colour (NO_COLOR in the environment does the same)
+            Exit status: 0 all commands succeeded, 1 a command failed, 2 bad usage.
+            Manual: man -l man/pagelab.1, or 'help' inside the console.""";
+}

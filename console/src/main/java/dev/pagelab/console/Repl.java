@@ -1,0 +1,114 @@
+package dev.pagelab.console;
+
+import dev.pagelab.commands.Command;
+import dev.pagelab.commands.Session;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.jline.reader.Candidate;
+import org.jline.reader.Completer;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.ParsedLine;
+import org.jline.reader.UserInterruptException;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+
+/** The interactive console on a terminal: JLine line editing, completion, persistent history, Ctrl-C. */
+final class Repl {
+    private Repl() {}
+
+    static int run(Session session, boolean colorAllowed, String banner) {
+        Terminal terminal;
+        try {
+            terminal = TerminalBuilder.builder().system(true).name("pagelab").build();
+        } catch (IOException e) {
+            System.err.println("pagelab: cannot open the terminal: " + e.getMessage());
+            return 1;
+        }
+        boolean color = colorAllowed && !terminal.getType().startsWith("dumb");
+        Shell shell = new Shell(session, terminal.writer(), false, color,
+                () -> terminal.getWidth() > 0 ? terminal.getWidth() : 80);
+        // While a step runs the terminal is not in raw mode, so Ctrl-C arrives as SIGINT: stop the touch loop
+        // between two accesses. At the prompt JLine reads Ctrl-C itself (UserInterruptException).
+        terminal.handle(Terminal.Signal.INT, signal -> session.cancelStep());
+        LineReader reader = LineReaderBuilder.builder()
+                .terminal(terminal)
+                .appName("pagelab")
+                .completer(new CommandCompleter(shell))
+                .variable(LineReader.HISTORY_FILE, historyFile())
+                .variable(LineReader.HISTORY_SIZE, 2000)
+                .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
+                .option(LineReader.Option.HISTORY_IGNORE_DUPS, true)
+                .build();
+        try {
+            reader.getHistory().load();
+        } catch (IOException | IllegalArgumentException e) {
+            shell.println("note: history not loaded (" + e.getMessage() + ")");
+        }
+        reader.getHistory().forEach(h -> shell.history().add(h.line()));
+        shell.println(banner);
+        String prompt = color ? "\u001b[1mpagelab>\u001b[0m " : "pagelab> ";
+        while (!shell.exitRequested()) {
+            String line;
+            try {
+                line = reader.readLine(prompt);
+            } catch (UserInterruptException e) {
+                continue;
+            } catch (EndOfFileException e) {
+                break;
+            }
+            shell.execute(line);
+        }
+        try {
+            reader.getHistory().save();
+            terminal.close();
+        } catch (IOException e) {
+            System.err.println("pagelab: saving history: " + e.getMessage());
+        }
+        return 0;
+    }
+
+    static Path historyFile() {
+        String state = System.getenv("XDG_STATE_HOME");
+        Path dir = state != null && !state.isEmpty() ? Path.of(state, "pagelab")
+                : Path.of(System.getProperty("user.home"), ".local", "state", "pagelab");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            return Path.of(System.getProperty("java.io.tmpdir"), "pagelab-history");
+        }
+        return dir.resolve("history");
+    }
+
+    /** Tab completion: command names, then each command's own candidates. */
+    static final class CommandCompleter implements Completer {
+        private final Shell shell;
+
+        CommandCompleter(Shell shell) { this.shell = shell; }
+
+        @Override
+        public void complete(LineReader reader, ParsedLine line, List<Candidate> candidates) {
+            int index = line.wordIndex();
+            List<String> words = line.words();
+            if (index == 0) {
+                for (Command c : shell.registry().all()) candidates.add(new Candidate(c.name()));
+                return;
+            }
+            Optional<Command> command;
+            try {
+                command = Optional.of(shell.registry().lookup(words.get(0)));
+            } catch (Exception e) {
+                return;
+            }
+            List<String> before = words.subList(1, Math.min(index, words.size()));
+            for (String c : command.get().complete(shell.session(), before, index)) {
+                boolean complete = !c.endsWith("=");
+                candidates.add(new Candidate(c, c, null, null, null, null, complete));
+            }
+        }
+    }
+}

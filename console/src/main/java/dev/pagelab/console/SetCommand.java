@@ -1,0 +1,54 @@
+package dev.pagelab.console;
+
+import dev.pagelab.commands.Args;
+import dev.pagelab.commands.Command;
+import dev.pagelab.commands.CommandError;
+import dev.pagelab.commands.CommandLine;
+import dev.pagelab.commands.Report;
+import dev.pagelab.commands.Session;
+import dev.pagelab.commands.TextReport;
+import java.util.Arrays;
+import java.util.List;
+
+/** {@code set feedback verbose|normal|concise|silent}. */
+final class SetCommand implements Command {
+    private final Shell shell;
+
+    SetCommand(Shell shell) { this.shell = shell; }
+
+    @Override
+    public String name() { return "set"; }
+
+    @Override
+    public Args.OptionSpec options() { return Args.OptionSpec.NONE; }
+
+    @Override
+    public boolean touchesKernel() { return false; }
+
+    @Override
+    public List<String> complete(Session session, List<String> before, int wordIndex) {
+        if (wordIndex == 1) return List.of("feedback");
+        return Arrays.stream(Feedback.values()).map(Feedback::word).toList();
+    }
+
+    @Override
+    public Report run(Session session, CommandLine line) throws CommandError {
+        Args a = Args.parse(line, Args.OptionSpec.NONE);
+        if (a.positional().isEmpty()) {
+            return new TextReport("set", List.of("feedback " + shell.feedback().word()));
+        }
+        Args.Positional key = a.positional().get(0);
+        if (!key.text().equals("feedback")) {
+            throw CommandError.usage(key.index(), "unknown setting '" + key.text() + "'", "settings: feedback");
+        }
+        if (a.positional().size() < 2) {
+            return new TextReport("set", List.of("feedback " + shell.feedback().word()));
+        }
+        a.atMost(2, "set feedback verbose|normal|concise|silent");
+        Args.Positional value = a.positional().get(1);
+        Feedback f = Feedback.of(value.text()).orElseThrow(() -> CommandError.usage(value.index(),
+                "'" + value.text() + "' is not a feedback mode", "use verbose, normal, concise or silent"));
+        shell.feedback(f);
+        return new TextReport("set", f == Feedback.SILENT ? List.of() : List.of("feedback " + f.word()));
+    }
+}

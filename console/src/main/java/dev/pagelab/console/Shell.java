@@ -1,0 +1,145 @@
+package dev.pagelab.console;
+
+import dev.pagelab.commands.Command;
+import dev.pagelab.commands.CommandError;
+import dev.pagelab.commands.CommandLine;
+import dev.pagelab.commands.CommandRegistry;
+import dev.pagelab.commands.Report;
+import dev.pagelab.commands.Session;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntSupplier;
+import org.jline.utils.AttributedString;
+
+/**
+ * The console's engine, independent of how lines arrive (terminal, pipe, -c): looks each command up in the
+ * one registry, runs it (kernel commands on the session's step thread), renders its report, and turns every
+ * failure into one line. Nothing a user types can end the session except {@code exit}.
+ */
+final class Shell implements AutoCloseable {
+    private final Session session;
+    private final CommandRegistry registry;
+    private final PrintWriter out;
+    private final boolean json;
+    private final boolean color;
+    private final IntSupplier width;
+    private final List<String> history = new ArrayList<>();
+    private Feedback feedback = Feedback.NORMAL;
+    private boolean exitRequested;
+
+    Shell(Session session, PrintWriter out, boolean json, boolean color, IntSupplier width) {
+        this.session = session;
+        this.out = out;
+        this.json = json;
+        this.color = color;
+        this.width = width;
+        this.registry = CommandRegistry.withSessionCommands();
+        registry.register(new HelpCommand(this));
+        registry.register(new HistoryCommand(this));
+        registry.register(new SetCommand(this));
+        registry.register(new ExitCommand(this));
+    }
+
+    Session session() { return session; }
+
+    CommandRegistry registry() { return registry; }
+
+    Feedback feedback() { return feedback; }
+
+    void feedback(Feedback f) { feedback = f; }
+
+    List<String> history() { return history; }
+
+    void requestExit() { exitRequested = true; }
+
+    boolean exitRequested() { return exitRequested; }
+
+    int width() { return Math.max(40, width.getAsInt()); }
+
+    /** Runs every statement of {@code line} (split at ';'); returns false if any failed. */
+    boolean execute(String line) {
+        if (line.isBlank() || line.trim().startsWith("#")) return true;
+        history.add(line.trim());
+        boolean ok = true;
+        for (String statement : CommandLine.splitStatements(line)) {
+            if (exitRequested) break;
+            ok &= executeOne(statement);
+        }
+        out.flush();
+        return ok;
+    }
+
+    private boolean executeOne(String statement) {
+        CommandLine cl;
+        try {
+            cl = CommandLine.parse(statement);
+        } catch (CommandError e) {
+            printError(statement, "", e, List.of());
+            return false;
+        }
+        if (cl.isEmpty()) return true;
+        String verb = cl.name();
+        List<int[]> spans = new ArrayList<>();
+        for (CommandLine.Word w : cl.words()) spans.add(new int[] {w.column(), w.text().length()});
+        try {
+            Command command = registry.lookup(verb);
+            verb = command.name();
+            Report report = command.touchesKernel() || isSessionCommand(command)
+                    ? session.call(() -> command.run(session, cl))
+                    : command.run(session, cl);
+            if (json) {
+                out.println(JsonRenderer.render(statement, report));
+            } else {
+                print(TextRenderer.render(report, feedback, width()));
+            }
+            return true;
+        } catch (CommandError e) {
+            printError(statement, verb, e, spans);
+            return false;
+        } catch (RuntimeException | Error e) {
+            // A bug in pagelab, not the user's doing: say so in one line; the session and its mappings live on.
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            String first = trace.toString().lines().skip(1).findFirst().orElse("").trim();
+            CommandError ce = CommandError.refused(null, "internal error: " + e, "please report it with this line ("
+                    + first + "); the session and its mappings are intact");
+            printError(statement, verb, ce, spans);
+            return false;
+        }
+    }
+
+    private boolean isSessionCommand(Command c) {
+        return !(c instanceof HelpCommand || c instanceof HistoryCommand || c instanceof SetCommand
+                || c instanceof ExitCommand);
+    }
+
+    private void printError(String statement, String verb, CommandError e, List<int[]> spans) {
+        if (json) {
+            out.println(JsonRenderer.error(statement, verb, e));
+        } else {
+            print(TextRenderer.error(verb, statement, e, spans));
+        }
+        out.flush();
+    }
+
+    void print(List<AttributedString> lines) {
+        for (AttributedString a : lines) out.println(color ? a.toAnsi() : a.toString());
+        out.flush();
+    }
+
+    void println(String s) {
+        out.println(s);
+        out.flush();
+    }
+
+    boolean color() { return color; }
+
+    boolean json() { return json; }
+
+    @Override
+    public void close() {
+        session.close();
+    }
+}
