@@ -1,0 +1,141 @@
+package dev.pagelab.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pagelab.commands.Session;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Lines in, exact text out: the console's engine driven through in-memory streams, as jshell's tests do. */
+class ShellTranscriptTest {
+    static Session session;
+    static StringWriter buffer;
+    static Shell shell;
+    static Shell jsonShell;
+    static StringWriter jsonBuffer;
+
+    @BeforeAll
+    static void start() {
+        session = new Session();
+        buffer = new StringWriter();
+        shell = new Shell(session, new PrintWriter(buffer), false, false, () -> 80);
+        jsonBuffer = new StringWriter();
+        jsonShell = new Shell(session, new PrintWriter(jsonBuffer), true, false, () -> 80);
+    }
+
+    @AfterAll
+    static void stop() {
+        session.close();
+    }
+
+    @BeforeEach
+    void clear() {
+        buffer.getBuffer().setLength(0);
+        jsonBuffer.getBuffer().setLength(0);
+        for (String n : session.names()) shell.execute("unmap " + n);
+        buffer.getBuffer().setLength(0);
+    }
+
+    List<String> lines() {
+        return buffer.toString().lines().toList();
+    }
+
+    @Test
+    void stepReportShowsFaultsPresentAndRss() {
+        assertThat(shell.execute("map 64p --no-thp")).isTrue();
+        assertThat(lines().get(0)).startsWith("map m1: mmap 256K anon private rw at 0x");
+        buffer.getBuffer().setLength(0);
+        assertThat(shell.execute("touch m1")).isTrue();
+        List<String> l = lines();
+        assertThat(l.get(0)).isEqualTo("touch m1: write, seq, 64 accesses");
+        assertThat(l.get(1)).startsWith("  faults   minor 64  major 0  (1.00 per page)   in ");
+        assertThat(l.get(2)).startsWith("  present  0 \u2192 64 pages (+256.0 KiB)   rss ");
+    }
+
+    @Test
+    void feedbackModes() {
+        shell.execute("map 16p --no-thp");
+        shell.execute("set feedback concise");
+        buffer.getBuffer().setLength(0);
+        shell.execute("touch m1");
+        assertThat(lines()).hasSize(1);
+        assertThat(lines().get(0)).startsWith("touch m1: minor 16, major 0, present 0\u219216, rss ");
+        shell.execute("set feedback silent");
+        buffer.getBuffer().setLength(0);
+        shell.execute("touch m1");
+        assertThat(buffer.toString()).isEmpty();
+        shell.execute("set feedback verbose");
+        buffer.getBuffer().setLength(0);
+        shell.execute("touch m1");
+        assertThat(buffer.toString()).contains("  process  minor ").contains("not attributed");
+        shell.execute("set feedback normal");
+    }
+
+    @Test
+    void errorsAreOneLineWithACaretAndTheSessionSurvives() {
+        shell.execute("map 16p");
+        buffer.getBuffer().setLength(0);
+        assertThat(shell.execute("touch m1 --order sideways")).isFalse();
+        assertThat(lines()).containsExactly(
+                "  touch m1 --order sideways",
+                "                   ^^^^^^^^",
+                "touch: 'sideways' is not an order \u2014 use seq, reverse or random");
+        buffer.getBuffer().setLength(0);
+        shell.execute("protect m1 r");
+        buffer.getBuffer().setLength(0);
+        assertThat(shell.execute("touch m1")).isFalse();
+        assertThat(lines()).hasSize(1);
+        assertThat(lines().get(0)).startsWith("touch: m1: m1[0:64K] is read-only (r--p): a write would be SIGSEGV");
+        assertThat(shell.execute("touch m1 --read")).isTrue();
+        assertThat(shell.history()).contains("touch m1 --order sideways", "touch m1 --read");
+    }
+
+    @Test
+    void kernelErrorsNameTheErrnoAndAHint() {
+        assertThat(shell.execute("map 16p")).isTrue();
+        buffer.getBuffer().setLength(0);
+        assertThat(shell.execute("advise m1 guard_install; advise m1 populate_write")).isFalse();
+        String last = lines().get(lines().size() - 1);
+        assertThat(last).startsWith("advise: m1: EFAULT (Bad address) from madvise(0x")
+                .contains("MADV_POPULATE_WRITE").contains(" \u2014 ");
+    }
+
+    @Test
+    void jsonHasOneObjectPerStep() {
+        jsonShell.execute("map j 8p --no-thp; touch j; bogus");
+        List<String> l = jsonBuffer.toString().lines().toList();
+        assertThat(l).hasSize(3);
+        assertThat(l.get(1)).startsWith("{\"command\":\"touch j\",\"ok\":true,\"verb\":\"touch\"")
+                .contains("\"minor_faults\":8,").contains("\"major_faults\":0,")
+                .contains("\"present_before\":0,").contains("\"present_after\":8,")
+                .contains("\"rss_delta_bytes\":").contains("\"elapsed_ns\":");
+        assertThat(l.get(2)).contains("\"ok\":false").contains("\"error\":\"unknown command 'bogus'");
+    }
+
+    @Test
+    void helpListsEveryCommandWithItsSummary() {
+        shell.execute("help");
+        String out = buffer.toString();
+        for (String name : shell.registry().names()) assertThat(out).contains("  " + name + " ");
+        assertThat(out).doesNotContain("(no manual page)");
+        buffer.getBuffer().setLength(0);
+        shell.execute("help touch");
+        assertThat(buffer.toString()).contains("SYNOPSIS").contains("--stride");
+    }
+
+    @Test
+    void listAndMaps() {
+        shell.execute("map buf 1M --populate --no-thp");
+        buffer.getBuffer().setLength(0);
+        shell.execute("list");
+        assertThat(lines().get(1)).startsWith("buf ").contains("anon private").contains("rw-p").contains("256p");
+        buffer.getBuffer().setLength(0);
+        shell.execute("maps buf");
+        assertThat(buffer.toString()).contains("Rss").contains("1024 kB").contains("VmFlags");
+    }
+}
