@@ -171,7 +171,7 @@ public final class MapCommand implements Command {
         String thpAdvice = a.has("thp") ? "MADV_HUGEPAGE" : a.has("no-thp") ? "MADV_NOHUGEPAGE" : null;
         StepReport r;
         try {
-            r = Steps.run(session, "map", name, "mmap " + Sizes.format(size) + " " + kind.label() + " "
+            r = Steps.run(session, "map", name, "mmap " + Sizes.format(size) + " (" + size / hugeSize + (hugeSize == Pagemap.PAGE_SIZE ? "p" : " huge pages") + ") " + kind.label() + " "
                             + protWord(prot), null, size / Pagemap.PAGE_SIZE, null, notes,
                     errno -> huge != Pagemap.PAGE_SIZE ? KernelHints.hugetlb(errno, huge) : KernelHints.mmap(errno),
                     meter -> {

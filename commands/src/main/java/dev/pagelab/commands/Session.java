@@ -199,6 +199,7 @@ public final class Session implements AutoCloseable {
     /** Unmaps everything the session owns. */
     @Override
     public void close() {
+        if (stepThread.isShutdown()) return;
         try {
             call(() -> {
                 for (Mapping m : List.copyOf(mappings.values())) {

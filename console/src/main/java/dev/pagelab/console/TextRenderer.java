@@ -77,8 +77,6 @@ final class TextRenderer {
         if (r.presentBefore() >= 0) {
             p.append("  present  ").styled(NUM, Long.toString(r.presentBefore())).append(" \u2192 ")
                     .styled(NUM, Long.toString(r.presentAfter())).append(" pages");
-            long d = r.presentAfter() - r.presentBefore();
-            if (d != 0) p.styled(DIM, " (" + signed(d * 4096) + ")");
             p.append("   ");
         } else {
             p.append("  ");
