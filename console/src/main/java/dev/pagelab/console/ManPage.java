@@ -240,6 +240,12 @@ public final class ManPage {
         boolean q = false, any = false;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) {
+                // an escape (\ is an unpaddable space) belongs to the word
+                cur.append(c).append(s.charAt(++i));
+                any = true;
+                continue;
+            }
             if (c == '"') { q = !q; any = true; continue; }
             if (c == ' ' && !q) {
                 if (any) { out.add(cur.toString()); cur.setLength(0); any = false; }
