@@ -1,0 +1,119 @@
+package dev.pagelab.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real launcher in a real pseudo-terminal (tmux): the prompt, Tab completion, a step report, an error,
+ * Ctrl-C at the prompt, and Ctrl-D leaving with the history saved.
+ */
+class TerminalEndToEndIT {
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    final String tmuxSession = "pagelab-e2e-" + ProcessHandle.current().pid();
+
+    @TempDir
+    Path state;
+
+    @BeforeEach
+    void needTmux() {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/tmux")) || Files.isExecutable(Path.of("/bin/tmux")),
+                "tmux is not installed: the pseudo-terminal test needs it");
+    }
+
+    @AfterEach
+    void kill() throws Exception {
+        tmux("kill-session", "-t", tmuxSession);
+    }
+
+    @Test
+    void interactiveSession() throws Exception {
+        String cmd = "env NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_STATE_HOME=" + state + " " + ROOT.resolve("pagelab");
+        assertThat(tmux("new-session", "-d", "-s", tmuxSession, "-x", "100", "-y", "40", cmd)).isZero();
+        waitFor("pagelab>", 60);
+        assertThat(screen()).contains("Type 'help' for the commands");
+
+        type("map 64p --no-thp", "Enter");
+        waitFor("present  0 \u2192 0 pages", 20);
+
+        // Tab completes the command name, then the mapping name.
+        type("tou", "Tab");
+        waitFor("pagelab> touch", 10);
+        type("m", "Tab");
+        waitFor("pagelab> touch m1", 10);
+        type("Enter");
+        waitFor("faults   minor 64  major 0", 20);
+        assertThat(screen()).contains("touch m1: write, seq, 64 accesses").contains("present  0 \u2192 64 pages");
+
+        type("touch m1[1M:4K]", "Enter");
+        waitFor("offset 1M is outside m1", 10);
+
+        // Ctrl-C at the prompt clears the line and does not exit.
+        type("half a line");
+        type("C-c");
+        type("list", "Enter");
+        waitFor("anon private", 10);
+
+        type("C-d");
+        waitForExit(20);
+        Path history = state.resolve("pagelab").resolve("history");
+        assertThat(Files.readString(history)).contains("touch m1").contains("map 64p --no-thp");
+    }
+
+    private void type(String... keys) throws Exception {
+        List<String> args = new ArrayList<>(List.of("send-keys", "-t", tmuxSession));
+        for (String k : keys) {
+            args.add(k.equals("Enter") || k.equals("Tab") || k.startsWith("C-") ? k : "-l");
+            if (!(k.equals("Enter") || k.equals("Tab") || k.startsWith("C-"))) {
+                args.add(k);
+            }
+            tmux(args.toArray(String[]::new));
+            args = new ArrayList<>(List.of("send-keys", "-t", tmuxSession));
+        }
+    }
+
+    private String screen() throws Exception {
+        Process p = new ProcessBuilder("tmux", "capture-pane", "-p", "-t", tmuxSession).redirectErrorStream(true).start();
+        String s = new String(p.getInputStream().readAllBytes());
+        p.waitFor(10, TimeUnit.SECONDS);
+        return s;
+    }
+
+    private void waitFor(String text, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        String s = "";
+        while (System.nanoTime() < deadline) {
+            s = screen();
+            if (s.contains(text)) return;
+            Thread.sleep(100);
+        }
+        throw new AssertionError("screen never showed '" + text + "':\n" + s);
+    }
+
+    private void waitForExit(int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            if (tmux("has-session", "-t", tmuxSession) != 0) return;
+            Thread.sleep(100);
+        }
+        throw new AssertionError("pagelab did not exit on Ctrl-D:\n" + screen());
+    }
+
+    private static int tmux(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("tmux");
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return p.waitFor(10, TimeUnit.SECONDS) ? p.exitValue() : -1;
+    }
+}
