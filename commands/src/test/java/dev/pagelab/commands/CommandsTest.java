@@ -1,0 +1,223 @@
+package dev.pagelab.commands;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.pagelab.linux.KPageFlags;
+import dev.pagelab.linux.ProcFs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each command's normal path against the real kernel, with the figures it reports checked. */
+class CommandsTest {
+    static SessionFixture f;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() {
+        f = new SessionFixture();
+    }
+
+    @AfterAll
+    static void stop() {
+        f.close();
+    }
+
+    @AfterEach
+    void unmapAll() throws Exception {
+        for (String n : f.session.names()) f.run("unmap " + n);
+    }
+
+    @Test
+    void defaultNamesCountUp() throws Exception {
+        f.run("map 4K");
+        f.run("map 4K");
+        assertThat(f.session.names()).containsExactly("m1", "m2");
+        assertThat(f.error("map m1 4K").line()).contains("'m1' already exists");
+    }
+
+    @Test
+    void lockFaultsInNowAndOnfaultDefers() throws Exception {
+        f.run("map a 64p --no-thp");
+        StepReport lock = f.step("lock a");
+        assertThat(lock.sample().minorFaults()).as("mlock populates").isEqualTo(64);
+        assertThat(lock.presentAfter()).isEqualTo(64);
+        ListReport l = (ListReport) f.run("list");
+        assertThat(l.rows().get(0).locked()).isEqualTo(64 * 4096);
+        assertThat(f.step("touch a").sample().minorFaults()).isZero();
+        f.run("unlock a");
+        assertThat(((ListReport) f.run("list")).rows().get(0).locked()).isZero();
+
+        f.run("map b 64p --no-thp");
+        StepReport onfault = f.step("lock b --onfault");
+        assertThat(onfault.sample().minorFaults()).isZero();
+        assertThat(onfault.presentAfter()).isZero();
+        assertThat(f.step("touch b").sample().minorFaults()).isEqualTo(64);
+        MapsReport maps = (MapsReport) f.run("maps b");
+        assertThat(maps.areas().get(0).vmFlagWords()).contains("locked", "lock-on-fault");
+    }
+
+    @Test
+    void mapLockedPopulates() throws Exception {
+        StepReport map = f.step("map l 32p --locked --no-thp");
+        assertThat(map.sample().minorFaults()).isEqualTo(32);
+        assertThat(map.presentAfter()).isEqualTo(32);
+        if (KPageFlags.availability().isEmpty()) {
+            assertThat(f.pagemap("inspect-pagemap l").totals().locked()).isEqualTo(32);
+        }
+    }
+
+    @Test
+    void lockallOnfaultLocksLaterMappingsAsTheyFault() throws Exception {
+        StepReport all = f.step("lockall current future onfault");
+        try {
+            assertThat(all.sample().minorFaults()).as("onfault faults nothing in").isLessThan(50);
+            f.run("map later 16p --no-thp");
+            assertThat(f.step("touch later").sample().minorFaults()).isEqualTo(16);
+            MapsReport maps = (MapsReport) f.run("maps later");
+            assertThat(maps.areas().get(0).kb().get("Locked")).isEqualTo(64L);
+        } finally {
+            f.run("unlockall");
+        }
+        assertThat(f.error("lockall onfault").line()).contains("needs current and/or future");
+    }
+
+    @Test
+    void protectSplitsTheVma() throws Exception {
+        f.run("map p 64K");
+        f.run("protect p[16K:16K] r");
+        MapsReport maps = (MapsReport) f.run("maps");
+        assertThat(maps.lines()).extracting(MapsReport.Line::label).containsExactly("p[0:16K]", "p[16K:16K]", "p[32K:32K]");
+        assertThat(maps.lines().get(1).text()).contains(" r--p ");
+        assertThat(f.error("protect p[1K:4K] r").line()).contains("not a multiple of the page size");
+    }
+
+    @Test
+    void partialUnmapKeepsOffsets() throws Exception {
+        f.run("map u 1M");
+        long base = f.session.mapping("u").base();
+        f.run("unmap u[0:256K]");
+        assertThat(f.session.mapping("u").base()).isEqualTo(base);
+        assertThat(f.step("touch u[256K:4K]").accesses()).isEqualTo(1);
+        ListReport l = (ListReport) f.run("list");
+        assertThat(l.rows().get(0).mappedBytes()).isEqualTo(768 * 1024);
+        f.run("unmap u[256K:]");
+        assertThat(f.session.mapping("u")).isNull();
+    }
+
+    @Test
+    void sharedAnonymousAndMemfdAreShmem() throws Exception {
+        f.run("map s 16p --shared");
+        assertThat(f.step("touch s").sample().minorFaults()).isEqualTo(16);
+        PagemapReport p = f.pagemap("inspect-pagemap s");
+        assertThat(p.totals().file()).as("shared anonymous pages carry pagemap bit 61").isEqualTo(16);
+
+        f.run("map mf 16p --memfd");
+        assertThat(f.step("touch mf").sample().minorFaults()).isEqualTo(16);
+        assertThat(f.pagemap("inspect-pagemap mf").totals().file()).isEqualTo(16);
+        MapsReport maps = (MapsReport) f.run("maps");
+        assertThat(maps.lines()).anyMatch(l -> l.label().equals("mf") && l.text().contains("memfd:pagelab:mf"));
+    }
+
+    @Test
+    void privateFileMappingCopiesOnWrite() throws Exception {
+        Path file = dir.resolve("data");
+        Files.write(file, new byte[64 * 4096]);
+        f.run("map fp 64p --file " + file);
+        StepReport read = f.step("touch fp --read");
+        assertThat(read.sample().majorFaults()).isZero();
+        assertThat(read.sample().minorFaults()).as("fault-around maps several page-cache pages per fault")
+                .isBetween(1L, 64L);
+        assertThat(read.presentAfter()).isEqualTo(64);
+        assertThat(f.pagemap("inspect-pagemap fp").totals().file()).isEqualTo(64);
+        StepReport write = f.step("touch fp --write");
+        assertThat(write.sample().minorFaults()).as("one copy-on-write fault per page").isEqualTo(64);
+        PagemapReport after = f.pagemap("inspect-pagemap fp");
+        assertThat(after.totals().file()).as("private copies are anonymous").isZero();
+        assertThat(Files.readAllBytes(file)).as("the file is unchanged").containsOnly(0);
+    }
+
+    @Test
+    void sharedFileMappingCreatesAndWritesThrough() throws Exception {
+        Path file = dir.resolve("shared");
+        StepReport map = f.step("map fs 16p --file " + file + " --create --shared");
+        assertThat(map.notes()).anyMatch(n -> n.contains("extended"));
+        assertThat(Files.size(file)).isEqualTo(16 * 4096);
+        f.run("touch fs");
+        assertThat(f.pagemap("inspect-pagemap fs").totals().file()).isEqualTo(16);
+        assertThat(f.error("map x 4K --file " + dir.resolve("missing")).line()).contains("ENOENT").contains("--create");
+    }
+
+    @Test
+    void adviceErrorsExplainTheKernel() throws Exception {
+        f.run("map sh 16p --shared");
+        CommandError e = f.error("advise sh free");
+        assertThat(e.errnoName()).isEqualTo("EINVAL");
+        assertThat(e.line()).contains("MADV_FREE works only on private anonymous memory");
+        assertThat(f.error("advise sh sideways").line()).contains("advices: normal random");
+        assertThat(Advice.atLeast("6.18.44-fc", "6.13")).isTrue();
+        assertThat(Advice.atLeast("5.10.0", "5.14")).isFalse();
+        assertThat(AdviseCommand.hint(Advice.COLLAPSE, 22, "5.15.0", f.session.mapping("sh")))
+                .isEqualTo("MADV_COLLAPSE arrived in Linux 6.1; this kernel is 5.15.0");
+    }
+
+    @Test
+    void populateWriteFaultsOnTheAdviseStep() throws Exception {
+        f.run("map pw 100p --no-thp");
+        StepReport p = f.step("advise pw populate_write");
+        assertThat(p.sample().minorFaults()).isEqualTo(100);
+        assertThat(p.presentAfter()).isEqualTo(100);
+        assertThat(f.step("touch pw").sample().minorFaults()).isZero();
+    }
+
+    @Test
+    void strideAndOrder() throws Exception {
+        f.run("map st 64p --no-thp");
+        StepReport r = f.step("touch st --stride 1K --order random");
+        assertThat(r.accesses()).isEqualTo(256);
+        assertThat(r.sample().minorFaults()).as("only the first access to each page faults").isEqualTo(64);
+        StepReport t = f.step("touch st --stride 8K --read --timing");
+        assertThat(t.accesses()).isEqualTo(32);
+        assertThat(t.histogram().count()).isEqualTo(32);
+    }
+
+    @Test
+    void hugetlbWithAPoolFaultsOncePerHugePage() throws Exception {
+        assumeTrue(ProcFs.hasCapability(ProcFs.CAP_SYS_ADMIN), "raising nr_hugepages needs root (CAP_SYS_ADMIN)");
+        Path knob = Path.of("/proc/sys/vm/nr_hugepages");
+        String before = Files.readString(knob).trim();
+        try {
+            Files.writeString(knob, Long.toString(Long.parseLong(before) + 2));
+            assumeTrue(ProcFs.meminfo().getOrDefault("HugePages_Free", 0L) >= 2, "the kernel could not allocate 2 huge pages");
+            f.run("map hp 4M --hugetlb");
+            StepReport t = f.step("touch hp");
+            assertThat(t.accesses()).isEqualTo(2);
+            assertThat(t.sample().minorFaults()).isEqualTo(2);
+            assertThat(t.presentAfter()).isEqualTo(1024);
+            if (KPageFlags.availability().isEmpty()) assertThat(f.pagemap("inspect-pagemap hp").totals().hugetlb()).isEqualTo(1024);
+            f.run("unmap hp");
+        } finally {
+            Files.writeString(knob, before);
+        }
+    }
+
+    @Test
+    void sparse64GiBInspectsQuickly() throws Exception {
+        f.run("map big 64G --noreserve");
+        for (int i = 0; i < 100; i++) f.run("touch big[" + (i * 640) + "M:4K]");
+        long t0 = System.nanoTime();
+        PagemapReport p = f.pagemap("inspect-pagemap big");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(p.totals().present()).isEqualTo(100);
+        assertThat(p.method()).isEqualTo("PAGEMAP_SCAN + pread");
+        assertThat(p.runs()).hasSizeLessThanOrEqualTo(201);
+        System.out.println("inspect-pagemap of 64 GiB with 100 touched pages: " + ms + " ms");
+    }
+}
