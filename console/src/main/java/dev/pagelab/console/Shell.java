@@ -80,11 +80,11 @@ final class Shell implements AutoCloseable {
             return false;
         }
         if (cl.isEmpty()) return true;
-        String verb = cl.name();
+        String verb = "";
         List<int[]> spans = new ArrayList<>();
         for (CommandLine.Word w : cl.words()) spans.add(new int[] {w.column(), w.text().length()});
         try {
-            Command command = registry.lookup(verb);
+            Command command = registry.lookup(cl.name());
             verb = command.name();
             Report report = command.touchesKernel() || isSessionCommand(command)
                     ? session.call(() -> command.run(session, cl))

@@ -64,10 +64,32 @@ class TerminalEndToEndIT {
         type("list", "Enter");
         waitFor("anon private", 10);
 
+        waitForPrompt();
         type("C-d");
         waitForExit(20);
         Path history = state.resolve("pagelab").resolve("history");
         assertThat(Files.readString(history)).contains("touch m1").contains("map 64p --no-thp");
+    }
+
+    @Test
+    void ctrlCStopsALongTouchBetweenPages() throws Exception {
+        String cmd = "env NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_STATE_HOME=" + state + " " + ROOT.resolve("pagelab");
+        assertThat(tmux("new-session", "-d", "-s", tmuxSession, "-x", "100", "-y", "40", cmd)).isZero();
+        waitFor("pagelab>", 60);
+        // 8 GiB of 4 KiB pages takes seconds to fault in: long enough to interrupt.
+        type("map big 8G --noreserve --no-thp", "Enter");
+        waitFor("present  0 \u2192 0 pages", 20);
+        type("touch big", "Enter");
+        Thread.sleep(700);
+        type("C-c");
+        waitFor("note: interrupted:", 30);
+        String s = screen();
+        assertThat(s).containsPattern("interrupted: \\d+ of 2097152 accesses made");
+        type("list", "Enter");
+        waitFor("big ", 10);
+        waitForPrompt();
+        type("exit", "Enter");
+        waitForExit(20);
     }
 
     private void type(String... keys) throws Exception {
@@ -98,6 +120,20 @@ class TerminalEndToEndIT {
             Thread.sleep(100);
         }
         throw new AssertionError("screen never showed '" + text + "':\n" + s);
+    }
+
+    /** Until the console is back at an empty prompt (keys typed earlier would reach a cooked-mode tty). */
+    private void waitForPrompt() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            List<String> lines = screen().lines().filter(l -> !l.isBlank()).toList();
+            if (!lines.isEmpty() && lines.get(lines.size() - 1).equals("pagelab>")) {
+                Thread.sleep(200);
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no prompt:\n" + screen());
     }
 
     private void waitForExit(int seconds) throws Exception {

@@ -1,0 +1,75 @@
+package dev.pagelab.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The launcher with piped stdin and -c, as scripts and CI use it: output, exit status, JSON, colour. */
+class ScriptModeIT {
+    static final Path LAUNCHER = Path.of("..").toAbsolutePath().normalize().resolve("pagelab");
+
+    record Result(int status, String out, String err) {}
+
+    static Result run(String stdin, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(LAUNCHER.toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("PAGELAB_NO_BUILD", "1");
+        pb.environment().remove("NO_COLOR");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        if (stdin != null) p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), out, err);
+    }
+
+    @Test
+    void pipedStdinStopsAtTheFirstError() throws Exception {
+        Result r = run("map 64p --no-thp\ntouch m1\n# a comment\nbogus\ntouch m1\n", Map.of());
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.out()).contains("touch m1: write, seq, 64 accesses").contains("faults   minor 64  major 0")
+                .contains("error: unknown command 'bogus'").doesNotContain("\u001b[");
+        assertThat(r.out().split("touch m1: write", -1)).hasSize(2);
+    }
+
+    @Test
+    void keepGoingRunsTheRestAndStillFails() throws Exception {
+        Result r = run("map 64p --no-thp\nbogus\ntouch m1\n", Map.of(), "--keep-going");
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.out()).contains("faults   minor 64  major 0");
+    }
+
+    @Test
+    void dashCRunsAListAndJsonIsOneObjectPerStep() throws Exception {
+        Result r = run(null, Map.of(), "--json", "-c", "map j 100p --no-thp; touch j --read; touch j");
+        assertThat(r.status()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(1)).startsWith("{\"command\":\"touch j --read\",\"ok\":true").contains("\"minor_faults\":100,");
+        assertThat(lines.get(2)).contains("\"minor_faults\":100,").contains("\"present_before\":100,");
+    }
+
+    @Test
+    void noColorWhenAskedOrPiped() throws Exception {
+        assertThat(run(null, Map.of("NO_COLOR", "1"), "-c", "map 4K").out()).doesNotContain("\u001b[");
+        assertThat(run(null, Map.of("TERM", "dumb"), "-c", "help").out()).doesNotContain("\u001b[");
+    }
+
+    @Test
+    void badLauncherUsageIsStatus2() throws Exception {
+        Result r = run(null, Map.of(), "--frobnicate");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("unknown argument '--frobnicate'").contains("usage: pagelab");
+    }
+}
