@@ -60,7 +60,8 @@ public final class Main {
             String term = System.getenv("TERM");
             boolean color = colorAllowed && Tty.isatty(1) && term != null && !term.startsWith("dumb");
             PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-            try (Shell shell = new Shell(session, out, json, color, () -> 80)) {
+            int width = scriptWidth();
+            try (Shell shell = new Shell(session, out, json, color, () -> width)) {
                 return script(shell, commands, keepGoing);
             }
         }
@@ -96,6 +97,17 @@ public final class Main {
             return 1;
         }
         return status;
+    }
+
+    /** $COLUMNS when exported; else 80 on a terminal, 120 into a pipe or file (logs need not wrap). */
+    static int scriptWidth() {
+        try {
+            String c = System.getenv("COLUMNS");
+            if (c != null) return Math.max(40, Integer.parseInt(c.trim()));
+        } catch (NumberFormatException ignored) {
+            // not a number: use the default
+        }
+        return Tty.isatty(1) ? 80 : 120;
     }
 
     static String banner() {

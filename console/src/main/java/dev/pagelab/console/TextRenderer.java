@@ -35,7 +35,7 @@ final class TextRenderer {
             case StepReport s -> step(s, feedback, width);
             case PagemapReport p -> pagemap(p, width);
             case MapsReport m -> maps(m);
-            case ListReport l -> list(l);
+            case ListReport l -> list(l, width);
             case TextReport t -> t.lines().stream().map(AttributedString::fromAnsi).toList();
         };
     }
@@ -222,25 +222,35 @@ final class TextRenderer {
         return out;
     }
 
-    static List<AttributedString> list(ListReport l) {
+    static List<AttributedString> list(ListReport l, int width) {
         List<AttributedString> out = new ArrayList<>();
         if (l.rows().isEmpty()) {
             out.add(new AttributedString("no mappings yet: 'map 4M' makes one"));
             return out;
         }
-        out.add(new AttributedStringBuilder().styled(BOLD, String.format("%-8s %-29s %7s %-13s %-9s %7s %9s  %s",
-                "name", "range", "size", "kind", "prot", "locked", "present", "options")).toAttributedString());
+        // Narrow terminals (SSH on a phone, a split pane) get the table without the address column.
+        boolean wide = width >= 110;
+        String head = wide ? String.format("%-8s %-29s %7s %-20s %-9s %7s %9s  %s", "name", "range", "size", "kind",
+                "prot", "locked", "present", "options")
+                : String.format("%-8s %7s %-20s %-9s %7s %9s", "name", "size", "kind", "prot", "locked", "present");
+        out.add(new AttributedStringBuilder().styled(BOLD, head).toAttributedString());
         for (ListReport.Row r : l.rows()) {
             String size = Sizes.format(r.size()) + (r.mappedBytes() != r.size() ? "*" : "");
-            out.add(new AttributedStringBuilder().styled(LABEL, String.format("%-8s", r.name()))
-                    .append(String.format(" %-29s %7s %-13s %-9s %7s %9s  %s",
+            String rest = wide
+                    ? String.format(" %-29s %7s %-20s %-9s %7s %9s  %s",
                             "0x" + Long.toHexString(r.start()) + "-0x" + Long.toHexString(r.end()), size, r.kind(),
-                            r.prot(), Sizes.format(r.locked()), r.present() + "p", r.creation())).toAttributedString());
+                            r.prot(), Sizes.format(r.locked()), r.present() + "p", r.creation())
+                    : String.format(" %7s %-20s %-9s %7s %9s", size, r.kind(), r.prot(), Sizes.format(r.locked()),
+                            r.present() + "p");
+            out.add(new AttributedStringBuilder().styled(LABEL, String.format("%-8s", r.name())).append(rest)
+                    .toAttributedString());
         }
         if (l.rows().stream().anyMatch(r -> r.mappedBytes() != r.size())) {
             out.add(new AttributedStringBuilder().styled(DIM, "* partly unmapped: offsets keep their meaning; holes are refused")
                     .toAttributedString());
         }
+        if (!wide) out.add(new AttributedStringBuilder().styled(DIM, "(addresses and options: a wider terminal, or 'maps')")
+                .toAttributedString());
         return out;
     }
 
