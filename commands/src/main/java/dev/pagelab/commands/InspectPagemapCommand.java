@@ -106,8 +106,8 @@ public final class InspectPagemapCommand implements Command {
         boolean truncated, pfnsSeen;
         long present, swapped, file, exclusive, softDirty, zero, thp, hugetlb, locked, guard;
         // the open run
-        long runOffset = -1, runPages, runFirstPfn, runLastPfn, runCount = -1;
-        boolean runContiguous;
+        long runOffset = -1, runPages, runFirstPfn, runLastPfn, runCount = -1, runHeads;
+        boolean runContiguous, runSame;
         List<String> runState, runFlags;
         int runSwapType;
         long runSwapOffset;
@@ -119,7 +119,7 @@ public final class InspectPagemapCommand implements Command {
 
         void hole(long offset, long pages) {
             close();
-            emit(new PagemapReport.Run(offset, pages, List.of("unmapped"), List.of(), 0, false, -1, 0, 0));
+            emit(new PagemapReport.Run(offset, pages, List.of("unmapped"), List.of(), 0, false, false, -1, 0, 0, 0));
         }
 
         void absent(long offset, long pages) {
@@ -153,13 +153,17 @@ public final class InspectPagemapCommand implements Command {
             }
             long pfn = e.pfn();
             if (pfn != 0) pfnsSeen = true;
+            boolean head = kflags >= 0 && e.present() && KPageFlags.has(kflags, KPageFlags.COMPOUND_HEAD)
+                    && (KPageFlags.has(kflags, KPageFlags.THP) || KPageFlags.has(kflags, KPageFlags.HUGE));
             long mapCount = e.present() ? count : -1;
             boolean same = !perPage && runOffset >= 0 && runOffset + runPages * Pagemap.PAGE_SIZE == offset
                     && runState.equals(state) && runFlags.equals(flags) && runCount == mapCount
                     && runSwapType == e.swapType();
             if (same) {
                 if (runContiguous && pfn != runLastPfn + 1) runContiguous = false;
+                if (runSame && pfn != runLastPfn) runSame = false;
                 runLastPfn = pfn;
+                if (head) runHeads++;
                 runPages++;
                 return;
             }
@@ -169,6 +173,8 @@ public final class InspectPagemapCommand implements Command {
             runFirstPfn = pfn;
             runLastPfn = pfn;
             runContiguous = pfn != 0;
+            runSame = pfn != 0;
+            runHeads = head ? 1 : 0;
             runState = state;
             runFlags = flags;
             runCount = mapCount;
@@ -179,7 +185,8 @@ public final class InspectPagemapCommand implements Command {
         void close() {
             if (runOffset < 0) return;
             emit(new PagemapReport.Run(runOffset, runPages, List.copyOf(runState), runFlags, runFirstPfn,
-                    runContiguous && runFirstPfn != 0, runCount, runSwapType, runSwapOffset));
+                    runContiguous && runFirstPfn != 0 && runPages > 1, runSame && runPages > 1, runCount, runHeads, runSwapType,
+                    runSwapOffset));
             runOffset = -1;
         }
 

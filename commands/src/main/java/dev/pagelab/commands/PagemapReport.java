@@ -17,12 +17,15 @@ public record PagemapReport(String target, long start, long pages, List<Run> run
      *
      * @param firstPfn   PFN of the first page, 0 when hidden or not present
      * @param contiguous whether PFNs run consecutively through the run
+     * @param samePfn    whether every page of the run maps the same PFN (the shared zero page does)
      * @param state      pagemap words: present, swapped, file/shared, exclusive, soft-dirty, uffd-wp, guard
      * @param flags      kpageflags words (root), including "zero_page" for the shared zero page
      * @param mapCount   /proc/kpagecount of the pages (the first page's; -1 when unknown)
+     * @param hugeHeads  compound heads of huge pages (THP or hugetlb) that start inside the run
      */
     public record Run(long offset, long pages, List<String> state, List<String> flags, long firstPfn,
-                      boolean contiguous, long mapCount, int swapType, long swapOffset) {}
+                      boolean contiguous, boolean samePfn, long mapCount, long hugeHeads, int swapType,
+                      long swapOffset) {}
 
     public record Totals(long present, long swapped, long file, long exclusive, long softDirty, long zeroPage,
                          long thp, long hugetlb, long locked, long guard) {}

@@ -112,6 +112,7 @@ class FaultExactnessTest {
             if (KPageFlags.availability().isEmpty()) {
                 PagemapReport p = f.pagemap("inspect-pagemap h");
                 assertThat(p.totals().thp()).as("pages flagged THP in kpageflags").isEqualTo(4 * 512);
+                assertThat(p.runs().stream().mapToLong(PagemapReport.Run::hugeHeads).sum()).as("huge pages").isEqualTo(4);
             }
             f.run("unmap h");
         }

@@ -110,6 +110,8 @@ final class JsonRenderer {
             m.put("flags", r.flags());
             m.put("pfn", r.firstPfn());
             m.put("pfn_contiguous", r.contiguous());
+            m.put("pfn_same", r.samePfn());
+            m.put("huge_pages", r.hugeHeads());
             m.put("mapcount", r.mapCount() < 0 ? null : r.mapCount());
             runs.add(m);
         }

@@ -168,9 +168,13 @@ final class TextRenderer {
             if (zero) b.styled(NOTE, " ZERO PAGE");
             if (r.firstPfn() != 0) {
                 b.styled(DIM, "  pfn ").append("0x" + Long.toHexString(r.firstPfn()));
-                if (r.pages() > 1) b.styled(DIM, r.contiguous() ? "\u2026 contiguous" : "\u2026 scattered");
+                if (r.pages() > 1) {
+                    b.styled(DIM, r.samePfn() ? " (every page)" : r.contiguous()
+                            ? "\u20260x" + Long.toHexString(r.firstPfn() + r.pages() - 1) + " contiguous" : "\u2026 scattered");
+                }
             }
             if (r.mapCount() >= 0) b.styled(DIM, "  mapcount ").append(Long.toString(r.mapCount()));
+            if (r.hugeHeads() > 0) b.append("  " + r.hugeHeads() + (r.hugeHeads() == 1 ? " huge page" : " huge pages"));
             if (state.contains("swapped")) b.append("  swap type " + r.swapType() + " offset " + r.swapOffset());
             List<String> flags = r.flags().stream().filter(f -> !f.equals("zero_page")).toList();
             if (!flags.isEmpty()) b.styled(DIM, "  [" + String.join(" ", flags) + "]");
