@@ -259,7 +259,6 @@ public final class ManPage {
     }
 
     private static String unquote(String s) {
-        s = s.trim();
         return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
     }
 
@@ -335,7 +334,7 @@ public final class ManPage {
         for (Block b : blocks) {
             switch (b.kind()) {
                 case "heading", "subheading" -> {
-                    if (!out.isEmpty()) out.add(new Line(List.of()));
+                    if (!out.isEmpty() && !out.get(out.size() - 1).spans().isEmpty()) out.add(new Line(List.of()));
                     List<Span> h = new ArrayList<>();
                     if (b.indent() > 0) h.add(new Span(" ".repeat(b.indent()), Style.PLAIN));
                     h.addAll(b.body());

@@ -14,6 +14,7 @@ import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.ParsedLine;
 import org.jline.reader.UserInterruptException;
+import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
@@ -29,6 +30,9 @@ final class Repl {
             System.err.println("pagelab: cannot open the terminal: " + e.getMessage());
             return 1;
         }
+        // A pty nobody sized (serial consoles, some container execs) reports 0x0; JLine cannot draw a prompt
+        // in no columns, so assume the classic 80x24 until a SIGWINCH says otherwise.
+        if (terminal.getWidth() <= 0 || terminal.getHeight() <= 0) terminal.setSize(new Size(80, 24));
         boolean color = colorAllowed && !terminal.getType().startsWith("dumb");
         Shell shell = new Shell(session, terminal.writer(), false, color,
                 () -> terminal.getWidth() > 0 ? terminal.getWidth() : 80);

@@ -91,7 +91,7 @@ final class TextRenderer {
             out.add(new AttributedStringBuilder().append("  rss      ").append(Sizes.human(r.rssBefore())).append(" \u2192 ")
                     .append(Sizes.human(r.rssAfter())).styled(DIM, "  (/proc/self/statm, process-wide)").toAttributedString());
             for (Map.Entry<String, Object> e : r.details().entrySet()) {
-                out.add(new AttributedStringBuilder().styled(DIM, "  " + pad(e.getKey().replace('_', ' '), 8) + " ")
+                out.add(new AttributedStringBuilder().styled(DIM, "  " + pad(e.getKey().replace('_', ' '), 12) + " ")
                         .append(String.valueOf(e.getValue())).toAttributedString());
             }
         }
