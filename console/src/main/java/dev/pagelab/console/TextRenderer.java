@@ -154,8 +154,8 @@ final class TextRenderer {
 
     static List<AttributedString> pagemap(PagemapReport p, int width) {
         List<AttributedString> out = new ArrayList<>();
-        out.add(new AttributedStringBuilder().styled(BOLD, "inspect-pagemap " + p.target()).append(": " + p.pages()
-                + " pages at 0x" + Long.toHexString(p.start())).styled(DIM, "  (" + p.method() + ")").toAttributedString());
+        out.add(new AttributedStringBuilder().styled(BOLD, "inspect-pagemap " + p.target()).append(": " + count(p.pages(), "page")
+                + " at 0x" + Long.toHexString(p.start())).styled(DIM, "  (" + p.method() + ")").toAttributedString());
         for (PagemapReport.Run r : p.runs()) {
             AttributedStringBuilder b = new AttributedStringBuilder();
             String range = p.perPage() ? pad(Sizes.format(r.offset()), 8)
@@ -259,6 +259,10 @@ final class TextRenderer {
     }
 
     // ---- formatting -------------------------------------------------------------------------------------------
+
+    static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
 
     static String duration(long ns) {
         if (ns < 1_000) return ns + " ns";

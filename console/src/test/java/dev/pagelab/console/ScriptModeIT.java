@@ -67,6 +67,24 @@ class ScriptModeIT {
     }
 
     @Test
+    void unprivilegedUsersAreToldWhatIsHiddenAndWhy() throws Exception {
+        boolean root = "0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).trim());
+        org.junit.jupiter.api.Assumptions.assumeTrue(root && java.nio.file.Files.isExecutable(Path.of("/usr/bin/setpriv")),
+                "dropping to an unprivileged user needs root and setpriv(1)");
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                "--inh-caps=-all", "env", "HOME=/tmp", "NO_COLOR=1", "PAGELAB_NO_BUILD=1", LAUNCHER.toString(), "--keep-going",
+                "-c", "map 4K; touch m1; inspect-pagemap m1; map big 16M; lock big");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).as(err).contains("PFNs are hidden and page flags unreadable").contains("CAP_SYS_ADMIN")
+                .contains("faults   minor 1  major 0");
+        assertThat(out).contains("lock: big: ENOMEM (Cannot allocate memory) from mlock(").contains("RLIMIT_MEMLOCK is ");
+        assertThat(p.exitValue()).isEqualTo(1);
+    }
+
+    @Test
     void badLauncherUsageIsStatus2() throws Exception {
         Result r = run(null, Map.of(), "--frobnicate");
         assertThat(r.status()).isEqualTo(2);
