@@ -19,6 +19,9 @@ public interface Command {
         return Completions.namesAndOptions(session, options());
     }
 
-    /** Whether it runs on the step thread and changes kernel state (gets a step report). */
-    default boolean touchesKernel() { return true; }
+    /**
+     * Whether it runs on the session's step thread (every command that reads or changes the session's memory
+     * does, so that steps never overlap); console settings and help run where they are typed.
+     */
+    default boolean runsOnStepThread() { return true; }
 }

@@ -22,6 +22,13 @@ public final class Completions {
         return out;
     }
 
+    /** Ranges, then the command's options. */
+    public static List<String> rangesAndOptions(Session session, Args.OptionSpec spec) {
+        List<String> out = ranges(session);
+        out.addAll(options(spec));
+        return out;
+    }
+
     /** Mapping names, and for a name already typed with '[', a few range shapes of it. */
     public static List<String> ranges(Session session) {
         List<String> out = new ArrayList<>(session.names());

@@ -28,13 +28,8 @@ public final class InspectPagemapCommand implements Command {
     public Args.OptionSpec options() { return OPTIONS; }
 
     @Override
-    public boolean touchesKernel() { return false; }
-
-    @Override
     public List<String> complete(Session session, List<String> before, int wordIndex) {
-        List<String> out = new ArrayList<>(Completions.ranges(session));
-        out.add("--pages");
-        return out;
+        return Completions.rangesAndOptions(session, OPTIONS);
     }
 
     @Override

@@ -16,9 +16,6 @@ public final class ListCommand implements Command {
     public Args.OptionSpec options() { return Args.OptionSpec.NONE; }
 
     @Override
-    public boolean touchesKernel() { return false; }
-
-    @Override
     public List<String> complete(Session session, List<String> before, int wordIndex) { return List.of(); }
 
     @Override

@@ -18,9 +18,7 @@ public final class LockCommand implements Command {
 
     @Override
     public List<String> complete(Session session, List<String> before, int wordIndex) {
-        List<String> out = new ArrayList<>(Completions.ranges(session));
-        out.addAll(Completions.options(OPTIONS));
-        return out;
+        return Completions.rangesAndOptions(session, OPTIONS);
     }
 
     @Override

@@ -16,9 +16,6 @@ public final class MapsCommand implements Command {
     public Args.OptionSpec options() { return OPTIONS; }
 
     @Override
-    public boolean touchesKernel() { return false; }
-
-    @Override
     public Report run(Session session, CommandLine line) throws CommandError {
         Args a = Args.parse(line, OPTIONS);
         a.atMost(1, "maps [NAME | --all]");

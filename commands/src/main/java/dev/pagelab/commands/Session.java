@@ -41,6 +41,7 @@ public final class Session implements AutoCloseable {
             return t;
         });
         meter = stepThread.submit(() -> {
+            preTouchStack(STACK_PRETOUCH_FRAMES);
             StepMeter m = new StepMeter();
             calibrationRounds = m.warmUp();
             return m;
@@ -48,6 +49,17 @@ public final class Session implements AutoCloseable {
     }
 
     private volatile int calibrationRounds;
+
+    /**
+     * Thread stacks grow on demand, one page fault per new page. A step deeper in the stack than anything before
+     * it would count that fault as its own, so the step thread first recurses far deeper than any command goes.
+     */
+    private static final int STACK_PRETOUCH_FRAMES = 20_000;
+
+    private static long preTouchStack(int depth) {
+        long[] pad = {depth, depth + 1, depth + 2, depth + 3};
+        return depth == 0 ? pad[3] : preTouchStack(depth - 1) + pad[0];
+    }
 
     /** Rounds the warm-up needed before one-page touches measured exactly; -1 if never (figures may be off). */
     public int calibrationRounds() {

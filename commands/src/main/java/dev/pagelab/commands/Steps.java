@@ -39,8 +39,12 @@ final class Steps {
             }
             long rssAfter = ProcFs.rssBytes();
             long presentAfter = m == null || m.fullyUnmapped() || !session.mappings().contains(m) ? 0 : session.present(m);
+            List<String> allNotes = notes == null ? new java.util.ArrayList<>() : notes;
+            if (session.calibrationRounds() < 0) {
+                allNotes.add("the warm-up never measured an exact one-page touch: JVM activity may be in these figures");
+            }
             return new StepReport(verb, target, action, sample, pages, presentBefore, presentAfter, rssBefore, rssAfter,
-                    -1, -1, null, details == null ? Map.of() : details, notes == null ? List.of() : notes);
+                    -1, -1, null, details == null ? Map.of() : details, allNotes);
         } catch (LinuxException e) {
             throw CommandError.kernel(target, e, "reading /proc/self/pagemap failed", null);
         }

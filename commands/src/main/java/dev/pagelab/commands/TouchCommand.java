@@ -25,9 +25,7 @@ public final class TouchCommand implements Command {
         String prev = before.isEmpty() ? "" : before.get(before.size() - 1);
         if (prev.equals("--order")) return List.of("seq", "reverse", "random");
         if (prev.equals("--stride")) return List.of("4K", "64", "2M", "16p");
-        List<String> out = new ArrayList<>(Completions.ranges(session));
-        out.addAll(Completions.options(OPTIONS));
-        return out;
+        return Completions.rangesAndOptions(session, OPTIONS);
     }
 
     @Override

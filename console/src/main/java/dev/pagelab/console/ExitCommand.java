@@ -22,7 +22,7 @@ final class ExitCommand implements Command {
     public Args.OptionSpec options() { return Args.OptionSpec.NONE; }
 
     @Override
-    public boolean touchesKernel() { return false; }
+    public boolean runsOnStepThread() { return false; }
 
     @Override
     public List<String> complete(Session session, List<String> before, int wordIndex) { return List.of(); }

@@ -23,7 +23,7 @@ final class HistoryCommand implements Command {
     public Args.OptionSpec options() { return Args.OptionSpec.NONE; }
 
     @Override
-    public boolean touchesKernel() { return false; }
+    public boolean runsOnStepThread() { return false; }
 
     @Override
     public List<String> complete(Session session, List<String> before, int wordIndex) { return List.of(); }

@@ -86,7 +86,7 @@ final class Shell implements AutoCloseable {
         try {
             Command command = registry.lookup(cl.name());
             verb = command.name();
-            Report report = command.touchesKernel() || isSessionCommand(command)
+            Report report = command.runsOnStepThread()
                     ? session.call(() -> command.run(session, cl))
                     : command.run(session, cl);
             if (json) {
@@ -108,11 +108,6 @@ final class Shell implements AutoCloseable {
             printError(statement, verb, ce, spans);
             return false;
         }
-    }
-
-    private boolean isSessionCommand(Command c) {
-        return !(c instanceof HelpCommand || c instanceof HistoryCommand || c instanceof SetCommand
-                || c instanceof ExitCommand);
     }
 
     private void printError(String statement, String verb, CommandError e, List<int[]> spans) {

@@ -60,6 +60,26 @@ class ScriptModeIT {
         assertThat(lines.get(2)).contains("\"minor_faults\":100,").contains("\"present_before\":100,");
     }
 
+    /**
+     * The first steps of a fresh console are where JVM activity (class loading, profiling, compilation) would
+     * leak into a step: ten fresh launches in a row must each count exactly.
+     */
+    @Test
+    void coldConsolesCountExactly() throws Exception {
+        for (int run = 0; run < 10; run++) {
+            Result r = run(null, Map.of(), "--json", "-c",
+                    "map a 4K; touch a; touch a; map b 64p --no-thp; touch b --read; touch b; map c 1000p --no-thp; "
+                            + "touch c --order random");
+            List<String> l = r.out().lines().toList();
+            assertThat(l).as(r.err()).hasSize(8);
+            assertThat(l.get(1)).as("run %d: first touch of one fresh page", run).contains("\"minor_faults\":1,");
+            assertThat(l.get(2)).as("run %d: re-touch", run).contains("\"minor_faults\":0,");
+            assertThat(l.get(4)).as("run %d: read of 64 fresh pages", run).contains("\"minor_faults\":64,");
+            assertThat(l.get(5)).as("run %d: copy-on-write of 64 zero pages", run).contains("\"minor_faults\":64,");
+            assertThat(l.get(7)).as("run %d: 1000 pages in random order", run).contains("\"minor_faults\":1000,");
+        }
+    }
+
     @Test
     void noColorWhenAskedOrPiped() throws Exception {
         assertThat(run(null, Map.of("NO_COLOR", "1"), "-c", "map 4K").out()).doesNotContain("\u001b[");

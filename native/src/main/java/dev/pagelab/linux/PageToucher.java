@@ -5,10 +5,13 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 
 /**
- * The access loop behind {@code touch}: one access per stride. Reads load a byte. Writes are an atomic add of
- * zero to an aligned 4-byte word ({@code lock xadd} on x86-64): the contents are preserved, yet the CPU
- * reports a write, so a fresh page takes exactly one write fault rather than a read fault and then a
- * copy-on-write fault.
+ * The access loop behind {@code touch}: one access per stride. Reads load a byte. Writes are a compare-and-set
+ * of an aligned 4-byte word from 0 to 0 ({@code lock cmpxchg} on x86-64). The contents are preserved either way,
+ * yet a locked cmpxchg always performs a write cycle (it writes the old value back when the comparison fails),
+ * so a fresh page takes exactly one write fault, never a read fault followed by a copy-on-write fault.
+ * getAndAdd would not do: outside C2 it is a Java loop that reads first (Unsafe.getAndAddInt's fallback), so
+ * an interpreted or deoptimized loop took two faults per fresh page — compareAndSet is one instruction in
+ * every execution mode.
  *
  * <p>The loops allocate nothing and are JIT-compiled during warm-up (see {@link #warmUp}), so that the
  * measured window contains only the accesses. Cancellation is checked between accesses.
@@ -60,7 +63,7 @@ public final class PageToucher {
             }
             long off = first + idx * stride;
             if (write) {
-                int unused = (int) INT.getAndAdd(seg, off & ~3L, 0);
+                boolean unused = INT.compareAndSet(seg, off & ~3L, 0, 0);
             } else {
                 s += seg.get(ValueLayout.JAVA_BYTE, off);
             }
@@ -93,7 +96,7 @@ public final class PageToucher {
             long off = first + idx * stride;
             long t0 = System.nanoTime();
             if (write) {
-                int unused = (int) INT.getAndAdd(seg, off & ~3L, 0);
+                boolean unused = INT.compareAndSet(seg, off & ~3L, 0, 0);
             } else {
                 s += seg.get(ValueLayout.JAVA_BYTE, off);
             }
