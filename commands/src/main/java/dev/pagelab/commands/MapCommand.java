@@ -141,6 +141,13 @@ public final class MapCommand implements Command {
                 path = "memfd:pagelab:" + name;
             } else if (kind.fileBacked()) {
                 path = a.value("file");
+                java.nio.file.Path p = java.nio.file.Path.of(path);
+                if (java.nio.file.Files.exists(p) && !java.nio.file.Files.isRegularFile(p)) {
+                    // Device and /proc files map to memory whose accesses can fault in ways pagelab cannot
+                    // check beforehand (or change the hardware): only regular files are mapped.
+                    throw CommandError.usage(a.option("file").index(), path + " is not a regular file",
+                            "map a regular file, or use --memfd / --shared for shared memory");
+                }
                 boolean writable = kind == Mapping.Kind.FILE_SHARED && (prot & Mman.PROT_WRITE) != 0;
                 int oflags = (writable || a.has("create") ? FileIo.O_RDWR : FileIo.O_RDONLY) | (a.has("create") ? FileIo.O_CREAT : 0);
                 fd = FileIo.open(path, oflags, 0644);

@@ -85,6 +85,13 @@ class RefusalTest {
     }
 
     @Test
+    void onlyRegularFilesAreMapped() {
+        CommandError e = f.error("map m1 4K --file /dev/zero");
+        assertThat(e.line()).contains("/dev/zero is not a regular file");
+        assertThat(e.wordIndex()).isEqualTo(4);
+    }
+
+    @Test
     void guardRegion() throws Exception {
         f.run("map m1 64K");
         f.run("advise m1[16K:4K] guard_install");

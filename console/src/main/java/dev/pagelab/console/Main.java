@@ -56,7 +56,7 @@ public final class Main {
         boolean colorAllowed = !noColor && !json && (noColorEnv == null || noColorEnv.isEmpty());
         boolean interactive = commands == null && Tty.isatty(0) && Tty.isatty(1);
         try (Session session = new Session()) {
-            if (interactive) return Repl.run(session, colorAllowed, banner());
+            if (interactive) return Repl.run(session, colorAllowed, json, banner());
             String term = System.getenv("TERM");
             boolean color = colorAllowed && Tty.isatty(1) && term != null && !term.startsWith("dumb");
             PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);

@@ -22,7 +22,7 @@ import org.jline.terminal.TerminalBuilder;
 final class Repl {
     private Repl() {}
 
-    static int run(Session session, boolean colorAllowed, String banner) {
+    static int run(Session session, boolean colorAllowed, boolean json, String banner) {
         Terminal terminal;
         try {
             terminal = TerminalBuilder.builder().system(true).name("pagelab").build();
@@ -34,7 +34,7 @@ final class Repl {
         // in no columns, so assume the classic 80x24 until a SIGWINCH says otherwise.
         if (terminal.getWidth() <= 0 || terminal.getHeight() <= 0) terminal.setSize(new Size(80, 24));
         boolean color = colorAllowed && !terminal.getType().startsWith("dumb");
-        Shell shell = new Shell(session, terminal.writer(), false, color,
+        Shell shell = new Shell(session, terminal.writer(), json, color,
                 () -> terminal.getWidth() > 0 ? terminal.getWidth() : 80);
         // While a step runs the terminal is not in raw mode, so Ctrl-C arrives as SIGINT: stop the touch loop
         // between two accesses. At the prompt JLine reads Ctrl-C itself (UserInterruptException).
