@@ -102,6 +102,17 @@ class ScriptModeIT {
                 .contains("faults   minor 1  major 0");
         assertThat(out).contains("lock: big: ENOMEM (Cannot allocate memory) from mlock(").contains("RLIMIT_MEMLOCK is ");
         assertThat(p.exitValue()).isEqualTo(1);
+
+        // With RLIMIT_MEMLOCK 0 the console still starts (its warm-up locks nothing) and explains EPERM.
+        if (java.nio.file.Files.isExecutable(Path.of("/usr/bin/prlimit"))) {
+            Process q = new ProcessBuilder("/usr/bin/prlimit", "--memlock=0:0", "/usr/bin/setpriv", "--reuid=nobody",
+                    "--regid=nogroup", "--clear-groups", "--inh-caps=-all", "env", "HOME=/tmp", "NO_COLOR=1",
+                    "PAGELAB_NO_BUILD=1", LAUNCHER.toString(), "-c", "map 4K; touch m1; lock m1").start();
+            String qout = new String(q.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(q.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(qout).contains("faults   minor 1  major 0").contains("lock: m1: EPERM (Operation not permitted)")
+                    .contains("RLIMIT_MEMLOCK (now 0 B)");
+        }
     }
 
     @Test

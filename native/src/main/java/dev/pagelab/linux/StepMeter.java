@@ -183,8 +183,13 @@ public final class StepMeter {
                         madvise(addr, len, 4 /* MADV_DONTNEED */, "MADV_DONTNEED");
                         mprotect(addr, len, Mman.PROT_READ);
                         mprotect(addr, len, Mman.PROT_READ | Mman.PROT_WRITE);
-                        mlock(addr, Pagemap.PAGE_SIZE, (round & 512) == 0);
-                        munlock(addr, Pagemap.PAGE_SIZE);
+                        try {
+                            // RLIMIT_MEMLOCK may be 0 for this user: then the failure path is what gets warmed.
+                            mlock(addr, Pagemap.PAGE_SIZE, (round & 512) == 0);
+                            munlock(addr, Pagemap.PAGE_SIZE);
+                        } catch (MeasuredFailure lockRefused) {
+                            // not needed for the warm-up to be complete
+                        }
                         mmap(0, Pagemap.PAGE_SIZE, Mman.PROT_READ, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
                         munmap(lastAddress, Pagemap.PAGE_SIZE);
                     }
