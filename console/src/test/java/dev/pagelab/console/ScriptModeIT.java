@@ -69,9 +69,10 @@ class ScriptModeIT {
         for (int run = 0; run < 10; run++) {
             Result r = run(null, Map.of(), "--json", "-c",
                     "map a 4K; touch a; touch a; map b 64p --no-thp; touch b --read; touch b; map c 1000p --no-thp; "
-                            + "touch c --order random");
+                            + "touch c --order random; map d 64p --no-thp; touch d --timing --order reverse");
             List<String> l = r.out().lines().toList();
-            assertThat(l).as(r.err()).hasSize(8);
+            assertThat(l).as(r.err()).hasSize(10);
+            assertThat(l.get(9)).as("run %d: timed touch of 64 fresh pages", run).contains("\"minor_faults\":64,");
             assertThat(l.get(1)).as("run %d: first touch of one fresh page", run).contains("\"minor_faults\":1,");
             assertThat(l.get(2)).as("run %d: re-touch", run).contains("\"minor_faults\":0,");
             assertThat(l.get(4)).as("run %d: read of 64 fresh pages", run).contains("\"minor_faults\":64,");
