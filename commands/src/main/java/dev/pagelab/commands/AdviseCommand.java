@@ -65,10 +65,25 @@ public final class AdviseCommand implements Command {
         return r;
     }
 
+    /** Advice the kernel refuses with EINVAL on VM_LOCKED areas (mm/madvise.c: can_madv_lru_vma, dontneed). */
+    private static final java.util.Set<Advice> LOCKED_REFUSES =
+            java.util.EnumSet.of(Advice.DONTNEED, Advice.FREE, Advice.COLD, Advice.PAGEOUT, Advice.REMOVE);
+
+    private static boolean locked(Mapping m) {
+        for (ProcFs.SmapsArea s : ProcFs.smaps(m.base(), m.end())) {
+            if (s.vmFlags().contains("lo")) return true;
+        }
+        return false;
+    }
+
     static String hint(Advice advice, int errno, String release, Mapping m) {
         if (errno == Errno.EINVAL) {
             if (!Advice.atLeast(release, advice.since())) {
                 return advice.constant() + " arrived in Linux " + advice.since() + "; this kernel is " + release;
+            }
+            if (locked(m) && LOCKED_REFUSES.contains(advice)) {
+                return "part of the range is locked (mlock): " + advice.constant()
+                        + " does not apply to locked memory; 'unlock " + m.name() + "' first";
             }
             return switch (advice) {
                 case DONTNEED, FREE -> m.kind() != Mapping.Kind.ANON_PRIVATE && advice == Advice.FREE

@@ -67,7 +67,7 @@ final class TextRenderer {
                 .append("  major ").styled(FAULT, Long.toString(s.majorFaults()));
         if (r.accesses() > 0) {
             long touchedPages = Math.max(1, Math.min(r.accesses(), r.pages()));
-            f.styled(DIM, String.format(Locale.ROOT, "  (%.2f per page)", (double) s.minorFaults() / touchedPages));
+            f.styled(DIM, "  (" + perPage(s.minorFaults() + s.majorFaults(), touchedPages) + ")");
         }
         f.append("   in ").styled(NUM, duration(s.elapsedNanos()));
         if (r.accesses() > 0) f.styled(DIM, " (" + duration(s.elapsedNanos() / r.accesses()) + "/access)");
@@ -115,6 +115,15 @@ final class TextRenderer {
         for (long c : buckets) peak = Math.max(peak, c);
         int barWidth = Math.max(10, Math.min(50, width - 32));
         for (int i = lo; i <= hi; i++) {
+            if (buckets[i] == 0 && i + 1 <= hi && buckets[i + 1] == 0) {
+                // a run of empty buckets (the gap between resident and faulting accesses) is one line
+                int j = i;
+                while (j <= hi && buckets[j] == 0) j++;
+                out.add(new AttributedStringBuilder().styled(DIM, "  " + pad("\u2265" + duration(1L << i), 9)
+                        + " \u2026 none below " + duration(1L << j)).toAttributedString());
+                i = j - 1;
+                continue;
+            }
             int len = (int) Math.round((double) buckets[i] * barWidth / peak);
             if (buckets[i] > 0 && len == 0) len = 1;
             out.add(new AttributedStringBuilder().styled(DIM, "  " + pad("\u2265" + duration(1L << i), 9) + " ")
@@ -259,6 +268,13 @@ final class TextRenderer {
     }
 
     // ---- formatting -------------------------------------------------------------------------------------------
+
+    /** Faults per page: "1.00 per page", or for huge pages "1 per 512 pages". */
+    static String perPage(long faults, long pages) {
+        double r = (double) faults / pages;
+        if (faults == 0 || r >= 0.1) return String.format(Locale.ROOT, "%.2f per page", r);
+        return "1 per " + Math.round((double) pages / faults) + " pages";
+    }
 
     static String count(long n, String noun) {
         return n + " " + noun + (n == 1 ? "" : "s");

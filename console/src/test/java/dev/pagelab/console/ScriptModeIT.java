@@ -81,6 +81,24 @@ class ScriptModeIT {
         }
     }
 
+    /**
+     * A deoptimization in the native module's code means a branch the warm-up never took: inside a measured
+     * window that costs stray faults. There must be none, even on a console's very first steps.
+     */
+    @Test
+    void measuredCodeIsNeverDeoptimized(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        for (int run = 0; run < 3; run++) {
+            Path log = tmp.resolve("deopt" + run + ".log");
+            Result r = run(null, Map.of("PAGELAB_JAVA_OPTS", "-Xlog:deoptimization=debug:file=" + log), "-c",
+                    "map a 1000p --no-thp; touch a --timing --order random; touch a --read; map b 77p --no-thp; "
+                            + "touch b --order reverse --stride 3K; advise b dontneed; lock b; unlock b; protect b r; "
+                            + "touch b --read --timing; unmap b");
+            assertThat(r.status()).as(r.out() + r.err()).isZero();
+            assertThat(java.nio.file.Files.readAllLines(log)).as("deoptimizations in dev.pagelab.linux")
+                    .noneMatch(l -> l.contains("dev.pagelab.linux"));
+        }
+    }
+
     @Test
     void noColorWhenAskedOrPiped() throws Exception {
         assertThat(run(null, Map.of("NO_COLOR", "1"), "-c", "map 4K").out()).doesNotContain("\u001b[");

@@ -9,16 +9,17 @@ import java.util.Arrays;
  */
 public final class LatencyHistogram {
     static final int SUB_BITS = 3, SUB = 1 << SUB_BITS;
-    private final long[] counts = new long[64 * SUB];
+    private final long[] counts = new long[(64 - SUB_BITS) * SUB];
     private long total, min = Long.MAX_VALUE, max, sum;
 
+    /** Branch-free (it runs inside measured windows; see {@link PageToucher#touch}). */
     public void record(long nanos) {
-        if (nanos < 0) nanos = 0;
-        counts[bucket(nanos)]++;
+        long v = Math.max(0, nanos);
+        counts[bucket(v)]++;
         total++;
-        sum += nanos;
-        if (nanos < min) min = nanos;
-        if (nanos > max) max = nanos;
+        sum += v;
+        min = Math.min(min, v);
+        max = Math.max(max, v);
     }
 
     public void clear() {
@@ -29,23 +30,27 @@ public final class LatencyHistogram {
         max = 0;
     }
 
+    /**
+     * Bucket of a value: values below {@code SUB} ns (below System.nanoTime's resolution anyway) count as
+     * {@code SUB}, so every value has at least {@code SUB_BITS + 1} significant bits and one formula serves all,
+     * with no branch. Buckets never straddle a power of two.
+     */
     static int bucket(long v) {
-        if (v < SUB) return (int) v;
-        int exp = 63 - Long.numberOfLeadingZeros(v);            // v in [2^exp, 2^(exp+1))
-        int sub = (int) ((v >>> (exp - SUB_BITS)) & (SUB - 1));
-        return (exp - SUB_BITS + 1) * SUB + sub;
+        long w = Math.max(v, SUB);
+        int exp = 63 - Long.numberOfLeadingZeros(w);            // w in [2^exp, 2^(exp+1)), exp >= SUB_BITS
+        int sub = (int) ((w >>> (exp - SUB_BITS)) & (SUB - 1));
+        return (exp - SUB_BITS) * SUB + sub;
     }
 
-    /** Smallest value that falls in bucket {@code b}. */
+    /** Smallest value that falls in bucket {@code b} (bucket 0 also holds everything below it). */
     static long lowerBound(int b) {
-        if (b < SUB) return b;
-        int exp = b / SUB + SUB_BITS - 1;
+        int exp = b / SUB + SUB_BITS;
         int sub = b % SUB;
         return (1L << exp) + ((long) sub << (exp - SUB_BITS));
     }
 
     static long upperBound(int b) {
-        return b + 1 < 64 * SUB ? lowerBound(b + 1) - 1 : Long.MAX_VALUE;
+        return b + 1 < (64 - SUB_BITS) * SUB ? lowerBound(b + 1) - 1 : Long.MAX_VALUE;
     }
 
     public long count() { return total; }
@@ -64,21 +69,19 @@ public final class LatencyHistogram {
         for (int b = 0; b < counts.length; b++) {
             seen += counts[b];
             if (seen >= rank) {
-                long mid = (lowerBound(b) + Math.min(upperBound(b), lowerBound(b) * 2 + 1)) / 2;
-                return Math.max(min(), Math.min(max, b < SUB ? b : mid));
+                long mid = lowerBound(b) + (upperBound(b) - lowerBound(b)) / 2;
+                return Math.max(min(), Math.min(max, mid));
             }
         }
         return max;
     }
 
-    /** Counts grouped by power of two: element i counts values in [2^i, 2^(i+1)) (i = 0 also holds 0). */
+    /** Counts grouped by power of two: element i counts values in [2^i, 2^(i+1)); element 3 also holds 0–7. */
     public long[] powerOfTwoCounts() {
         long[] out = new long[64];
         for (int b = 0; b < counts.length; b++) {
             if (counts[b] == 0) continue;
-            long lo = lowerBound(b);
-            int exp = lo == 0 ? 0 : 63 - Long.numberOfLeadingZeros(lo);
-            out[exp] += counts[b];
+            out[63 - Long.numberOfLeadingZeros(lowerBound(b))] += counts[b];
         }
         return out;
     }

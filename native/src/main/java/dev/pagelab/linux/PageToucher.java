@@ -21,19 +21,26 @@ public final class PageToucher {
 
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
-    private volatile boolean cancelled;
+    /**
+     * Accesses stop before index {@code stopAt}. Cancelling lowers it to 0, so a cancelled loop leaves through its
+     * ordinary exit test: a separate "if cancelled" branch would never be taken while the JIT profiles the loop,
+     * get compiled as an uncommon trap, and deoptimize inside a user's step (measured: a stray fault).
+     */
+    private volatile long stopAt = Long.MAX_VALUE;
     private long sink;
 
     /** Asks a running loop to stop before its next access; safe from any thread. */
-    public void cancel() { cancelled = true; }
+    public void cancel() { stopAt = 0; }
 
-    public void resetCancel() { cancelled = false; }
-
-    public boolean wasCancelled() { return cancelled; }
+    public void resetCancel() { stopAt = Long.MAX_VALUE; }
 
     /**
      * Touches {@code count} addresses {@code first + k*stride} of {@code seg} in the given order; returns how
      * many were touched (less than {@code count} only when cancelled). {@code histogram} may be null.
+     *
+     * <p>Everything here runs inside a measured window, so it avoids branches whose outcome depends on the data
+     * (min/max, small counts): C2 compiles a branch never seen taken as a trap, and a trap taken in a window
+     * deoptimizes there. The warm-up takes every remaining branch both ways before compilation.
      */
     public long touch(MemorySegment seg, long first, long count, long stride, boolean write, Order order,
                       long seed, LatencyHistogram histogram) {
@@ -47,9 +54,8 @@ public final class PageToucher {
         long mask = permutationMask(count);
         long x = seed & mask;
         long c = seed | 1;
-        long done = 0;
-        for (long k = 0; k < count; k++) {
-            if (cancelled) break;
+        long k = 0;
+        for (; k < Math.min(count, stopAt); k++) {
             long idx;
             if (order == 0) {
                 idx = k;
@@ -67,10 +73,9 @@ public final class PageToucher {
             } else {
                 s += seg.get(ValueLayout.JAVA_BYTE, off);
             }
-            done++;
         }
         sink += s;
-        return done;
+        return k;
     }
 
     private long timedLoop(MemorySegment seg, long first, long count, long stride, boolean write, int order,
@@ -79,9 +84,8 @@ public final class PageToucher {
         long mask = permutationMask(count);
         long x = seed & mask;
         long c = seed | 1;
-        long done = 0;
-        for (long k = 0; k < count; k++) {
-            if (cancelled) break;
+        long k = 0;
+        for (; k < Math.min(count, stopAt); k++) {
             long idx;
             if (order == 0) {
                 idx = k;
@@ -101,15 +105,14 @@ public final class PageToucher {
                 s += seg.get(ValueLayout.JAVA_BYTE, off);
             }
             histogram.record(System.nanoTime() - t0);
-            done++;
         }
         sink += s;
-        return done;
+        return k;
     }
 
-    /** All ones up to the power of two at or above {@code n}. */
+    /** All ones up to the power of two at or above {@code n} (at least 1); branch-free. */
     static long permutationMask(long n) {
-        return n <= 1 ? 0 : -1L >>> Long.numberOfLeadingZeros(n - 1);
+        return -1L >>> Long.numberOfLeadingZeros(Math.max(n - 1, 1));
     }
 
     /**

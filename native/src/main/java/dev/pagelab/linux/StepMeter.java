@@ -178,9 +178,12 @@ public final class StepMeter {
                 for (int round = 0; round < 4000; round++) {
                     // Both loops (plain and timed) as often: a loop still interpreted when a user's step runs
                     // would ask for its compilation from inside the window (a malloc'd compile task: a fault).
+                    // Counts of 1 to 16, not only powers of two: the random order's rejection loop must be
+                    // seen running, or C2 compiles it as a trap that a user's odd count would spring.
+                    long count = 1 + round % pages;
                     for (PageToucher.Order o : orders) {
-                        touch(seg, 0, pages, Pagemap.PAGE_SIZE, (round & 1) == 0, o, round, null);
-                        touch(seg, 0, pages, Pagemap.PAGE_SIZE, (round & 1) == 0, o, round, histogram);
+                        touch(seg, 0, count, Pagemap.PAGE_SIZE, (round & 1) == 0, o, round, null);
+                        touch(seg, 0, count, Pagemap.PAGE_SIZE, (round & 1) == 0, o, round, histogram);
                     }
                     if ((round & 255) == 0) {
                         madvise(addr, len, 4 /* MADV_DONTNEED */, "MADV_DONTNEED");
