@@ -138,4 +138,47 @@ class ShellTranscriptTest {
         shell.execute("maps buf");
         assertThat(buffer.toString()).contains("Rss").contains("1024 kB").contains("VmFlags");
     }
+
+    @Test
+    void argumentCompletion() throws Exception {
+        shell.execute("map buf 64p");
+        var reg = shell.registry();
+        assertThat(reg.lookup("advise").complete(session, List.of("buf"), 2))
+                .contains("dontneed", "free", "populate_write", "collapse", "guard_install");
+        assertThat(reg.lookup("touch").complete(session, List.of("buf", "--order"), 3)).containsExactly("seq", "reverse", "random");
+        assertThat(reg.lookup("touch").complete(session, List.of(), 1)).contains("buf", "buf[0:4K]", "--timing", "--stride");
+        assertThat(reg.lookup("map").complete(session, List.of("4M", "--prot"), 3)).containsExactly("r", "rw", "rx", "none");
+        assertThat(reg.lookup("map").complete(session, List.of(), 1)).contains("--hugetlb=1G", "--populate", "--thp");
+        assertThat(reg.lookup("set").complete(session, List.of("feedback"), 2)).contains("verbose", "concise");
+        assertThat(reg.lookup("help").complete(session, List.of(), 1)).contains("inspect-pagemap", "pagelab");
+        assertThat(reg.lookup("lockall").complete(session, List.of("current"), 2)).doesNotContain("current").contains("future");
+    }
+
+    @Test
+    void mapsAllLabelsOursAmongTheJvms() {
+        shell.execute("map mine 16p");
+        buffer.getBuffer().setLength(0);
+        shell.execute("maps --all");
+        List<String> l = lines();
+        assertThat(l.size()).isGreaterThan(20);
+        assertThat(l).anyMatch(x -> x.startsWith("mine "));
+        assertThat(l).anyMatch(x -> x.contains("[stack]") || x.contains("libjvm.so"));
+    }
+
+    @Test
+    void jsonKernelErrorsCarryErrnoAndHint() {
+        jsonShell.execute("map k 16p --shared; advise k free");
+        String last = jsonBuffer.toString().lines().reduce((a, b) -> b).orElseThrow();
+        assertThat(last).contains("\"ok\":false").contains("\"errno\":\"EINVAL\"")
+                .contains("\"errno_meaning\":\"Invalid argument\"").contains("\"hint\":\"MADV_FREE works only");
+    }
+
+    @Test
+    void helpFitsANarrowTerminal() {
+        Shell narrow = new Shell(session, new PrintWriter(buffer), false, false, () -> 40);
+        narrow.execute("help touch");
+        for (String line : lines()) {
+            if (line.length() > 40) assertThat(line.trim()).doesNotContain(" ");
+        }
+    }
 }
