@@ -241,11 +241,12 @@ final class TextRenderer {
             out.add(new AttributedString("no mappings yet: 'map 4M' makes one"));
             return out;
         }
-        // Narrow terminals (SSH on a phone, a split pane) get the table without the address column.
+        // Narrow terminals (SSH on a phone, a split pane) get the start address only and no options column.
         boolean wide = width >= 110;
         String head = wide ? String.format("%-8s %-29s %7s %-20s %-9s %7s %9s  %s", "name", "range", "size", "kind",
                 "prot", "locked", "present", "options")
-                : String.format("%-8s %7s %-20s %-9s %7s %9s", "name", "size", "kind", "prot", "locked", "present");
+                : String.format("%-8s %-14s %6s %-12s %-5s %6s %8s", "name", "start", "size", "kind", "prot", "locked",
+                "present");
         out.add(new AttributedStringBuilder().styled(BOLD, head).toAttributedString());
         for (ListReport.Row r : l.rows()) {
             String size = Sizes.format(r.size()) + (r.mappedBytes() != r.size() ? "*" : "");
@@ -253,8 +254,9 @@ final class TextRenderer {
                     ? String.format(" %-29s %7s %-20s %-9s %7s %9s  %s",
                             "0x" + Long.toHexString(r.start()) + "-0x" + Long.toHexString(r.end()), size, r.kind(),
                             r.prot(), Sizes.format(r.locked()), r.present() + "p", r.creation())
-                    : String.format(" %7s %-20s %-9s %7s %9s", size, r.kind(), r.prot(), Sizes.format(r.locked()),
-                            r.present() + "p");
+                    : String.format(" %-14s %6s %-12s %-5s %6s %8s", "0x" + Long.toHexString(r.start()), size,
+                            r.kind(), r.prot().replace(",", "/").replace("p", "").replace("s", ""),
+                            Sizes.format(r.locked()), r.present() + "p");
             out.add(new AttributedStringBuilder().styled(LABEL, String.format("%-8s", r.name())).append(rest)
                     .toAttributedString());
         }
@@ -262,8 +264,6 @@ final class TextRenderer {
             out.add(new AttributedStringBuilder().styled(DIM, "* partly unmapped: offsets keep their meaning; holes are refused")
                     .toAttributedString());
         }
-        if (!wide) out.add(new AttributedStringBuilder().styled(DIM, "(addresses and options: a wider terminal, or 'maps')")
-                .toAttributedString());
         return out;
     }
 
