@@ -77,6 +77,14 @@ public final class AdviseCommand implements Command {
     }
 
     static String hint(Advice advice, int errno, String release, Mapping m) {
+        String h = reason(advice, errno, release, m);
+        if (errno == Errno.EINVAL && Advice.atLeast(release, advice.since())) {
+            h += " (" + advice.constant() + " exists since Linux " + advice.since() + "; this is " + release + ")";
+        }
+        return h;
+    }
+
+    private static String reason(Advice advice, int errno, String release, Mapping m) {
         if (errno == Errno.EINVAL) {
             if (!Advice.atLeast(release, advice.since())) {
                 return advice.constant() + " arrived in Linux " + advice.since() + "; this kernel is " + release;
