@@ -144,7 +144,7 @@ public final class InspectPagemapCommand implements Command {
                 if (KPageFlags.has(kflags, KPageFlags.ZERO_PAGE)) zero++;
                 if (KPageFlags.has(kflags, KPageFlags.THP)) thp++;
                 if (KPageFlags.has(kflags, KPageFlags.HUGE) && hugetlbMapping) hugetlb++;
-                if (KPageFlags.has(kflags, KPageFlags.UNEVICTABLE) || KPageFlags.has(kflags, KPageFlags.LOCKED)) locked++;
+                if (KPageFlags.has(kflags, KPageFlags.MLOCKED) || KPageFlags.has(kflags, KPageFlags.UNEVICTABLE)) locked++;
             }
             long pfn = e.pfn();
             if (pfn != 0) pfnsSeen = true;

@@ -70,7 +70,10 @@ class CommandsTest {
         assertThat(map.sample().minorFaults()).isEqualTo(32);
         assertThat(map.presentAfter()).isEqualTo(32);
         if (KPageFlags.availability().isEmpty()) {
-            assertThat(f.pagemap("inspect-pagemap l").totals().locked()).isEqualTo(32);
+            PagemapReport p = f.pagemap("inspect-pagemap l");
+            assertThat(p.totals().locked()).isEqualTo(32);
+            assertThat(p.runs()).allSatisfy(r -> assertThat(r.flags()).contains("mlocked", "unevictable", "anon_exclusive")
+                    .doesNotContain("locked", "mappedtodisk"));
         }
     }
 

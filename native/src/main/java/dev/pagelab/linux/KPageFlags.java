@@ -16,11 +16,15 @@ public final class KPageFlags {
             SLAB = 7, WRITEBACK = 8, RECLAIM = 9, BUDDY = 10, MMAP = 11, ANON = 12, SWAPCACHE = 13,
             SWAPBACKED = 14, COMPOUND_HEAD = 15, COMPOUND_TAIL = 16, HUGE = 17, UNEVICTABLE = 18, HWPOISON = 19,
             NOPAGE = 20, KSM = 21, THP = 22, OFFLINE = 23, ZERO_PAGE = 24, IDLE = 25, PGTABLE = 26;
+    /** The "kernel hacking" flags above 31 (kernel-page-flags.h); MLOCKED is mlock(2), not LOCKED (the page lock). */
+    public static final int RESERVED = 32, MLOCKED = 33, MAPPEDTODISK = 34, PRIVATE = 35, PRIVATE_2 = 36,
+            OWNER_PRIVATE = 37, ARCH = 38, UNCACHED = 39, SOFTDIRTY = 40, ARCH_2 = 41;
 
     private static final String[] NAMES = {"locked", "error", "referenced", "uptodate", "dirty", "lru", "active",
             "slab", "writeback", "reclaim", "buddy", "mmap", "anon", "swapcache", "swapbacked", "compound_head",
             "compound_tail", "huge", "unevictable", "hwpoison", "nopage", "ksm", "thp", "offline", "zero_page",
-            "idle", "pgtable"};
+            "idle", "pgtable", null, null, null, null, null, "reserved", "mlocked", "mappedtodisk", "private",
+            "private_2", "owner_private", "arch", "uncached", "softdirty", "arch_2"};
 
     private static volatile int flagsFd = -1, countFd = -1;
     private static volatile String unavailable;
@@ -83,7 +87,11 @@ public final class KPageFlags {
     /** Names of the set flags, lower case, in bit order. */
     public static List<String> names(long flags) {
         List<String> out = new ArrayList<>();
-        for (int b = 0; b < NAMES.length; b++) if (has(flags, b)) out.add(NAMES[b]);
+        for (int b = 0; b < NAMES.length; b++) {
+            if (NAMES[b] == null || !has(flags, b)) continue;
+            // On anonymous pages the kernel reuses PG_mappedtodisk as PG_anon_exclusive (mm/page-flags.h).
+            out.add(b == MAPPEDTODISK && has(flags, ANON) ? "anon_exclusive" : NAMES[b]);
+        }
         return out;
     }
 }
