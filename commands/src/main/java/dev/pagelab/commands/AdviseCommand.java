@@ -8,14 +8,16 @@ import java.util.List;
 import java.util.Set;
 
 /** {@code advise RANGE ADVICE}: madvise(2). */
-public final class AdviseCommand implements Command {
+public final class AdviseCommand extends BaseCommand {
     private static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(Set.of("force"), Set.of());
 
-    @Override
-    public String name() { return "advise"; }
+    /** Advice the kernel refuses with EINVAL on VM_LOCKED areas (mm/madvise.c: can_madv_lru_vma, dontneed). */
+    private static final java.util.Set<Advice> LOCKED_REFUSES =
+            java.util.EnumSet.of(Advice.DONTNEED, Advice.FREE, Advice.COLD, Advice.PAGEOUT, Advice.REMOVE);
 
-    @Override
-    public Args.OptionSpec options() { return OPTIONS; }
+    public AdviseCommand() {
+        super("advise", OPTIONS);
+    }
 
     @Override
     public List<String> complete(Session session, List<String> before, int wordIndex) {
@@ -64,10 +66,6 @@ public final class AdviseCommand implements Command {
         if (advice == Advice.GUARD_INSTALL) m.markGuardsInstalled();
         return r;
     }
-
-    /** Advice the kernel refuses with EINVAL on VM_LOCKED areas (mm/madvise.c: can_madv_lru_vma, dontneed). */
-    private static final java.util.Set<Advice> LOCKED_REFUSES =
-            java.util.EnumSet.of(Advice.DONTNEED, Advice.FREE, Advice.COLD, Advice.PAGEOUT, Advice.REMOVE);
 
     private static boolean locked(Mapping m) {
         for (ProcFs.SmapsArea s : ProcFs.smaps(m.base(), m.end())) {

@@ -14,18 +14,16 @@ import java.util.Set;
  * and /proc/kpagecount) into runs of pages in the same state. Only present or swapped pages are read entry by
  * entry: PAGEMAP_SCAN finds them first, so a sparse mapping costs what its touched pages cost.
  */
-public final class InspectPagemapCommand implements Command {
+public final class InspectPagemapCommand extends BaseCommand {
     private static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(Set.of("pages"), Set.of());
     static final int MAX_ROWS = 65536;
     private static final int CHUNK = 65536;
     /** Flags that differ within one THP and would split its run 1 + 511; THP is still shown as "thp". */
     private static final long SPLIT_NOISE = (1L << KPageFlags.COMPOUND_HEAD) | (1L << KPageFlags.COMPOUND_TAIL);
 
-    @Override
-    public String name() { return "inspect-pagemap"; }
-
-    @Override
-    public Args.OptionSpec options() { return OPTIONS; }
+    public InspectPagemapCommand() {
+        super("inspect-pagemap", OPTIONS);
+    }
 
     @Override
     public List<String> complete(Session session, List<String> before, int wordIndex) {

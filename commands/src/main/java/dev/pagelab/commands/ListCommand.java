@@ -8,13 +8,11 @@ import java.util.List;
 import java.util.Set;
 
 /** {@code list}: the session's mappings. Protections and locked bytes come from the kernel (smaps), not memory. */
-public final class ListCommand implements Command {
-    @Override
-    public String name() { return "list"; }
+public final class ListCommand extends BaseCommand {
 
-    @Override
-    public Args.OptionSpec options() { return Args.OptionSpec.NONE; }
-
+    public ListCommand() {
+        super("list", Args.OptionSpec.NONE);
+    }
     @Override
     public List<String> complete(Session session, List<String> before, int wordIndex) { return List.of(); }
 

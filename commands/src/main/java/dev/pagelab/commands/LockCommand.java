@@ -7,14 +7,12 @@ import java.util.List;
 import java.util.Set;
 
 /** {@code lock RANGE [--onfault] [--force]}: mlock(2), or mlock2(2) with MLOCK_ONFAULT. */
-public final class LockCommand implements Command {
+public final class LockCommand extends BaseCommand {
     private static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(Set.of("onfault", "force"), Set.of());
 
-    @Override
-    public String name() { return "lock"; }
-
-    @Override
-    public Args.OptionSpec options() { return OPTIONS; }
+    public LockCommand() {
+        super("lock", OPTIONS);
+    }
 
     @Override
     public List<String> complete(Session session, List<String> before, int wordIndex) {

@@ -8,14 +8,12 @@ import java.util.Locale;
 import java.util.Set;
 
 /** {@code lockall [current] [future] [onfault] [--force]}: mlockall(2) over the whole process, JVM included. */
-public final class LockallCommand implements Command {
+public final class LockallCommand extends BaseCommand {
     private static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(Set.of("force"), Set.of());
 
-    @Override
-    public String name() { return "lockall"; }
-
-    @Override
-    public Args.OptionSpec options() { return OPTIONS; }
+    public LockallCommand() {
+        super("lockall", OPTIONS);
+    }
 
     @Override
     public List<String> complete(Session session, List<String> before, int wordIndex) {

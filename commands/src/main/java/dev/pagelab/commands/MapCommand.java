@@ -11,18 +11,16 @@ import java.util.Map;
 import java.util.Set;
 
 /** {@code map [NAME] SIZE [options]}: creates a named mapping with mmap(2). */
-public final class MapCommand implements Command {
+public final class MapCommand extends BaseCommand {
     private static final Args.OptionSpec OPTIONS = new Args.OptionSpec(
             Set.of("shared", "create", "memfd", "populate", "noreserve", "locked", "thp", "no-thp", "force"),
             Set.of("file", "align", "prot"), Set.of("hugetlb"));
     private static final int MADV_HUGEPAGE = 14, MADV_NOHUGEPAGE = 15;
     static final long THP_SIZE = 2L << 20;
 
-    @Override
-    public String name() { return "map"; }
-
-    @Override
-    public Args.OptionSpec options() { return OPTIONS; }
+    public MapCommand() {
+        super("map", OPTIONS);
+    }
 
     @Override
     public List<String> complete(Session session, List<String> before, int wordIndex) {

@@ -6,14 +6,12 @@ import java.util.List;
 import java.util.Set;
 
 /** {@code maps [NAME | --all]}: /proc/self/maps with pagelab's mappings labelled; smaps for one mapping. */
-public final class MapsCommand implements Command {
+public final class MapsCommand extends BaseCommand {
     private static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(Set.of("all"), Set.of());
 
-    @Override
-    public String name() { return "maps"; }
-
-    @Override
-    public Args.OptionSpec options() { return OPTIONS; }
+    public MapsCommand() {
+        super("maps", OPTIONS);
+    }
 
     @Override
     public Report run(Session session, CommandLine line) throws CommandError {

@@ -7,14 +7,12 @@ import java.util.List;
 import java.util.Set;
 
 /** {@code protect RANGE r|rw|rx|none}: mprotect(2). */
-public final class ProtectCommand implements Command {
+public final class ProtectCommand extends BaseCommand {
     private static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(Set.of(), Set.of());
 
-    @Override
-    public String name() { return "protect"; }
-
-    @Override
-    public Args.OptionSpec options() { return OPTIONS; }
+    public ProtectCommand() {
+        super("protect", OPTIONS);
+    }
 
     @Override
     public List<String> complete(Session session, List<String> before, int wordIndex) {

@@ -10,15 +10,13 @@ import java.util.Locale;
 import java.util.Set;
 
 /** {@code touch RANGE [--read|--write] [--stride SIZE] [--order seq|reverse|random] [--timing] [--force]}. */
-public final class TouchCommand implements Command {
+public final class TouchCommand extends BaseCommand {
     private static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(
             Set.of("read", "write", "timing", "force"), Set.of("stride", "order"));
 
-    @Override
-    public String name() { return "touch"; }
-
-    @Override
-    public Args.OptionSpec options() { return OPTIONS; }
+    public TouchCommand() {
+        super("touch", OPTIONS);
+    }
 
     @Override
     public List<String> complete(Session session, List<String> before, int wordIndex) {

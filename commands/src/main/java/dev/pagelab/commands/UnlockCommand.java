@@ -5,14 +5,12 @@ import java.util.List;
 import java.util.Set;
 
 /** {@code unlock RANGE}: munlock(2). */
-public final class UnlockCommand implements Command {
+public final class UnlockCommand extends BaseCommand {
     private static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(Set.of(), Set.of());
 
-    @Override
-    public String name() { return "unlock"; }
-
-    @Override
-    public Args.OptionSpec options() { return OPTIONS; }
+    public UnlockCommand() {
+        super("unlock", OPTIONS);
+    }
 
     @Override
     public List<String> complete(Session session, List<String> before, int wordIndex) {

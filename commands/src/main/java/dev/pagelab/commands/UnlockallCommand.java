@@ -3,13 +3,11 @@ package dev.pagelab.commands;
 import java.util.List;
 
 /** {@code unlockall}: munlockall(2). */
-public final class UnlockallCommand implements Command {
-    @Override
-    public String name() { return "unlockall"; }
+public final class UnlockallCommand extends BaseCommand {
 
-    @Override
-    public Args.OptionSpec options() { return Args.OptionSpec.NONE; }
-
+    public UnlockallCommand() {
+        super("unlockall", Args.OptionSpec.NONE);
+    }
     @Override
     public List<String> complete(Session session, List<String> before, int wordIndex) { return List.of(); }
 

@@ -7,14 +7,12 @@ import java.util.List;
 import java.util.Set;
 
 /** {@code unmap NAME} or {@code unmap RANGE}: munmap(2); a partial unmap leaves a hole in the name's range. */
-public final class UnmapCommand implements Command {
+public final class UnmapCommand extends BaseCommand {
     private static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(Set.of(), Set.of());
 
-    @Override
-    public String name() { return "unmap"; }
-
-    @Override
-    public Args.OptionSpec options() { return OPTIONS; }
+    public UnmapCommand() {
+        super("unmap", OPTIONS);
+    }
 
     @Override
     public List<String> complete(Session session, List<String> before, int wordIndex) {

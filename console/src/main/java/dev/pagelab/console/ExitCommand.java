@@ -1,6 +1,7 @@
 package dev.pagelab.console;
 
 import dev.pagelab.commands.Args;
+import dev.pagelab.commands.BaseCommand;
 import dev.pagelab.commands.Command;
 import dev.pagelab.commands.CommandError;
 import dev.pagelab.commands.CommandLine;
@@ -10,16 +11,13 @@ import dev.pagelab.commands.TextReport;
 import java.util.List;
 
 /** {@code exit}: unmaps everything and leaves (Ctrl-D does the same). */
-final class ExitCommand implements Command {
+final class ExitCommand extends BaseCommand {
     private final Shell shell;
 
-    ExitCommand(Shell shell) { this.shell = shell; }
-
-    @Override
-    public String name() { return "exit"; }
-
-    @Override
-    public Args.OptionSpec options() { return Args.OptionSpec.NONE; }
+    ExitCommand(Shell shell) {
+        super("exit", Args.OptionSpec.NONE);
+        this.shell = shell;
+    }
 
     @Override
     public boolean runsOnStepThread() { return false; }

@@ -1,6 +1,7 @@
 package dev.pagelab.console;
 
 import dev.pagelab.commands.Args;
+import dev.pagelab.commands.BaseCommand;
 import dev.pagelab.commands.Command;
 import dev.pagelab.commands.CommandError;
 import dev.pagelab.commands.CommandLine;
@@ -13,16 +14,13 @@ import org.jline.utils.AttributedStringBuilder;
 import org.jline.utils.AttributedStyle;
 
 /** {@code help [COMMAND]}: the manual pages of man/, rendered to the terminal's width. */
-final class HelpCommand implements Command {
+final class HelpCommand extends BaseCommand {
     private final Shell shell;
 
-    HelpCommand(Shell shell) { this.shell = shell; }
-
-    @Override
-    public String name() { return "help"; }
-
-    @Override
-    public Args.OptionSpec options() { return Args.OptionSpec.NONE; }
+    HelpCommand(Shell shell) {
+        super("help", Args.OptionSpec.NONE);
+        this.shell = shell;
+    }
 
     @Override
     public boolean runsOnStepThread() { return false; }

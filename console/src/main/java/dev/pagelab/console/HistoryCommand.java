@@ -1,6 +1,7 @@
 package dev.pagelab.console;
 
 import dev.pagelab.commands.Args;
+import dev.pagelab.commands.BaseCommand;
 import dev.pagelab.commands.Command;
 import dev.pagelab.commands.CommandError;
 import dev.pagelab.commands.CommandLine;
@@ -11,16 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** {@code history}: the lines entered, numbered (the interactive console also keeps them across sessions). */
-final class HistoryCommand implements Command {
+final class HistoryCommand extends BaseCommand {
     private final Shell shell;
 
-    HistoryCommand(Shell shell) { this.shell = shell; }
-
-    @Override
-    public String name() { return "history"; }
-
-    @Override
-    public Args.OptionSpec options() { return Args.OptionSpec.NONE; }
+    HistoryCommand(Shell shell) {
+        super("history", Args.OptionSpec.NONE);
+        this.shell = shell;
+    }
 
     @Override
     public boolean runsOnStepThread() { return false; }

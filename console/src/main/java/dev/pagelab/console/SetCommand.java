@@ -1,6 +1,7 @@
 package dev.pagelab.console;
 
 import dev.pagelab.commands.Args;
+import dev.pagelab.commands.BaseCommand;
 import dev.pagelab.commands.Command;
 import dev.pagelab.commands.CommandError;
 import dev.pagelab.commands.CommandLine;
@@ -11,16 +12,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /** {@code set feedback verbose|normal|concise|silent}. */
-final class SetCommand implements Command {
+final class SetCommand extends BaseCommand {
     private final Shell shell;
 
-    SetCommand(Shell shell) { this.shell = shell; }
-
-    @Override
-    public String name() { return "set"; }
-
-    @Override
-    public Args.OptionSpec options() { return Args.OptionSpec.NONE; }
+    SetCommand(Shell shell) {
+        super("set", Args.OptionSpec.NONE);
+        this.shell = shell;
+    }
 
     @Override
     public boolean runsOnStepThread() { return false; }
