@@ -31,7 +31,7 @@ public final class Session implements AutoCloseable {
     private final Map<String, Mapping> mappings = new LinkedHashMap<>();
     private final ExecutorService stepThread;
     private final Future<StepMeter> meter;
-    private volatile Future<?> current;
+    private volatile int calibrationRounds;
     private int nextNumber = 1;
 
     public Session() {
@@ -47,8 +47,6 @@ public final class Session implements AutoCloseable {
             return m;
         });
     }
-
-    private volatile int calibrationRounds;
 
     /**
      * Thread stacks grow on demand, one page fault per new page. A step deeper in the stack than anything before
@@ -70,7 +68,6 @@ public final class Session implements AutoCloseable {
     /** Runs {@code work} on the step thread and waits for it. */
     public <T> T call(Callable<T> work) throws CommandError {
         Future<T> f = stepThread.submit(work);
-        current = f;
         try {
             return f.get();
         } catch (InterruptedException e) {
@@ -82,8 +79,6 @@ public final class Session implements AutoCloseable {
             if (c instanceof RuntimeException re) throw re;
             if (c instanceof Error er) throw er;
             throw new IllegalStateException(c);
-        } finally {
-            current = null;
         }
     }
 
@@ -104,29 +99,30 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    public Collection<Mapping> mappings() { return List.copyOf(mappings.values()); }
+    // The table is changed on the step thread and read by Tab completion on the console thread.
+    public synchronized Collection<Mapping> mappings() { return List.copyOf(mappings.values()); }
 
-    public Mapping mapping(String name) { return mappings.get(name); }
+    public synchronized Mapping mapping(String name) { return mappings.get(name); }
 
-    public List<String> names() { return new ArrayList<>(mappings.keySet()); }
+    public synchronized List<String> names() { return new ArrayList<>(mappings.keySet()); }
 
     /** The next free default name: m1, m2, … */
-    String nextName() {
+    synchronized String nextName() {
         while (mappings.containsKey("m" + nextNumber)) nextNumber++;
         return "m" + nextNumber;
     }
 
     static boolean validName(String s) { return NAME.matcher(s).matches(); }
 
-    void add(Mapping m) { mappings.put(m.name(), m); }
+    synchronized void add(Mapping m) { mappings.put(m.name(), m); }
 
-    void remove(Mapping m) {
+    synchronized void remove(Mapping m) {
         mappings.remove(m.name());
         m.closeFile();
     }
 
     /** The mapping named by {@code word}, which may carry a range ({@code m1[0:4M]}); the range is ignored. */
-    Mapping mappingOf(Args.Positional word) throws CommandError {
+    synchronized Mapping mappingOf(Args.Positional word) throws CommandError {
         String text = word.text();
         int bracket = text.indexOf('[');
         String name = bracket < 0 ? text : text.substring(0, bracket);
@@ -214,7 +210,7 @@ public final class Session implements AutoCloseable {
         if (stepThread.isShutdown()) return;
         try {
             call(() -> {
-                for (Mapping m : List.copyOf(mappings.values())) {
+                for (Mapping m : mappings()) {
                     for (long[] p : m.liveParts()) {
                         try {
                             Mman.munmap(m.base() + p[0], p[1] - p[0]);
