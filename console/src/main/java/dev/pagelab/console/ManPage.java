@@ -358,7 +358,7 @@ public final class ManPage {
                         t.addAll(b.tag());
                         int tagLen = ti;
                         for (Span s : b.tag()) tagLen += s.text().length();
-                        if (tagLen + 1 < indent && !b.body().isEmpty()) {
+                        if (tagLen < indent && !b.body().isEmpty()) {
                             // short tag: body starts on the same line
                             List<Line> body = wrap(b.body(), indent, width);
                             List<Span> first = new ArrayList<>(t);
