@@ -51,7 +51,7 @@ final class TextRenderer {
             b.styled(BOLD, r.verb()).append(r.target() == null ? "" : " " + r.target()).append(": minor ")
                     .styled(FAULT, Long.toString(s.minorFaults())).append(", major ").styled(FAULT, Long.toString(s.majorFaults()));
             if (r.presentBefore() >= 0) b.append(", present " + r.presentBefore() + "\u2192" + r.presentAfter());
-            b.append(", rss " + signed(r.rssDelta()) + ", " + duration(s.elapsedNanos()));
+            b.append(", process rss " + signed(r.rssDelta()) + ", " + duration(s.elapsedNanos()));
             if (r.cancelled()) b.styled(NOTE, " (interrupted)");
             out.add(b.toAttributedString());
             return out;
@@ -81,7 +81,7 @@ final class TextRenderer {
         } else {
             p.append("  ");
         }
-        p.append("rss ").styled(NUM, signed(r.rssDelta()));
+        p.append("process rss ").styled(NUM, signed(r.rssDelta()));
         out.add(p.toAttributedString());
 
         if (feedback == Feedback.VERBOSE) {

@@ -54,7 +54,7 @@ class ShellTranscriptTest {
         List<String> l = lines();
         assertThat(l.get(0)).isEqualTo("touch m1: write, seq, 64 accesses");
         assertThat(l.get(1)).startsWith("  faults   minor 64  major 0  (1.00 per page)   in ");
-        assertThat(l.get(2)).startsWith("  present  0 \u2192 64 pages   rss ");
+        assertThat(l.get(2)).startsWith("  present  0 \u2192 64 pages   process rss ");
     }
 
     @Test
@@ -64,7 +64,7 @@ class ShellTranscriptTest {
         buffer.getBuffer().setLength(0);
         shell.execute("touch m1");
         assertThat(lines()).hasSize(1);
-        assertThat(lines().get(0)).startsWith("touch m1: minor 16, major 0, present 0\u219216, rss ");
+        assertThat(lines().get(0)).startsWith("touch m1: minor 16, major 0, present 0\u219216, process rss ");
         shell.execute("set feedback silent");
         buffer.getBuffer().setLength(0);
         shell.execute("touch m1");
