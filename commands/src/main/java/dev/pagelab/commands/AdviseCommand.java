@@ -96,18 +96,21 @@ public final class AdviseCommand extends BaseCommand {
                         ? "MADV_FREE works only on private anonymous memory"
                         : "the range is locked (mlock) or hugetlb-misaligned; 'unlock' first, or use dontneed_locked";
                 case MERGEABLE, UNMERGEABLE -> "the kernel was built without KSM (CONFIG_KSM), or the range cannot be merged";
-                case HUGEPAGE, NOHUGEPAGE, COLLAPSE -> "THP is not available for this mapping (hugetlb, or CONFIG_TRANSPARENT_HUGEPAGE off)";
+                case HUGEPAGE, NOHUGEPAGE -> "THP is not available here (CONFIG_TRANSPARENT_HUGEPAGE off, or a special mapping)";
+                case COLLAPSE -> "collapse needs THP-eligible memory with pages present: touch part of the range first "
+                        + "(and THP must not be 'never')";
                 case REMOVE -> "MADV_REMOVE needs shared memory that supports hole punching (shmem, tmpfs, hugetlbfs)";
                 case GUARD_INSTALL, GUARD_REMOVE -> "guard regions need private or anonymous memory that is not locked or hugetlb";
-                case POPULATE_READ, POPULATE_WRITE -> "populate needs accessible memory (not PROT_NONE, not VM_PFNMAP)";
+                case POPULATE_READ, POPULATE_WRITE -> "populate needs memory the access allows: not PROT_NONE, and "
+                        + "writable for populate_write";
                 default -> "the kernel rejects this advice for this range";
             };
         }
         return switch (errno) {
             case Errno.ENOMEM -> advice == Advice.POPULATE_READ || advice == Advice.POPULATE_WRITE
                     ? "out of memory while populating" : "part of the range is not mapped";
-            case Errno.EFAULT -> "populating hit memory it cannot fault in: PROT_NONE, read-only for populate_write, "
-                    + "or past the end of a file";
+            case Errno.EFAULT -> "populating hit a page an access would die on (SIGBUS/SIGSEGV): past the end of a "
+                    + "file, a guard region, or an empty hugetlb pool";
             case Errno.EAGAIN -> "a transient kernel resource shortage; try again";
             case Errno.EPERM -> "not permitted (e.g. MADV_HWPOISON needs CAP_SYS_ADMIN)";
             case Errno.EBUSY -> "the pages are in use (e.g. collapse while pages are pinned)";

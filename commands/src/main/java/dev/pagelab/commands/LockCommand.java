@@ -38,6 +38,20 @@ public final class LockCommand extends BaseCommand {
         }
         return Steps.run(session, "lock", t.text(), onFault ? "mlock2(MLOCK_ONFAULT)" : "mlock", m,
                 t.length() / Pagemap.PAGE_SIZE, Steps.details("address", Steps.hex(t.address()), "length_bytes", t.length()),
-                null, KernelHints::memlock, meter -> meter.mlock(t.address(), t.length(), onFault));
+                null, errno -> hint(errno, t), meter -> meter.mlock(t.address(), t.length(), onFault));
+    }
+
+    /** ENOMEM is also what mlock says when it cannot fault in part of the range. */
+    private static String hint(int errno, Target t) {
+        if (errno == dev.pagelab.linux.Errno.ENOMEM) {
+            for (dev.pagelab.linux.ProcFs.VmArea v : dev.pagelab.linux.ProcFs.maps()) {
+                if (v.end() > t.address() && v.start() < t.address() + t.length()
+                        && !v.readable() && !v.writable() && !v.executable()) {
+                    return "part of the range is PROT_NONE, which mlock cannot fault in; the range may be left marked "
+                            + "locked ('maps " + t.mapping().name() + "' shows VmFlags lo): 'unlock' it, 'protect' it first";
+                }
+            }
+        }
+        return KernelHints.memlock(errno);
     }
 }

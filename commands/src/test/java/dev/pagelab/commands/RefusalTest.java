@@ -96,6 +96,9 @@ class RefusalTest {
         f.run("map m1 64K");
         f.run("advise m1[16K:4K] guard_install");
         assertThat(f.error("touch m1").line()).contains("offset 16K is a guard region");
+        PagemapReport p = f.pagemap("inspect-pagemap m1");
+        assertThat(p.totals().guard()).isEqualTo(1);
+        assertThat(p.totals().swapped()).as("a guard marker is not swap").isZero();
         f.run("advise m1[16K:4K] guard_remove");
         assertThat(f.step("touch m1").accesses()).isEqualTo(16);
     }

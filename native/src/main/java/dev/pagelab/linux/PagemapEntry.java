@@ -9,7 +9,11 @@ public record PagemapEntry(long raw) {
 
     public boolean present() { return (raw & (1L << 63)) != 0; }
 
-    public boolean swapped() { return (raw & (1L << 62)) != 0; }
+    /**
+     * Bit 62, except for guard regions: a guard is a PTE marker, a kind of swap entry, so the kernel sets bit 62
+     * for it too (measured: 0x4400...9f), though nothing is in swap.
+     */
+    public boolean swapped() { return (raw & (1L << 62)) != 0 && !guard(); }
 
     /** Bit 61: a file page, or shared anonymous memory (shmem). */
     public boolean fileOrSharedAnon() { return (raw & (1L << 61)) != 0; }
@@ -17,7 +21,7 @@ public record PagemapEntry(long raw) {
     /** Bit 58 (Linux 6.15): the page is a guard region installed with MADV_GUARD_INSTALL. */
     public boolean guard() { return (raw & (1L << 58)) != 0; }
 
-    /** Bit 57 (Linux 5.7): write-protected by userfaultfd. */
+    /** Bit 57 (Linux 5.13; userfaultfd write-protect itself is 5.7): write-protected by userfaultfd. */
     public boolean uffdWriteProtected() { return (raw & (1L << 57)) != 0; }
 
     /** Bit 56 (Linux 4.2): mapped by exactly one process. */
