@@ -55,10 +55,15 @@ final class AccessCheck {
             long past = m.bytesPastEof(t.offset(), t.length());
             if (past > 0) {
                 long size = m.fileSize();
+                long backed = ((size + 4095) / 4096) * 4096;
+                String grow = m.kind() == Mapping.Kind.MEMFD ? "grow the memfd (ftruncate)" : "extend the file (truncate -s)";
                 throw CommandError.refused(subject, "the last " + Sizes.format(past) + " lie past the end of "
                         + m.path() + " (" + Sizes.human(size) + "): an access there would be SIGBUS",
-                        "touch " + m.name() + "[0:" + Sizes.format(((size + 4095) / 4096) * 4096) + "], or extend the file "
-                        + "(map it with --create)");
+                        backed > t.offset() ? "touch " + m.name() + "[" + Sizes.format(t.offset()) + ":"
+                                + Sizes.format(backed - t.offset()) + "], or " + grow : grow + " first");
+            }
+            if (m.kind() == Mapping.Kind.FILE_SHARED || m.kind() == Mapping.Kind.FILE_PRIVATE) {
+                checkFileSpace(t, write);
             }
             if (m.guardsInstalled()) {
                 long first = firstGuard(t);
@@ -71,15 +76,46 @@ final class AccessCheck {
             if (m.hugetlb() && (m.mmapFlags() & dev.pagelab.linux.Mman.MAP_NORESERVE) != 0) {
                 long presentHuge = Pagemap.countPresent(start, end) * Pagemap.PAGE_SIZE / m.pageSize();
                 long needed = t.pages() - presentHuge;
-                long free = ProcFs.meminfo().getOrDefault("HugePages_Free", 0L);
-                if (needed > free && m.pageSize() == (2L << 20)) {
-                    throw CommandError.refused(subject, "needs " + needed + " huge pages but the pool has " + free
-                            + " free; this MAP_NORESERVE hugetlb mapping would get SIGBUS",
-                            "add pages: echo N > /proc/sys/vm/nr_hugepages (as root)");
+                long free = ProcFs.hugePagesFree(m.pageSize());
+                if (needed > free) {
+                    throw CommandError.refused(subject, "needs " + needed + " huge pages of " + Sizes.format(m.pageSize())
+                            + " but that pool has " + free + " free; this MAP_NORESERVE hugetlb mapping would get SIGBUS",
+                            "as root: echo N > /sys/kernel/mm/hugepages/hugepages-" + (m.pageSize() >> 10)
+                            + "kB/nr_hugepages");
                 }
             }
         } catch (LinuxException e) {
             throw CommandError.kernel(subject, e, "could not check the range", null);
+        }
+    }
+
+    /**
+     * A shared write to a page with no block behind it (sparse file, tmpfs) needs space; if the file system has
+     * none the kernel answers with SIGBUS. On tmpfs even a read of a hole allocates a page.
+     */
+    private static void checkFileSpace(Target t, boolean write) throws CommandError, LinuxException {
+        Mapping m = t.mapping();
+        java.nio.file.FileStore store;
+        try {
+            store = java.nio.file.Files.getFileStore(java.nio.file.Path.of(m.path()));
+        } catch (java.io.IOException e) {
+            return; // the path was renamed or removed; the descriptor still works and the size check stands
+        }
+        boolean tmpfs = store.type().equals("tmpfs");
+        boolean allocates = tmpfs || (write && m.kind() == Mapping.Kind.FILE_SHARED);
+        if (!allocates) return;
+        long missing = ((t.length() + Pagemap.PAGE_SIZE - 1) / Pagemap.PAGE_SIZE - Pagemap.countPresent(
+                t.address() / Pagemap.PAGE_SIZE * Pagemap.PAGE_SIZE, t.address() + t.length())) * Pagemap.PAGE_SIZE;
+        long usable;
+        try {
+            usable = store.getUsableSpace();
+        } catch (java.io.IOException e) {
+            return;
+        }
+        if (missing > usable) {
+            throw CommandError.refused(t.text(), "may need " + Sizes.human(missing) + " of " + (tmpfs ? "tmpfs" : store.type())
+                    + " space for " + m.path() + " but " + Sizes.human(usable) + " is free: a page the file system "
+                    + "cannot back is SIGBUS", "free space there, or touch a smaller range");
         }
     }
 

@@ -48,11 +48,11 @@ public final class AdviseCommand extends BaseCommand {
         if (advice == Advice.POPULATE_WRITE || advice == Advice.POPULATE_READ || advice == Advice.WILLNEED) {
             try {
                 long present = session.present(t);
-                boolean needs = advice == Advice.POPULATE_WRITE || m.kind() != Mapping.Kind.ANON_PRIVATE;
-                if (needs) {
-                    session.checkMemory(t.text(), (t.length() / Pagemap.PAGE_SIZE - present) * Pagemap.PAGE_SIZE,
-                            a.has("force"), advice.constant());
-                }
+                boolean needsPages = advice == Advice.POPULATE_WRITE || m.kind() != Mapping.Kind.ANON_PRIVATE;
+                long missing = t.length() / Pagemap.PAGE_SIZE - present;
+                // zero-page reads still cost page tables: 8 bytes per page
+                session.checkMemory(t.text(), missing * (needsPages ? Pagemap.PAGE_SIZE + 8 : 8), a.has("force"),
+                        advice.constant());
             } catch (dev.pagelab.linux.LinuxException e) {
                 throw CommandError.kernel(t.text(), e, "reading /proc/self/pagemap failed", null);
             }
@@ -77,7 +77,7 @@ public final class AdviseCommand extends BaseCommand {
     static String hint(Advice advice, int errno, String release, Mapping m) {
         String h = reason(advice, errno, release, m);
         if (errno == Errno.EINVAL && Advice.atLeast(release, advice.since())) {
-            h += " (" + advice.constant() + " exists since Linux " + advice.since() + "; this is " + release + ")";
+            h += " [" + advice.constant() + ": Linux " + advice.since() + "+]";
         }
         return h;
     }

@@ -11,6 +11,14 @@ public record CommandLine(String text, List<Word> words) {
     public record Word(String text, int column) {}
 
     public static CommandLine parse(String text) throws CommandError {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                // never echoed back: an escape sequence would reach the user's terminal
+                throw CommandError.usage(-1, String.format("control character U+%04X at column %d", (int) c, i + 1),
+                        "commands are plain text");
+            }
+        }
         List<Word> words = new ArrayList<>();
         StringBuilder cur = null;
         int start = 0;

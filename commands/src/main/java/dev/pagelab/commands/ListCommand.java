@@ -35,7 +35,7 @@ public final class ListCommand extends BaseCommand {
                 present = -1;
             }
             rows.add(new ListReport.Row(m.name(), m.base(), m.end(), m.length(), m.liveBytes(),
-                    m.kind().label() + (m.hugetlb() ? " hugetlb " + Sizes.format(m.pageSize()) : ""),
+                    m.hugetlb() ? "hugetlb " + Sizes.format(m.pageSize()) : m.kind().label(),
                     String.join(",", prots), locked, present, String.join(" ", m.creation())));
         }
         return new ListReport(rows);

@@ -43,6 +43,14 @@ public final class LockCommand extends BaseCommand {
 
     /** ENOMEM is also what mlock says when it cannot fault in part of the range. */
     private static String hint(int errno, Target t) {
+        String leftLocked = "; the range may be left marked locked ('maps " + t.mapping().name() + "' shows VmFlags lo)";
+        if (errno == dev.pagelab.linux.Errno.ENOMEM && t.mapping().hugetlb()) {
+            return "the " + Sizes.format(t.mapping().pageSize()) + " hugetlb pool has "
+                    + dev.pagelab.linux.ProcFs.hugePagesFree(t.mapping().pageSize()) + " free pages" + leftLocked;
+        }
+        if (errno == dev.pagelab.linux.Errno.ENOMEM && t.mapping().guardsInstalled()) {
+            return "the range has guard regions, which mlock cannot fault in" + leftLocked;
+        }
         if (errno == dev.pagelab.linux.Errno.ENOMEM) {
             for (dev.pagelab.linux.ProcFs.VmArea v : dev.pagelab.linux.ProcFs.maps()) {
                 if (v.end() > t.address() && v.start() < t.address() + t.length()

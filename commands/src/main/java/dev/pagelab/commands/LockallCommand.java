@@ -54,7 +54,10 @@ public final class LockallCommand extends BaseCommand {
                     + "'unlockall' ends it");
         }
         final int mcl = flags;
-        return Steps.run(session, "lockall", null, "mlockall(" + Mman.mclName(flags) + ")", null, -1,
+        StepReport r = Steps.run(session, "lockall", null, "mlockall(" + Mman.mclName(flags) + ")", null, -1,
                 Steps.details("flags", Mman.mclName(flags)), notes, KernelHints::memlock, meter -> meter.mlockall(mcl));
+        // mlockall replaces the previous flags: MCL_FUTURE stays on only if given again.
+        session.futureMappingsPopulated((flags & Mman.MCL_FUTURE) != 0 && (flags & Mman.MCL_ONFAULT) == 0);
+        return r;
     }
 }

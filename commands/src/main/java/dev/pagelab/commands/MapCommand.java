@@ -128,6 +128,22 @@ public final class MapCommand extends BaseCommand {
         String subject = name;
         if (a.has("populate") || a.has("locked")) {
             session.checkMemory(subject, size, a.has("force"), a.has("locked") ? "MAP_LOCKED" : "MAP_POPULATE");
+        } else if (session.futureMappingsPopulated()) {
+            session.checkMemory(subject, size, a.has("force"), "mapping under mlockall(MCL_FUTURE), which faults it all in,");
+        }
+        // THP advice must come before the pages are faulted in: with MAP_POPULATE or MAP_LOCKED the kernel fills
+        // the range inside mmap, before MADV_HUGEPAGE exists, and THP in madvise mode would not apply. So the
+        // populate (or lock) is done after the advice, as MADV_POPULATE_WRITE (or mlock), in the same step.
+        boolean populateAfterAdvice = (a.has("thp") || a.has("no-thp")) && (flags & (Mman.MAP_POPULATE | Mman.MAP_LOCKED)) != 0;
+        final boolean lockAfter = populateAfterAdvice && (flags & Mman.MAP_LOCKED) != 0;
+        final boolean populateAfter = populateAfterAdvice && (flags & Mman.MAP_POPULATE) != 0 && !lockAfter;
+        if (populateAfterAdvice) {
+            flags &= ~(Mman.MAP_POPULATE | Mman.MAP_LOCKED);
+            notes.add((lockAfter ? "MAP_LOCKED done as mlock" : "MAP_POPULATE done as MADV_POPULATE_"
+                    + ((prot & Mman.PROT_WRITE) != 0 ? "WRITE" : "READ")) + " after the THP advice, so that it applies");
+        }
+        if (session.futureMappingsPopulated() && a.has("thp")) {
+            notes.add("mlockall(MCL_FUTURE) fills the mapping inside mmap, before MADV_HUGEPAGE: expect 4 KiB pages");
         }
 
         int fd = -1;
@@ -178,7 +194,11 @@ public final class MapCommand extends BaseCommand {
         try {
             r = Steps.run(session, "map", name, "mmap " + Sizes.format(size) + " (" + size / hugeSize + (hugeSize == Pagemap.PAGE_SIZE ? "p" : " huge pages") + ") " + kind.label() + " "
                             + protWord(prot), null, size / Pagemap.PAGE_SIZE, null, notes,
-                    errno -> huge != Pagemap.PAGE_SIZE ? KernelHints.hugetlb(errno, huge) : KernelHints.mmap(errno),
+                    errno -> huge != Pagemap.PAGE_SIZE ? KernelHints.hugetlb(errno, huge)
+                            : errno == dev.pagelab.linux.Errno.ENOMEM && (mmapFlags & Mman.MAP_NORESERVE) != 0
+                            ? "no room in the address space: x86-64 gives a process 128 TiB (47 bits) and the JVM "
+                              + "already holds parts of it"
+                            : KernelHints.mmap(errno),
                     meter -> {
                         FaultSample s;
                         if (alignment > 0) {
@@ -199,6 +219,12 @@ public final class MapCommand extends BaseCommand {
                         if (thpAdvice != null) {
                             s = s.plus(meter.madvise(where[0], length, thpAdvice.equals("MADV_HUGEPAGE")
                                     ? MADV_HUGEPAGE : MADV_NOHUGEPAGE, thpAdvice));
+                        }
+                        if (lockAfter) s = s.plus(meter.mlock(where[0], length, false));
+                        if (populateAfter) {
+                            boolean w = (mmapProt & Mman.PROT_WRITE) != 0;
+                            s = s.plus(meter.madvise(where[0], length, w ? Advice.POPULATE_WRITE.value()
+                                    : Advice.POPULATE_READ.value(), w ? "MADV_POPULATE_WRITE" : "MADV_POPULATE_READ"));
                         }
                         return s;
                     });

@@ -25,7 +25,6 @@ public final class MapsCommand extends BaseCommand {
         if (a.positional().size() == 1) {
             Mapping m = session.mappingOf(a.positional().get(0));
             for (ProcFs.SmapsArea s : ProcFs.smaps(m.base(), m.end())) {
-                if (m.firstHole(s.area().start() - m.base(), 1) >= 0 && s.area().start() >= m.base()) continue;
                 String label = labelFor(session, s.area());
                 if (label.isEmpty()) continue;
                 lines.add(new MapsReport.Line(label, s.area().start(), s.area().end(), s.area().line()));
@@ -42,13 +41,19 @@ public final class MapsCommand extends BaseCommand {
         return new MapsReport(a.has("all") ? "all" : "pagelab", lines, areas);
     }
 
-    /** "m1" or "m1[1M:1M]" when the VMA lies in a live part of a session mapping, else "". */
+    /**
+     * "m1", "m1[1M:1M]", or "m1+" when the VMA also covers memory that is not the mapping's: the kernel merges
+     * adjacent anonymous VMAs with equal flags (two maps side by side, or a JVM thread stack made next to one),
+     * and then smaps figures are for the whole merged VMA. "" for VMAs with nothing of the session's.
+     */
     static String labelFor(Session session, ProcFs.VmArea v) {
         for (Mapping m : session.mappings()) {
-            if (v.start() >= m.base() && v.end() <= m.end() && m.firstHole(v.start() - m.base(), v.size()) < 0) {
-                if (v.start() == m.base() && v.end() == m.end()) return m.name();
-                return m.name() + "[" + Sizes.format(v.start() - m.base()) + ":" + Sizes.format(v.size()) + "]";
-            }
+            long s = Math.max(v.start(), m.base()), e = Math.min(v.end(), m.end());
+            if (s >= e || m.liveWithin(s - m.base(), e - s).isEmpty()) continue;
+            boolean merged = v.start() < m.base() || v.end() > m.end() || m.firstHole(s - m.base(), e - s) >= 0;
+            String label = s == m.base() && e == m.end() ? m.name()
+                    : m.name() + "[" + Sizes.format(s - m.base()) + ":" + Sizes.format(e - s) + "]";
+            return merged ? label + "+" : label;
         }
         return "";
     }

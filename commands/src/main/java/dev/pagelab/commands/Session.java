@@ -33,6 +33,8 @@ public final class Session implements AutoCloseable {
     private final Future<StepMeter> meter;
     private volatile int calibrationRounds;
     private int nextNumber = 1;
+    /** mlockall(MCL_FUTURE) without MCL_ONFAULT is in force: every new mapping is populated inside mmap. */
+    private boolean futureMappingsPopulated;
 
     public Session() {
         stepThread = Executors.newSingleThreadExecutor(r -> {
@@ -113,6 +115,10 @@ public final class Session implements AutoCloseable {
     }
 
     static boolean validName(String s) { return NAME.matcher(s).matches(); }
+
+    boolean futureMappingsPopulated() { return futureMappingsPopulated; }
+
+    void futureMappingsPopulated(boolean on) { futureMappingsPopulated = on; }
 
     synchronized void add(Mapping m) { mappings.put(m.name(), m); }
 
@@ -198,7 +204,10 @@ public final class Session implements AutoCloseable {
 
     long present(Target t) throws LinuxException {
         long n = 0;
-        for (long[] p : t.mapping().liveWithin(t.offset(), t.length())) {
+        // touch accepts unaligned offsets; PAGEMAP_SCAN wants page-aligned bounds
+        long from = t.offset() / Pagemap.PAGE_SIZE * Pagemap.PAGE_SIZE;
+        long to = Math.min(t.mapping().length(), (t.end() + Pagemap.PAGE_SIZE - 1) / Pagemap.PAGE_SIZE * Pagemap.PAGE_SIZE);
+        for (long[] p : t.mapping().liveWithin(from, to - from)) {
             n += Pagemap.countPresent(t.mapping().base() + p[0], t.mapping().base() + p[1]);
         }
         return n;

@@ -14,7 +14,15 @@ public final class Sizes {
         String t = text.trim();
         if (t.isEmpty()) throw CommandError.usage(wordIndex, what + " is missing", "write e.g. 4K, 1M, 256p or 4096");
         try {
-            if (t.startsWith("0x") || t.startsWith("0X")) return Long.parseUnsignedLong(t.substring(2), 16);
+            if (t.startsWith("0x") || t.startsWith("0X")) {
+                long v = Long.parseUnsignedLong(t.substring(2), 16);
+                if (v < 0) throw new ArithmeticException("too large");
+                return v;
+            }
+            if (t.endsWith("P")) {
+                throw CommandError.usage(wordIndex, "'" + text + "': sizes go up to T; a lower-case p counts pages",
+                        "e.g. 256p, or 1T");
+            }
             String lower = t.toLowerCase(Locale.ROOT);
             int end = 0;
             while (end < lower.length() && Character.isDigit(lower.charAt(end))) end++;

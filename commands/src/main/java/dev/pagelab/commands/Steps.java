@@ -33,6 +33,13 @@ final class Steps {
             FaultSample sample;
             try {
                 sample = window.run(session.meter());
+            } catch (InternalError sigbus) {
+                // The checks before every touch make this a race: the file shrank, its file system filled up, or a
+                // hugetlb pool emptied while the loop ran. HotSpot turns SIGBUS inside a memory access into this
+                // error (a SIGSEGV could not be caught): report it, the session is intact.
+                throw CommandError.refused(target, "the kernel raised SIGBUS during the access (a page could not be "
+                        + "backed: the file shrank, its file system is full, or the hugetlb pool ran dry)",
+                        "the step stopped there; 'inspect-pagemap' shows how far it got");
             } catch (StepMeter.MeasuredFailure f) {
                 LinuxException e = f.linuxException();
                 throw CommandError.kernel(target, e, hints.apply(e.errno()), f.sample());

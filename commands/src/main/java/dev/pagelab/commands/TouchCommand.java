@@ -52,15 +52,16 @@ public final class TouchCommand extends BaseCommand {
             };
         }
         AccessCheck.check(t, write);
-        long count = (t.length() + stride - 1) / stride;
+        long count = t.length() / stride + (t.length() % stride == 0 ? 0 : 1);
         long rangePages = (t.length() + Pagemap.PAGE_SIZE - 1) / Pagemap.PAGE_SIZE;
         try {
             long presentInRange = session.present(t);
-            boolean needsMemory = write || !(m.kind() == Mapping.Kind.ANON_PRIVATE);
-            if (needsMemory) {
-                session.checkMemory(t.text(), (rangePages - presentInRange) * Pagemap.PAGE_SIZE, a.has("force"),
-                        "touching " + t.text());
-            }
+            // A read of private anonymous memory maps the zero page: no page, but still 8 bytes of page table per
+            // page (2 GiB per TiB), which is what an enormous read touch runs out of.
+            boolean needsPages = write || !(m.kind() == Mapping.Kind.ANON_PRIVATE);
+            long missing = rangePages - presentInRange;
+            session.checkMemory(t.text(), missing * (needsPages ? Pagemap.PAGE_SIZE + 8 : 8), a.has("force"),
+                    "touching " + t.text());
         } catch (LinuxException e) {
             throw CommandError.kernel(t.text(), e, "reading /proc/self/pagemap failed", null);
         }

@@ -15,7 +15,9 @@ public final class UnlockallCommand extends BaseCommand {
     public Report run(Session session, CommandLine line) throws CommandError {
         Args a = Args.parse(line, Args.OptionSpec.NONE);
         a.atMost(0, "unlockall");
-        return Steps.run(session, "unlockall", null, "munlockall", null, -1, null, null, KernelHints::memlock,
+        StepReport r = Steps.run(session, "unlockall", null, "munlockall", null, -1, null, null, KernelHints::memlock,
                 meter -> meter.munlockall());
+        session.futureMappingsPopulated(false);
+        return r;
     }
 }

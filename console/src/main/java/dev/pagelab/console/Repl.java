@@ -38,7 +38,11 @@ final class Repl {
                 () -> terminal.getWidth() > 0 ? terminal.getWidth() : 80);
         // While a step runs the terminal is not in raw mode, so Ctrl-C arrives as SIGINT: stop the touch loop
         // between two accesses. At the prompt JLine reads Ctrl-C itself (UserInterruptException).
-        terminal.handle(Terminal.Signal.INT, signal -> session.cancelStep());
+        terminal.handle(Terminal.Signal.INT, signal -> {
+            session.cancelStep();
+            terminal.writer().println();   // the tty echoed ^C; the report starts on a line of its own
+            terminal.writer().flush();
+        });
         LineReader reader = LineReaderBuilder.builder()
                 .terminal(terminal)
                 .appName("pagelab")
@@ -110,6 +114,7 @@ final class Repl {
             }
             List<String> before = words.subList(1, Math.min(index, words.size()));
             for (String c : command.get().complete(shell.session(), before, index)) {
+                if (c.startsWith("--") && before.contains(c)) continue;   // an option is given once
                 boolean complete = !c.endsWith("=");
                 candidates.add(new Candidate(c, c, null, null, null, null, complete));
             }

@@ -172,8 +172,16 @@ final class TextRenderer {
             b.append("  ").styled(DIM, range).append(" ");
             List<String> state = r.state();
             boolean zero = r.flags().contains("zero_page");
+            boolean hugeZero = zero && (r.hugeHeads() > 0 || r.flags().contains("thp"));
             AttributedStyle st = state.contains("present") ? (zero ? NOTE : LABEL) : DIM;
             b.styled(st, String.join(" ", state));
+            if (hugeZero) {
+                // one 2 MiB zero folio mapped by several PMDs; the kernel flags it as file/shared (not anonymous)
+                b.styled(NOTE, " HUGE ZERO PAGE").styled(DIM, "  pfn ").append("0x" + Long.toHexString(r.firstPfn()))
+                        .append("  mapped " + Math.max(1, r.hugeHeads()) + (r.hugeHeads() == 1 ? " time" : " times"));
+                out.add(b.toAttributedString());
+                continue;
+            }
             if (zero) b.styled(NOTE, " ZERO PAGE");
             if (r.firstPfn() != 0) {
                 b.styled(DIM, "  pfn ").append("0x" + Long.toHexString(r.firstPfn()));
@@ -222,7 +230,8 @@ final class TextRenderer {
             out.add(new AttributedStringBuilder().styled(BOLD, a.label()).append("  0x" + Long.toHexString(a.start())
                     + "-0x" + Long.toHexString(a.end()) + " " + a.perms()).toAttributedString());
             for (String key : List.of("Size", "Rss", "Pss", "Private_Clean", "Private_Dirty", "Shared_Clean", "Shared_Dirty",
-                    "Anonymous", "AnonHugePages", "ShmemPmdMapped", "FilePmdMapped", "Locked", "Swap")) {
+                    "Anonymous", "LazyFree", "AnonHugePages", "ShmemPmdMapped", "FilePmdMapped", "Shared_Hugetlb",
+                    "Private_Hugetlb", "Locked", "Swap")) {
                 Long v = a.kb().get(key);
                 if (v == null) continue;
                 out.add(new AttributedStringBuilder().append("  " + pad(key, 15)).styled(NUM, pad(v + " kB", 12, true))
@@ -245,7 +254,7 @@ final class TextRenderer {
         boolean wide = width >= 110;
         String head = wide ? String.format("%-8s %-29s %7s %-20s %-9s %7s %9s  %s", "name", "range", "size", "kind",
                 "prot", "locked", "present", "options")
-                : String.format("%-8s %-14s %6s %-12s %-5s %6s %8s", "name", "start", "size", "kind", "prot", "locked",
+                : String.format("%-8s %-14s %6s %-12s %-4s %6s %8s", "name", "start", "size", "kind", "prot", "locked",
                 "present");
         out.add(new AttributedStringBuilder().styled(BOLD, head).toAttributedString());
         for (ListReport.Row r : l.rows()) {
@@ -254,8 +263,8 @@ final class TextRenderer {
                     ? String.format(" %-29s %7s %-20s %-9s %7s %9s  %s",
                             "0x" + Long.toHexString(r.start()) + "-0x" + Long.toHexString(r.end()), size, r.kind(),
                             r.prot(), Sizes.format(r.locked()), r.present() + "p", r.creation())
-                    : String.format(" %-14s %6s %-12s %-5s %6s %8s", "0x" + Long.toHexString(r.start()), size,
-                            r.kind(), r.prot().replace(",", "/").replace("p", "").replace("s", ""),
+                    : String.format(" %-14s %6s %-12s %-4s %6s %8s", "0x" + Long.toHexString(r.start()), size,
+                            r.kind(), r.prot().replace(",", "/"),
                             Sizes.format(r.locked()), r.present() + "p");
             out.add(new AttributedStringBuilder().styled(LABEL, String.format("%-8s", r.name())).append(rest)
                     .toAttributedString());

@@ -152,6 +152,16 @@ public final class ProcFs {
         }
     }
 
+    /** Free pages of the hugetlb pool of {@code size} bytes (each size has its own pool), 0 if none. */
+    public static long hugePagesFree(long size) {
+        try {
+            return Long.parseLong(Files.readString(Path.of("/sys/kernel/mm/hugepages/hugepages-" + (size >> 10)
+                    + "kB/free_hugepages")).trim());
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
     public static Optional<String> thpEnabled() {
         return sysChoice("/sys/kernel/mm/transparent_hugepage/enabled");
     }

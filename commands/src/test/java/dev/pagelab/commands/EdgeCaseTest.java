@@ -1,0 +1,121 @@
+package dev.pagelab.commands;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.pagelab.linux.KPageFlags;
+import dev.pagelab.linux.ProcFs;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Cases a demanding user found: each once gave a wrong figure, a crash risk or a misleading message. */
+class EdgeCaseTest {
+    static SessionFixture f;
+
+    @BeforeAll
+    static void start() {
+        f = new SessionFixture();
+    }
+
+    @AfterAll
+    static void stop() {
+        f.close();
+    }
+
+    @AfterEach
+    void unmapAll() throws Exception {
+        for (String n : f.session.names()) f.run("unmap " + n);
+    }
+
+    @Test
+    void unalignedTouchOffsets() throws Exception {
+        f.run("map m1 64K --no-thp");
+        StepReport r = f.step("touch m1[1:8K]");
+        assertThat(r.accesses()).isEqualTo(2);
+        assertThat(r.sample().minorFaults()).isEqualTo(2);
+        assertThat(f.step("touch m1[4095:2]").accesses()).isEqualTo(1);
+    }
+
+    @Test
+    void hugeNumbersDoNotOverflow() throws Exception {
+        f.run("map m1 4K");
+        assertThat(f.step("touch m1 --stride 0x7fffffffffffffff").accesses()).isEqualTo(1);
+        assertThat(f.error("touch m1[1:0xffffffffffffffff]").line()).contains("is not a range length");
+        assertThat(f.error("map 16383P").line()).contains("sizes go up to T");
+    }
+
+    @Test
+    void mlockallFutureMakesEveryMapPopulate() throws Exception {
+        f.run("lockall future");
+        try {
+            CommandError e = f.error("map big 64G --noreserve");
+            assertThat(e.line()).contains("MCL_FUTURE").contains("MemAvailable");
+            assertThat(f.step("map small 16p --no-thp").sample().minorFaults()).as("populated inside mmap").isEqualTo(16);
+        } finally {
+            f.run("unlockall");
+        }
+        f.run("map big 64G --noreserve");
+    }
+
+    @Test
+    void zeroPageReadsStillNeedPageTables() throws Exception {
+        StepReport map;
+        try {
+            map = f.step("map huge 32T --noreserve");
+        } catch (CommandError e) {
+            assumeTrue(false, "no 32 TiB of address space here: " + e.line());
+            return;
+        }
+        assertThat(map.target()).isEqualTo("huge");
+        assertThat(f.error("advise huge populate_read").line()).contains("MemAvailable");
+        assertThat(f.error("touch huge --read").line()).contains("MemAvailable");
+    }
+
+    @Test
+    void thpAdviceComesBeforePopulateAndLock() throws Exception {
+        assumeTrue(!ProcFs.thpEnabled().orElse("never").equals("never"), "THP is disabled here");
+        StepReport p = f.step("map a 8M --thp --populate");
+        assertThat(p.sample().minorFaults()).as("one fault per 2 MiB").isEqualTo(4);
+        assertThat(p.notes()).anyMatch(n -> n.contains("after the THP advice"));
+        StepReport l = f.step("map b 8M --thp --locked");
+        assertThat(l.sample().minorFaults()).isEqualTo(4);
+        if (KPageFlags.availability().isEmpty()) {
+            assertThat(f.pagemap("inspect-pagemap a").totals().thp()).isEqualTo(2048);
+            assertThat(f.pagemap("inspect-pagemap b").totals().thp()).isEqualTo(2048);
+        }
+    }
+
+    @Test
+    void gigantic1GHugetlbWithoutPoolIsRefused() throws Exception {
+        assumeTrue(ProcFs.hugePagesFree(1L << 30) == 0, "the 1 GiB pool has free pages here");
+        StepReport m;
+        try {
+            m = f.step("map h1 2G --hugetlb=1G --noreserve");
+        } catch (CommandError e) {
+            assumeTrue(false, "this kernel cannot map 1 GiB hugetlb pages: " + e.line());
+            return;
+        }
+        assertThat(m.target()).isEqualTo("h1");
+        assertThat(f.error("touch h1").line()).contains("huge pages of 1G").contains("SIGBUS")
+                .contains("hugepages-1048576kB");
+    }
+
+    @Test
+    void mergedVmasStillLabelled() throws Exception {
+        for (int i = 0; i < 6; i++) f.run("map 4K");
+        ListReport l = (ListReport) f.run("list");
+        assertThat(l.rows()).allSatisfy(r -> assertThat(r.prot()).isNotEmpty());
+        MapsReport maps = (MapsReport) f.run("maps");
+        assertThat(maps.lines()).isNotEmpty();
+        MapsReport one = (MapsReport) f.run("maps m3");
+        assertThat(one.areas()).isNotEmpty();
+    }
+
+    @Test
+    void controlCharactersAreRefusedNotEchoed() {
+        CommandError e = f.error("map \u001b[31m 4K");
+        assertThat(e.line()).contains("control character U+001B").doesNotContain("\u001b");
+    }
+}
