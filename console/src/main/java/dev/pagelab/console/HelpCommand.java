@@ -68,7 +68,8 @@ final class HelpCommand extends BaseCommand {
             AttributedStringBuilder b = new AttributedStringBuilder().styled(AttributedStyle.BOLD, head).append(summary);
             lines.add(shell.color() ? b.toAnsi() : b.toString());
         }
-        lines.add("A RANGE is NAME or NAME[OFFSET:LENGTH], e.g. m1[1M:64p]; sizes take K M G T or p (pages).");
+        lines.add("A RANGE is NAME or NAME[OFFSET:LENGTH], e.g. m1[1M:64p].");
+        lines.add("Sizes: 4096, 0x1000, 4K, 2M, 1G, 1T, or pages: 256p.");
         return new TextReport("help", lines);
     }
 }

@@ -112,9 +112,7 @@ public final class Main {
 
     static String banner() {
         String thp = ProcFs.thpEnabled().orElse("unavailable");
-        String privilege = KPageFlags.availability().isEmpty()
-                ? "root: PFNs and page flags visible"
-                : "not root: PFNs hidden, no page flags";
+        String privilege = KPageFlags.availability().isEmpty() ? "root (PFNs, page flags)" : "not root (no PFNs)";
         return "pagelab " + VERSION + " \u2014 Linux " + ProcFs.kernelRelease() + ", THP " + thp + ", " + privilege
                 + "\nType 'help' for the commands, Tab to complete, Ctrl-D to leave.";
     }

@@ -58,6 +58,7 @@ final class Repl {
             shell.println("note: history not loaded (" + e.getMessage() + ")");
         }
         reader.getHistory().forEach(h -> shell.history().add(h.line()));
+        shell.pager(lines -> page(terminal, lines), terminal::getHeight);
         shell.println(banner);
         String prompt = color ? "\u001b[1mpagelab>\u001b[0m " : "pagelab> ";
         while (!shell.exitRequested()) {
@@ -78,6 +79,40 @@ final class Repl {
             System.err.println("pagelab: saving history: " + e.getMessage());
         }
         return 0;
+    }
+
+    /**
+     * Runs $PAGER (default less -R -F -X: colours kept, quits at once when the text fits, leaves it on screen).
+     * JLine's input pump is paused so that the pager, not the console, gets the keys.
+     */
+    static boolean page(Terminal terminal, List<String> lines) {
+        String pager = System.getenv("PAGER");
+        if (pager == null || pager.isBlank()) pager = "less -R -F -X";
+        String program = pager.trim().split("\\s+")[0];
+        boolean found = program.contains("/") ? Files.isExecutable(Path.of(program))
+                : java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+                        .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, program)));
+        if (!found) return false;
+        try {
+            terminal.writer().flush();
+            terminal.pause(true);
+            try {
+                Process p = new ProcessBuilder("sh", "-c", pager).redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                try (var in = new java.io.PrintStream(p.getOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8)) {
+                    for (String l : lines) in.println(l);
+                }
+                p.waitFor();
+            } finally {
+                terminal.resume();
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
     }
 
     static Path historyFile() {

@@ -27,6 +27,13 @@ final class Shell implements AutoCloseable {
     private final IntSupplier width;
     private final List<String> history = new ArrayList<>();
     private Feedback feedback = Feedback.NORMAL;
+    /** Shows text longer than the screen one screen at a time; returns false when no pager could run. */
+    interface Pager {
+        boolean page(List<String> lines);
+    }
+
+    private Pager pager;
+    private java.util.function.IntSupplier height = () -> 0;
     private boolean exitRequested;
 
     Shell(Session session, PrintWriter out, boolean json, boolean color, IntSupplier width) {
@@ -43,6 +50,12 @@ final class Shell implements AutoCloseable {
     }
 
     Session session() { return session; }
+
+    /** Interactive consoles page manual pages that do not fit the screen. */
+    void pager(Pager p, java.util.function.IntSupplier screenHeight) {
+        this.pager = p;
+        this.height = screenHeight;
+    }
 
     CommandRegistry registry() { return registry; }
 
@@ -92,7 +105,11 @@ final class Shell implements AutoCloseable {
             if (json) {
                 out.println(JsonRenderer.render(statement, report));
             } else {
-                print(TextRenderer.render(report, feedback, width()));
+                List<AttributedString> lines = TextRenderer.render(report, feedback, width());
+                boolean paged = pager != null && report instanceof dev.pagelab.commands.TextReport t
+                        && t.verb().equals("help") && height.getAsInt() > 0 && lines.size() > height.getAsInt() - 2
+                        && pager.page(lines.stream().map(a -> color ? a.toAnsi() : a.toString()).toList());
+                if (!paged) print(lines);
             }
             return true;
         } catch (CommandError e) {

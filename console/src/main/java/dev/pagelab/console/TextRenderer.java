@@ -87,7 +87,7 @@ final class TextRenderer {
         if (feedback == Feedback.VERBOSE) {
             out.add(new AttributedStringBuilder().append("  process  minor ").append(Long.toString(s.processMinorFaults()))
                     .append("  major ").append(Long.toString(s.processMajorFaults()))
-                    .styled(DIM, "  (all JVM threads over the same window; not attributed)").toAttributedString());
+                    .styled(DIM, "  (all JVM threads; for contrast)").toAttributedString());
             out.add(new AttributedStringBuilder().append("  rss      ").append(Sizes.human(r.rssBefore())).append(" \u2192 ")
                     .append(Sizes.human(r.rssAfter())).styled(DIM, "  (/proc/self/statm, process-wide)").toAttributedString());
             for (Map.Entry<String, Object> e : r.details().entrySet()) {
@@ -129,8 +129,8 @@ final class TextRenderer {
             out.add(new AttributedStringBuilder().styled(DIM, "  " + pad("\u2265" + duration(1L << i), 9) + " ")
                     .styled(LABEL, "\u2588".repeat(len)).append(" " + buckets[i]).toAttributedString());
         }
-        out.add(new AttributedStringBuilder().styled(DIM, "  (percentiles \u2248: within 12.5%, from log-linear buckets; "
-                + "each access timed with System.nanoTime)").toAttributedString());
+        out.add(new AttributedStringBuilder().styled(DIM, "  (\u2248: within 12.5%; each access timed with System.nanoTime)")
+                .toAttributedString());
         return out;
     }
 

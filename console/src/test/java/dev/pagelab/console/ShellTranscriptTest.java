@@ -72,7 +72,7 @@ class ShellTranscriptTest {
         shell.execute("set feedback verbose");
         buffer.getBuffer().setLength(0);
         shell.execute("touch m1");
-        assertThat(buffer.toString()).contains("  process  minor ").contains("not attributed");
+        assertThat(buffer.toString()).contains("  process  minor ").contains("for contrast");
         shell.execute("set feedback normal");
     }
 
