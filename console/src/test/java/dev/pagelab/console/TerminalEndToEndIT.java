@@ -64,6 +64,17 @@ class TerminalEndToEndIT {
         type("list", "Enter");
         waitFor("anon private", 10);
 
+        // A manual page longer than the screen goes through the pager; q returns to the prompt.
+        if (Files.isExecutable(Path.of("/usr/bin/less"))) {
+            waitForPrompt();
+            type("help touch", "Enter");
+            waitFor("SYNOPSIS", 10);
+            assertThat(screen()).doesNotContain("SEE ALSO");
+            type("q");
+            type("set", "Enter");
+            waitFor("feedback normal", 10);
+        }
+
         waitForPrompt();
         type("C-d");
         waitForExit(20);
