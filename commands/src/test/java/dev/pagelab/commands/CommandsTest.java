@@ -7,33 +7,13 @@ import dev.pagelab.linux.KPageFlags;
 import dev.pagelab.linux.ProcFs;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Each command's normal path against the real kernel, with the figures it reports checked. */
-class CommandsTest {
-    static SessionFixture f;
-
+class CommandsTest extends RealKernelTest {
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() {
-        f = new SessionFixture();
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
-    }
-
-    @AfterEach
-    void unmapAll() throws Exception {
-        for (String n : f.session.names()) f.run("unmap " + n);
-    }
 
     @Test
     void defaultNamesCountUp() throws Exception {

@@ -5,30 +5,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pagelab.linux.KPageFlags;
 import dev.pagelab.linux.ProcFs;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Cases a demanding user found: each once gave a wrong figure, a crash risk or a misleading message. */
-class EdgeCaseTest {
-    static SessionFixture f;
-
-    @BeforeAll
-    static void start() {
-        f = new SessionFixture();
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
-    }
-
-    @AfterEach
-    void unmapAll() throws Exception {
-        for (String n : f.session.names()) f.run("unmap " + n);
-    }
-
+class EdgeCaseTest extends RealKernelTest {
     @Test
     void unalignedTouchOffsets() throws Exception {
         f.run("map m1 64K --no-thp");

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,25 +12,13 @@ import org.junit.jupiter.api.io.TempDir;
  * Every touch that would SIGSEGV or SIGBUS the JVM is refused before it happens, with the reason, and the
  * session carries on: after each refusal the same session maps, touches and counts correctly.
  */
-class RefusalTest {
-    static SessionFixture f;
-
+class RefusalTest extends RealKernelTest {
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void start() {
-        f = new SessionFixture();
-    }
-
-    @AfterAll
-    static void stop() {
-        f.close();
-    }
-
     @AfterEach
     void sessionStillWorks() throws Exception {
-        for (String n : f.session.names()) f.run("unmap " + n);
+        unmapAll();
         f.run("map alive 16p --no-thp");
         assertThat(f.step("touch alive").sample().minorFaults()).isEqualTo(16);
         f.run("unmap alive");
