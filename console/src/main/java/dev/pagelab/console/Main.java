@@ -62,6 +62,9 @@ public final class Main {
             PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
             int width = scriptWidth();
             try (Shell shell = new Shell(session, out, json, color, () -> width)) {
+                // Into a pipe or file pagelab writes UTF-8; onto a terminal it follows the locale's charset.
+                String enc = System.getProperty("stdout.encoding", "UTF-8").toUpperCase(java.util.Locale.ROOT);
+                shell.unicode(!Tty.isatty(1) || enc.startsWith("UTF"));
                 return script(shell, commands, keepGoing);
             }
         }

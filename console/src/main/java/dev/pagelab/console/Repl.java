@@ -59,6 +59,7 @@ final class Repl {
         }
         reader.getHistory().forEach(h -> shell.history().add(h.line()));
         shell.pager(lines -> page(terminal, lines), terminal::getHeight);
+        shell.unicode(terminal.encoding().name().toUpperCase(java.util.Locale.ROOT).startsWith("UTF"));
         shell.println(banner);
         String prompt = color ? "\u001b[1mpagelab>\u001b[0m " : "pagelab> ";
         while (!shell.exitRequested()) {

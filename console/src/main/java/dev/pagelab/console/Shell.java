@@ -33,6 +33,7 @@ final class Shell implements AutoCloseable {
     }
 
     private Pager pager;
+    private boolean unicode = true;
     private java.util.function.IntSupplier height = () -> 0;
     private boolean exitRequested;
 
@@ -50,6 +51,36 @@ final class Shell implements AutoCloseable {
     }
 
     Session session() { return session; }
+
+    /**
+     * Whether the output can carry non-ASCII (→, µ, ≈, █). With a C/POSIX locale the terminal would show '?'
+     * for each, so plain ASCII stands in.
+     */
+    void unicode(boolean on) { unicode = on; }
+
+    static String ascii(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '\u2192' -> b.append("->");
+                case '\u00b5' -> b.append('u');
+                case '\u2248' -> b.append('~');
+                case '\u2265' -> b.append(">=");
+                case '\u2264' -> b.append("<=");
+                case '\u2014', '\u2013' -> b.append("--");
+                case '\u2212' -> b.append('-');
+                case '\u2026' -> b.append("...");
+                case '\u2588' -> b.append('#');
+                case '\u2022' -> b.append('*');
+                case '\u00d7' -> b.append('x');
+                case '\u2190' -> b.append("<-");
+                case '\u201c', '\u201d' -> b.append('"');
+                default -> b.append(c < 0x80 ? c : '?');
+            }
+        }
+        return b.toString();
+    }
 
     /** Interactive consoles page manual pages that do not fit the screen. */
     void pager(Pager p, java.util.function.IntSupplier screenHeight) {
@@ -108,7 +139,8 @@ final class Shell implements AutoCloseable {
                 List<AttributedString> lines = TextRenderer.render(report, feedback, width());
                 boolean paged = pager != null && report instanceof dev.pagelab.commands.TextReport t
                         && t.verb().equals("help") && height.getAsInt() > 0 && lines.size() > height.getAsInt() - 2
-                        && pager.page(lines.stream().map(a -> color ? a.toAnsi() : a.toString()).toList());
+                        && pager.page(lines.stream().map(a -> color ? a.toAnsi() : a.toString())
+                                .map(x -> unicode ? x : ascii(x)).toList());
                 if (!paged) print(lines);
             }
             return true;
@@ -137,12 +169,15 @@ final class Shell implements AutoCloseable {
     }
 
     void print(List<AttributedString> lines) {
-        for (AttributedString a : lines) out.println(color ? a.toAnsi() : a.toString());
+        for (AttributedString a : lines) {
+            String s = color ? a.toAnsi() : a.toString();
+            out.println(unicode ? s : ascii(s));
+        }
         out.flush();
     }
 
     void println(String s) {
-        out.println(s);
+        out.println(unicode ? s : ascii(s));
         out.flush();
     }
 

@@ -181,4 +181,12 @@ class ShellTranscriptTest {
             if (line.length() > 40) assertThat(line.trim()).doesNotContain(" ");
         }
     }
+
+    @Test
+    void asciiStandsInWhenTheLocaleIsNotUtf8() {
+        Shell plain = new Shell(session, new PrintWriter(buffer), false, false, () -> 80);
+        plain.unicode(false);
+        plain.execute("map a8 16p --no-thp; touch a8");
+        assertThat(buffer.toString()).contains("present  0 -> 16 pages").matches("\\p{ASCII}*");
+    }
 }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TerminalEndToEndIT {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    final String tmuxSession = "pagelab-e2e-" + ProcessHandle.current().pid();
+    static final String SOCKET = "pagelab-e2e-" + ProcessHandle.current().pid();
+    final String tmuxSession = "pagelab-e2e";
 
     @TempDir
     Path state;
@@ -33,7 +34,7 @@ class TerminalEndToEndIT {
 
     @AfterEach
     void kill() throws Exception {
-        tmux("kill-session", "-t", tmuxSession);
+        tmux("kill-server");
     }
 
     @Test
@@ -116,7 +117,11 @@ class TerminalEndToEndIT {
     }
 
     private String screen() throws Exception {
-        Process p = new ProcessBuilder("tmux", "capture-pane", "-p", "-t", tmuxSession).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder("tmux", "-u", "-L", SOCKET, "capture-pane", "-p", "-t", tmuxSession)
+                .redirectErrorStream(true);
+        pb.environment().put("LANG", "C.UTF-8");
+        pb.environment().put("LC_ALL", "C.UTF-8");
+        Process p = pb.start();
         String s = new String(p.getInputStream().readAllBytes());
         p.waitFor(10, TimeUnit.SECONDS);
         return s;
@@ -158,9 +163,13 @@ class TerminalEndToEndIT {
 
     private static int tmux(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
-        cmd.add("tmux");
+        cmd.addAll(List.of("tmux", "-u", "-L", SOCKET));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        // A tmux server of its own, in a UTF-8 locale whatever the caller's (CI may have none).
+        pb.environment().put("LANG", "C.UTF-8");
+        pb.environment().put("LC_ALL", "C.UTF-8");
+        Process p = pb.start();
         return p.waitFor(10, TimeUnit.SECONDS) ? p.exitValue() : -1;
     }
 }
