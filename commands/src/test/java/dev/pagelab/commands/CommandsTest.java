@@ -65,7 +65,7 @@ class CommandsTest extends RealKernelTest {
             f.run("map later 16p --no-thp");
             assertThat(f.step("touch later").sample().minorFaults()).isEqualTo(16);
             MapsReport maps = (MapsReport) f.run("maps later");
-            assertThat(maps.areas().get(0).kb().get("Locked")).isEqualTo(64L);
+            assertThat(maps.areas().get(0).kb().get("Locked")).isGreaterThanOrEqualTo(64L);
         } finally {
             f.run("unlockall");
         }
@@ -77,7 +77,9 @@ class CommandsTest extends RealKernelTest {
         f.run("map p 64K");
         f.run("protect p[16K:16K] r");
         MapsReport maps = (MapsReport) f.run("maps");
-        assertThat(maps.lines()).extracting(MapsReport.Line::label).containsExactly("p[0:16K]", "p[16K:16K]", "p[32K:32K]");
+        // a trailing + marks a VMA the kernel merged with a neighbour of the same flags
+        assertThat(maps.lines()).extracting(l -> l.label().replace("+", ""))
+                .containsExactly("p[0:16K]", "p[16K:16K]", "p[32K:32K]");
         assertThat(maps.lines().get(1).text()).contains(" r--p ");
         assertThat(f.error("protect p[1K:4K] r").line()).contains("not a multiple of the page size");
     }
