@@ -36,6 +36,7 @@ public final class LockCommand extends BaseCommand {
                 throw CommandError.kernel(t.text(), e, "reading /proc/self/pagemap failed", null);
             }
         }
+        session.lockingUsed(true);
         return Steps.run(session, "lock", t.text(), onFault ? "mlock2(MLOCK_ONFAULT)" : "mlock", m,
                 t.length() / Pagemap.PAGE_SIZE, Steps.details("address", Steps.hex(t.address()), "length_bytes", t.length()),
                 null, errno -> hint(errno, t), meter -> meter.mlock(t.address(), t.length(), onFault));

@@ -54,6 +54,7 @@ public final class LockallCommand extends BaseCommand {
                     + "'unlockall' ends it");
         }
         final int mcl = flags;
+        session.lockingUsed(true);
         StepReport r = Steps.run(session, "lockall", null, "mlockall(" + Mman.mclName(flags) + ")", null, -1,
                 Steps.details("flags", Mman.mclName(flags)), notes, KernelHints::memlock, meter -> meter.mlockall(mcl));
         // mlockall replaces the previous flags: MCL_FUTURE stays on only if given again.

@@ -115,7 +115,7 @@ public final class MapCommand extends BaseCommand {
         List<String> creation = new ArrayList<>();
         if (a.has("populate")) { flags |= Mman.MAP_POPULATE; creation.add("populate"); }
         if (a.has("noreserve")) { flags |= Mman.MAP_NORESERVE; creation.add("noreserve"); }
-        if (a.has("locked")) { flags |= Mman.MAP_LOCKED; creation.add("locked"); }
+        if (a.has("locked")) { flags |= Mman.MAP_LOCKED; creation.add("locked"); session.lockingUsed(true); }
         if (hugeSize != Pagemap.PAGE_SIZE) {
             flags |= Mman.MAP_HUGETLB | (hugeSize == (1L << 30) ? Mman.MAP_HUGE_1GB : Mman.MAP_HUGE_2MB);
             creation.add("hugetlb=" + Sizes.format(hugeSize));

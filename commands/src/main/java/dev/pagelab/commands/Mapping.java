@@ -41,6 +41,8 @@ public final class Mapping {
     private int fd;
     private final TreeMap<Long, Long> live = new TreeMap<>();
     private boolean guardsInstalled;
+    private WriteTracking.Mechanism writeTracking;
+    private boolean uffdRegistered;
     private final List<String> creation;
 
     Mapping(String name, long base, long length, Kind kind, long pageSize, int mmapFlags, String path, long fileOffset,
@@ -85,6 +87,16 @@ public final class Mapping {
     public boolean guardsInstalled() { return guardsInstalled; }
 
     void markGuardsInstalled() { guardsInstalled = true; }
+
+    /** How written pages are told apart since the last {@code clear-refs soft-dirty} that covered it, or null. */
+    public WriteTracking.Mechanism writeTracking() { return writeTracking; }
+
+    void writeTracking(WriteTracking.Mechanism m) { writeTracking = m; }
+
+    /** Whether its live parts are registered with the session's userfaultfd (for async write-protect). */
+    boolean uffdRegistered() { return uffdRegistered; }
+
+    void uffdRegistered(boolean on) { uffdRegistered = on; }
 
     /** The parts still mapped, as [offset, end) pairs in offset order. */
     public List<long[]> liveParts() {

@@ -35,6 +35,9 @@ public final class Session implements AutoCloseable {
     private int nextNumber = 1;
     /** mlockall(MCL_FUTURE) without MCL_ONFAULT is in force: every new mapping is populated inside mmap. */
     private boolean futureMappingsPopulated;
+    private volatile boolean lockingUsed;
+    /** Opened by the first 'clear-refs soft-dirty' on a kernel without soft-dirty; closed with the session. */
+    private dev.pagelab.linux.Userfaultfd userfaultfd;
 
     public Session() {
         stepThread = Executors.newSingleThreadExecutor(r -> {
@@ -117,6 +120,20 @@ public final class Session implements AutoCloseable {
     static boolean validName(String s) { return NAME.matcher(s).matches(); }
 
     boolean futureMappingsPopulated() { return futureMappingsPopulated; }
+
+    /**
+     * Whether any mlock-family call or MAP_LOCKED was made in this session. Until then no VMA of a mapping can be
+     * VM_LOCKED, and pictures skip reading /proc/self/smaps (milliseconds for a JVM's few hundred VMAs).
+     */
+    boolean lockingUsed() { return lockingUsed; }
+
+    void lockingUsed(boolean on) { lockingUsed |= on; }
+
+    /** The session's userfaultfd for async write-protect tracking, opened on first use (step thread only). */
+    dev.pagelab.linux.Userfaultfd userfaultfd() throws LinuxException {
+        if (userfaultfd == null) userfaultfd = dev.pagelab.linux.Userfaultfd.openAsyncWriteProtect();
+        return userfaultfd;
+    }
 
     void futureMappingsPopulated(boolean on) { futureMappingsPopulated = on; }
 
@@ -229,6 +246,7 @@ public final class Session implements AutoCloseable {
                     }
                     remove(m);
                 }
+                if (userfaultfd != null) userfaultfd.close();
                 return null;
             });
         } catch (CommandError ignored) {

@@ -4,6 +4,7 @@ import dev.pagelab.linux.LatencyHistogram;
 import dev.pagelab.linux.LinuxException;
 import dev.pagelab.linux.Pagemap;
 import dev.pagelab.linux.PageToucher;
+import dev.pagelab.linux.ProcFs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -59,7 +60,12 @@ public final class TouchCommand extends BaseCommand {
             // A read of private anonymous memory maps the zero page: no page, but still 8 bytes of page table per
             // page (2 GiB per TiB), which is what an enormous read touch runs out of.
             boolean needsPages = write || !(m.kind() == Mapping.Kind.ANON_PRIVATE);
-            long missing = rangePages - presentInRange;
+            // Each access makes at most one page of the mapping resident (a huge page for hugetlb or a THP), so a
+            // sparse stride over a huge range needs only what its accesses touch.
+            boolean thpPossible = m.creation().contains("thp") || "always".equals(ProcFs.thpEnabled().orElse(""));
+            long pagesPerAccess = Math.max(m.pageSize(), thpPossible ? MapCommand.THP_SIZE : 0) / Pagemap.PAGE_SIZE;
+            long missing = Math.min(rangePages - presentInRange,
+                    count > Long.MAX_VALUE / pagesPerAccess ? Long.MAX_VALUE : count * pagesPerAccess);
             session.checkMemory(t.text(), missing * (needsPages ? Pagemap.PAGE_SIZE + 8 : 8), a.has("force"),
                     "touching " + t.text());
         } catch (LinuxException e) {

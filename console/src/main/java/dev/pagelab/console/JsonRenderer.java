@@ -1,10 +1,13 @@
 package dev.pagelab.console;
 
+import dev.pagelab.commands.ClearRefsReport;
 import dev.pagelab.commands.CommandError;
+import dev.pagelab.commands.PageState;
 import dev.pagelab.commands.ListReport;
 import dev.pagelab.commands.MapsReport;
 import dev.pagelab.commands.PagemapReport;
 import dev.pagelab.commands.Report;
+import dev.pagelab.commands.ResidencyReport;
 import dev.pagelab.commands.StepReport;
 import dev.pagelab.commands.TextReport;
 import dev.pagelab.linux.LatencyHistogram;
@@ -30,6 +33,8 @@ final class JsonRenderer {
                 o.put("verb", t.verb());
                 o.put("lines", t.lines());
             }
+            case ResidencyReport v -> residency(o, v);
+            case ClearRefsReport c -> clearRefs(o, c);
         }
         return Json.encode(o);
     }
@@ -52,6 +57,56 @@ final class JsonRenderer {
             o.put("elapsed_ns", e.sample().elapsedNanos());
         }
         return Json.encode(o);
+    }
+
+    static void residency(Map<String, Object> o, ResidencyReport v) {
+        o.put("verb", "view");
+        o.put("target", v.target());
+        o.put("address", "0x" + Long.toHexString(v.start()));
+        o.put("pages", v.pages());
+        o.put("method", v.method());
+        o.put("elapsed_ns", v.elapsedNanos());
+        if (v.tracking() != null) o.put("written_tracking", v.tracking());
+        Map<String, Object> counts = new LinkedHashMap<>();
+        for (PageState st : PageState.values()) if (v.count(st) > 0) counts.put(key(st), v.count(st));
+        o.put("counts", counts);
+        List<Object> runs = new ArrayList<>();
+        for (int i = 0; i < v.runs(); i++) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("page", v.runStart()[i]);
+            r.put("pages", v.runPages()[i]);
+            r.put("state", key(v.state(i)));
+            runs.add(r);
+        }
+        o.put("runs", runs);
+        if (!v.notes().isEmpty()) o.put("notes", v.notes());
+    }
+
+    private static String key(PageState st) {
+        return st.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static void clearRefs(Map<String, Object> o, ClearRefsReport c) {
+        o.put("verb", "clear-refs");
+        o.put("mode", c.mode());
+        if (c.written() >= 0) o.put("clear_refs_value", c.written());
+        if (c.mechanism() != null) o.put("written_tracking", c.mechanism());
+        if (c.before() >= 0) {
+            o.put(c.mode().equals("peak-rss") ? "vmhwm_kb_before" : "referenced_kb_before", c.before());
+            o.put(c.mode().equals("peak-rss") ? "vmhwm_kb_after" : "referenced_kb_after", c.after());
+        }
+        List<Object> rows = new ArrayList<>();
+        for (ClearRefsReport.Row r : c.mappings()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", r.name());
+            if (r.protectedPages() >= 0) m.put("write_protected_pages", r.protectedPages());
+            m.put("present", r.present());
+            if (r.referencedKb() >= 0) m.put("referenced_kb", r.referencedKb());
+            rows.add(m);
+        }
+        o.put("mappings", rows);
+        o.put("elapsed_ns", c.elapsedNanos());
+        o.put("notes", c.notes());
     }
 
     private static void step(Map<String, Object> o, StepReport s) {

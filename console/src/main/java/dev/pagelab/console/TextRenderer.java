@@ -1,10 +1,12 @@
 package dev.pagelab.console;
 
+import dev.pagelab.commands.ClearRefsReport;
 import dev.pagelab.commands.CommandError;
 import dev.pagelab.commands.ListReport;
 import dev.pagelab.commands.MapsReport;
 import dev.pagelab.commands.PagemapReport;
 import dev.pagelab.commands.Report;
+import dev.pagelab.commands.ResidencyReport;
 import dev.pagelab.commands.Sizes;
 import dev.pagelab.commands.StepReport;
 import dev.pagelab.commands.TextReport;
@@ -37,6 +39,8 @@ final class TextRenderer {
             case MapsReport m -> maps(m);
             case ListReport l -> list(l, width);
             case TextReport t -> t.lines().stream().map(AttributedString::fromAnsi).toList();
+            case ResidencyReport v -> ResidencyRenderer.render(v, width, ResidencyRenderer.VIEW_ROWS, false);
+            case ClearRefsReport c -> clearRefs(c);
         };
     }
 
@@ -210,6 +214,35 @@ final class TextRenderer {
             out.add(new AttributedStringBuilder().styled(DIM, "  PFNs are hidden and page flags unreadable: "
                     + p.kpageflagsNote()).toAttributedString());
         }
+        return out;
+    }
+
+    // ---- clear-refs -------------------------------------------------------------------------------------------
+
+    static List<AttributedString> clearRefs(ClearRefsReport c) {
+        List<AttributedString> out = new ArrayList<>();
+        AttributedStringBuilder head = new AttributedStringBuilder().styled(BOLD, "clear-refs " + c.mode()).append(": ");
+        if (c.mechanism() != null) {
+            head.append("tracking written pages with " + c.mechanism());
+        } else {
+            head.append("wrote " + c.written() + " to /proc/self/clear_refs");
+        }
+        head.styled(DIM, "  (" + duration(c.elapsedNanos()) + ")");
+        out.add(head.toAttributedString());
+        if (c.before() >= 0) {
+            String what = c.mode().equals("peak-rss") ? "VmHWM" : "Referenced";
+            String source = c.mode().equals("peak-rss") ? "/proc/self/status" : "smaps_rollup, whole process";
+            out.add(new AttributedStringBuilder().append("  " + pad(what, 11)).styled(NUM, c.before() + " kB").append(" \u2192 ")
+                    .styled(NUM, c.after() + " kB").styled(DIM, "  (" + source + ")").toAttributedString());
+        }
+        for (ClearRefsReport.Row r : c.mappings()) {
+            AttributedStringBuilder b = new AttributedStringBuilder().append("  ").styled(LABEL, pad(r.name(), 9));
+            if (r.protectedPages() >= 0) b.append(" write-protected ").styled(NUM, Long.toString(r.protectedPages())).append(" pages");
+            b.append("   present ").styled(NUM, Long.toString(r.present()));
+            if (r.referencedKb() >= 0) b.append("   referenced ").styled(NUM, r.referencedKb() + " kB");
+            out.add(b.toAttributedString());
+        }
+        for (String n : c.notes()) out.add(new AttributedStringBuilder().styled(NOTE, "  note: " + n).toAttributedString());
         return out;
     }
 

@@ -22,6 +22,11 @@ public final class Pagemap {
     public static final long PAGE_IS_WPALLOWED = 1, PAGE_IS_WRITTEN = 1 << 1, PAGE_IS_FILE = 1 << 2,
             PAGE_IS_PRESENT = 1 << 3, PAGE_IS_SWAPPED = 1 << 4, PAGE_IS_PFNZERO = 1 << 5, PAGE_IS_HUGE = 1 << 6,
             PAGE_IS_SOFT_DIRTY = 1 << 7, PAGE_IS_GUARD = 1 << 8;
+    /** Every category this kernel's PAGEMAP_SCAN knows (GUARD is 6.15+; older kernels refuse it with EINVAL). */
+    public static final long ALL_CATEGORIES = (1 << 9) - 1;
+    // PAGEMAP_SCAN flags: write-protect what matches (needs a uffd-wp-async registered range), and fail with
+    // EPERM rather than skip silently when part of the range is not registered so.
+    private static final long PM_SCAN_WP_MATCHING = 1, PM_SCAN_CHECK_WPASYNC = 2;
 
     // _IOWR('f', 16, struct pm_scan_arg): dir 3 << 30 | size 96 << 16 | 'f' << 8 | 16. Debian's 6.1 headers
     // predate it, hence the literal.
@@ -100,6 +105,23 @@ public final class Pagemap {
      */
     public static void scan(long start, long end, long required, long anyOf, long returned, RegionSink sink)
             throws LinuxException {
+        scan(start, end, 0, required, anyOf, returned, sink);
+    }
+
+    /**
+     * Write-protects every page of [start, end) (which must be registered with a {@link Userfaultfd} for async
+     * write-protect) that is not protected yet, so that PAGE_IS_WRITTEN later means "written since now". Pages not
+     * yet faulted in are protected by PTE markers. Returns the pages that were written before (now protected).
+     */
+    public static long writeProtect(long start, long end) throws LinuxException {
+        long[] total = {0};
+        scan(start, end, PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC, PAGE_IS_WRITTEN, 0, PAGE_IS_WRITTEN,
+                r -> total[0] += r.pages());
+        return total[0];
+    }
+
+    private static void scan(long start, long end, long flags, long required, long anyOf, long returned,
+                             RegionSink sink) throws LinuxException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment arg = arena.allocate(ARG_SIZE, 8);
             MemorySegment vec = arena.allocate(REGION_SIZE * REGIONS_PER_CALL, 8);
@@ -108,7 +130,7 @@ public final class Pagemap {
             while (from < end) {
                 arg.fill((byte) 0);
                 arg.set(ValueLayout.JAVA_LONG, 0, ARG_SIZE);
-                arg.set(ValueLayout.JAVA_LONG, 8, 0);                // flags
+                arg.set(ValueLayout.JAVA_LONG, 8, flags);
                 arg.set(ValueLayout.JAVA_LONG, 16, from);
                 arg.set(ValueLayout.JAVA_LONG, 24, end);
                 arg.set(ValueLayout.JAVA_LONG, 40, vec.address());
@@ -127,8 +149,8 @@ public final class Pagemap {
                     throw new AssertionError(t);
                 }
                 if (n < 0) {
-                    throw new LinuxException("ioctl(/proc/self/pagemap, PAGEMAP_SCAN, " + Libc.hex(from) + ".."
-                            + Libc.hex(end) + ")", Libc.errno(cs));
+                    throw new LinuxException("ioctl(/proc/self/pagemap, PAGEMAP_SCAN" + (flags != 0 ? "|WP_MATCHING" : "")
+                            + ", " + Libc.hex(from) + ".." + Libc.hex(end) + ")", Libc.errno(cs));
                 }
                 for (int i = 0; i < n; i++) {
                     long s = vec.get(ValueLayout.JAVA_LONG, i * REGION_SIZE);

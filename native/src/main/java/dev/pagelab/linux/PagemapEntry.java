@@ -13,7 +13,14 @@ public record PagemapEntry(long raw) {
      * Bit 62, except for guard regions: a guard is a PTE marker, a kind of swap entry, so the kernel sets bit 62
      * for it too (measured: 0x4400...9f), though nothing is in swap.
      */
-    public boolean swapped() { return (raw & (1L << 62)) != 0 && !guard(); }
+    public boolean swapped() { return (raw & (1L << 62)) != 0 && !guard() && !marker(); }
+
+    /**
+     * A PTE marker: a swap entry of the reserved type 31 that holds no data. userfaultfd write-protect leaves one
+     * on a page not faulted in yet (measured: 0x420000000000003f, bits 62 and 57, offset 1 = PTE_MARKER_UFFD_WP);
+     * a guard region is one too (offset 4).
+     */
+    public boolean marker() { return (raw & (1L << 62)) != 0 && (raw & (1L << 63)) == 0 && (raw & 0x1f) == 0x1f; }
 
     /** Bit 61: a file page, or shared anonymous memory (shmem). */
     public boolean fileOrSharedAnon() { return (raw & (1L << 61)) != 0; }

@@ -189,6 +189,55 @@ public final class ProcFs {
 
     public static final int CAP_IPC_LOCK = 14, CAP_SYS_ADMIN = 21;
 
+    /**
+     * Writes {@code value} to /proc/self/clear_refs (Documentation/admin-guide/mm/soft-dirty.rst, proc.rst):
+     * 1 clears the referenced/accessed bits of all pages, 2 of anonymous pages, 3 of file-mapped pages, 4 the
+     * soft-dirty bits, 5 resets the peak RSS (VmHWM).
+     */
+    public static void clearRefs(int value) throws LinuxException {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), Integer.toString(value));
+        } catch (IOException e) {
+            // Files reports errno only as text; EINVAL (an unknown value) and EACCES are the causes seen in practice
+            throw new LinuxException("write(/proc/self/clear_refs, \"" + value + "\")",
+                    e.getMessage() != null && e.getMessage().contains("Invalid argument") ? 22 : 13);
+        }
+    }
+
+    /**
+     * Whether this kernel tracks soft-dirty bits (CONFIG_MEM_SOFT_DIRTY). With it, every new VMA carries VM_SOFTDIRTY,
+     * which smaps prints as "sd" in VmFlags, so the process's own VMAs tell without a kernel config file.
+     */
+    public static boolean softDirtyAvailable() {
+        for (String line : lines("/proc/self/smaps")) {
+            if (line.startsWith("VmFlags:") && (" " + line.substring(8) + " ").contains(" sd ")) return true;
+        }
+        return false;
+    }
+
+    /** /proc/self/smaps_rollup: the process's smaps figures summed over all VMAs (kB). */
+    public static Map<String, Long> smapsRollup() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (String line : lines("/proc/self/smaps_rollup")) {
+            int colon = line.indexOf(':');
+            if (colon < 0 || !line.endsWith(" kB")) continue;
+            out.put(line.substring(0, colon), Long.parseLong(line.substring(colon + 1, line.length() - 3).trim()));
+        }
+        return out;
+    }
+
+    /** A "NNN kB" field of /proc/self/status in kB (VmHWM, VmRSS…), -1 when absent. */
+    public static long statusKb(String key) {
+        String v = status().get(key);
+        if (v == null || !v.endsWith(" kB")) return -1;
+        return Long.parseLong(v.substring(0, v.length() - 3).trim());
+    }
+
+    /** SwapTotal in bytes (0 when the machine has no swap). */
+    public static long swapTotalBytes() {
+        return meminfo().getOrDefault("SwapTotal", 0L) * 1024;
+    }
+
     static String read(String path) {
         try {
             return Files.readString(Path.of(path));
