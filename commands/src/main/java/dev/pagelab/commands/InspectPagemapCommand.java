@@ -4,6 +4,7 @@ import dev.pagelab.linux.KPageFlags;
 import dev.pagelab.linux.LinuxException;
 import dev.pagelab.linux.Pagemap;
 import dev.pagelab.linux.PagemapEntry;
+import dev.pagelab.linux.ProcFs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -15,7 +16,7 @@ import java.util.Set;
  * entry: PAGEMAP_SCAN finds them first, so a sparse mapping costs what its touched pages cost.
  */
 public final class InspectPagemapCommand extends BaseCommand {
-    private static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(Set.of("pages"), Set.of());
+    private static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(Set.of("pages", "written"), Set.of("method"));
     static final int MAX_ROWS = 65536;
     private static final int CHUNK = 65536;
     /** Flags that differ within one THP and would split its run 1 + 511; THP is still shown as "thp". */
@@ -27,6 +28,7 @@ public final class InspectPagemapCommand extends BaseCommand {
 
     @Override
     public List<String> complete(Session session, List<String> before, int wordIndex) {
+        if (!before.isEmpty() && before.get(before.size() - 1).equals("--method")) return List.of("scan", "pread");
         return Completions.rangesAndOptions(session, OPTIONS);
     }
 
@@ -34,14 +36,20 @@ public final class InspectPagemapCommand extends BaseCommand {
     public Report run(Session session, CommandLine line) throws CommandError {
         Args a = Args.parse(line, OPTIONS);
         if (a.positional().isEmpty()) throw CommandError.usage(0, "inspect-pagemap needs a mapping", "e.g. 'inspect-pagemap m1'");
-        a.atMost(1, "inspect-pagemap RANGE [--pages]");
+        a.atMost(1, "inspect-pagemap RANGE [--pages] [--written] [--method scan|pread]");
         Target t = session.resolve(a.positional().get(0), false);
         Mapping m = t.mapping();
+        boolean writtenOnly = a.has("written");
+        if (writtenOnly && m.writeTracking() == null) {
+            WriteTracking.Availability av = WriteTracking.availability();
+            throw CommandError.refused(t.text(), "writes to " + m.name() + " are not tracked", av.mechanism() == null
+                    ? av.unavailableReason() : "run 'clear-refs soft-dirty " + m.name() + "' first: pages written after it are shown");
+        }
         long firstOff = t.offset() / Pagemap.PAGE_SIZE * Pagemap.PAGE_SIZE;
         long endOff = (t.end() + Pagemap.PAGE_SIZE - 1) / Pagemap.PAGE_SIZE * Pagemap.PAGE_SIZE;
         boolean flagsReadable = KPageFlags.availability().isEmpty();
-        Builder b = new Builder(a.has("pages"), flagsReadable);
-        boolean scan = Pagemap.scanSupported() && !m.guardsInstalled();
+        Builder b = new Builder(a.has("pages"), flagsReadable, m.writeTracking(), writtenOnly);
+        boolean scan = ViewCommand.method(a) == Residency.Method.SCAN && !m.guardsInstalled();
         try {
             long at = firstOff;
             for (long[] part : m.liveWithin(firstOff, endOff - firstOff)) {
@@ -55,7 +63,8 @@ public final class InspectPagemapCommand extends BaseCommand {
         }
         return new PagemapReport(t.text(), m.base() + firstOff, (endOff - firstOff) / Pagemap.PAGE_SIZE, b.runs,
                 b.totals(), b.pfnsSeen || flagsReadable, KPageFlags.availability().orElse(null),
-                scan ? "PAGEMAP_SCAN + pread" : "pread", a.has("pages"), b.truncated);
+                scan ? "PAGEMAP_SCAN + pread" : "pread", a.has("pages"), b.truncated,
+                m.writeTracking() == null ? null : m.writeTracking().description(), writtenOnly);
     }
 
     private static void readPart(Mapping m, long from, long to, boolean scan, Builder b) throws LinuxException {
@@ -65,8 +74,12 @@ public final class InspectPagemapCommand extends BaseCommand {
         }
         long base = m.base();
         List<Pagemap.Region> regions = new ArrayList<>();
-        Pagemap.scan(base + from, base + to, 0, Pagemap.PAGE_IS_PRESENT | Pagemap.PAGE_IS_SWAPPED,
-                Pagemap.PAGE_IS_PRESENT | Pagemap.PAGE_IS_SWAPPED, regions::add);
+        // userfaultfd write-protect leaves a marker, which PAGEMAP_SCAN calls swapped, on every page not faulted in:
+        // with no swap on the machine, "swapped" can only be those, and reading them would cost one entry per page
+        long swapped = m.uffdRegistered() && ProcFs.swapTotalBytes() == 0 ? 0 : Pagemap.PAGE_IS_SWAPPED;
+        long required = b.writtenOnly ? WriteTracking.writtenCategories(m.writeTracking()) : 0;
+        Pagemap.scan(base + from, base + to, required, Pagemap.PAGE_IS_PRESENT | swapped,
+                Pagemap.PAGE_IS_PRESENT | swapped, regions::add);
         long at = from;
         for (Pagemap.Region r : regions) {
             long s = r.start() - base, e = r.end() - base;
@@ -94,10 +107,11 @@ public final class InspectPagemapCommand extends BaseCommand {
 
     /** Accumulates pages into runs of equal state. */
     private static final class Builder {
-        final boolean perPage, flagsReadable;
+        final boolean perPage, flagsReadable, writtenOnly;
+        final WriteTracking.Mechanism tracking;
         final List<PagemapReport.Run> runs = new ArrayList<>();
         boolean truncated, pfnsSeen;
-        long present, swapped, file, exclusive, softDirty, zero, thp, hugetlb, locked, guard;
+        long present, swapped, file, exclusive, softDirty, zero, thp, hugetlb, locked, guard, written;
         // the open run
         long runOffset = -1, runPages, runFirstPfn, runLastPfn, runCount = -1, runHeads;
         boolean runContiguous, runSame;
@@ -105,17 +119,24 @@ public final class InspectPagemapCommand extends BaseCommand {
         int runSwapType;
         long runSwapOffset;
 
-        Builder(boolean perPage, boolean flagsReadable) {
+        Builder(boolean perPage, boolean flagsReadable, WriteTracking.Mechanism tracking, boolean writtenOnly) {
             this.perPage = perPage;
             this.flagsReadable = flagsReadable;
+            this.tracking = tracking;
+            this.writtenOnly = writtenOnly;
         }
 
         void hole(long offset, long pages) {
             close();
+            if (writtenOnly) return;
             emit(new PagemapReport.Run(offset, pages, List.of("unmapped"), List.of(), 0, false, false, -1, 0, 0, 0));
         }
 
         void absent(long offset, long pages) {
+            if (writtenOnly) {
+                close();
+                return;
+            }
             if (perPage) {
                 for (long i = 0; i < pages && !truncated; i++) {
                     page(offset + i * Pagemap.PAGE_SIZE, new PagemapEntry(0), -1, -1, false);
@@ -127,6 +148,12 @@ public final class InspectPagemapCommand extends BaseCommand {
         }
 
         void page(long offset, PagemapEntry e, long kflags, long count, boolean hugetlbMapping) {
+            boolean isWritten = WriteTracking.written(e, tracking);
+            if (writtenOnly && !isWritten) {
+                close();
+                return;
+            }
+            if (isWritten) written++;
             List<String> state = new ArrayList<>();
             if (e.present()) { state.add("present"); present++; }
             if (e.swapped()) { state.add("swapped"); swapped++; }
@@ -135,6 +162,7 @@ public final class InspectPagemapCommand extends BaseCommand {
             if (e.fileOrSharedAnon()) { state.add("file/shared"); file++; }
             if (e.exclusive()) { state.add("exclusive"); exclusive++; }
             if (e.softDirty()) { state.add("soft-dirty"); softDirty++; }
+            if (isWritten) state.add("written");
             if (e.uffdWriteProtected()) state.add("uffd-wp");
             List<String> flags = List.of();
             if (kflags >= 0 && e.present()) {
@@ -193,7 +221,8 @@ public final class InspectPagemapCommand extends BaseCommand {
 
         PagemapReport.Totals totals() {
             close();
-            return new PagemapReport.Totals(present, swapped, file, exclusive, softDirty, zero, thp, hugetlb, locked, guard);
+            return new PagemapReport.Totals(present, swapped, file, exclusive, softDirty, zero, thp, hugetlb, locked, guard,
+                    written);
         }
     }
 }

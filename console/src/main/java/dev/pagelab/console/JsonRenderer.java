@@ -156,6 +156,8 @@ final class JsonRenderer {
         o.put("method", p.method());
         o.put("pfns_visible", p.pfnsVisible());
         if (p.kpageflagsNote() != null) o.put("kpageflags_unavailable", p.kpageflagsNote());
+        if (p.tracking() != null) o.put("written_tracking", p.tracking());
+        if (p.writtenOnly()) o.put("written_only", true);
         List<Object> runs = new ArrayList<>();
         for (PagemapReport.Run r : p.runs()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -184,6 +186,7 @@ final class JsonRenderer {
         tm.put("hugetlb", t.hugetlb());
         tm.put("locked", t.locked());
         tm.put("guard", t.guard());
+        if (p.tracking() != null) tm.put("written", t.written());
         o.put("totals", tm);
     }
 

@@ -42,10 +42,13 @@ final class ResidencyRenderer {
         long cells = (pages + cellPages - 1) / cellPages;
         if (cells < cols) cols = (int) Math.max(1, cells);
         long rows = (cells + cols - 1) / cols;
-        boolean cut = rows > MAX_ROWS;
+        // --rows with --cell: show that many rows of that scale; otherwise a safety cap
+        long rowCap = r.rows() > 0 && r.cellPages() > 0 ? r.rows() : MAX_ROWS;
+        boolean cut = rows > rowCap;
+        long rowsLeft = rows - rowCap;
         if (cut) {
-            rows = MAX_ROWS;
-            cells = (long) MAX_ROWS * cols;
+            rows = rowCap;
+            cells = rowCap * cols;
         }
         int states = PageState.values().length;
         long[][] perCell = new long[(int) cells][states];
@@ -95,8 +98,9 @@ final class ResidencyRenderer {
             out.add(b.toAttributedString());
         }
         if (cut) {
-            out.add(new AttributedStringBuilder().styled(TextRenderer.NOTE, "  \u2026 cut at " + MAX_ROWS
-                    + " rows: view a smaller range or a larger --cell").toAttributedString());
+            out.add(new AttributedStringBuilder().styled(TextRenderer.NOTE, "  \u2026 " + rowsLeft + " more "
+                    + (rowsLeft == 1 ? "row" : "rows") + " not shown: view a smaller range, or a larger --cell")
+                    .toAttributedString());
         }
         out.addAll(legend(r, width, compact, cellPages));
         for (String n : r.notes()) {
@@ -110,7 +114,7 @@ final class ResidencyRenderer {
         List<AttributedString> items = new ArrayList<>();
         for (PageState st : PageState.values()) {
             long n = r.count(st);
-            if (n == 0 && st != PageState.NOT_PRESENT && st != PageState.PRESENT) continue;
+            if (n == 0 && st != PageState.NOT_PRESENT) continue;
             if (st == PageState.UNMAPPED) {
                 items.add(new AttributedStringBuilder().styled(TextRenderer.DIM, "' ' unmapped " + n).toAttributedString());
                 continue;

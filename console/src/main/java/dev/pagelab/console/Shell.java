@@ -5,7 +5,10 @@ import dev.pagelab.commands.CommandError;
 import dev.pagelab.commands.CommandLine;
 import dev.pagelab.commands.CommandRegistry;
 import dev.pagelab.commands.Report;
+import dev.pagelab.commands.ResidencyReport;
 import dev.pagelab.commands.Session;
+import dev.pagelab.commands.StepReport;
+import dev.pagelab.commands.ClearRefsReport;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -48,6 +51,63 @@ final class Shell implements AutoCloseable {
         registry.register(new HistoryCommand(this));
         registry.register(new SetCommand(this));
         registry.register(new ExitCommand(this));
+        registry.register(new WatchCommand(this));
+        registry.register(new UnwatchCommand(this));
+    }
+
+    // ---- watch ------------------------------------------------------------------------------------------------
+
+    /** A range whose picture is redrawn after every step; {@code rows} 0 lets the screen decide. */
+    record Watch(String target, int rows) {}
+
+    private final List<Watch> watches = new ArrayList<>();
+
+    List<Watch> watches() { return List.copyOf(watches); }
+
+    void watch(String target, int rows) {
+        for (int i = 0; i < watches.size(); i++) {
+            if (watches.get(i).target().equals(target)) {
+                watches.set(i, new Watch(target, rows));
+                return;
+            }
+        }
+        watches.add(new Watch(target, rows));
+    }
+
+    boolean unwatch(String target) { return watches.removeIf(w -> w.target().equals(target)); }
+
+    void unwatchAll() { watches.clear(); }
+
+    /** The picture of {@code target} now, read on the step thread like any command that reads the session. */
+    ResidencyReport view(String target) throws CommandError {
+        Command view = registry.lookup("view");
+        CommandLine cl = CommandLine.parse("view " + (target.chars().anyMatch(Character::isWhitespace) ? "\"" + target + "\"" : target));
+        return (ResidencyReport) session.call(() -> view.run(session, cl));
+    }
+
+    /**
+     * Draws every watched picture in its compact form. At 80×24 a step report (3 lines), one picture (header, 8
+     * rows, legend) and the prompt fit together; with several, each gets its share of the screen.
+     */
+    private void redrawWatches() {
+        for (Watch w : List.copyOf(watches)) {
+            ResidencyReport r;
+            try {
+                r = view(w.target());
+            } catch (CommandError e) {
+                watches.remove(w);
+                println("watch: " + w.target() + " can no longer be drawn (" + e.getMessage() + "); no longer watched");
+                continue;
+            }
+            if (json) {
+                out.println(JsonRenderer.render("watch " + w.target(), r));
+                continue;
+            }
+            int screen = height.getAsInt();
+            int share = screen > 0 ? Math.max(2, Math.min(8, (screen - 9) / watches.size() - 2)) : 8;
+            print(ResidencyRenderer.render(r, width(), w.rows() > 0 ? w.rows() : share, true));
+        }
+        out.flush();
     }
 
     Session session() { return session; }
@@ -142,6 +202,10 @@ final class Shell implements AutoCloseable {
                         && pager.page(lines.stream().map(a -> color ? a.toAnsi() : a.toString())
                                 .map(x -> unicode ? x : ascii(x)).toList());
                 if (!paged) print(lines);
+            }
+            if (report instanceof StepReport || report instanceof ClearRefsReport
+                    || command instanceof WatchCommand && !watches.isEmpty()) {
+                redrawWatches();
             }
             return true;
         } catch (CommandError e) {

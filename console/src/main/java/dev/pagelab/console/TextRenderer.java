@@ -169,6 +169,11 @@ final class TextRenderer {
         List<AttributedString> out = new ArrayList<>();
         out.add(new AttributedStringBuilder().styled(BOLD, "inspect-pagemap " + p.target()).append(": " + count(p.pages(), "page")
                 + " at 0x" + Long.toHexString(p.start())).styled(DIM, "  (" + p.method() + ")").toAttributedString());
+        if (p.writtenOnly()) {
+            out.add(new AttributedStringBuilder().append("  pages written since 'clear-refs soft-dirty'")
+                    .styled(DIM, " (" + p.tracking() + ")").toAttributedString());
+            if (p.runs().isEmpty()) out.add(new AttributedString("  none"));
+        }
         for (PagemapReport.Run r : p.runs()) {
             AttributedStringBuilder b = new AttributedStringBuilder();
             String range = p.perPage() ? pad(Sizes.format(r.offset()), 8)
@@ -206,6 +211,7 @@ final class TextRenderer {
         AttributedStringBuilder tot = new AttributedStringBuilder().append("  total    present ").styled(NUM, Long.toString(t.present()))
                 .append("  swapped " + t.swapped() + "  file/shared " + t.file() + "  exclusive " + t.exclusive()
                         + "  soft-dirty " + t.softDirty());
+        if (p.tracking() != null) tot.append("  written ").styled(NUM, Long.toString(t.written()));
         out.add(tot.toAttributedString());
         if (p.kpageflagsNote() == null) {
             out.add(new AttributedString("           zero page " + t.zeroPage() + "  thp " + t.thp() + "  hugetlb "

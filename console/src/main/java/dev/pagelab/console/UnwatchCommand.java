@@ -1,0 +1,53 @@
+package dev.pagelab.console;
+
+import dev.pagelab.commands.Args;
+import dev.pagelab.commands.BaseCommand;
+import dev.pagelab.commands.CommandError;
+import dev.pagelab.commands.CommandLine;
+import dev.pagelab.commands.Report;
+import dev.pagelab.commands.Session;
+import dev.pagelab.commands.TextReport;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code unwatch [RANGE...]}: stops redrawing the named pictures, or all of them. */
+final class UnwatchCommand extends BaseCommand {
+    private final Shell shell;
+
+    UnwatchCommand(Shell shell) {
+        super("unwatch", Args.OptionSpec.NONE);
+        this.shell = shell;
+    }
+
+    @Override
+    public boolean runsOnStepThread() { return false; }
+
+    @Override
+    public List<String> complete(Session session, List<String> before, int wordIndex) {
+        return shell.watches().stream().map(Shell.Watch::target).toList();
+    }
+
+    @Override
+    public Report run(Session session, CommandLine line) throws CommandError {
+        Args a = Args.parse(line, Args.OptionSpec.NONE);
+        List<String> lines = new ArrayList<>();
+        if (a.positional().isEmpty()) {
+            if (shell.watches().isEmpty()) {
+                lines.add("nothing was watched");
+            } else {
+                lines.add("stopped watching " + String.join(", ", shell.watches().stream().map(Shell.Watch::target).toList()));
+                shell.unwatchAll();
+            }
+            return new TextReport("unwatch", lines);
+        }
+        for (Args.Positional p : a.positional()) {
+            if (!shell.unwatch(p.text())) {
+                throw CommandError.usage(p.index(), "'" + p.text() + "' is not watched",
+                        shell.watches().isEmpty() ? "nothing is watched" : "watched: " + String.join(", ",
+                                shell.watches().stream().map(Shell.Watch::target).toList()));
+            }
+            lines.add("stopped watching " + p.text());
+        }
+        return new TextReport("unwatch", lines);
+    }
+}
