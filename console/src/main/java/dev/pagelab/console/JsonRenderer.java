@@ -1,5 +1,6 @@
 package dev.pagelab.console;
 
+import dev.pagelab.commands.BenchReport;
 import dev.pagelab.commands.ClearRefsReport;
 import dev.pagelab.commands.CommandError;
 import dev.pagelab.commands.PageState;
@@ -35,6 +36,7 @@ final class JsonRenderer {
             }
             case ResidencyReport v -> residency(o, v);
             case ClearRefsReport c -> clearRefs(o, c);
+            case BenchReport b -> bench(o, b);
         }
         return Json.encode(o);
     }
@@ -84,6 +86,30 @@ final class JsonRenderer {
 
     private static String key(PageState st) {
         return st.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static void bench(Map<String, Object> o, BenchReport b) {
+        o.put("verb", "bench");
+        o.put("title", b.title());
+        o.put("context", b.context());
+        List<Object> rows = new ArrayList<>();
+        for (BenchReport.Row r : b.rows()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("scenario", r.scenario());
+            m.put("operation", r.operation());
+            m.put("method", r.method());
+            m.put("median_ns", r.medianNs());
+            m.put("min_ns", r.minNs());
+            m.put("max_ns", r.maxNs());
+            m.put("reps", r.reps());
+            m.put("result", r.result());
+            rows.add(m);
+        }
+        o.put("rows", rows);
+        List<Object> ratios = new ArrayList<>();
+        for (BenchReport.Ratio r : b.ratios()) ratios.add(Map.of("label", r.label(), "value", r.value()));
+        o.put("ratios", ratios);
+        o.put("notes", b.notes());
     }
 
     private static void clearRefs(Map<String, Object> o, ClearRefsReport c) {

@@ -1,5 +1,6 @@
 package dev.pagelab.console;
 
+import dev.pagelab.commands.BenchReport;
 import dev.pagelab.commands.ClearRefsReport;
 import dev.pagelab.commands.CommandError;
 import dev.pagelab.commands.ListReport;
@@ -41,6 +42,7 @@ final class TextRenderer {
             case TextReport t -> t.lines().stream().map(AttributedString::fromAnsi).toList();
             case ResidencyReport v -> ResidencyRenderer.render(v, width, ResidencyRenderer.VIEW_ROWS, false);
             case ClearRefsReport c -> clearRefs(c);
+            case BenchReport b -> bench(b);
         };
     }
 
@@ -220,6 +222,29 @@ final class TextRenderer {
             out.add(new AttributedStringBuilder().styled(DIM, "  PFNs are hidden and page flags unreadable: "
                     + p.kpageflagsNote()).toAttributedString());
         }
+        return out;
+    }
+
+    // ---- bench ------------------------------------------------------------------------------------------------
+
+    static List<AttributedString> bench(BenchReport b) {
+        List<AttributedString> out = new ArrayList<>();
+        out.add(new AttributedStringBuilder().styled(BOLD, "bench: " + b.title()).toAttributedString());
+        for (String c : b.context()) out.add(new AttributedStringBuilder().styled(DIM, "  " + c).toAttributedString());
+        out.add(new AttributedStringBuilder().styled(BOLD, String.format(Locale.ROOT, "  %-20s %-15s %-12s %10s  %s",
+                "mapping", "operation", "method", "median", "min\u2013max")).toAttributedString());
+        for (BenchReport.Row r : b.rows()) {
+            out.add(new AttributedStringBuilder().append(String.format(Locale.ROOT, "  %-20s %-15s %-12s ", r.scenario(),
+                    r.operation(), r.method())).styled(NUM, pad(duration(r.medianNs()), 10, true))
+                    .styled(DIM, "  " + duration(r.minNs()) + "\u2013" + duration(r.maxNs())).toAttributedString());
+        }
+        out.add(new AttributedStringBuilder().styled(BOLD, "  ratios, measured in this run").toAttributedString());
+        for (BenchReport.Ratio r : b.ratios()) {
+            out.add(new AttributedStringBuilder().append("    " + pad(r.label(), 58) + " ")
+                    .styled(NUM, String.format(Locale.ROOT, r.value() >= 100 ? "%.0f\u00d7" : "%.2f\u00d7", r.value()))
+                    .toAttributedString());
+        }
+        for (String n : b.notes()) out.add(new AttributedStringBuilder().styled(NOTE, "  note: " + n).toAttributedString());
         return out;
     }
 
