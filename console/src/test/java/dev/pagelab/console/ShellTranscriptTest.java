@@ -194,4 +194,85 @@ class ShellTranscriptTest {
         plain.execute("map a8 16p --no-thp; touch a8");
         assertThat(buffer.toString()).contains("present  0 -> 16 pages").matches("\\p{ASCII}*");
     }
+
+    @Test
+    void viewDrawsOneCellPerPageWithALegendThatCounts() {
+        shell.execute("map v 64p --no-thp; touch v[0:16p]; touch v[32p:8p] --read");
+        buffer.getBuffer().setLength(0);
+        assertThat(shell.execute("view v")).isTrue();
+        List<String> l = lines();
+        assertThat(l.get(0)).startsWith("view v: 64 pages (256K) at 0x").endsWith(", 1 cell = 1 page (4K)");
+        assertThat(l.get(1)).isEqualTo("     0 " + "P".repeat(16) + ".".repeat(16) + "Z".repeat(8) + ".".repeat(24));
+        assertThat(l.get(2)).isEqualTo("  . not present 40   P present 16   Z shared zero page 8");
+        assertThat(l.get(3)).startsWith("  read with PAGEMAP_SCAN in ");
+    }
+
+    @Test
+    void groupCellsScaleToAPowerOfTwoAndLowerCaseMeansPartlyPresent() {
+        shell.execute("map g 64M --no-thp; touch g[0:4M]; touch g[32M:4M] --stride 64K");
+        buffer.getBuffer().setLength(0);
+        shell.execute("view g");
+        List<String> l = lines();
+        // 16384 pages in at most 16 rows of 64 cells: 16 pages (64K) a cell, 16 rows of 4M
+        assertThat(l.get(0)).endsWith("1 cell = 16 pages (64K)");
+        assertThat(l.subList(1, 17)).hasSize(16);
+        assertThat(l.get(1)).isEqualTo("     0 " + "P".repeat(64));
+        assertThat(l.get(2)).isEqualTo("    4M " + ".".repeat(64));
+        assertThat(l.get(9)).isEqualTo("   32M " + "p".repeat(64));
+        assertThat(l.get(17)).isEqualTo("  . not present 15296   P present 1088");
+    }
+
+    @Test
+    void watchRedrawsUnderEveryStepUntilUnwatched() {
+        shell.execute("map w1 64p --no-thp");
+        buffer.getBuffer().setLength(0);
+        shell.execute("watch w1");
+        assertThat(lines().get(0)).isEqualTo("watching w1: redrawn after every step; 'unwatch' stops");
+        assertThat(lines().get(1)).isEqualTo("watch w1: 64 pages (256K), 1 cell = 1 page (4K)");
+        buffer.getBuffer().setLength(0);
+        shell.execute("touch w1[0:8p]");
+        List<String> l = lines();
+        assertThat(l.get(0)).startsWith("touch w1[0:8p]: write");
+        assertThat(l).contains("     0 " + "P".repeat(8) + ".".repeat(56), "  . absent 56   P present 8");
+        buffer.getBuffer().setLength(0);
+        shell.execute("advise w1[0:4p] dontneed");
+        assertThat(lines()).contains("     0 " + ".".repeat(4) + "P".repeat(4) + ".".repeat(56));
+        buffer.getBuffer().setLength(0);
+        shell.execute("watch");
+        assertThat(lines().get(0)).isEqualTo("watching w1");
+        shell.execute("unwatch w1");
+        buffer.getBuffer().setLength(0);
+        shell.execute("touch w1");
+        assertThat(buffer.toString()).doesNotContain("watch w1");
+        assertThat(shell.execute("unwatch w1")).isFalse();
+        assertThat(lines().get(lines().size() - 1)).contains("'w1' is not watched");
+        shell.execute("watch w1");
+        shell.execute("unmap w1");
+        assertThat(buffer.toString()).contains("watch: w1 can no longer be drawn");
+        assertThat(shell.watches()).isEmpty();
+    }
+
+    @Test
+    void watchFitsAnEightyByTwentyFourScreenUnderAStepReport() {
+        shell.execute("map big1 1G --noreserve --no-thp");
+        shell.execute("watch big1");
+        buffer.getBuffer().setLength(0);
+        shell.execute("touch big1[0:64M]");
+        List<String> l = lines();
+        assertThat(l.size()).as("step report + picture + prompt fit in 24 lines").isLessThanOrEqualTo(23);
+        assertThat(l).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
+        shell.execute("unwatch");
+    }
+
+    @Test
+    void clearRefsAndWrittenPagesInJson() {
+        jsonShell.execute("map j 16p --no-thp");
+        jsonShell.execute("clear-refs soft-dirty j");
+        jsonShell.execute("touch j[0:2p]");
+        jsonBuffer.getBuffer().setLength(0);
+        jsonShell.execute("view j");
+        assertThat(jsonBuffer.toString()).contains("\"verb\":\"view\"").contains("\"written\":2")
+                .contains("\"written_tracking\":");
+        jsonShell.execute("unmap j");
+    }
 }
