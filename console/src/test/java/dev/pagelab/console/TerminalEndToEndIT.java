@@ -104,6 +104,36 @@ class TerminalEndToEndIT {
         waitForExit(20);
     }
 
+    @Test
+    void watchShowsPagesLightingUpOnAnEightyByTwentyFourScreen() throws Exception {
+        String cmd = "env NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_STATE_HOME=" + state + " " + ROOT.resolve("pagelab");
+        assertThat(tmux("new-session", "-d", "-s", tmuxSession, "-x", "80", "-y", "24", cmd)).isZero();
+        waitFor("pagelab>", 60);
+        type("map 8M --no-thp; watch m1", "Enter");
+        waitFor("watching m1", 20);
+        waitForPrompt();
+        type("touch m1[0:2M]", "Enter");
+        waitFor("P present 512", 20);
+        waitForPrompt();
+        type("advise m1[0:1M] dontneed", "Enter");
+        waitFor("P present 256", 20);
+        waitForPrompt();
+        // the whole step report, the picture and the prompt are on the screen together
+        List<String> lines = screen().lines().toList();
+        assertThat(lines).hasSize(24);
+        int head = -1;
+        for (int i = 0; i < lines.size(); i++) if (lines.get(i).startsWith("advise m1[0:1M]: MADV_DONTNEED")) head = i;
+        assertThat(head).as("the step report's first line is still on screen").isNotNegative();
+        assertThat(lines.subList(head, lines.size())).contains(
+                "watch m1: 2048 pages (8M), 1 cell = 4 pages (16K)",
+                "     0 " + ".".repeat(64),
+                "    1M " + "P".repeat(64),
+                "  . absent 1792   P present 256",
+                "pagelab>");
+        type("exit", "Enter");
+        waitForExit(20);
+    }
+
     private void type(String... keys) throws Exception {
         List<String> args = new ArrayList<>(List.of("send-keys", "-t", tmuxSession));
         for (String k : keys) {
