@@ -2,6 +2,7 @@ package dev.pagelab.commands;
 
 import dev.pagelab.linux.LinuxException;
 import dev.pagelab.linux.Mman;
+import dev.pagelab.linux.NanoClock;
 import dev.pagelab.linux.Pagemap;
 import dev.pagelab.linux.ProcFs;
 import dev.pagelab.linux.StepMeter;
@@ -46,6 +47,7 @@ public final class Session implements AutoCloseable {
             preTouchStack(STACK_PRETOUCH_FRAMES);
             StepMeter m = new StepMeter();
             calibrationRounds = m.warmUp();
+            NanoClock.calibration();                // touch --timing reports the timer's figures; measure them now
             return m;
         });
     }

@@ -1,10 +1,12 @@
 package dev.pagelab.linux;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,19 +104,41 @@ public final class ProcFs {
 
     /** /proc/meminfo figures in kB (HugePages_* are counts). */
     public static Map<String, Long> meminfo() {
-        Map<String, Long> out = new LinkedHashMap<>();
-        for (String line : lines("/proc/meminfo")) {
-            int colon = line.indexOf(':');
-            if (colon < 0) continue;
-            String v = line.substring(colon + 1).trim();
-            if (v.endsWith(" kB")) v = v.substring(0, v.length() - 3).trim();
-            try {
-                out.put(line.substring(0, colon), Long.parseLong(v));
-            } catch (NumberFormatException ignored) {
-                // not a number: not a figure pagelab uses
+        return meminfoCounters().asMap();
+    }
+
+    private static volatile KernelCounters lastVmstat, lastMeminfo;
+
+    /**
+     * Every counter of /proc/vmstat (system-wide event counts since boot, and nr_* gauges in pages). One read
+     * costs some 25 µs here, most of it the kernel summing per-CPU counters.
+     */
+    public static KernelCounters vmstat() {
+        KernelCounters c = readCounters("/proc/vmstat", lastVmstat);
+        lastVmstat = c;
+        return c;
+    }
+
+    /** Every figure of /proc/meminfo, in kB (HugePages_* are counts of huge pages). */
+    public static KernelCounters meminfoCounters() {
+        KernelCounters c = readCounters("/proc/meminfo", lastMeminfo);
+        lastMeminfo = c;
+        return c;
+    }
+
+    private static KernelCounters readCounters(String path, KernelCounters previous) {
+        byte[] buf = new byte[previous == null ? 8192 : Math.max(8192, previous.size() * 64)];
+        int len = 0;
+        try (FileInputStream in = new FileInputStream(path)) {
+            int r;
+            while ((r = in.read(buf, len, buf.length - len)) > 0) {
+                len += r;
+                if (len == buf.length) buf = Arrays.copyOf(buf, buf.length * 2);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(path + ": " + e.getMessage(), e);
         }
-        return out;
+        return KernelCounters.parse(buf, len, previous);
     }
 
     public static long memAvailableBytes() {
@@ -163,11 +187,118 @@ public final class ProcFs {
     }
 
     public static Optional<String> thpEnabled() {
-        return sysChoice("/sys/kernel/mm/transparent_hugepage/enabled");
+        return sysChoice(THP + "/enabled");
     }
 
     public static Optional<String> thpDefrag() {
-        return sysChoice("/sys/kernel/mm/transparent_hugepage/defrag");
+        return sysChoice(THP + "/defrag");
+    }
+
+    static final String THP = "/sys/kernel/mm/transparent_hugepage";
+
+    /**
+     * The transparent huge page settings under /sys/kernel/mm/transparent_hugepage (the kernel's
+     * Documentation/admin-guide/mm/transhuge.rst): {@code enabled} and {@code defrag}; {@code shmem_enabled} when
+     * asked for; and the multi-size THP settings (hugepages-64kB/enabled, …/shmem_enabled) keyed by size in kB,
+     * when asked for (two files per size). A file this kernel lacks reads as "" or is left out of the map.
+     */
+    public record ThpSettings(String enabled, String defrag, String shmemEnabled, Map<Long, String> anonBySizeKb,
+                              Map<Long, String> shmemBySizeKb) {}
+
+    public static ThpSettings thpSettings(boolean anonSizes, boolean shmem) {
+        Map<Long, String> anon = new java.util.TreeMap<>(), shm = new java.util.TreeMap<>();
+        if (anonSizes || shmem) {
+            for (long kb : mthpSizesKb()) {
+                String d = THP + "/hugepages-" + kb + "kB";
+                if (anonSizes) sysChoice(d + "/enabled").ifPresent(v -> anon.put(kb, v));
+                if (shmem) sysChoice(d + "/shmem_enabled").ifPresent(v -> shm.put(kb, v));
+            }
+        }
+        return new ThpSettings(sysChoice(THP + "/enabled").orElse(""), sysChoice(THP + "/defrag").orElse(""),
+                shmem ? sysChoice(THP + "/shmem_enabled").orElse("") : "", anon, shm);
+    }
+
+    private static volatile long[] mthpSizes;
+
+    /** The sizes (kB) of the hugepages-NkB directories under transparent_hugepage: fixed while the kernel runs. */
+    static long[] mthpSizesKb() {
+        long[] sizes = mthpSizes;
+        if (sizes == null) {
+            String[] dirs = new java.io.File(THP).list();
+            sizes = java.util.Arrays.stream(dirs == null ? new String[0] : dirs)
+                    .filter(d -> d.matches("hugepages-[0-9]+kB"))
+                    .mapToLong(d -> Long.parseLong(d.substring("hugepages-".length(), d.length() - 2))).sorted().toArray();
+            mthpSizes = sizes;
+        }
+        return sizes;
+    }
+
+    /**
+     * One hugetlb pool (/sys/kernel/mm/hugepages/hugepages-NkB/): nr_hugepages, free_hugepages, resv_hugepages,
+     * surplus_hugepages and nr_overcommit_hugepages, in huge pages of {@code sizeBytes}.
+     */
+    public record HugetlbPool(long sizeBytes, long total, long free, long reserved, long surplus, long overcommit) {}
+
+    /** The pool of huge pages of {@code size} bytes, or empty when this kernel has no such size. */
+    public static Optional<HugetlbPool> hugetlbPool(long size) {
+        String dir = "/sys/kernel/mm/hugepages/hugepages-" + (size >> 10) + "kB/";
+        try {
+            return Optional.of(new HugetlbPool(size, sysLong(dir + "nr_hugepages"), sysLong(dir + "free_hugepages"),
+                    sysLong(dir + "resv_hugepages"), sysLong(dir + "surplus_hugepages"),
+                    sysLong(dir + "nr_overcommit_hugepages")));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static long sysLong(String path) throws IOException {
+        return Long.parseLong(Files.readString(Path.of(path)).trim());
+    }
+
+    private static volatile Optional<String> virtualization;
+
+    /**
+     * Whether this kernel runs under a hypervisor, and which when that can be told from files: empty on bare
+     * metal. The "hypervisor" CPU flag in /proc/cpuinfo (CPUID leaf 1, ECX bit 31, set by every hypervisor that
+     * follows the convention) decides; the name comes from /sys/class/dmi/id/sys_vendor, /sys/hypervisor/type or
+     * the paravirtual clock source (kvm-clock, hyperv_clocksource, xen), else it is "a hypervisor".
+     */
+    public static Optional<String> virtualization() {
+        Optional<String> v = virtualization;
+        if (v == null) {
+            v = detectVirtualization();
+            virtualization = v;
+        }
+        return v;
+    }
+
+    private static Optional<String> detectVirtualization() {
+        boolean flag = false;
+        try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            flag = lines.filter(l -> l.startsWith("flags")).findFirst()
+                    .map(l -> (" " + l.substring(l.indexOf(':') + 1) + " ").contains(" hypervisor ")).orElse(false);
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty();
+        }
+        if (!flag) return Optional.empty();
+        String vendor = firstLine("/sys/class/dmi/id/sys_vendor");
+        if (vendor.isEmpty()) vendor = firstLine("/sys/hypervisor/type");
+        if (vendor.isEmpty()) {
+            String clocks = " " + firstLine("/sys/devices/system/clocksource/clocksource0/available_clocksource") + " ";
+            vendor = clocks.contains(" kvm-clock ") ? "KVM" : clocks.contains(" hyperv_clocksource") ? "Hyper-V"
+                    : clocks.contains(" xen ") ? "Xen" : "";
+        }
+        return Optional.of(vendor.isEmpty() ? "a hypervisor" : vendor);
+    }
+
+    private static String firstLine(String path) {
+        try {
+            String s = Files.readString(Path.of(path)).trim();
+            int nl = s.indexOf('\n');
+            return nl < 0 ? s : s.substring(0, nl).trim();
+        } catch (IOException | UncheckedIOException e) {
+            return "";
+        }
     }
 
     /** RLIMIT_MEMLOCK soft limit in bytes, -1 for unlimited, from /proc/self/limits. */
