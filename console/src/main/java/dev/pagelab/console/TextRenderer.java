@@ -146,17 +146,44 @@ final class TextRenderer {
 
     /** Dim text wrapped at spaces to {@code width}, each line indented by two. */
     static List<AttributedString> dimWrapped(String text, int width) {
+        return wrap("  ", "  ", text, width, DIM);
+    }
+
+    /**
+     * {@code text} wrapped at spaces to {@code width}: the first line starts with {@code first}, the others with
+     * {@code rest}. A word longer than a line is not broken.
+     */
+    static List<AttributedString> wrap(String first, String rest, String text, int width, AttributedStyle style) {
         List<AttributedString> out = new ArrayList<>();
-        StringBuilder line = new StringBuilder("  ");
-        for (String word : text.split(" ")) {
-            if (line.length() > 2 && line.length() + 1 + word.length() > width) {
-                out.add(new AttributedStringBuilder().styled(DIM, line.toString()).toAttributedString());
-                line = new StringBuilder("  ");
+        String prefix = first;
+        StringBuilder line = new StringBuilder();
+        for (String word : unitsKept(text.split(" "))) {
+            if (line.length() > 0 && prefix.length() + line.length() + 1 + word.length() > width) {
+                out.add(new AttributedStringBuilder().styled(style, prefix + line).toAttributedString());
+                prefix = rest;
+                line.setLength(0);
             }
-            if (line.length() > 2) line.append(' ');
+            if (line.length() > 0) line.append(' ');
             line.append(word);
         }
-        if (line.length() > 2) out.add(new AttributedStringBuilder().styled(DIM, line.toString()).toAttributedString());
+        if (line.length() > 0) out.add(new AttributedStringBuilder().styled(style, prefix + line).toAttributedString());
+        return out;
+    }
+
+    private static final java.util.regex.Pattern UNIT =
+            java.util.regex.Pattern.compile("(ns|\u00b5s|ms|s|B|KiB|MiB|GiB|TiB)(\\W.*)?");
+
+    /** The words, with a unit ("µs", "MiB,") joined to the number before it so that a wrap never parts them. */
+    static List<String> unitsKept(String[] words) {
+        List<String> out = new ArrayList<>();
+        for (String w : words) {
+            if (!out.isEmpty() && UNIT.matcher(w).matches()
+                    && !out.get(out.size() - 1).isEmpty() && Character.isDigit(out.get(out.size() - 1).charAt(out.get(out.size() - 1).length() - 1))) {
+                out.set(out.size() - 1, out.get(out.size() - 1) + " " + w);
+            } else {
+                out.add(w);
+            }
+        }
         return out;
     }
 
@@ -244,9 +271,9 @@ final class TextRenderer {
                 : lm.attributed() == lm.accesses() && faults >= lm.accesses()
                 ? faults + (faults == 1 ? " fault" : " faults") + (faults > lm.accesses() ? " (more than the accesses)" : "")
                   + ": every access faulted"
-                : faults + (faults == 1 ? " fault: the slowest access is" : " faults: the slowest " + faults
-                  + " accesses are") + " taken as the faults (attribution by rank)";
-        out.add(new AttributedStringBuilder().append("  modes    ").append(head).toAttributedString());
+                : faults + (faults == 1 ? " fault, attributed by rank to the slowest access"
+                  : " faults, attributed by rank to the slowest " + faults + " accesses");
+        out.addAll(wrap("  modes    ", "           ", head, width, AttributedStyle.DEFAULT));
         List<LatencyModes.Mode> modes = lm.modes();
         for (int k = 0; k < modes.size(); k++) {
             LatencyModes.Mode m = modes.get(k);
@@ -260,10 +287,10 @@ final class TextRenderer {
         if (modes.isEmpty()) out.add(new AttributedString("     no distinct mode: too few accesses in any one band"));
         LatencyModes.Band e = lm.elsewhere();
         if (e != null) {
-            out.add(new AttributedStringBuilder().styled(DIM, "     " + compact(e.count()) + " (" + percent(e.count(), lm.accesses())
+            out.addAll(wrap("     ", "     ", compact(e.count()) + " (" + percent(e.count(), lm.accesses())
                     + ") outside the modes, between " + duration(e.fromNanos()) + " and " + duration(e.toNanos())
                     + (e.faults() == 0 ? ", no faults" : e.faults() == e.count() ? ", all faults"
-                    : ", " + e.faults() + " of them faults")).toAttributedString());
+                    : ", " + e.faults() + " of them faults"), width, DIM));
         }
         boolean noFaultSlow = modes.stream().anyMatch(m -> m.kind() == LatencyModes.Kind.NO_FAULT_BUT_SLOW);
         boolean slowFaults = modes.stream().anyMatch(m -> m.kind() == LatencyModes.Kind.SLOWER_FAULTS && m.slowerBy() >= 4);
