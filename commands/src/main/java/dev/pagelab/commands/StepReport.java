@@ -22,7 +22,8 @@ import java.util.Optional;
  * @param timing           touch --timing: per-access latencies and their modes, else null
  * @param details          further figures, in order (address, flags, syscall…): rendered in verbose and JSON
  * @param notes            remarks the user should see (alignment applied, cancelled, …)
- * @param system           system-wide context: vmstat and meminfo changes over the step, settings (never null)
+ * @param system           system-wide context: vmstat and meminfo changes over the step, settings; null when the
+ *                         session was asked not to sample it (the console's normal, concise and silent feedback)
  */
 public record StepReport(String verb, String target, String action, FaultSample sample, long pages,
                          long presentBefore, long presentAfter, long rssBefore, long rssAfter, long accesses,

@@ -39,7 +39,7 @@ final class Steps {
         try {
             long presentBefore = m == null ? -1 : session.present(m);
             long rssBefore = ProcFs.rssBytes();
-            SystemActivity.Before systemBefore = SystemActivity.before(scope);
+            SystemActivity.Before systemBefore = session.systemContext() ? SystemActivity.before(scope) : null;
             FaultSample sample;
             try {
                 sample = window.run(session.meter());
@@ -54,7 +54,7 @@ final class Steps {
                 LinuxException e = f.linuxException();
                 throw CommandError.kernel(target, e, hints.apply(e.errno()), f.sample());
             }
-            SystemActivity system = SystemActivity.after(scope, systemBefore);
+            SystemActivity system = systemBefore == null ? null : SystemActivity.after(scope, systemBefore);
             long rssAfter = ProcFs.rssBytes();
             long presentAfter = m == null || m.fullyUnmapped() || !session.mappings().contains(m) ? 0 : session.present(m);
             List<String> allNotes = notes == null ? new java.util.ArrayList<>() : notes;

@@ -96,14 +96,30 @@ public record SystemActivity(List<Delta> vmstat, List<Delta> meminfo, Map<String
     static List<Delta> vmstatDeltas(KernelCounters before, KernelCounters after) {
         record Ranked(int rank, int index, Delta d) {}
         List<Ranked> moved = new ArrayList<>();
+        int[] ranks = ranks(after);
         for (int i = 0; i < after.size(); i++) {
-            int rank = rank(after.name(i));
+            int rank = ranks[i];
             if (rank < 0) continue;
             long d = KernelCounters.delta(before, after, i);
             if (d != 0) moved.add(new Ranked(rank, i, new Delta(after.name(i), d)));
         }
         moved.sort(Comparator.comparingInt(Ranked::rank).thenComparingInt(Ranked::index));
         return moved.stream().map(Ranked::d).toList();
+    }
+
+    private static volatile KernelCounters ranked;
+    private static volatile int[] rankOf;
+
+    /** The rank of every counter of {@code c}, computed once per kernel (while its names stay the same). */
+    private static int[] ranks(KernelCounters c) {
+        KernelCounters last = ranked;
+        int[] r = rankOf;
+        if (last != null && r != null && KernelCounters.sameNames(last, c)) return r;
+        r = new int[c.size()];
+        for (int i = 0; i < r.length; i++) r[i] = rank(c.name(i));
+        rankOf = r;
+        ranked = c;
+        return r;
     }
 
     private static int rank(String name) {

@@ -56,6 +56,11 @@ public final class KernelCounters {
         return j < 0 ? 0 : after.values[i] - before.values[j];
     }
 
+    /** Whether both reads have the very same names in the same order (then indexes mean the same counter). */
+    public static boolean sameNames(KernelCounters a, KernelCounters b) {
+        return a.names == b.names && a.size == b.size;
+    }
+
     public Map<String, Long> asMap() {
         Map<String, Long> out = new LinkedHashMap<>();
         for (int i = 0; i < size; i++) out.put(names[i], values[i]);
