@@ -199,9 +199,11 @@ public record LatencyModes(List<Mode> modes, Band elsewhere, long accesses, long
                 otherLast = lb;
             }
         }
-        Band elsewhere = otherCount == 0 ? null : new Band(firstOccupied(counts, otherFirst, otherLast),
-                lastOccupied(counts, otherFirst, otherLast), LatencyHistogram.lowerBound(firstOccupied(counts, otherFirst, otherLast)),
-                LatencyHistogram.upperBound(lastOccupied(counts, otherFirst, otherLast)), 0, otherCount, otherFaults);
+        Band elsewhere = null;
+        if (otherCount > 0) {
+            int fb = firstOccupied(counts, otherFirst, otherLast), lb = lastOccupied(counts, otherFirst, otherLast);
+            elsewhere = new Band(fb, lb, lower(fb), LatencyHistogram.upperBound(lb), 0, otherCount, otherFaults);
+        }
         return new LatencyModes(name(bands), elsewhere, n, faults, f, quantumNanos);
     }
 
@@ -243,9 +245,13 @@ public record LatencyModes(List<Mode> modes, Band elsewhere, long accesses, long
         last = lastOccupied(counts, first, last);
         int p5 = quantileBucket(counts, first, last, count, 0.05), p50 = quantileBucket(counts, first, last, count, 0.5);
         int p95 = quantileBucket(counts, first, last, count, 0.95);
-        long lo50 = LatencyHistogram.lowerBound(p50), hi50 = LatencyHistogram.upperBound(p50);
-        return new Band(first, last, LatencyHistogram.lowerBound(p5), LatencyHistogram.upperBound(p95),
-                lo50 + (hi50 - lo50) / 2, count, faults);
+        long lo50 = lower(p50), hi50 = LatencyHistogram.upperBound(p50);
+        return new Band(first, last, lower(p5), LatencyHistogram.upperBound(p95), lo50 + (hi50 - lo50) / 2, count, faults);
+    }
+
+    /** The smallest value bucket {@code b} holds: bucket 0 holds everything below its bound too. */
+    public static long lower(int b) {
+        return b == 0 ? 0 : LatencyHistogram.lowerBound(b);
     }
 
     private static int quantileBucket(long[] counts, int first, int last, long count, double q) {

@@ -129,7 +129,7 @@ final class JsonRenderer {
         for (int b = 0; b < LatencyHistogram.buckets(); b++) {
             if (h.countAt(b) == 0) continue;
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("lower_ns", LatencyHistogram.lowerBound(b));
+            m.put("lower_ns", LatencyModes.lower(b));
             m.put("upper_ns", LatencyHistogram.upperBound(b));
             m.put("count", h.countAt(b));
             buckets.add(m);
