@@ -193,7 +193,7 @@ public final class MapCommand extends BaseCommand {
         StepReport r;
         try {
             r = Steps.run(session, "map", name, "mmap " + Sizes.format(size) + " (" + size / hugeSize + (hugeSize == Pagemap.PAGE_SIZE ? "p" : " huge pages") + ") " + kind.label() + " "
-                            + protWord(prot), null, size / Pagemap.PAGE_SIZE, null, notes,
+                            + protWord(prot), null, new SystemActivity.Scope(kind, hugeSize), size / Pagemap.PAGE_SIZE, null, notes,
                     errno -> huge != Pagemap.PAGE_SIZE ? KernelHints.hugetlb(errno, huge)
                             : errno == dev.pagelab.linux.Errno.ENOMEM && (mmapFlags & Mman.MAP_NORESERVE) != 0
                             ? "no room in the address space: x86-64 gives a process 128 TiB (47 bits) and the JVM "
@@ -247,7 +247,7 @@ public final class MapCommand extends BaseCommand {
         if (path != null) details.put("path", path);
         if (fd >= 0) details.put("fd", fd);
         return new StepReport("map", name, r.action() + " at " + Steps.hex(m.base()), r.sample(), r.pages(), 0,
-                present, r.rssBefore(), r.rssAfter(), -1, -1, null, details, notes);
+                present, r.rssBefore(), r.rssAfter(), -1, -1, null, details, notes, r.system());
     }
 
     /** Address space to carve an aligned mapping from: PROT_NONE and unreserved, so it costs nothing. */

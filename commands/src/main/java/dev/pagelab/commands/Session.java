@@ -2,6 +2,7 @@ package dev.pagelab.commands;
 
 import dev.pagelab.linux.LinuxException;
 import dev.pagelab.linux.Mman;
+import dev.pagelab.linux.NanoClock;
 import dev.pagelab.linux.Pagemap;
 import dev.pagelab.linux.ProcFs;
 import dev.pagelab.linux.StepMeter;
@@ -32,6 +33,7 @@ public final class Session implements AutoCloseable {
     private final ExecutorService stepThread;
     private final Future<StepMeter> meter;
     private volatile int calibrationRounds;
+    private volatile boolean systemContext = true;
     private int nextNumber = 1;
     /** mlockall(MCL_FUTURE) without MCL_ONFAULT is in force: every new mapping is populated inside mmap. */
     private boolean futureMappingsPopulated;
@@ -49,6 +51,14 @@ public final class Session implements AutoCloseable {
             preTouchStack(STACK_PRETOUCH_FRAMES);
             StepMeter m = new StepMeter();
             calibrationRounds = m.warmUp();
+            NanoClock.calibration();                // touch --timing reports the timer's figures; measure them now
+            // Run the system-wide sampling a few times, so that its classes are loaded and its parser compiled
+            // before the first verbose step.
+            for (int round = 0; round < 8; round++) {
+                SystemActivity.Scope scope = new SystemActivity.Scope(round % 2 == 0 ? Mapping.Kind.ANON_PRIVATE
+                        : Mapping.Kind.ANON_SHARED, 2L << 20);
+                SystemActivity.after(scope, SystemActivity.before(scope));
+            }
             return m;
         });
     }
@@ -69,6 +79,15 @@ public final class Session implements AutoCloseable {
         meter();
         return calibrationRounds;
     }
+
+    /**
+     * Whether steps sample the system-wide context (/proc/vmstat, /proc/meminfo, THP and hugetlb settings) around
+     * their window. It costs a few tenths of a millisecond per step, so the console asks for it only when it
+     * shows it (verbose feedback, JSON). On by default.
+     */
+    public void systemContext(boolean on) { systemContext = on; }
+
+    public boolean systemContext() { return systemContext; }
 
     /** Runs {@code work} on the step thread and waits for it. */
     public <T> T call(Callable<T> work) throws CommandError {

@@ -2,8 +2,10 @@ package dev.pagelab.commands;
 
 import dev.pagelab.linux.FaultSample;
 import dev.pagelab.linux.LatencyHistogram;
+import dev.pagelab.linux.NanoClock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the kernel did during one step: the step thread's faults in the measured window (exact), the target
@@ -17,14 +19,25 @@ import java.util.Map;
  * @param presentBefore    present pages of the target mapping before, or -1 when it has none
  * @param accesses         touch: accesses made; -1 for other commands
  * @param accessesAsked    touch: accesses asked for
- * @param histogram        touch --timing: per-access latencies, else null
+ * @param timing           touch --timing: per-access latencies and their modes, else null
  * @param details          further figures, in order (address, flags, syscall…): rendered in verbose and JSON
  * @param notes            remarks the user should see (alignment applied, cancelled, …)
+ * @param system           system-wide context: vmstat and meminfo changes over the step, settings; null when the
+ *                         session was asked not to sample it (the console's normal, concise and silent feedback)
  */
 public record StepReport(String verb, String target, String action, FaultSample sample, long pages,
                          long presentBefore, long presentAfter, long rssBefore, long rssAfter, long accesses,
-                         long accessesAsked, LatencyHistogram histogram, Map<String, Object> details,
-                         List<String> notes) implements Report {
+                         long accessesAsked, Timing timing, Map<String, Object> details, List<String> notes, SystemActivity system) implements Report {
+    /**
+     * What {@code touch --timing} measured: one latency per access, the histogram's modes (faults attributed by
+     * rank), the timer's own figures, and the hypervisor this runs under (empty on bare metal).
+     */
+    public record Timing(LatencyHistogram histogram, LatencyModes modes, NanoClock.Calibration clock,
+                         Optional<String> virtualization) {}
+
+    /** touch --timing: the per-access latencies, else null. */
+    public LatencyHistogram histogram() { return timing == null ? null : timing.histogram(); }
+
     public long rssDelta() { return rssAfter - rssBefore; }
 
     public boolean cancelled() { return accesses >= 0 && accesses < accessesAsked; }

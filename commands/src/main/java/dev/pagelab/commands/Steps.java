@@ -1,7 +1,6 @@
 package dev.pagelab.commands;
 
 import dev.pagelab.linux.FaultSample;
-import dev.pagelab.linux.LatencyHistogram;
 import dev.pagelab.linux.LinuxException;
 import dev.pagelab.linux.ProcFs;
 import dev.pagelab.linux.StepMeter;
@@ -27,9 +26,20 @@ final class Steps {
     static StepReport run(Session session, String verb, String target, String action, Mapping m, long pages,
                           Map<String, Object> details, List<String> notes, IntFunction<String> hints, Window window)
             throws CommandError {
+        return run(session, verb, target, action, m, SystemActivity.Scope.of(m), pages, details, notes, hints, window);
+    }
+
+    /**
+     * As above, with the settings of {@code scope} in the report (map passes the kind it is about to create).
+     * /proc/vmstat and /proc/meminfo are read just before and just after the window, outside it.
+     */
+    static StepReport run(Session session, String verb, String target, String action, Mapping m,
+                          SystemActivity.Scope scope, long pages, Map<String, Object> details, List<String> notes,
+                          IntFunction<String> hints, Window window) throws CommandError {
         try {
             long presentBefore = m == null ? -1 : session.present(m);
             long rssBefore = ProcFs.rssBytes();
+            SystemActivity.Before systemBefore = session.systemContext() ? SystemActivity.before(scope) : null;
             FaultSample sample;
             try {
                 sample = window.run(session.meter());
@@ -44,6 +54,7 @@ final class Steps {
                 LinuxException e = f.linuxException();
                 throw CommandError.kernel(target, e, hints.apply(e.errno()), f.sample());
             }
+            SystemActivity system = systemBefore == null ? null : SystemActivity.after(scope, systemBefore);
             long rssAfter = ProcFs.rssBytes();
             long presentAfter = m == null || m.fullyUnmapped() || !session.mappings().contains(m) ? 0 : session.present(m);
             List<String> allNotes = notes == null ? new java.util.ArrayList<>() : notes;
@@ -51,7 +62,7 @@ final class Steps {
                 allNotes.add("the warm-up never measured an exact one-page touch: JVM activity may be in these figures");
             }
             return new StepReport(verb, target, action, sample, pages, presentBefore, presentAfter, rssBefore, rssAfter,
-                    -1, -1, null, details == null ? Map.of() : details, allNotes);
+                    -1, -1, null, details == null ? Map.of() : details, allNotes, system);
         } catch (LinuxException e) {
             throw CommandError.kernel(target, e, "reading /proc/self/pagemap failed", null);
         }
@@ -63,9 +74,10 @@ final class Steps {
         return out;
     }
 
-    static StepReport withTouch(StepReport r, long accesses, long asked, LatencyHistogram h) {
+    static StepReport withTouch(StepReport r, long accesses, long asked, StepReport.Timing timing) {
         return new StepReport(r.verb(), r.target(), r.action(), r.sample(), r.pages(), r.presentBefore(),
-                r.presentAfter(), r.rssBefore(), r.rssAfter(), accesses, asked, h, r.details(), r.notes());
+                r.presentAfter(), r.rssBefore(), r.rssAfter(), accesses, asked, timing, r.details(), r.notes(),
+                r.system());
     }
 
     static String hex(long v) {

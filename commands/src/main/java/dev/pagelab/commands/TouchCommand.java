@@ -2,6 +2,8 @@ package dev.pagelab.commands;
 
 import dev.pagelab.linux.LatencyHistogram;
 import dev.pagelab.linux.LinuxException;
+import dev.pagelab.linux.NanoClock;
+import dev.pagelab.linux.ProcFs;
 import dev.pagelab.linux.Pagemap;
 import dev.pagelab.linux.PageToucher;
 import dev.pagelab.linux.ProcFs;
@@ -86,6 +88,14 @@ public final class TouchCommand extends BaseCommand {
                 meter -> meter.touch(base, length, first, n, step, write, ord, seed, histogram));
         long done = session.meter().lastTouched();
         if (done < count) notes.add("interrupted: " + done + " of " + count + " accesses made");
-        return Steps.withTouch(r, done, count, histogram);
+        StepReport.Timing timing = null;
+        if (histogram != null) {
+            // After the window: the timer's figures (measured once per process) and the modes of what it timed.
+            NanoClock.Calibration clock = NanoClock.calibration();
+            timing = new StepReport.Timing(histogram, LatencyModes.of(histogram,
+                    r.sample().minorFaults() + r.sample().majorFaults(), clock.quantumNanos()), clock,
+                    ProcFs.virtualization());
+        }
+        return Steps.withTouch(r, done, count, timing);
     }
 }

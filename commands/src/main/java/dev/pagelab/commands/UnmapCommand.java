@@ -50,6 +50,6 @@ public final class UnmapCommand extends BaseCommand {
                     + "; its offsets are unchanged");
         }
         return new StepReport(r.verb(), r.target(), r.action(), r.sample(), r.pages(), r.presentBefore(),
-                m.fullyUnmapped() ? 0 : r.presentAfter(), r.rssBefore(), r.rssAfter(), -1, -1, null, r.details(), notes);
+                m.fullyUnmapped() ? 0 : r.presentAfter(), r.rssBefore(), r.rssAfter(), -1, -1, null, r.details(), notes, r.system());
     }
 }

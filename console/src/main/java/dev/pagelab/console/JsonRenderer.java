@@ -3,6 +3,7 @@ package dev.pagelab.console;
 import dev.pagelab.commands.BenchReport;
 import dev.pagelab.commands.ClearRefsReport;
 import dev.pagelab.commands.CommandError;
+import dev.pagelab.commands.LatencyModes;
 import dev.pagelab.commands.PageState;
 import dev.pagelab.commands.ListReport;
 import dev.pagelab.commands.MapsReport;
@@ -10,6 +11,7 @@ import dev.pagelab.commands.PagemapReport;
 import dev.pagelab.commands.Report;
 import dev.pagelab.commands.ResidencyReport;
 import dev.pagelab.commands.StepReport;
+import dev.pagelab.commands.SystemActivity;
 import dev.pagelab.commands.TextReport;
 import dev.pagelab.linux.LatencyHistogram;
 import java.util.ArrayList;
@@ -155,12 +157,45 @@ final class JsonRenderer {
             o.put("accesses_asked", s.accessesAsked());
             o.put("interrupted", s.cancelled());
         }
-        if (s.histogram() != null) o.put("latency", latency(s.histogram()));
+        if (s.timing() != null) o.put("latency", latency(s.timing()));
         o.put("details", s.details());
         o.put("notes", s.notes());
+        if (s.system() != null) o.put("system", system(s.system()));
     }
 
-    static Map<String, Object> latency(LatencyHistogram h) {
+    /** System-wide context: only the counters that moved; meminfo in kB, HugePages_* in huge pages. */
+    static Map<String, Object> system(SystemActivity sys) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("scope", "system-wide (all processes): /proc/vmstat and /proc/meminfo just before and after the step");
+        Map<String, Object> vm = new LinkedHashMap<>();
+        for (SystemActivity.Delta d : sys.vmstat()) vm.put(d.name(), d.delta());
+        m.put("vmstat_delta", vm);
+        Map<String, Object> kb = new LinkedHashMap<>(), huge = new LinkedHashMap<>();
+        for (SystemActivity.Delta d : sys.meminfo()) (d.hugePages() ? huge : kb).put(d.name(), d.delta());
+        m.put("meminfo_delta_kb", kb);
+        m.put("meminfo_delta_huge_pages", huge);
+        m.put("settings", sys.settings());
+        m.put("settings_line", sys.settingsLine());
+        if (sys.pool() != null) {
+            m.put("hugetlb_pool", Map.of("size_bytes", sys.pool().before().sizeBytes(), "before", pool(sys.pool().before()),
+                    "after", pool(sys.pool().after())));
+        }
+        m.put("sample_ns", sys.sampleNanos());
+        return m;
+    }
+
+    private static Map<String, Object> pool(dev.pagelab.linux.ProcFs.HugetlbPool p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("total", p.total());
+        m.put("free", p.free());
+        m.put("reserved", p.reserved());
+        m.put("surplus", p.surplus());
+        m.put("overcommit", p.overcommit());
+        return m;
+    }
+
+    static Map<String, Object> latency(StepReport.Timing t) {
+        LatencyHistogram h = t.histogram();
         Map<String, Object> l = new LinkedHashMap<>();
         l.put("count", h.count());
         l.put("min_ns", h.min());
@@ -171,7 +206,50 @@ final class JsonRenderer {
         l.put("mean_ns", h.mean());
         l.put("approximate", "percentiles within 12.5% (log-linear buckets); min and max exact");
         l.put("pow2_buckets", h.powerOfTwoCounts());
+        List<Object> buckets = new ArrayList<>();
+        for (int b = 0; b < LatencyHistogram.buckets(); b++) {
+            if (h.countAt(b) == 0) continue;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("lower_ns", LatencyModes.lower(b));
+            m.put("upper_ns", LatencyHistogram.upperBound(b));
+            m.put("count", h.countAt(b));
+            buckets.add(m);
+        }
+        l.put("buckets", buckets);
+        LatencyModes lm = t.modes();
+        l.put("faults", lm.faults());
+        l.put("fault_attribution", "by rank: the slowest " + lm.attributed() + " accesses are taken as the step's faults");
+        List<Object> modes = new ArrayList<>();
+        for (LatencyModes.Mode m : lm.modes()) {
+            Map<String, Object> mm = band(m.band());
+            mm.put("kind", m.kind().name().toLowerCase(java.util.Locale.ROOT));
+            mm.put("name", TextRenderer.modeName(m, lm));
+            if (m.reference() >= 0) {
+                mm.put("compared_with", m.reference());
+                mm.put("slower_by", Math.round(m.slowerBy() * 100) / 100.0);
+            }
+            modes.add(mm);
+        }
+        l.put("modes", modes);
+        if (lm.elsewhere() != null) l.put("scattered", band(lm.elsewhere()));
+        Map<String, Object> clock = new LinkedHashMap<>();
+        clock.put("source", "System.nanoTime");
+        clock.put("pair_median_ns", t.clock().pairMedianNanos());
+        clock.put("pair_min_ns", t.clock().pairMinNanos());
+        clock.put("quantum_ns", t.clock().quantumNanos());
+        l.put("timer", clock);
+        l.put("virtualization", t.virtualization().orElse(null));
         return l;
+    }
+
+    private static Map<String, Object> band(LatencyModes.Band b) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("from_ns", b.fromNanos());
+        m.put("to_ns", b.toNanos());
+        if (b.typicalNanos() > 0) m.put("typical_ns", b.typicalNanos());
+        m.put("count", b.count());
+        m.put("faults", b.faults());
+        return m;
     }
 
     private static void pagemap(Map<String, Object> o, PagemapReport p) {

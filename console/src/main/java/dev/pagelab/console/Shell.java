@@ -190,6 +190,8 @@ final class Shell implements AutoCloseable {
         try {
             Command command = registry.lookup(cl.name());
             verb = command.name();
+            // The system-wide context is sampled only when it will be shown: JSON, or verbose feedback.
+            session.systemContext(json || feedback == Feedback.VERBOSE);
             Report report = command.runsOnStepThread()
                     ? session.call(() -> command.run(session, cl))
                     : command.run(session, cl);

@@ -83,8 +83,13 @@ class ScriptModeIT {
 
     /**
      * A deoptimization in the native module's code means a branch the warm-up never took: inside a measured
-     * window that costs stray faults. There must be none, even on a console's very first steps.
+     * window that costs stray faults. There must be none, even on a console's very first steps. The readers of
+     * /proc and /sys that run only before and after windows (the /proc/vmstat and /proc/meminfo parser, ProcFs,
+     * the nanoTime calibration) are exempt: their branches depend on file contents, a deoptimization there
+     * happens outside any window, and no window calls them.
      */
+    static final List<String> OUTSIDE_WINDOWS = List.of("KernelCounters", "ProcFs", "NanoClock");
+
     @Test
     void measuredCodeIsNeverDeoptimized(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
         for (int run = 0; run < 3; run++) {
@@ -95,7 +100,8 @@ class ScriptModeIT {
                             + "touch b --read --timing; unmap b");
             assertThat(r.status()).as(r.out() + r.err()).isZero();
             assertThat(java.nio.file.Files.readAllLines(log)).as("deoptimizations in dev.pagelab.linux")
-                    .noneMatch(l -> l.contains("dev.pagelab.linux"));
+                    .noneMatch(l -> l.contains("dev.pagelab.linux")
+                            && OUTSIDE_WINDOWS.stream().noneMatch(c -> l.contains("dev.pagelab.linux." + c + ".")));
         }
     }
 

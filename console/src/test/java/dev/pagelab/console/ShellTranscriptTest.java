@@ -55,6 +55,76 @@ class ShellTranscriptTest {
         assertThat(l.get(0)).isEqualTo("touch m1: write, seq, 64 accesses");
         assertThat(l.get(1)).startsWith("  faults   minor 64  major 0  (1.00 per page)   in ");
         assertThat(l.get(2)).startsWith("  present  0 \u2192 64 pages   process rss ");
+        assertThat(buffer.toString()).as("system-wide context is for verbose feedback").doesNotContain("vmstat");
+    }
+
+    static String sysChoice(String path) throws Exception {
+        String s = java.nio.file.Files.readString(java.nio.file.Path.of(path));
+        return s.substring(s.indexOf('[') + 1, s.indexOf(']'));
+    }
+
+    @Test
+    void verboseAddsTheSystemWideContextInAFewLinesAt80Columns() throws Exception {
+        shell.execute("map v 4096p --no-thp");
+        shell.execute("set feedback verbose");
+        buffer.getBuffer().setLength(0);
+        try {
+            assertThat(shell.execute("touch v")).isTrue();
+        } finally {
+            shell.execute("set feedback normal");
+        }
+        List<String> l = lines().subList(0, lines().size() - 1);      // the last line is set's own
+        String out = String.join("\n", l);
+        assertThat(l.get(1)).as("the step's own faults stay exact").startsWith("  faults   minor 4096  major 0 ");
+        assertThat(out).contains("  system-wide, all processes (/proc/vmstat, /proc/meminfo around the step):");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^  vmstat   pgfault \\+(\\d+)").matcher(out);
+        assertThat(m.find()).as(out).isTrue();
+        assertThat(Long.parseLong(m.group(1))).as("system-wide pgfault").isGreaterThanOrEqualTo(4096);
+        assertThat(out).containsPattern("(?m)^  meminfo  ");
+        String thp = sysChoice("/sys/kernel/mm/transparent_hugepage/enabled");
+        assertThat(out).containsPattern("(?m)^  settings THP enabled=" + java.util.regex.Pattern.quote(thp) + " defrag=");
+        assertThat(l).allSatisfy(x -> assertThat(x.length()).as(x).isLessThanOrEqualTo(80));
+    }
+
+    @Test
+    void timingShowsRowsModesAndALegendWithin80Columns() {
+        shell.execute("map tt 1024p --no-thp");
+        buffer.getBuffer().setLength(0);
+        assertThat(shell.execute("touch tt --timing")).isTrue();
+        List<String> l = lines();
+        assertThat(l.get(1)).startsWith("  faults   minor 1024  major 0 ");
+        assertThat(l).anyMatch(x -> x.startsWith("  latency  min "));
+        assertThat(l).contains("  modes    1024 faults: every access faulted");
+        assertThat(l).anyMatch(x -> x.matches("  A  \\S.* faults"));
+        long rows = l.stream().filter(x -> x.startsWith("  \u2265")).count();
+        assertThat(rows).isBetween(1L, 16L);
+        assertThat(l).anyMatch(x -> x.contains("\u2588")).anyMatch(x -> x.contains("bars: "));
+        assertThat(l).allSatisfy(x -> assertThat(x.length()).as(x).isLessThanOrEqualTo(80));
+        buffer.getBuffer().setLength(0);
+        shell.execute("touch tt --timing");
+        assertThat(lines()).contains("  modes    no fault in this step: every access was to a resident page")
+                .anyMatch(x -> x.matches("  A  \\S.* resident"));
+    }
+
+    @Test
+    void jsonCarriesTheMovedCountersTheBucketsAndTheModes() {
+        jsonShell.execute("map jt 64p --no-thp; touch jt --timing");
+        String touch = jsonBuffer.toString().lines().reduce((a, b) -> b).orElseThrow();
+        assertThat(touch).contains("\"minor_faults\":64,").contains("\"system\":{\"scope\":\"system-wide")
+                .contains("\"vmstat_delta\":{\"pgfault\":").contains("\"settings_line\":\"THP enabled=")
+                .contains("\"buckets\":[{\"lower_ns\":").contains("\"modes\":[{\"from_ns\":")
+                .contains("\"fault_attribution\":\"by rank: the slowest 64 accesses").contains("\"timer\":{");
+        java.util.regex.Matcher vm = java.util.regex.Pattern.compile("\"vmstat_delta\":\\{([^}]*)\\}").matcher(touch);
+        assertThat(vm.find()).isTrue();
+        for (String kv : vm.group(1).split(",")) assertThat(kv).as("only counters that moved").doesNotEndWith(":0");
+    }
+
+    @Test
+    void asciiHistogramBarsAreHashes() {
+        Shell plain = new Shell(session, new PrintWriter(buffer), false, false, () -> 80);
+        plain.unicode(false);
+        plain.execute("map a9 256p --no-thp; touch a9 --timing");
+        assertThat(buffer.toString()).matches("\\p{ASCII}*").contains(" ##").contains("  >=").contains("  modes    ");
     }
 
     @Test

@@ -43,15 +43,25 @@ public final class LatencyHistogram {
     }
 
     /** Smallest value that falls in bucket {@code b} (bucket 0 also holds everything below it). */
-    static long lowerBound(int b) {
+    public static long lowerBound(int b) {
         int exp = b / SUB + SUB_BITS;
         int sub = b % SUB;
         return (1L << exp) + ((long) sub << (exp - SUB_BITS));
     }
 
-    static long upperBound(int b) {
+    /** Largest value that falls in bucket {@code b}. */
+    public static long upperBound(int b) {
         return b + 1 < (64 - SUB_BITS) * SUB ? lowerBound(b + 1) - 1 : Long.MAX_VALUE;
     }
+
+    /** How many buckets there are; bucket indexes run from 0 to this less one, in increasing latency. */
+    public static int buckets() { return (64 - SUB_BITS) * SUB; }
+
+    /** Values recorded in bucket {@code b}. */
+    public long countAt(int b) { return counts[b]; }
+
+    /** A copy of every bucket's count, indexed as {@link #lowerBound}. */
+    public long[] bucketCounts() { return counts.clone(); }
 
     public long count() { return total; }
 

@@ -1,14 +1,17 @@
 package dev.pagelab.linux;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Text files under /proc and /sys about this process and the machine. Read outside any measured window. */
 public final class ProcFs {
@@ -102,19 +105,37 @@ public final class ProcFs {
 
     /** /proc/meminfo figures in kB (HugePages_* are counts). */
     public static Map<String, Long> meminfo() {
-        Map<String, Long> out = new LinkedHashMap<>();
-        for (String line : lines("/proc/meminfo")) {
-            int colon = line.indexOf(':');
-            if (colon < 0) continue;
-            String v = line.substring(colon + 1).trim();
-            if (v.endsWith(" kB")) v = v.substring(0, v.length() - 3).trim();
-            try {
-                out.put(line.substring(0, colon), Long.parseLong(v));
-            } catch (NumberFormatException ignored) {
-                // not a number: not a figure pagelab uses
-            }
+        return meminfoCounters().asMap();
+    }
+
+    private static volatile KernelCounters lastVmstat, lastMeminfo;
+
+    /**
+     * Every counter of /proc/vmstat (system-wide event counts since boot, and nr_* gauges in pages). One read
+     * costs some 25 µs here, most of it the kernel summing per-CPU counters.
+     */
+    public static KernelCounters vmstat() {
+        KernelCounters c = readCounters("/proc/vmstat", lastVmstat);
+        lastVmstat = c;
+        return c;
+    }
+
+    /** Every figure of /proc/meminfo, in kB (HugePages_* are counts of huge pages). */
+    public static KernelCounters meminfoCounters() {
+        KernelCounters c = readCounters("/proc/meminfo", lastMeminfo);
+        lastMeminfo = c;
+        return c;
+    }
+
+    private static KernelCounters readCounters(String path, KernelCounters previous) {
+        byte[] text;
+        try {
+            text = readKept(path, previous == null ? 8192 : Math.max(8192, previous.size() * 64));
+        } catch (IOException e) {
+            throw new UncheckedIOException(path + ": " + e.getMessage(), e);
         }
-        return out;
+        if (text == null) throw new UncheckedIOException(new java.io.FileNotFoundException(path));
+        return KernelCounters.parse(text, text.length, previous);
     }
 
     public static long memAvailableBytes() {
@@ -141,14 +162,60 @@ public final class ProcFs {
         return read("/proc/sys/kernel/osrelease").trim();
     }
 
-    /** The bracketed choice of a /sys "a [b] c" setting, e.g. THP's "madvise". */
+    /** The bracketed choice of a /sys "a [b] c" setting, e.g. THP's "madvise" (the whole value if unbracketed). */
     public static Optional<String> sysChoice(String path) {
+        String s = readSmall(path);
+        if (s == null) return Optional.empty();
+        int a = s.indexOf('['), b = s.indexOf(']');
+        return a >= 0 && b > a ? Optional.of(s.substring(a + 1, b)) : Optional.of(s.trim());
+    }
+
+    /** A small /sys or /proc file (under 512 bytes) as Latin-1 text, or null when it cannot be read. */
+    static String readSmall(String path) {
         try {
-            String s = Files.readString(Path.of(path));
-            int a = s.indexOf('['), b = s.indexOf(']');
-            return a >= 0 && b > a ? Optional.of(s.substring(a + 1, b)) : Optional.of(s.trim());
+            byte[] b = readKept(path, 512);
+            return b == null ? null : new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
-            return Optional.empty();
+            return null;
+        }
+    }
+
+    /** Handles of the /proc and /sys files read per step, kept open; empty for a file this kernel lacks. */
+    private static final Map<String, Optional<RandomAccessFile>> KEPT = new ConcurrentHashMap<>();
+
+    /**
+     * The whole of a /proc or /sys file, read again from offset 0 through a handle kept open for the life of the
+     * process (seq_file and sysfs regenerate the text on every read from 0). Per step this saves an open and a
+     * close and, since the sampling code mostly runs interpreted, most of its cost: measured here, a kept
+     * handle reads a sysfs setting in some 5 µs where opening it anew took 25 to 45 µs. Null when the file does
+     * not exist (remembered: sysfs files do not appear later).
+     */
+    static byte[] readKept(String path, int sizeHint) throws IOException {
+        Optional<RandomAccessFile> kept = KEPT.get(path);
+        if (kept == null) {
+            try {
+                kept = Optional.of(new RandomAccessFile(path, "r"));
+            } catch (java.io.FileNotFoundException e) {
+                if (Files.exists(Path.of(path))) throw e;     // exists but unreadable: not remembered
+                kept = Optional.empty();
+            }
+            Optional<RandomAccessFile> raced = KEPT.putIfAbsent(path, kept);
+            if (raced != null) {
+                if (kept.isPresent()) kept.get().close();
+                kept = raced;
+            }
+        }
+        if (kept.isEmpty()) return null;
+        RandomAccessFile f = kept.get();
+        synchronized (f) {
+            f.seek(0);
+            byte[] buf = new byte[sizeHint];
+            int len = 0, r;
+            while ((r = f.read(buf, len, buf.length - len)) > 0) {
+                len += r;
+                if (len == buf.length) buf = Arrays.copyOf(buf, buf.length * 2);
+            }
+            return len == buf.length ? buf : Arrays.copyOf(buf, len);
         }
     }
 
@@ -163,11 +230,120 @@ public final class ProcFs {
     }
 
     public static Optional<String> thpEnabled() {
-        return sysChoice("/sys/kernel/mm/transparent_hugepage/enabled");
+        return sysChoice(THP + "/enabled");
     }
 
     public static Optional<String> thpDefrag() {
-        return sysChoice("/sys/kernel/mm/transparent_hugepage/defrag");
+        return sysChoice(THP + "/defrag");
+    }
+
+    static final String THP = "/sys/kernel/mm/transparent_hugepage";
+
+    /**
+     * The transparent huge page settings under /sys/kernel/mm/transparent_hugepage (the kernel's
+     * Documentation/admin-guide/mm/transhuge.rst): {@code enabled} and {@code defrag}; {@code shmem_enabled} when
+     * asked for; and the multi-size THP settings (hugepages-64kB/enabled, …/shmem_enabled) keyed by size in kB,
+     * when asked for (two files per size). A file this kernel lacks reads as "" or is left out of the map.
+     */
+    public record ThpSettings(String enabled, String defrag, String shmemEnabled, Map<Long, String> anonBySizeKb,
+                              Map<Long, String> shmemBySizeKb) {}
+
+    public static ThpSettings thpSettings(boolean anonSizes, boolean shmem) {
+        Map<Long, String> anon = new java.util.TreeMap<>(), shm = new java.util.TreeMap<>();
+        if (anonSizes || shmem) {
+            for (long kb : mthpSizesKb()) {
+                String d = THP + "/hugepages-" + kb + "kB";
+                if (anonSizes) sysChoice(d + "/enabled").ifPresent(v -> anon.put(kb, v));
+                if (shmem) sysChoice(d + "/shmem_enabled").ifPresent(v -> shm.put(kb, v));
+            }
+        }
+        return new ThpSettings(sysChoice(THP + "/enabled").orElse(""), sysChoice(THP + "/defrag").orElse(""),
+                shmem ? sysChoice(THP + "/shmem_enabled").orElse("") : "", anon, shm);
+    }
+
+    private static volatile long[] mthpSizes;
+
+    /** The sizes (kB) of the hugepages-NkB directories under transparent_hugepage: fixed while the kernel runs. */
+    static long[] mthpSizesKb() {
+        long[] sizes = mthpSizes;
+        if (sizes == null) {
+            String[] dirs = new java.io.File(THP).list();
+            sizes = java.util.Arrays.stream(dirs == null ? new String[0] : dirs)
+                    .filter(d -> d.matches("hugepages-[0-9]+kB"))
+                    .mapToLong(d -> Long.parseLong(d.substring("hugepages-".length(), d.length() - 2))).sorted().toArray();
+            mthpSizes = sizes;
+        }
+        return sizes;
+    }
+
+    /**
+     * One hugetlb pool (/sys/kernel/mm/hugepages/hugepages-NkB/): nr_hugepages, free_hugepages, resv_hugepages,
+     * surplus_hugepages and nr_overcommit_hugepages, in huge pages of {@code sizeBytes}.
+     */
+    public record HugetlbPool(long sizeBytes, long total, long free, long reserved, long surplus, long overcommit) {}
+
+    /** The pool of huge pages of {@code size} bytes, or empty when this kernel has no such size. */
+    public static Optional<HugetlbPool> hugetlbPool(long size) {
+        String dir = "/sys/kernel/mm/hugepages/hugepages-" + (size >> 10) + "kB/";
+        try {
+            return Optional.of(new HugetlbPool(size, sysLong(dir + "nr_hugepages"), sysLong(dir + "free_hugepages"),
+                    sysLong(dir + "resv_hugepages"), sysLong(dir + "surplus_hugepages"),
+                    sysLong(dir + "nr_overcommit_hugepages")));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static long sysLong(String path) throws IOException {
+        String s = readSmall(path);
+        if (s == null) throw new IOException(path + ": unreadable");
+        return Long.parseLong(s.trim());
+    }
+
+    private static volatile Optional<String> virtualization;
+
+    /**
+     * Whether this kernel runs under a hypervisor, and which when that can be told from files: empty on bare
+     * metal. The "hypervisor" CPU flag in /proc/cpuinfo (CPUID leaf 1, ECX bit 31, set by every hypervisor that
+     * follows the convention) decides; the name comes from /sys/class/dmi/id/sys_vendor, /sys/hypervisor/type or
+     * the paravirtual clock source (kvm-clock, hyperv_clocksource, xen), else it is "a hypervisor".
+     */
+    public static Optional<String> virtualization() {
+        Optional<String> v = virtualization;
+        if (v == null) {
+            v = detectVirtualization();
+            virtualization = v;
+        }
+        return v;
+    }
+
+    private static Optional<String> detectVirtualization() {
+        boolean flag = false;
+        try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            flag = lines.filter(l -> l.startsWith("flags")).findFirst()
+                    .map(l -> (" " + l.substring(l.indexOf(':') + 1) + " ").contains(" hypervisor ")).orElse(false);
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty();
+        }
+        if (!flag) return Optional.empty();
+        String vendor = firstLine("/sys/class/dmi/id/sys_vendor");
+        if (vendor.isEmpty()) vendor = firstLine("/sys/hypervisor/type");
+        if (vendor.isEmpty()) {
+            String clocks = " " + firstLine("/sys/devices/system/clocksource/clocksource0/available_clocksource") + " ";
+            vendor = clocks.contains(" kvm-clock ") ? "KVM" : clocks.contains(" hyperv_clocksource") ? "Hyper-V"
+                    : clocks.contains(" xen ") ? "Xen" : "";
+        }
+        return Optional.of(vendor.isEmpty() ? "a hypervisor" : vendor);
+    }
+
+    private static String firstLine(String path) {
+        try {
+            String s = Files.readString(Path.of(path)).trim();
+            int nl = s.indexOf('\n');
+            return nl < 0 ? s : s.substring(0, nl).trim();
+        } catch (IOException | UncheckedIOException e) {
+            return "";
+        }
     }
 
     /** RLIMIT_MEMLOCK soft limit in bytes, -1 for unlimited, from /proc/self/limits. */

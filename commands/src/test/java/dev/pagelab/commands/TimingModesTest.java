@@ -1,0 +1,48 @@
+package dev.pagelab.commands;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pagelab.commands.LatencyModes.Mode;
+import org.junit.jupiter.api.Test;
+
+/** touch --timing on the real kernel: the modes account for exactly the faults the step counted. */
+class TimingModesTest extends RealKernelTest {
+    static long faultsInModes(LatencyModes m) {
+        return m.modes().stream().mapToLong(x -> x.band().faults()).sum() + (m.elsewhere() == null ? 0 : m.elsewhere().faults());
+    }
+
+    @Test
+    void firstTouchThenRetouchOf1024FreshPages() throws Exception {
+        f.run("map tm 1024p --no-thp");
+        StepReport first = f.step("touch tm --timing");
+        long faults = first.sample().minorFaults() + first.sample().majorFaults();
+        assertThat(faults).as("exact, with timing on").isEqualTo(1024);
+        LatencyModes m = first.timing().modes();
+        assertThat(m.accesses()).isEqualTo(1024);
+        assertThat(m.faults()).isEqualTo(faults);
+        assertThat(faultsInModes(m)).as("faults attributed across the modes").isEqualTo(faults);
+        assertThat(m.modes()).isNotEmpty().allMatch(x -> x.kind().faulting(), "every access faulted");
+
+        StepReport again = f.step("touch tm --timing");
+        assertThat(again.sample().minorFaults()).isZero();
+        LatencyModes r = again.timing().modes();
+        assertThat(faultsInModes(r)).isZero();
+        assertThat(r.modes()).isNotEmpty().noneMatch(x -> x.kind().faulting());
+        assertThat(r.modes().get(0).kind()).isEqualTo(LatencyModes.Kind.RESIDENT);
+        assertThat(again.timing().clock().quantumNanos()).isPositive();
+    }
+
+    @Test
+    void aStrideBelowThePageSizeSplitsFaultsFromResidentAccessesByRank() throws Exception {
+        f.run("map st 1024p --no-thp");
+        StepReport r = f.step("touch st --stride 1K --timing");
+        assertThat(r.accesses()).isEqualTo(4096);
+        assertThat(r.sample().minorFaults()).isEqualTo(1024);
+        LatencyModes m = r.timing().modes();
+        assertThat(faultsInModes(m)).isEqualTo(1024);
+        long counted = m.modes().stream().mapToLong(x -> x.band().count()).sum() + (m.elsewhere() == null ? 0 : m.elsewhere().count());
+        assertThat(counted).isEqualTo(4096);
+        Mode fastest = m.modes().get(0);
+        assertThat(fastest.band().faults()).as("the fastest band holds no fault").isZero();
+    }
+}
