@@ -2,6 +2,7 @@ package dev.pagelab.commands;
 
 import dev.pagelab.linux.FaultSample;
 import dev.pagelab.linux.LinuxException;
+import dev.pagelab.linux.Pagemap;
 import dev.pagelab.linux.ProcFs;
 import dev.pagelab.linux.StepMeter;
 import java.util.LinkedHashMap;
@@ -61,8 +62,11 @@ final class Steps {
             if (session.calibrationRounds() < 0) {
                 allNotes.add("the warm-up never measured an exact one-page touch: JVM activity may be in these figures");
             }
+            Map<String, Object> allDetails = details == null ? new LinkedHashMap<>() : details;
+            // which path counted the present pages: PAGEMAP_SCAN walks page tables in the kernel, pread reads 8 bytes a page
+            if (m != null) allDetails.put("present_via", Pagemap.scanSupported() ? "PAGEMAP_SCAN" : "pread of pagemap");
             return new StepReport(verb, target, action, sample, pages, presentBefore, presentAfter, rssBefore, rssAfter,
-                    -1, -1, null, details == null ? Map.of() : details, allNotes, system);
+                    -1, -1, null, allDetails, allNotes, system);
         } catch (LinuxException e) {
             throw CommandError.kernel(target, e, "reading /proc/self/pagemap failed", null);
         }
