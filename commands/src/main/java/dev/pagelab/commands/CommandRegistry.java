@@ -15,7 +15,8 @@ public final class CommandRegistry {
         CommandRegistry r = new CommandRegistry();
         for (Command c : List.of(new MapCommand(), new UnmapCommand(), new TouchCommand(), new AdviseCommand(),
                 new LockCommand(), new UnlockCommand(), new LockallCommand(), new UnlockallCommand(),
-                new ProtectCommand(), new InspectPagemapCommand(), new MapsCommand(), new ListCommand())) {
+                new ProtectCommand(), new InspectPagemapCommand(), new MapsCommand(), new ListCommand(), new CacheCommand(),
+                new EvictCommand())) {
             r.register(c);
         }
         return r;
