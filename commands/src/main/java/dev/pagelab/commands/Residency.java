@@ -15,6 +15,12 @@ final class Residency {
     private Residency() {}
 
     static CacheReport.FileResidency measure(FileTarget t) throws CommandError {
+        if (t.fs().type() == dev.pagelab.linux.FileStat.HUGETLBFS_MAGIC) {
+            // mincore_hugetlb reports page-table presence only: an unmapped hugetlbfs page would read as absent
+            throw CommandError.refused(t.label(), "is on hugetlbfs: mincore sees its huge pages only where this "
+                    + "process maps them, so it would report resident pages as absent",
+                    "map it (map NAME SIZE --file PATH --shared) and use inspect-pagemap after a touch");
+        }
         long t0 = System.nanoTime();
         long pages = t.pages();
         int cells = (int) Math.min(CELLS, pages);

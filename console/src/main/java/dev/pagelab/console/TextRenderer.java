@@ -326,9 +326,16 @@ final class TextRenderer {
         AttributedStringBuilder r = new AttributedStringBuilder().append("  resident ").styled(NUM, Long.toString(f.resident()))
                 .append(" of " + count(f.pages(), "page") + " (" + percent(f.resident(), f.pages()) + ")");
         if (withCachestat && f.cachestat() != null) {
-            r.styled(DIM, "   dirty ").append(Long.toString(f.cachestat().dirty()))
+            AttributedStringBuilder c = new AttributedStringBuilder();
+            c.styled(DIM, "dirty ").append(Long.toString(f.cachestat().dirty()))
                     .styled(DIM, "  writeback ").append(Long.toString(f.cachestat().writeback()));
-            if (f.cachestat().evicted() > 0) r.styled(DIM, "  evicted ").append(Long.toString(f.cachestat().evicted()));
+            if (f.cachestat().evicted() > 0) c.styled(DIM, "  evicted ").append(Long.toString(f.cachestat().evicted()));
+            if (r.length() + 3 + c.length() <= width) {
+                r.append("   ").append(c);
+            } else {
+                out.add(r.toAttributedString());
+                r = new AttributedStringBuilder().append("           ").append(c);
+            }
         }
         out.add(r.toAttributedString());
         out.add(strip(f, width));
@@ -358,7 +365,7 @@ final class TextRenderer {
      */
     static AttributedString strip(CacheReport.FileResidency f, int width) {
         long[] cells = f.cellResident();
-        int room = Math.max(8, width - 4);
+        int room = Math.max(8, width - 16);          // "  |", "|" and " 192K/cell" beside the cells
         int group = (cells.length + room - 1) / room;
         AttributedStringBuilder b = new AttributedStringBuilder().append("  |");
         for (int i = 0; i < cells.length; i += group) {
