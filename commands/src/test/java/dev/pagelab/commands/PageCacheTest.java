@@ -175,6 +175,24 @@ class PageCacheTest extends RealKernelTest {
         assertThat(f.step("touch f --read").sample().majorFaults()).isPositive();
     }
 
+    /** A mapping pagelab did not make (the JVM's own, as for a jar) is found in /proc/self/maps and named. */
+    @Test
+    void evictNamesTheJvmsOwnMappingsOfTheFile() throws Exception {
+        Path file = freshFile("jvm-mapped", 16 * 4096);
+        try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
+            java.nio.MappedByteBuffer buf = ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, 16 * 4096);
+            buf.load();                               // maps the pages in this (the JVM's) mapping
+            EvictReport e = (EvictReport) f.run("evict " + file);
+            assertThat(e.mappedHere()).hasSize(1);
+            assertThat(e.mappedHere().get(0).mapping()).isNull();
+            assertThat(e.mappedHere().get(0).label()).isEqualTo("this JVM (" + file + ")");
+            assertThat(e.mappedPages()).isPositive().isLessThanOrEqualTo(16);
+            assertThat(e.after().resident()).isGreaterThanOrEqualTo(e.mappedPages());
+            assertThat(e.notes()).anyMatch(n -> n.contains("the JVM maps this file itself"));
+            assertThat(buf.get(0)).isEqualTo(Files.readAllBytes(file)[0]);
+        }
+    }
+
     @Test
     void evictByMappingNameUsesItsFile() throws Exception {
         Path file = freshFile("byname", 64 * 4096);
