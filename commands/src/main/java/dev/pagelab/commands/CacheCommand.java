@@ -43,7 +43,7 @@ public final class CacheCommand extends BaseCommand {
         for (Args.Positional word : a.positional()) {
             if (FileTarget.namesMapping(session, word.text())) {
                 try (FileTarget t = FileTarget.ofMapping(session, word, name())) {
-                    files.add(Residency.measure(t));
+                    files.add(FileCacheResidency.measure(t));
                 }
                 continue;
             }
@@ -52,7 +52,7 @@ public final class CacheCommand extends BaseCommand {
                 directory(session, word, files, notes);
             } else {
                 try (FileTarget t = FileTarget.ofPath(session, word.text(), st, name())) {
-                    files.add(Residency.measure(t));
+                    files.add(FileCacheResidency.measure(t));
                 }
             }
         }
@@ -93,7 +93,7 @@ public final class CacheCommand extends BaseCommand {
                 continue;
             }
             try (FileTarget t = FileTarget.ofPath(session, path, st, name())) {
-                files.add(Residency.measure(t));
+                files.add(FileCacheResidency.measure(t));
                 measured++;
             } catch (CommandError e) {
                 skipped++;                        // unreadable, or on a pseudo file system: say so, go on

@@ -76,7 +76,7 @@ public final class EvictCommand extends BaseCommand {
     }
 
     private Report evict(Session session, FileTarget t) throws CommandError {
-        CacheReport.FileResidency before = Residency.measure(t);
+        CacheReport.FileResidency before = FileCacheResidency.measure(t);
         long dirtyBefore = before.cachestat() == null ? -1 : before.cachestat().dirty();
         long writebackBefore = before.cachestat() == null ? -1 : before.cachestat().writeback();
         // Dirty pages are not dropped (POSIX_FADV_DONTNEED only starts their writeback), and pages under writeback
@@ -105,7 +105,7 @@ public final class EvictCommand extends BaseCommand {
             throw CommandError.kernel(t.label(), e, e.errnoName().equals("ESPIPE") ? "not a file with a page cache" : "", null);
         }
         long fadviseNanos = System.nanoTime() - t1;
-        CacheReport.FileResidency after = Residency.measure(t);
+        CacheReport.FileResidency after = FileCacheResidency.measure(t);
         MappedPages.Result mapped;
         try {
             mapped = MappedPages.of(session, t.stat());

@@ -6,13 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Measures a file's page-cache residency (mincore on a temporary mapping, see {@link PageCache#scan}). */
-final class Residency {
+final class FileCacheResidency {
     /** Runs kept per file: a fragmented 1 TiB file could have hundreds of millions. */
     static final int MAX_RUNS = 4096;
     /** Cells of the strip: one per page up to 64 pages, else 64 cells of equal page counts. */
     static final int CELLS = 64;
 
-    private Residency() {}
+    private FileCacheResidency() {}
 
     static CacheReport.FileResidency measure(FileTarget t) throws CommandError {
         if (t.fs().type() == dev.pagelab.linux.FileStat.HUGETLBFS_MAGIC) {
