@@ -20,6 +20,14 @@ public interface Command {
     }
 
     /**
+     * As {@link #complete(Session, List, int)}, also given the part of the word typed so far: commands that take
+     * file names list the directory it names. The console filters the candidates by that prefix.
+     */
+    default List<String> complete(Session session, List<String> before, int wordIndex, String partial) {
+        return complete(session, before, wordIndex);
+    }
+
+    /**
      * Whether it runs on the session's step thread (every command that reads or changes the session's memory
      * does, so that steps never overlap); console settings and help run where they are typed.
      */

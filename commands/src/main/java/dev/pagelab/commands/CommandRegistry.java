@@ -15,8 +15,8 @@ public final class CommandRegistry {
         CommandRegistry r = new CommandRegistry();
         for (Command c : List.of(new MapCommand(), new UnmapCommand(), new TouchCommand(), new AdviseCommand(),
                 new LockCommand(), new UnlockCommand(), new LockallCommand(), new UnlockallCommand(),
-                new ProtectCommand(), new InspectPagemapCommand(), new ViewCommand(), new ClearRefsCommand(), new MapsCommand(), new ListCommand(),
-                new BenchCommand())) {
+                new ProtectCommand(), new InspectPagemapCommand(), new ViewCommand(), new ClearRefsCommand(),
+                new MapsCommand(), new ListCommand(), new CacheCommand(), new EvictCommand(), new BenchCommand())) {
             r.register(c);
         }
         return r;

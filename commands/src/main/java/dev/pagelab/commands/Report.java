@@ -1,5 +1,6 @@
 package dev.pagelab.commands;
 
 /** What a command returns. The console renders it (text, colour or JSON); commands never print. */
-public sealed interface Report permits StepReport, PagemapReport, MapsReport, ListReport, TextReport, ClearRefsReport, ResidencyReport, BenchReport {
+public sealed interface Report permits StepReport, PagemapReport, MapsReport, ListReport, CacheReport, EvictReport,
+        TextReport, ClearRefsReport, ResidencyReport, BenchReport {
 }

@@ -80,6 +80,9 @@ public final class TouchCommand extends BaseCommand {
         String action = (write ? "write" : "read") + ", " + order.name().toLowerCase(Locale.ROOT) + ", "
                 + count + (count == 1 ? " access" : " accesses") + (stride != m.pageSize() ? " every " + Sizes.format(stride) : "");
         List<String> notes = new ArrayList<>();
+        // Copy-on-write is counted around the window, never inside it: pages of the range by PAGEMAP_SCAN category.
+        boolean watchCow = write && m.kind().privateMapping() && !m.hugetlb() && Pagemap.scanSupported();
+        long[] cowBefore = watchCow ? categories(t) : null;
         session.meter().toucher().resetCancel();
         StepReport r = Steps.run(session, "touch", t.text(), action, m, rangePages,
                 Steps.details("address", Steps.hex(t.address()), "access", write ? "write" : "read",
@@ -96,6 +99,53 @@ public final class TouchCommand extends BaseCommand {
                     r.sample().minorFaults() + r.sample().majorFaults(), clock.quantumNanos()), clock,
                     ProcFs.virtualization());
         }
+        if (watchCow) cowNote(m, cowBefore, categories(t), notes);
         return Steps.withTouch(r, done, count, timing);
+    }
+
+    /** Present pages of the range's mapped parts: {present, file (PAGE_IS_FILE), zero page (PAGE_IS_PFNZERO)}. */
+    private static long[] categories(Target t) throws CommandError {
+        Mapping m = t.mapping();
+        long from = t.offset() / Pagemap.PAGE_SIZE * Pagemap.PAGE_SIZE;
+        long to = Math.min(m.length(), (t.end() + Pagemap.PAGE_SIZE - 1) / Pagemap.PAGE_SIZE * Pagemap.PAGE_SIZE);
+        long[] n = new long[3];
+        try {
+            for (long[] p : m.liveWithin(from, to - from)) {
+                Pagemap.scan(m.base() + p[0], m.base() + p[1], Pagemap.PAGE_IS_PRESENT, 0,
+                        Pagemap.PAGE_IS_PRESENT | Pagemap.PAGE_IS_FILE | Pagemap.PAGE_IS_PFNZERO, r -> {
+                            n[0] += r.pages();
+                            if ((r.categories() & Pagemap.PAGE_IS_FILE) != 0) n[1] += r.pages();
+                            if ((r.categories() & Pagemap.PAGE_IS_PFNZERO) != 0) n[2] += r.pages();
+                        });
+            }
+        } catch (LinuxException e) {
+            throw CommandError.kernel(t.text(), e, "reading /proc/self/pagemap failed", null);
+        }
+        return n;
+    }
+
+    /**
+     * Says what a write to a private mapping copied. File: pages that were page-cache pages (PAGE_IS_FILE) and
+     * are now private anonymous copies, and pages that were not mapped and faulted straight to a copy. Anonymous:
+     * mappings of the shared zero page replaced by private pages.
+     */
+    private static void cowNote(Mapping m, long[] before, long[] after, List<String> notes) {
+        long anonBefore = before[0] - before[1], anonAfter = after[0] - after[1];
+        if (m.kind() == Mapping.Kind.FILE_PRIVATE) {
+            long copies = anonAfter - anonBefore;
+            if (copies <= 0) return;
+            long fromMapped = Math.max(0, Math.min(copies, before[1] - after[1]));
+            String s = copies == 1 ? "" : "s";
+            String how = fromMapped == copies ? "" : fromMapped == 0 ? " (none was mapped before: each write fault "
+                    + "copied from the page cache at once)" : " (" + fromMapped + " were mapped page-cache pages, "
+                    + (copies - fromMapped) + " were not mapped and faulted straight to a copy)";
+            notes.add(copies + " file page" + s + " copied on write to anonymous page" + s + " (CoW)" + how
+                    + "; the file and its page cache are unchanged");
+        } else {
+            long replaced = before[2] - after[2];
+            if (replaced <= 0) return;
+            notes.add(replaced + " zero-page mapping" + (replaced == 1 ? "" : "s") + " replaced on write by private "
+                    + "page" + (replaced == 1 ? "" : "s") + " (CoW of the shared zero page)");
+        }
     }
 }

@@ -1,8 +1,10 @@
 package dev.pagelab.console;
 
 import dev.pagelab.commands.BenchReport;
+import dev.pagelab.commands.CacheReport;
 import dev.pagelab.commands.ClearRefsReport;
 import dev.pagelab.commands.CommandError;
+import dev.pagelab.commands.EvictReport;
 import dev.pagelab.commands.LatencyModes;
 import dev.pagelab.commands.PageState;
 import dev.pagelab.commands.ListReport;
@@ -32,6 +34,8 @@ final class JsonRenderer {
             case PagemapReport p -> pagemap(o, p);
             case MapsReport m -> maps(o, m);
             case ListReport l -> list(o, l);
+            case CacheReport c -> cache(o, c);
+            case EvictReport e -> evict(o, e);
             case TextReport t -> {
                 o.put("verb", t.verb());
                 o.put("lines", t.lines());
@@ -334,5 +338,89 @@ final class JsonRenderer {
             rows.add(m);
         }
         o.put("mappings", rows);
+    }
+
+    private static void cache(Map<String, Object> o, CacheReport c) {
+        o.put("verb", "cache");
+        List<Object> files = new ArrayList<>();
+        for (CacheReport.FileResidency f : c.files()) files.add(file(f));
+        o.put("files", files);
+        o.put("total_pages", c.totalPages());
+        o.put("total_resident_pages", c.totalResident());
+        o.put("notes", c.notes());
+    }
+
+    static Map<String, Object> file(CacheReport.FileResidency f) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("label", f.label());
+        m.put("path", f.path());
+        m.put("mapping", f.mapping());
+        m.put("fs", f.fsType());
+        m.put("size_bytes", f.size());
+        m.put("allocated_bytes", f.allocated());
+        m.put("pages", f.pages());
+        m.put("resident_pages", f.resident());
+        m.put("resident_percent", f.pages() == 0 ? null : f.percent());
+        List<Object> runs = new ArrayList<>();
+        for (CacheReport.Run r : f.runs()) {
+            Map<String, Object> rm = new LinkedHashMap<>();
+            rm.put("first_page", r.firstPage());
+            rm.put("pages", r.pages());
+            rm.put("resident", r.resident());
+            runs.add(rm);
+        }
+        m.put("runs", runs);
+        m.put("runs_truncated", f.runsTruncated());
+        Map<String, Object> strip = new LinkedHashMap<>();
+        strip.put("cell_pages", f.cellPages());
+        strip.put("resident", f.cellResident());
+        m.put("strip", strip);
+        if (f.cachestat() != null) {
+            Map<String, Object> cs = new LinkedHashMap<>();
+            cs.put("cached", f.cachestat().cached());
+            cs.put("dirty", f.cachestat().dirty());
+            cs.put("writeback", f.cachestat().writeback());
+            cs.put("evicted", f.cachestat().evicted());
+            cs.put("recently_evicted", f.cachestat().recentlyEvicted());
+            m.put("cachestat", cs);
+        } else {
+            m.put("cachestat", null);
+            m.put("cachestat_unavailable", f.cachestatNote());
+        }
+        m.put("mincore_pages", f.mincorePages());
+        m.put("elapsed_ns", f.elapsedNanos());
+        return m;
+    }
+
+    private static void evict(Map<String, Object> o, EvictReport e) {
+        o.put("verb", "evict");
+        o.put("target", e.before().label());
+        o.put("path", e.before().path());
+        o.put("fs", e.before().fsType());
+        o.put("pages", e.before().pages());
+        o.put("resident_before", e.before().resident());
+        o.put("resident_after", e.after().resident());
+        o.put("dropped", e.dropped());
+        o.put("fsync", e.synced());
+        o.put("dirty_before", e.dirtyBefore() < 0 ? null : e.dirtyBefore());
+        o.put("writeback_before", e.writebackBefore() < 0 ? null : e.writebackBefore());
+        o.put("dirty_after_fsync", e.dirtyAfterSync() < 0 ? null : e.dirtyAfterSync());
+        o.put("fsync_ns", e.syncNanos());
+        o.put("fadvise_ns", e.fadviseNanos());
+        List<Object> holders = new ArrayList<>();
+        for (EvictReport.Holder h : e.mappedHere()) {
+            Map<String, Object> hm = new LinkedHashMap<>();
+            hm.put("label", h.label());
+            hm.put("mapping", h.mapping());
+            hm.put("pages", h.pages());
+            holders.add(hm);
+        }
+        o.put("mapped_here", holders);
+        o.put("mapped_pages", e.mappedPages());
+        o.put("unexplained_pages", e.unexplained());
+        o.put("dirty_or_writeback_after", e.dirtyAfter() < 0 ? null : e.dirtyAfter());
+        o.put("before", file(e.before()));
+        o.put("after", file(e.after()));
+        o.put("notes", e.notes());
     }
 }

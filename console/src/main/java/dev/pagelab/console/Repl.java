@@ -149,9 +149,11 @@ final class Repl {
                 return;
             }
             List<String> before = words.subList(1, Math.min(index, words.size()));
-            for (String c : command.get().complete(shell.session(), before, index)) {
+            String partial = line.word() == null ? "" : line.word().substring(0, Math.min(line.wordCursor(), line.word().length()));
+            for (String c : command.get().complete(shell.session(), before, index, partial)) {
                 if (c.startsWith("--") && before.contains(c)) continue;   // an option is given once
-                boolean complete = !c.endsWith("=");
+                // "--opt=" waits for its value and "dir/" for a name inside it: no space after either
+                boolean complete = !c.endsWith("=") && !c.endsWith("/");
                 candidates.add(new Candidate(c, c, null, null, null, null, complete));
             }
         }

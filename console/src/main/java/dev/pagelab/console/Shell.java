@@ -132,6 +132,9 @@ final class Shell implements AutoCloseable {
                 case '\u2212' -> b.append('-');
                 case '\u2026' -> b.append("...");
                 case '\u2588' -> b.append('#');
+                case '\u2593' -> b.append('+');
+                case '\u2591' -> b.append(':');
+                case '\u00b7' -> b.append('.');
                 case '\u2022' -> b.append('*');
                 case '\u00d7' -> b.append('x');
                 case '\u2190' -> b.append("<-");

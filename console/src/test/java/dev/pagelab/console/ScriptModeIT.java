@@ -140,6 +140,33 @@ class ScriptModeIT {
         }
     }
 
+    /**
+     * An unprivileged user: mincore still sees the cache of a file it may only read (measured on 6.18), cachestat is
+     * refused (EPERM) and the report says the dirty count is unknown; a file it may not read is one EACCES line.
+     */
+    @Test
+    void unprivilegedCacheSaysWhatItCannotCount() throws Exception {
+        boolean root = "0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).trim());
+        org.junit.jupiter.api.Assumptions.assumeTrue(root && java.nio.file.Files.isExecutable(Path.of("/usr/bin/setpriv")),
+                "dropping to an unprivileged user needs root and setpriv(1)");
+        Path readable = Path.of("/etc/passwd"), secret = Path.of("/etc/shadow");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(readable)
+                && java.nio.file.Files.isRegularFile(secret) && !java.nio.file.Files.getPosixFilePermissions(secret)
+                .contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ), "no world-unreadable /etc/shadow here");
+        java.nio.file.Files.readAllBytes(readable);          // resident, so the figure has something to show
+        Process p = new ProcessBuilder("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                "--inh-caps=-all", "env", "HOME=/tmp", "NO_COLOR=1", "PAGELAB_NO_BUILD=1", LAUNCHER.toString(),
+                "--keep-going", "-c", "cache " + readable + "; cache " + secret).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).as(err).containsPattern("resident [1-9]\\d* of \\d+ pages?")
+                .contains("dirty and writeback unknown: cachestat: EPERM (Operation not permitted)")
+                .contains("cache: " + secret + ": EACCES (Permission denied) from open(\"" + secret + "\"")
+                .contains("no permission as uid 65534");
+        assertThat(p.exitValue()).isEqualTo(1);
+    }
+
     @Test
     void badLauncherUsageIsStatus2() throws Exception {
         Result r = run(null, Map.of(), "--frobnicate");

@@ -3,13 +3,19 @@ package dev.pagelab.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pagelab.commands.Session;
+import dev.pagelab.linux.FileIo;
+import dev.pagelab.linux.FileStat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Lines in, exact text out: the console's engine driven through in-memory streams, as jshell's tests do. */
 class ShellTranscriptTest {
@@ -227,6 +233,8 @@ class ShellTranscriptTest {
         assertThat(reg.lookup("set").complete(session, List.of("feedback"), 2)).contains("verbose", "concise");
         assertThat(reg.lookup("help").complete(session, List.of(), 1)).contains("inspect-pagemap", "pagelab");
         assertThat(reg.lookup("lockall").complete(session, List.of("current"), 2)).doesNotContain("current").contains("future");
+        assertThat(reg.lookup("cache").complete(session, List.of(), 1, "/pro")).contains("/proc/");
+        assertThat(reg.lookup("evict").complete(session, List.of(), 1, "/etc/host")).allMatch(c -> c.startsWith("/etc/host"));
     }
 
     @Test
@@ -344,5 +352,97 @@ class ShellTranscriptTest {
         assertThat(jsonBuffer.toString()).contains("\"verb\":\"view\"").contains("\"written\":2")
                 .contains("\"written_tracking\":");
         jsonShell.execute("unmap j");
+    }
+
+    /** A 64-page file on a disk file system (evict refuses tmpfs), written now: resident and dirty. */
+    static Path diskFile(Path dir, String name) throws Exception {
+        int fd = FileIo.open(dir.toString(), FileIo.O_RDONLY, 0);
+        boolean memory;
+        try {
+            memory = FileStat.fstatfs(fd).memoryOnly();
+        } finally {
+            FileIo.close(fd);
+        }
+        Assumptions.assumeTrue(!memory, dir + " is on tmpfs: evict would refuse it");
+        Path file = dir.resolve(name);
+        Files.write(file, new byte[64 * 4096]);
+        return file;
+    }
+
+    @Test
+    void cacheAndEvictAt80Columns(@TempDir Path dir) throws Exception {
+        Path file = diskFile(dir, "data");
+        assertThat(shell.execute("cache " + file)).isTrue();
+        List<String> l = lines();
+        assertThat(l).hasSize(4);
+        assertThat(l.get(0)).matches("cache " + java.util.regex.Pattern.quote(file.toString()) + " \\(\\S+, 256\\.0 KiB\\)");
+        assertThat(l.get(1)).startsWith("  resident 64 of 64 pages (100%)");
+        assertThat(l.get(2)).isEqualTo("  |" + "\u2588".repeat(64) + "| 1 page/cell");
+        assertThat(l.get(3)).isEqualTo("  runs     [0:256K]");
+        buffer.getBuffer().setLength(0);
+        assertThat(shell.execute("evict " + file)).isTrue();
+        assertThat(lines().get(0)).startsWith("evict " + file).endsWith("posix_fadvise(POSIX_FADV_DONTNEED)");
+        assertThat(lines().get(1)).startsWith("  fsync    ");
+        assertThat(lines().get(2)).startsWith("  resident 64 \u2192 0 pages (64 dropped, 256.0 KiB)   in ");
+        assertThat(lines()).hasSize(3);
+        buffer.getBuffer().setLength(0);
+        shell.execute("cache " + file);
+        assertThat(lines().get(2)).isEqualTo("  |" + "\u00b7".repeat(64) + "| 1 page/cell");
+        assertThat(lines().get(3)).isEqualTo("  runs     none resident");
+        for (String line : buffer.toString().lines().toList()) {
+            if (!line.startsWith("cache ")) assertThat(line.length()).as(line).isLessThanOrEqualTo(80);
+        }
+    }
+
+    @Test
+    void cacheStripMergesCellsOnANarrowTerminalAndFallsBackToAscii(@TempDir Path dir) throws Exception {
+        Path file = diskFile(dir, "narrow");
+        Files.write(file, new byte[1024 * 4096]);
+        Shell narrow = new Shell(session, new PrintWriter(buffer), false, false, () -> 40);
+        narrow.unicode(false);
+        narrow.execute("map n 4M --file " + file + "; evict n; advise n random; touch n[0:2M] --read; cache n");
+        List<String> l = lines();
+        int at = l.indexOf(l.stream().filter(x -> x.startsWith("cache n -> ")).findFirst().orElseThrow());
+        assertThat(l.get(at + 1)).isEqualTo("  resident 512 of 1024 pages (50.0%)");
+        assertThat(l.get(at + 2)).as("cachestat's figures wrap to a line of their own").startsWith("           dirty ");
+        // 64 cells of 64K merged by threes into 22: 10 full, one half full (2 full cells + 1 empty), 11 empty
+        assertThat(l.get(at + 3)).isEqualTo("  |" + "#".repeat(10) + "+" + ".".repeat(11) + "| 192K/cell");
+        assertThat(l.get(at + 4)).isEqualTo("  runs     [0:2M]");
+        assertThat(buffer.toString()).matches("\\p{ASCII}*");
+        for (String line : l.subList(at + 1, at + 5)) assertThat(line.length()).isLessThanOrEqualTo(40);
+    }
+
+    @Test
+    void cacheAndEvictInJson(@TempDir Path dir) throws Exception {
+        Path file = diskFile(dir, "json");
+        jsonShell.execute("cache " + file + "; evict " + file + "; map mf 4p --memfd; evict mf");
+        List<String> l = jsonBuffer.toString().lines().toList();
+        assertThat(l).hasSize(4);
+        assertThat(l.get(0)).startsWith("{\"command\":\"cache " + file + "\",\"ok\":true,\"verb\":\"cache\"")
+                .contains("\"pages\":64,").contains("\"resident_pages\":64,").contains("\"resident_percent\":100.0")
+                .contains("\"runs\":[{\"first_page\":0,\"pages\":64,\"resident\":true}]")
+                .contains("\"strip\":{\"cell_pages\":1,\"resident\":[1,1,");
+        assertThat(l.get(1)).contains("\"verb\":\"evict\"").contains("\"resident_before\":64,")
+                .contains("\"resident_after\":0,").contains("\"dropped\":64,").contains("\"mapped_here\":[]");
+        assertThat(l.get(3)).contains("\"ok\":false")
+                .contains("tmpfs pages have no backing store other than swap");
+    }
+
+    @Test
+    void concisefeedbackIsOneLinePerFile(@TempDir Path dir) throws Exception {
+        Path file = diskFile(dir, "concise");
+        shell.execute("set feedback concise");
+        try {
+            buffer.getBuffer().setLength(0);
+            shell.execute("cache " + file + " " + file);
+            assertThat(lines()).containsExactly("cache " + file + ": 64 of 64 pages resident (100%)",
+                    "cache " + file + ": 64 of 64 pages resident (100%)", "total    128 of 128 pages resident (100%) in 2 files");
+            buffer.getBuffer().setLength(0);
+            shell.execute("evict " + file);
+            assertThat(lines()).hasSize(1);
+            assertThat(lines().get(0)).startsWith("evict " + file + ": resident 64\u21920");
+        } finally {
+            shell.execute("set feedback normal");
+        }
     }
 }

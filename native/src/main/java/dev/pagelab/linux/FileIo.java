@@ -8,10 +8,18 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
-/** File descriptors: open, close, ftruncate, pread, fsync, and a file's size (fcntl.h, unistd.h). */
+/**
+ * File descriptors: open, close, ftruncate, pread, fsync, posix_fadvise, and a file's size (fcntl.h, unistd.h).
+ * C contract: -1 (or a negative count) with errno set on failure, except posix_fadvise, which returns the error
+ * number itself and leaves errno alone.
+ */
 public final class FileIo {
     // asm-generic/fcntl.h
-    public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_CLOEXEC = 02000000;
+    public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_NOCTTY = 0400,
+            O_NONBLOCK = 04000, O_CLOEXEC = 02000000;
+    // linux/fadvise.h (x86-64; s390x numbers DONTNEED and NOREUSE 6 and 7)
+    public static final int POSIX_FADV_NORMAL = 0, POSIX_FADV_RANDOM = 1, POSIX_FADV_SEQUENTIAL = 2,
+            POSIX_FADV_WILLNEED = 3, POSIX_FADV_DONTNEED = 4, POSIX_FADV_NOREUSE = 5;
     private static final int SEEK_END = 2;
 
     private static final MethodHandle OPEN = Libc.withErrno("open", FunctionDescriptor.of(INT, Libc.PTR, INT, INT));
@@ -20,6 +28,9 @@ public final class FileIo {
     private static final MethodHandle PREAD = Libc.withErrno("pread", FunctionDescriptor.of(LONG, INT, LONG, LONG, LONG));
     private static final MethodHandle LSEEK = Libc.withErrno("lseek", FunctionDescriptor.of(LONG, INT, LONG, INT));
     private static final MethodHandle FSYNC = Libc.withErrno("fsync", FunctionDescriptor.of(INT, INT));
+    /** Returns the error number (0 on success); errno is not set, so nothing is captured. */
+    private static final MethodHandle POSIX_FADVISE = Libc.plain("posix_fadvise",
+            FunctionDescriptor.of(INT, INT, LONG, LONG, INT));
 
     private FileIo() {}
 
@@ -70,6 +81,35 @@ public final class FileIo {
         if (r != 0) throw new LinuxException("fsync(" + fd + ")", Libc.errno(cs));
     }
 
+    /**
+     * posix_fadvise(fd, offset, length, advice); a length of 0 means "to the end of the file". The call returns
+     * its error number rather than setting errno, which is why its handle captures nothing.
+     */
+    public static void posixFadvise(int fd, long offset, long length, int advice) throws LinuxException {
+        int r;
+        try {
+            r = (int) POSIX_FADVISE.invokeExact(fd, offset, length, advice);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+        if (r != 0) {
+            throw new LinuxException("posix_fadvise(" + fd + ", " + offset + ", " + length + ", " + fadviceName(advice)
+                    + ")", r);
+        }
+    }
+
+    public static String fadviceName(int advice) {
+        return switch (advice) {
+            case POSIX_FADV_NORMAL -> "POSIX_FADV_NORMAL";
+            case POSIX_FADV_RANDOM -> "POSIX_FADV_RANDOM";
+            case POSIX_FADV_SEQUENTIAL -> "POSIX_FADV_SEQUENTIAL";
+            case POSIX_FADV_WILLNEED -> "POSIX_FADV_WILLNEED";
+            case POSIX_FADV_DONTNEED -> "POSIX_FADV_DONTNEED";
+            case POSIX_FADV_NOREUSE -> "POSIX_FADV_NOREUSE";
+            default -> Integer.toString(advice);
+        };
+    }
+
     /** The file's current size (lseek to the end: the open file description's offset is not used for I/O here). */
     public static long size(int fd) throws LinuxException {
         MemorySegment cs = Libc.callState();
@@ -112,6 +152,7 @@ public final class FileIo {
             case O_RDWR -> "O_RDWR";
             default -> "O_RDONLY";
         };
-        return acc + ((flags & O_CREAT) != 0 ? "|O_CREAT" : "") + "|O_CLOEXEC";
+        return acc + ((flags & O_CREAT) != 0 ? "|O_CREAT" : "") + ((flags & O_NONBLOCK) != 0 ? "|O_NONBLOCK" : "")
+                + ((flags & O_NOCTTY) != 0 ? "|O_NOCTTY" : "") + "|O_CLOEXEC";
     }
 }

@@ -138,6 +138,29 @@ public final class ProcFs {
         return KernelCounters.parse(text, text.length, previous);
     }
 
+    /** Swap configured on this machine (/proc/meminfo SwapTotal), in bytes; 0 when there is none. */
+    public static long swapTotalBytes() {
+        return meminfo().getOrDefault("SwapTotal", 0L) * 1024;
+    }
+
+    /**
+     * The type of the file system mounted from device {@code major:minor} (field 3 of /proc/self/mountinfo, the
+     * type follows the " - " separator), e.g. ext4, which statfs cannot tell from ext2 or ext3. Empty for a
+     * device no mount in this namespace shows (memfd, anonymous inodes).
+     */
+    public static Optional<String> mountType(long major, long minor) {
+        String dev = major + ":" + minor;
+        for (String line : lines("/proc/self/mountinfo")) {
+            String[] f = line.split(" ");
+            if (f.length < 3 || !f[2].equals(dev)) continue;
+            int sep = line.indexOf(" - ");
+            if (sep < 0) continue;
+            String[] tail = line.substring(sep + 3).split(" ");
+            if (tail.length > 0 && !tail[0].isEmpty()) return Optional.of(tail[0]);
+        }
+        return Optional.empty();
+    }
+
     public static long memAvailableBytes() {
         return meminfo().getOrDefault("MemAvailable", 0L) * 1024;
     }
@@ -407,11 +430,6 @@ public final class ProcFs {
         String v = status().get(key);
         if (v == null || !v.endsWith(" kB")) return -1;
         return Long.parseLong(v.substring(0, v.length() - 3).trim());
-    }
-
-    /** SwapTotal in bytes (0 when the machine has no swap). */
-    public static long swapTotalBytes() {
-        return meminfo().getOrDefault("SwapTotal", 0L) * 1024;
     }
 
     static String read(String path) {
