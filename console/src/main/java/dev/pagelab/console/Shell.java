@@ -25,6 +25,44 @@ final class Shell implements AutoCloseable {
     private final Session session;
     private final CommandRegistry registry;
     private final PrintWriter out;
+    private final Tee tee;
+
+    /** Everything printed goes to the console's output and, while a recording runs, to a copy. */
+    private static final class Tee extends java.io.Writer {
+        private final java.io.Writer base;
+        private volatile java.io.Writer copy;
+
+        Tee(java.io.Writer base) { this.base = base; }
+
+        @Override
+        public void write(char[] b, int off, int len) throws java.io.IOException {
+            base.write(b, off, len);
+            java.io.Writer c = copy;
+            if (c != null) c.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws java.io.IOException {
+            base.flush();
+            java.io.Writer c = copy;
+            if (c != null) c.flush();
+        }
+
+        @Override
+        public void close() throws java.io.IOException { flush(); }
+    }
+
+    /** Copies all output to {@code w} from now on (null stops it). */
+    void copyOutputTo(java.io.Writer w) {
+        out.flush();
+        tee.copy = w;
+    }
+
+    /** Prints {@code s} without a line end and flushes, for the typing effect. */
+    void printRaw(String s) {
+        out.print(unicode ? s : ascii(s));
+        out.flush();
+    }
     private final boolean json;
     private final boolean color;
     private final IntSupplier width;
@@ -42,7 +80,8 @@ final class Shell implements AutoCloseable {
 
     Shell(Session session, PrintWriter out, boolean json, boolean color, IntSupplier width) {
         this.session = session;
-        this.out = out;
+        this.tee = new Tee(out);
+        this.out = new PrintWriter(tee, false);
         this.json = json;
         this.color = color;
         this.width = width;
@@ -172,21 +211,46 @@ final class Shell implements AutoCloseable {
         boolean ok = true;
         for (String statement : CommandLine.splitStatements(line)) {
             if (exitRequested) break;
-            ok &= executeOne(statement);
+            ok &= executeOne(statement).ok();
         }
         out.flush();
         return ok;
     }
 
-    private boolean executeOne(String statement) {
+    /** What one statement did: its report, or the error it was refused with (exactly one of the two is null). */
+    record Outcome(String statement, String verb, Report report, CommandError error) {
+        boolean ok() { return error == null; }
+    }
+
+    /** Observers of every statement run (the recorder); called after the outcome has been printed. */
+    private final List<java.util.function.Consumer<Outcome>> observers = new ArrayList<>();
+
+    void observe(java.util.function.Consumer<Outcome> o) { observers.add(o); }
+
+    void stopObserving(java.util.function.Consumer<Outcome> o) { observers.remove(o); }
+
+    /** Runs one statement (no ';' splitting), prints it as the console does, and returns what it did. */
+    Outcome run(String statement) {
+        Outcome o = executeOne(statement);
+        out.flush();
+        return o;
+    }
+
+    private Outcome executeOne(String statement) {
+        Outcome o = executeOneUnobserved(statement);
+        for (var observer : List.copyOf(observers)) observer.accept(o);
+        return o;
+    }
+
+    private Outcome executeOneUnobserved(String statement) {
         CommandLine cl;
         try {
             cl = CommandLine.parse(statement);
         } catch (CommandError e) {
             printError(statement, "", e, List.of());
-            return false;
+            return new Outcome(statement, "", null, e);
         }
-        if (cl.isEmpty()) return true;
+        if (cl.isEmpty()) return new Outcome(statement, "", new dev.pagelab.commands.TextReport("", List.of()), null);
         String verb = "";
         List<int[]> spans = new ArrayList<>();
         for (CommandLine.Word w : cl.words()) spans.add(new int[] {w.column(), w.text().length()});
@@ -212,10 +276,10 @@ final class Shell implements AutoCloseable {
                     || command instanceof WatchCommand && !watches.isEmpty()) {
                 redrawWatches();
             }
-            return true;
+            return new Outcome(statement, verb, report, null);
         } catch (CommandError e) {
             printError(statement, verb, e, spans);
-            return false;
+            return new Outcome(statement, verb, null, e);
         } catch (RuntimeException | Error e) {
             // A bug in pagelab, not the user's doing: say so in one line; the session and its mappings live on.
             StringWriter trace = new StringWriter();
@@ -224,7 +288,7 @@ final class Shell implements AutoCloseable {
             CommandError ce = CommandError.refused(null, "internal error: " + e, "please report it with this line ("
                     + first + "); the session and its mappings are intact");
             printError(statement, verb, ce, spans);
-            return false;
+            return new Outcome(statement, verb, null, ce);
         }
     }
 

@@ -1,0 +1,170 @@
+package dev.pagelab.console;
+
+import dev.pagelab.commands.ClearRefsReport;
+import dev.pagelab.commands.PageState;
+import dev.pagelab.commands.PagemapReport;
+import dev.pagelab.commands.Report;
+import dev.pagelab.commands.ResidencyReport;
+import dev.pagelab.commands.StepReport;
+import java.lang.reflect.RecordComponent;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The figures of one statement's outcome by the names recipes use in {@code expect.NAME}: what a step report says
+ * (minor, major, present…), an inspect-pagemap's totals (zero_page, thp, written…), a view's pages per state, and
+ * for other reports their numeric fields in snake_case. Recording writes expectations with the same names.
+ */
+final class Observations {
+    final Map<String, Double> numbers = new LinkedHashMap<>();
+    /** For text expectations (error, note): what the outcome said. */
+    final Map<String, String> texts = new LinkedHashMap<>();
+    /** For present: the value before the step. */
+    double presentBefore;
+
+    private Observations() {}
+
+    static Observations of(Shell.Outcome o) {
+        Observations obs = new Observations();
+        obs.numbers.put("ok", o.ok() ? 1.0 : 0.0);
+        if (!o.ok()) {
+            String errno = o.error().errnoName() == null ? "" : o.error().errnoName() + " ";
+            obs.texts.put("error", errno + o.error().line());
+            if (o.error().sample() != null) {
+                obs.numbers.put("minor", (double) o.error().sample().minorFaults());
+                obs.numbers.put("major", (double) o.error().sample().majorFaults());
+            }
+            return obs;
+        }
+        switch (o.report()) {
+            case StepReport s -> obs.step(s);
+            case PagemapReport p -> obs.pagemap(p);
+            case ResidencyReport v -> obs.residency(v);
+            case ClearRefsReport c -> obs.clearRefs(c);
+            default -> obs.fields("", o.report());
+        }
+        return obs;
+    }
+
+    private void step(StepReport s) {
+        long minor = s.sample().minorFaults(), major = s.sample().majorFaults();
+        put("minor", minor);
+        put("major", major);
+        put("faults", minor + major);
+        put("elapsed_ns", s.sample().elapsedNanos());
+        put("process_minor", s.sample().processMinorFaults());
+        put("rss_delta", s.rssDelta());
+        if (s.pages() >= 0) put("pages", s.pages());
+        if (s.presentBefore() >= 0) {
+            put("present_before", s.presentBefore());
+            put("present_after", s.presentAfter());
+            put("present", s.presentAfter());
+            presentBefore = s.presentBefore();
+        }
+        if (s.accesses() >= 0) {
+            put("accesses", s.accesses());
+            long touched = Math.max(1, Math.min(s.accesses(), s.pages() > 0 ? s.pages() : s.accesses()));
+            numbers.put("minor_per_page", (double) minor / touched);
+            numbers.put("faults_per_page", (double) (minor + major) / touched);
+            if (s.accesses() > 0) numbers.put("ns_per_access", (double) s.sample().elapsedNanos() / s.accesses());
+        }
+        texts.put("note", String.join("\n", s.notes()));
+    }
+
+    private void pagemap(PagemapReport p) {
+        put("pages", p.pages());
+        put("runs", p.runs().size());
+        fields("", p.totals());
+        put("zero_page", p.totals().zeroPage());
+        // every present run maps one PFN throughout: what the shared zero page looks like
+        boolean samePfn = !p.runs().isEmpty();
+        for (PagemapReport.Run r : p.runs()) if (r.state().contains("present") && r.pages() > 1 && !r.samePfn()) samePfn = false;
+        numbers.put("same_pfn", samePfn ? 1.0 : 0.0);
+    }
+
+    private void residency(ResidencyReport v) {
+        put("pages", v.pages());
+        long inUse = 0;
+        for (PageState st : PageState.values()) {
+            put(st.name().toLowerCase(Locale.ROOT), v.count(st));
+            if (st.inUse()) inUse += v.count(st);
+        }
+        put("in_use", inUse);
+    }
+
+    private void clearRefs(ClearRefsReport c) {
+        long prot = 0, present = 0;
+        for (ClearRefsReport.Row r : c.mappings()) {
+            prot += Math.max(0, r.protectedPages());
+            present += r.present();
+        }
+        put("protected", prot);
+        put("present", present);
+        if (c.before() >= 0) {
+            put("before_kb", c.before());
+            put("after_kb", c.after());
+        }
+    }
+
+    /** Numeric and boolean components of a record (and of records inside it), by snake_case name. */
+    private void fields(String prefix, Object record) {
+        if (record == null || !record.getClass().isRecord()) return;
+        for (RecordComponent rc : record.getClass().getRecordComponents()) {
+            Object v;
+            try {
+                v = rc.getAccessor().invoke(record);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                continue;
+            }
+            String name = prefix + snake(rc.getName());
+            if (v instanceof Number n) numbers.put(name, n.doubleValue());
+            else if (v instanceof Boolean b) numbers.put(name, b ? 1.0 : 0.0);
+            else if (v != null && v.getClass().isRecord() && prefix.isEmpty()) fields("", v);
+        }
+    }
+
+    private void put(String key, long v) { numbers.put(key, (double) v); }
+
+    static String snake(String camel) {
+        StringBuilder b = new StringBuilder();
+        for (char c : camel.toCharArray()) {
+            if (Character.isUpperCase(c)) b.append('_').append(Character.toLowerCase(c));
+            else b.append(c);
+        }
+        return b.toString();
+    }
+
+    /** The verdict on one expectation: passed, and what was observed, as text. */
+    record Verdict(Expectation expectation, boolean passed, String observed) {}
+
+    Verdict check(Expectation e) {
+        if (e.relation() == Expectation.Relation.TEXT) {
+            String t = texts.get(e.key());
+            if (t == null) return new Verdict(e, false, e.key().equals("error") ? "the step succeeded" : "no " + e.key());
+            boolean ok = t.toLowerCase(Locale.ROOT).contains(e.text().toLowerCase(Locale.ROOT));
+            return new Verdict(e, ok, t.isEmpty() ? "nothing" : "\"" + firstLine(t) + "\"");
+        }
+        Double v = numbers.get(e.key());
+        if (v == null) {
+            return new Verdict(e, false, texts.containsKey("error") && !e.key().equals("ok")
+                    ? "the step failed: " + firstLine(texts.get("error")) : "this step reports no '" + e.key() + "' (it has: "
+                    + String.join(", ", numbers.keySet()) + ")");
+        }
+        boolean ok = e.holds(presentBefore, v);
+        String observed = e.relation() == Expectation.Relation.TRANSITION
+                ? Expectation.Num.format(presentBefore) + " -> " + Expectation.Num.format(v)
+                : e.key().equals("ok") ? (v == 1 ? "true" : "false") : format(v);
+        return new Verdict(e, ok, observed);
+    }
+
+    static String format(double v) {
+        if (v == Math.rint(v)) return Expectation.Num.format(v);
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

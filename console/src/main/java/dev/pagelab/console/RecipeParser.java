@@ -1,0 +1,308 @@
+package dev.pagelab.console;
+
+import dev.pagelab.commands.CommandError;
+import dev.pagelab.commands.CommandLine;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.tomlj.Toml;
+import org.tomlj.TomlArray;
+import org.tomlj.TomlParseError;
+import org.tomlj.TomlParseResult;
+import org.tomlj.TomlPosition;
+import org.tomlj.TomlTable;
+
+/**
+ * Reads a recipe file and checks all of it before anything runs: TOML syntax (tomlj reports line and column), the
+ * keys and their types, each expectation's relation, each command's name, and the variables used. Every problem is
+ * collected, each as {@code file:line:column: what was expected}.
+ */
+final class RecipeParser {
+    static final Set<String> TOP = Set.of("title", "summary", "author", "requires", "step", "cleanup");
+    static final Set<String> REQUIRES = Set.of("root", "kernel", "thp", "hugetlb", "hugetlb_pages", "features");
+    static final Set<String> STEP = Set.of("say", "run", "pause", "expect");
+    static final Set<String> FEATURES = Set.of("pagemap_scan", "write_tracking", "no_swap", "disk_tmp", "userfaultfd");
+    static final Set<String> THP_MODES = Set.of("always", "madvise", "never");
+    /** Variables a command may use; the player fills them in. */
+    static final Set<String> VARIABLES = Set.of("tmpdir", "recipe_dir");
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([^}]*)}");
+    /** Names an expectation may use (those of {@link Observations}); others are typos. */
+    static final Set<String> KEYS = Set.of("ok", "error", "note", "minor", "major", "faults", "elapsed_ns", "process_minor",
+            "rss_delta", "pages", "present", "present_before", "present_after", "accesses", "minor_per_page",
+            "faults_per_page", "ns_per_access", "runs", "swapped", "file", "exclusive", "soft_dirty", "zero_page", "thp",
+            "hugetlb", "locked", "guard", "written", "same_pfn", "not_present", "unmapped", "huge", "zero", "in_use",
+            "protected", "before_kb", "after_kb");
+
+    /** A recipe that cannot run as written: every problem found, each one line. */
+    static final class FormatError extends Exception {
+        final List<String> problems;
+
+        FormatError(List<String> problems) {
+            super(String.join("\n", problems));
+            this.problems = List.copyOf(problems);
+        }
+    }
+
+    private final Path file;
+    private final String name;
+    private final Predicate<String> knownCommand;
+    private final List<String> problems = new ArrayList<>();
+
+    private RecipeParser(Path file, Predicate<String> knownCommand) {
+        this.file = file;
+        this.name = file.toString();
+        this.knownCommand = knownCommand;
+    }
+
+    /**
+     * @param knownCommand whether a command name (or unique prefix) exists in the console's registry
+     */
+    static Recipe parse(Path file, Predicate<String> knownCommand) throws FormatError {
+        return new RecipeParser(file, knownCommand).parse();
+    }
+
+    private Recipe parse() throws FormatError {
+        TomlParseResult toml;
+        try {
+            if (!Files.isRegularFile(file)) throw new FormatError(List.of(name + ": no such recipe file"));
+            toml = Toml.parse(file);
+        } catch (IOException e) {
+            throw new FormatError(List.of(name + ": cannot read it: " + e.getMessage()));
+        }
+        if (toml.hasErrors()) {
+            for (TomlParseError e : toml.errors()) {
+                problems.add(at(e.position()) + "TOML syntax: " + e.getMessage().replaceAll("\\s+", " ").trim());
+            }
+            throw new FormatError(problems);
+        }
+        unknownKeys(toml, TOP, "a recipe's top level");
+        String title = string(toml, "title", true);
+        String summary = string(toml, "summary", true);
+        String author = string(toml, "author", false);
+        Recipe.Requirements req = requirements(toml);
+        List<Recipe.Step> steps = steps(toml, "step", true);
+        List<Recipe.Step> cleanup = steps(toml, "cleanup", false);
+        if (!problems.isEmpty()) throw new FormatError(problems);
+        return new Recipe(file, title, summary, author == null ? "" : author, req, steps, cleanup);
+    }
+
+    private Recipe.Requirements requirements(TomlTable toml) {
+        if (!toml.contains("requires")) return Recipe.Requirements.NONE;
+        if (!toml.isTable("requires")) {
+            problems.add(at(toml, "requires") + "requires must be a table: [requires]");
+            return Recipe.Requirements.NONE;
+        }
+        TomlTable r = toml.getTable("requires");
+        unknownKeys(r, REQUIRES, "[requires]");
+        boolean root = bool(r, "root");
+        String kernel = string(r, "kernel", false);
+        if (kernel != null && !kernel.matches("\\d+\\.\\d+")) {
+            problems.add(at(r, "kernel") + "kernel must be \"MAJOR.MINOR\", e.g. \"6.7\", not \"" + kernel + "\"");
+        }
+        List<String> thp = words(r, "thp", THP_MODES);
+        long hugetlbSize = 0;
+        String h = string(r, "hugetlb", false);
+        if (h != null) {
+            hugetlbSize = switch (h.toUpperCase(Locale.ROOT)) {
+                case "2M", "2MB", "2MIB" -> 2L << 20;
+                case "1G", "1GB", "1GIB" -> 1L << 30;
+                default -> {
+                    problems.add(at(r, "hugetlb") + "hugetlb must be \"2M\" or \"1G\", not \"" + h + "\"");
+                    yield 0;
+                }
+            };
+        }
+        long pages = 0;
+        if (r.contains("hugetlb_pages")) {
+            if (!r.isLong("hugetlb_pages") || r.getLong("hugetlb_pages") < 1) {
+                problems.add(at(r, "hugetlb_pages") + "hugetlb_pages must be a whole number of pages, at least 1");
+            } else {
+                pages = r.getLong("hugetlb_pages");
+                if (h == null) problems.add(at(r, "hugetlb_pages") + "hugetlb_pages needs hugetlb = \"2M\" or \"1G\" beside it");
+            }
+        }
+        List<String> features = words(r, "features", FEATURES);
+        return new Recipe.Requirements(root, kernel, thp, hugetlbSize, pages, features);
+    }
+
+    private List<Recipe.Step> steps(TomlTable toml, String key, boolean required) {
+        List<Recipe.Step> out = new ArrayList<>();
+        if (!toml.contains(key)) {
+            if (required) problems.add(name + ":1:1: a recipe needs at least one [[step]]");
+            return out;
+        }
+        if (!toml.isArray(key) || !all(toml.getArray(key), true)) {
+            problems.add(at(toml, key) + key + " must be an array of tables: write [[" + key + "]]");
+            return out;
+        }
+        TomlArray array = toml.getArray(key);
+        for (int i = 0; i < array.size(); i++) {
+            TomlTable t = array.getTable(i);
+            TomlPosition pos = array.inputPositionOf(i);
+            unknownKeys(t, STEP, "[[" + key + "]]");
+            String say = string(t, "say", false);
+            String run = string(t, "run", false);
+            if (run == null && say == null) {
+                problems.add(at(pos) + "[[" + key + "]] needs run = \"COMMAND\" (or say = \"...\" for narration only)");
+            }
+            if (run == null && key.equals("cleanup")) problems.add(at(pos) + "[[cleanup]] needs run = \"COMMAND\"");
+            if (run != null) command(t, run);
+            double pause = -1;
+            if (t.contains("pause")) {
+                if (t.isBoolean("pause")) {
+                    pause = Boolean.TRUE.equals(t.getBoolean("pause")) ? Double.POSITIVE_INFINITY : 0;
+                } else if (t.isDouble("pause") || t.isLong("pause")) {
+                    pause = t.isLong("pause") ? t.getLong("pause") : t.getDouble("pause");
+                    if (pause < 0 || pause > 600) problems.add(at(t, "pause") + "pause is seconds from 0 to 600, or true/false");
+                } else {
+                    problems.add(at(t, "pause") + "pause is seconds (e.g. 2.5) or true (wait for a key)");
+                }
+            }
+            List<Expectation> expect = new ArrayList<>();
+            if (t.contains("expect")) {
+                if (!t.isTable("expect")) {
+                    problems.add(at(t, "expect") + "expect must be a table: expect.minor = 256, or expect = { minor = 256 }");
+                } else if (run == null) {
+                    problems.add(at(t, "expect") + "expectations need a command to check: add run = \"...\"");
+                } else {
+                    TomlTable e = t.getTable("expect");
+                    for (String k : e.keySet()) {
+                        String src = at(e, k);
+                        if (!KEYS.contains(k)) {
+                            problems.add(src + "expect." + k + " is not a figure pagelab reports" + suggestion(k, KEYS));
+                            continue;
+                        }
+                        try {
+                            expect.add(Expectation.of(k, e.get(k), src.substring(0, src.length() - 2)));
+                        } catch (IllegalArgumentException ex) {
+                            problems.add(src + ex.getMessage());
+                        }
+                    }
+                }
+            }
+            out.add(new Recipe.Step(pos == null ? 0 : pos.line(), say, run, pause, expect));
+        }
+        if (required && out.isEmpty()) problems.add(at(toml, key) + "a recipe needs at least one [[step]]");
+        return out;
+    }
+
+    private void command(TomlTable t, String run) {
+        Matcher m = VARIABLE.matcher(run);
+        while (m.find()) {
+            if (!VARIABLES.contains(m.group(1))) {
+                problems.add(at(t, "run") + "unknown variable ${" + m.group(1) + "}: use " + String.join(", ",
+                        VARIABLES.stream().sorted().map(v -> "${" + v + "}").toList()));
+            }
+        }
+        try {
+            for (String statement : CommandLine.splitStatements(run)) {
+                CommandLine cl = CommandLine.parse(statement);
+                if (!cl.isEmpty() && !knownCommand.test(cl.name())) {
+                    problems.add(at(t, "run") + "'" + cl.name() + "' is not a pagelab command ('help' lists them)");
+                }
+            }
+        } catch (CommandError e) {
+            problems.add(at(t, "run") + e.getMessage());
+        }
+    }
+
+    private void unknownKeys(TomlTable t, Set<String> allowed, String where) {
+        for (String k : t.keySet()) {
+            if (!allowed.contains(k)) {
+                problems.add(at(t, k) + "unknown key '" + k + "' in " + where + suggestion(k, allowed)
+                        + " (allowed: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+            }
+        }
+    }
+
+    private String string(TomlTable t, String key, boolean required) {
+        if (!t.contains(key)) {
+            if (required) problems.add(name + ":1:1: a recipe needs " + key + " = \"...\"");
+            return null;
+        }
+        if (!t.isString(key)) {
+            problems.add(at(t, key) + key + " must be a string in quotes");
+            return null;
+        }
+        return t.getString(key);
+    }
+
+    private boolean bool(TomlTable t, String key) {
+        if (!t.contains(key)) return false;
+        if (!t.isBoolean(key)) {
+            problems.add(at(t, key) + key + " must be true or false");
+            return false;
+        }
+        return Boolean.TRUE.equals(t.getBoolean(key));
+    }
+
+    /** A string or array of strings, each one of {@code allowed}. */
+    private List<String> words(TomlTable t, String key, Set<String> allowed) {
+        if (!t.contains(key)) return List.of();
+        List<String> out = new ArrayList<>();
+        if (t.isString(key)) {
+            out.add(t.getString(key));
+        } else if (t.isArray(key) && all(t.getArray(key), false)) {
+            for (Object o : t.getArray(key).toList()) out.add((String) o);
+        } else {
+            problems.add(at(t, key) + key + " must be a string or an array of strings");
+            return List.of();
+        }
+        for (String w : out) {
+            if (!allowed.contains(w)) {
+                problems.add(at(t, key) + "'" + w + "' is not one of " + String.join(", ", allowed.stream().sorted().toList()));
+            }
+        }
+        return out;
+    }
+
+    /** Whether every element is a table (or, with {@code tables} false, a string). */
+    private static boolean all(TomlArray a, boolean tables) {
+        for (int i = 0; i < a.size(); i++) if (tables ? !a.isTable(i) : !a.isString(i)) return false;
+        return true;
+    }
+
+    private String at(TomlTable t, String key) {
+        return at(t.inputPositionOf(key));
+    }
+
+    private String at(TomlPosition p) {
+        return p == null ? name + ": " : name + ":" + p.line() + ":" + p.column() + ": ";
+    }
+
+    /** " (did you mean 'X'?)" for a key one or two edits from an allowed one. */
+    static String suggestion(String word, Set<String> allowed) {
+        String best = null;
+        int bestDistance = 3;
+        for (String a : allowed) {
+            int d = distance(word, a);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = a;
+            }
+        }
+        return best == null ? "" : " (did you mean '" + best + "'?)";
+    }
+
+    static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            int[] x = prev;
+            prev = cur;
+            cur = x;
+        }
+        return prev[b.length()];
+    }
+}
