@@ -57,6 +57,9 @@ final class RecipePlayer {
     /** Asks the player to stop after the current step (Ctrl-C); the cleanup still runs. */
     void stop() { stopRequested = true; }
 
+    /** Whether a stop (q or Ctrl-C) was asked for: no further recipe should start. */
+    boolean stopped() { return stopRequested; }
+
     Result play(Recipe r) {
         List<String> unmet = RecipeRequirements.unmet(r.requires());
         header(r);
@@ -129,12 +132,15 @@ final class RecipePlayer {
     private StepResult runStep(Recipe r, int index, Recipe.Step step, Path tmp, List<String> failures) {
         String command = substitute(step.run(), r, tmp);
         Shell.Outcome last = null;
+        StringBuilder held = new StringBuilder();
         for (String statement : statements(command)) {
             prompt(statement);
-            last = shell.run(statement);
+            // A check shows the reports only when something went wrong; a replay shows them as they come.
+            last = options.mode() == Mode.CHECK ? shell.runHeld(statement, held) : shell.run(statement);
             if (!last.ok()) break;
         }
         if (last == null) return new StepResult(0, false);
+        int failuresBefore = failures.size();
         Observations obs = Observations.of(last);
         int passed = 0;
         boolean errorExpected = step.expect().stream().anyMatch(e -> e.key().equals("error")
@@ -145,7 +151,8 @@ final class RecipePlayer {
             if (v.passed()) {
                 passed++;
                 b.styled(PASS, "\u2713 ").append(e.describe());
-                if (e.relation() != Expectation.Relation.EQ && e.relation() != Expectation.Relation.BOOL) {
+                if (e.relation() != Expectation.Relation.EQ && e.relation() != Expectation.Relation.BOOL
+                        && e.relation() != Expectation.Relation.TRANSITION && e.relation() != Expectation.Relation.TEXT) {
                     b.styled(TextRenderer.DIM, " (" + v.observed() + ")");
                 }
             } else {
@@ -160,6 +167,10 @@ final class RecipePlayer {
             failures.add(r.source() + ":" + step.line() + ": step " + (index + 1) + " (" + command + ") failed: "
                     + last.error().line());
         }
+        if (failures.size() > failuresBefore && !held.isEmpty()) {
+            shell.print(List.of(new AttributedStringBuilder().styled(TextRenderer.DIM, "    what the step printed:").toAttributedString()));
+            for (String l : held.toString().split("\n")) shell.printRaw("    " + l + "\n");
+        }
         return new StepResult(passed, commandFailed);
     }
 
@@ -170,7 +181,9 @@ final class RecipePlayer {
         for (Recipe.Step c : r.cleanup()) {
             for (String statement : statements(substitute(c.run(), r, tmp))) {
                 prompt(statement);
-                shell.run(statement);
+                StringBuilder held = new StringBuilder();
+                Shell.Outcome o = options.mode() == Mode.CHECK ? shell.runHeld(statement, held) : shell.run(statement);
+                if (!o.ok() && !held.isEmpty()) shell.printRaw(held.toString());
             }
         }
         if (tmp != null) {

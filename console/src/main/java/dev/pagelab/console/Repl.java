@@ -39,7 +39,7 @@ final class Repl {
         // While a step runs the terminal is not in raw mode, so Ctrl-C arrives as SIGINT: stop the touch loop
         // between two accesses. At the prompt JLine reads Ctrl-C itself (UserInterruptException).
         terminal.handle(Terminal.Signal.INT, signal -> {
-            session.cancelStep();
+            shell.interrupt();
             terminal.writer().println();   // the tty echoed ^C; the report starts on a line of its own
             terminal.writer().flush();
         });
@@ -59,6 +59,7 @@ final class Repl {
         }
         reader.getHistory().forEach(h -> shell.history().add(h.line()));
         shell.pager(lines -> page(terminal, lines), terminal::getHeight);
+        shell.keys(() -> readKey(terminal));
         shell.unicode(terminal.encoding().name().toUpperCase(java.util.Locale.ROOT).startsWith("UTF"));
         shell.println(banner);
         String prompt = color ? "\u001b[1mpagelab>\u001b[0m " : "pagelab> ";
@@ -80,6 +81,16 @@ final class Repl {
             System.err.println("pagelab: saving history: " + e.getMessage());
         }
         return 0;
+    }
+
+    /** One key in raw mode (no echo, no line buffering), for step-by-step replay. */
+    private static int readKey(Terminal terminal) throws IOException {
+        org.jline.terminal.Attributes saved = terminal.enterRawMode();
+        try {
+            return terminal.reader().read();
+        } finally {
+            terminal.setAttributes(saved);
+        }
     }
 
     /**

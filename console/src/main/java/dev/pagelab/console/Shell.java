@@ -31,11 +31,18 @@ final class Shell implements AutoCloseable {
     private static final class Tee extends java.io.Writer {
         private final java.io.Writer base;
         private volatile java.io.Writer copy;
+        /** While set, output is held here instead of being shown (a recipe check shows it only on failure). */
+        private volatile StringBuilder held;
 
         Tee(java.io.Writer base) { this.base = base; }
 
         @Override
         public void write(char[] b, int off, int len) throws java.io.IOException {
+            StringBuilder h = held;
+            if (h != null) {
+                h.append(b, off, len);
+                return;
+            }
             base.write(b, off, len);
             java.io.Writer c = copy;
             if (c != null) c.write(b, off, len);
@@ -50,6 +57,44 @@ final class Shell implements AutoCloseable {
 
         @Override
         public void close() throws java.io.IOException { flush(); }
+    }
+
+    // ---- recipes ----------------------------------------------------------------------------------------------
+
+    /** Single keys from the terminal for step-by-step replay; null when input is not a terminal. */
+    private RecipePlayer.Keys keys;
+    private volatile RecipePlayer playing;
+
+    void keys(RecipePlayer.Keys k) { keys = k; }
+
+    private List<java.nio.file.Path> recipePath = List.of();
+    private double replayDelay = ReplayCommand.DEFAULT_DELAY, typingSpeed = ReplayCommand.DEFAULT_TYPING;
+
+    /** Recipe directories searched before the bundled ones, seconds between auto-replay steps, typing speed. */
+    void replaySettings(List<java.nio.file.Path> path, double delay, double cps) {
+        recipePath = List.copyOf(path);
+        replayDelay = delay;
+        typingSpeed = cps;
+    }
+
+    List<java.nio.file.Path> recipePath() { return recipePath; }
+
+    double replayDelay() { return replayDelay; }
+
+    double typingSpeed() { return typingSpeed; }
+
+    RecipePlayer.Keys keys() { return keys; }
+
+    int height() { return height.getAsInt(); }
+
+    /** The replay in progress, which Ctrl-C stops after its current step. */
+    void playing(RecipePlayer p) { playing = p; }
+
+    /** Ctrl-C: stops the touch in progress and, during a replay, the replay after its current step. */
+    void interrupt() {
+        session.cancelStep();
+        RecipePlayer p = playing;
+        if (p != null) p.stop();
     }
 
     /** Copies all output to {@code w} from now on (null stops it). */
@@ -92,6 +137,8 @@ final class Shell implements AutoCloseable {
         registry.register(new ExitCommand(this));
         registry.register(new WatchCommand(this));
         registry.register(new UnwatchCommand(this));
+        registry.register(new ReplayCommand(this));
+        registry.register(new RecordCommand(this));
     }
 
     // ---- watch ------------------------------------------------------------------------------------------------
@@ -228,6 +275,19 @@ final class Shell implements AutoCloseable {
     void observe(java.util.function.Consumer<Outcome> o) { observers.add(o); }
 
     void stopObserving(java.util.function.Consumer<Outcome> o) { observers.remove(o); }
+
+    /** Runs one statement as {@link #run} does, but holds its output and returns it instead of printing it. */
+    Outcome runHeld(String statement, StringBuilder output) {
+        out.flush();
+        tee.held = output;
+        try {
+            Outcome o = executeOne(statement);
+            out.flush();
+            return o;
+        } finally {
+            tee.held = null;
+        }
+    }
 
     /** Runs one statement (no ';' splitting), prints it as the console does, and returns what it did. */
     Outcome run(String statement) {

@@ -1,0 +1,193 @@
+package dev.pagelab.console;
+
+import dev.pagelab.commands.Args;
+import dev.pagelab.commands.BaseCommand;
+import dev.pagelab.commands.CommandError;
+import dev.pagelab.commands.CommandLine;
+import dev.pagelab.commands.PageState;
+import dev.pagelab.commands.PagemapReport;
+import dev.pagelab.commands.Report;
+import dev.pagelab.commands.ResidencyReport;
+import dev.pagelab.commands.Session;
+import dev.pagelab.commands.StepReport;
+import dev.pagelab.commands.TextReport;
+import dev.pagelab.linux.KPageFlags;
+import dev.pagelab.linux.ProcFs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * {@code record FILE [--title TEXT] [--force]} … {@code record stop}: turns what is typed into a recipe. Each
+ * command that ran becomes a step whose expectations are what was observed (faults, present pages, pagemap totals,
+ * pages per state, or the error), for the user to edit; the mappings still alive at the stop are unmapped in the
+ * cleanup. Console-only commands (help, set, history, watch, replay, record) are not recorded.
+ */
+final class RecordCommand extends BaseCommand {
+    static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(Set.of("force"), Set.of("title"));
+    private static final Set<String> NOT_RECORDED = Set.of("help", "history", "set", "exit", "watch", "unwatch", "replay",
+            "record", "bench");
+    private final Shell shell;
+    private Recording recording;
+
+    RecordCommand(Shell shell) {
+        super("record", OPTIONS);
+        this.shell = shell;
+    }
+
+    @Override
+    public boolean runsOnStepThread() { return false; }
+
+    @Override
+    public List<String> complete(Session session, List<String> before, int wordIndex) {
+        if (recording != null) return List.of("stop");
+        return List.of("--title", "--force", "session.toml");
+    }
+
+    private final class Recording implements Consumer<Shell.Outcome> {
+        final Path file;
+        final String title;
+        final List<Shell.Outcome> outcomes = new ArrayList<>();
+        final Set<String> mappingsBefore;
+
+        Recording(Path file, String title, Set<String> mappingsBefore) {
+            this.file = file;
+            this.title = title;
+            this.mappingsBefore = mappingsBefore;
+        }
+
+        @Override
+        public void accept(Shell.Outcome o) {
+            if (o.verb().isEmpty() || NOT_RECORDED.contains(o.verb())) return;
+            outcomes.add(o);
+        }
+    }
+
+    @Override
+    public Report run(Session session, CommandLine line) throws CommandError {
+        Args a = Args.parse(line, OPTIONS);
+        List<String> lines = new ArrayList<>();
+        if (a.positional().isEmpty()) {
+            lines.add(recording == null ? "not recording: 'record FILE' starts" : "recording to " + recording.file + ": "
+                    + recording.outcomes.size() + " steps so far; 'record stop' writes it");
+            return new TextReport("record", lines);
+        }
+        a.atMost(1, "record FILE [--title TEXT] [--force], or record stop");
+        Args.Positional word = a.positional().get(0);
+        if (word.text().equals("stop")) {
+            if (recording == null) throw CommandError.usage(word.index(), "nothing is being recorded", "'record FILE' starts");
+            Recording r = recording;
+            shell.stopObserving(r);
+            recording = null;
+            int steps = write(r, session);
+            lines.add("wrote " + r.file + ": " + steps + (steps == 1 ? " step" : " steps")
+                    + " with the observed figures as expectations; 'replay --check " + r.file + "' checks them");
+            return new TextReport("record", lines);
+        }
+        if (recording != null) {
+            throw CommandError.usage(word.index(), "already recording to " + recording.file, "'record stop' first");
+        }
+        Path file = Path.of(word.text().endsWith(".toml") ? word.text() : word.text() + ".toml");
+        if (Files.exists(file) && !a.has("force")) {
+            throw CommandError.usage(word.index(), file + " exists", "choose another name, or add --force to overwrite it");
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw CommandError.usage(word.index(), "no directory " + parent, "create it first, or record elsewhere");
+        }
+        String title = a.has("title") ? a.value("title") : file.getFileName().toString().replaceFirst("\\.toml$", "");
+        recording = new Recording(file, title, new LinkedHashSet<>(session.names()));
+        shell.observe(recording);
+        lines.add("recording to " + file + ": every command from now on is a step; 'record stop' writes the recipe");
+        return new TextReport("record", lines);
+    }
+
+    private int write(Recording r, Session session) throws CommandError {
+        StringBuilder b = new StringBuilder();
+        b.append("# Recorded by pagelab ").append(Main.VERSION).append(" on ")
+                .append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(", Linux ").append(ProcFs.kernelRelease())
+                .append(KPageFlags.availability().isEmpty() ? ", as root" : "").append(".\n")
+                .append("# The expectations are what was observed then: edit them into the claims the story makes\n")
+                .append("# (e.g. \"> 0\", \"<= 1.05\", \"256 \u00b1 2\"), and add say = \"...\" to narrate a step.\n");
+        b.append("title = ").append(Json.encode(r.title)).append('\n');
+        b.append("summary = ").append(Json.encode("A session recorded with 'record'.")).append('\n');
+        String user = System.getProperty("user.name", "");
+        if (!user.isEmpty()) b.append("author = ").append(Json.encode(user)).append('\n');
+        String release = ProcFs.kernelRelease();
+        java.util.regex.Matcher km = java.util.regex.Pattern.compile("^(\\d+\\.\\d+)").matcher(release);
+        b.append("\n[requires]\n");
+        if (km.find()) b.append("kernel = ").append(Json.encode(km.group(1))).append("   # recorded here; lower it if the story holds on older kernels\n");
+        boolean usedFlags = KPageFlags.availability().isEmpty() && r.outcomes.stream().anyMatch(o -> o.report() instanceof PagemapReport);
+        if (usedFlags) b.append("root = true   # zero_page, thp and hugetlb figures come from /proc/kpageflags\n");
+        int steps = 0;
+        for (Shell.Outcome o : r.outcomes) {
+            b.append("\n[[step]]\n");
+            b.append("run = ").append(Json.encode(o.statement().trim())).append('\n');
+            for (String e : expectations(o)) b.append(e).append('\n');
+            steps++;
+        }
+        List<String> created = new ArrayList<>(session.names());
+        created.removeAll(r.mappingsBefore);
+        for (String name : created) b.append("\n[[cleanup]]\nrun = ").append(Json.encode("unmap " + name)).append('\n');
+        try {
+            Files.writeString(r.file, b.toString());
+        } catch (IOException e) {
+            throw CommandError.refused(r.file.toString(), "could not write the recipe: " + e.getMessage(),
+                    "the recording is lost; check the directory's permissions");
+        }
+        return steps;
+    }
+
+    /** The observed figures worth claiming, as {@code expect.KEY = VALUE} lines. */
+    static List<String> expectations(Shell.Outcome o) {
+        List<String> out = new ArrayList<>();
+        if (!o.ok()) {
+            String errno = o.error().errnoName();
+            String text = errno != null ? errno : words(o.error().getMessage(), 6);
+            out.add("expect.error = " + Json.encode(text));
+            return out;
+        }
+        Observations obs = Observations.of(o);
+        switch (o.report()) {
+            case StepReport s -> {
+                add(out, obs, "minor");
+                add(out, obs, "major");
+                if (s.presentBefore() >= 0) {
+                    out.add("expect.present = " + Json.encode(s.presentBefore() + " -> " + s.presentAfter()));
+                }
+            }
+            case PagemapReport p -> {
+                add(out, obs, "present");
+                for (String k : List.of("swapped", "file", "exclusive", "zero_page", "thp", "hugetlb", "locked", "guard", "written")) {
+                    Double v = obs.numbers.get(k);
+                    if (v != null && v != 0) add(out, obs, k);
+                }
+            }
+            case ResidencyReport v -> {
+                for (PageState st : PageState.values()) {
+                    if (v.count(st) > 0) add(out, obs, st.name().toLowerCase(Locale.ROOT));
+                }
+            }
+            default -> { }
+        }
+        return out;
+    }
+
+    private static void add(List<String> out, Observations obs, String key) {
+        Double v = obs.numbers.get(key);
+        if (v != null) out.add("expect." + key + " = " + Observations.format(v));
+    }
+
+    private static String words(String s, int n) {
+        String[] w = s.split("\\s+");
+        return String.join(" ", java.util.Arrays.copyOf(w, Math.min(n, w.length)));
+    }
+}
