@@ -30,6 +30,7 @@ public final class Main {
     static int run(String[] args) {
         String commands = null;
         boolean json = false, keepGoing = false, noColor = false;
+        List<String> recipes = new ArrayList<>(), replayFlags = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "-c" -> {
@@ -39,6 +40,15 @@ public final class Main {
                 case "--json" -> json = true;
                 case "--keep-going", "-k" -> keepGoing = true;
                 case "--no-color" -> noColor = true;
+                case "--recipe", "-r" -> {
+                    if (i + 1 >= args.length) return usage(args[i] + " needs a recipe: a .toml file, a directory or a name");
+                    recipes.add(quote(args[++i]));
+                }
+                case "--check", "--auto", "--step" -> replayFlags.add(args[i]);
+                case "--delay", "--cast" -> {
+                    if (i + 1 >= args.length) return usage(args[i] + (args[i].equals("--delay") ? " needs seconds" : " needs a file"));
+                    replayFlags.add(args[i] + " " + quote(args[++i]));
+                }
                 case "-h", "--help" -> {
                     System.out.println(HELP);
                     return 0;
@@ -48,9 +58,29 @@ public final class Main {
                     return 0;
                 }
                 default -> {
+                    if (args[i].equals("--typing") || args[i].startsWith("--typing=")) {
+                        replayFlags.add(args[i]);
+                        continue;
+                    }
                     return usage("unknown argument '" + args[i] + "'");
                 }
             }
+        }
+        if (!replayFlags.isEmpty() && recipes.isEmpty()) {
+            return usage(replayFlags.get(0).split(" ")[0] + " goes with --recipe FILE");
+        }
+        if (!recipes.isEmpty()) {
+            if (commands != null) return usage("-c and --recipe do not go together: a recipe is its own script");
+            String replay = "replay " + String.join(" ", recipes) + (replayFlags.isEmpty() ? "" : " " + String.join(" ", replayFlags));
+            String noColorEnv = System.getenv("NO_COLOR");
+            boolean colorOk = !noColor && !json && (noColorEnv == null || noColorEnv.isEmpty());
+            // Step-by-step replay reads keys from the terminal; a check, or input that is not a terminal, runs as a script.
+            if (Tty.isatty(0) && Tty.isatty(1) && !replayFlags.contains("--check") && !json) {
+                try (Session session = new Session()) {
+                    return Repl.run(session, colorOk, false, null, replay);
+                }
+            }
+            commands = replay;
         }
         String noColorEnv = System.getenv("NO_COLOR");
         boolean colorAllowed = !noColor && !json && (noColorEnv == null || noColorEnv.isEmpty());
@@ -120,14 +150,25 @@ public final class Main {
                 + "\nType 'help' for the commands, Tab to complete, Ctrl-D to leave.";
     }
 
+    /** A word as the console's parser reads it back: quoted when it holds a space or a quote. */
+    static String quote(String word) {
+        if (!word.isEmpty() && word.chars().noneMatch(c -> Character.isWhitespace(c) || c == '"' || c == '\'' || c == ';')) {
+            return word;
+        }
+        return word.contains("\"") ? "'" + word + "'" : "\"" + word + "\"";
+    }
+
     private static int usage(String problem) {
         System.err.println("pagelab: " + problem);
-        System.err.println("usage: pagelab [-c \"CMD; CMD\"] [--json] [--keep-going] [--no-color]  (pagelab --help)");
+        System.err.println("usage: pagelab [-c \"CMD; CMD\"] [--json] [--keep-going] [--no-color]");
+        System.err.println("       pagelab --recipe FILE|DIR|NAME [--check|--auto|--step] [--delay S] [--typing[=CPS]] [--cast FILE]");
+        System.err.println("       (pagelab --help)");
         return 2;
     }
 
     private static final String HELP = """
             usage: pagelab [-c "CMD; CMD"] [--json] [--keep-going] [--no-color]
+                   pagelab --recipe FILE|DIR|NAME [--check|--auto|--step] [--delay S] [--typing[=CPS]] [--cast FILE]
 
             An interactive console for exploring how Linux backs memory. With a terminal it is interactive;
             with stdin from a pipe or file it reads one command a line; -c runs ';'-separated commands.
@@ -135,6 +176,12 @@ public final class Main {
               --json          one JSON object per command on stdout
               --keep-going    do not stop at the first failing command (exit status is still 1)
               --no-color      no colour (NO_COLOR in the environment does the same)
+              --recipe R      replay a recipe (a .toml file, a directory of them, or a name from recipes/);
+                              repeatable. On a terminal step by step (Enter runs the next step), else as --auto
+              --check         run the recipes without pauses, print each expectation's verdict, exit 1 on a failure
+              --auto          no keys: pause --delay seconds (default 1.5) after each narration
+              --typing[=CPS]  type each command at CPS characters per second (default 30) for live demos
+              --cast FILE     also write an asciinema v2 recording of the replay to FILE
             Exit status: 0 all commands succeeded, 1 a command failed, 2 bad usage.
             Manual: man -l man/pagelab.1, or 'help' inside the console.""";
 }

@@ -23,6 +23,14 @@ final class Repl {
     private Repl() {}
 
     static int run(Session session, boolean colorAllowed, boolean json, String banner) {
+        return run(session, colorAllowed, json, banner, null);
+    }
+
+    /**
+     * With {@code statement} (pagelab --recipe on a terminal): runs that one statement with the terminal's keys
+     * available, and returns 0 or 1 as a script would, without a prompt.
+     */
+    static int run(Session session, boolean colorAllowed, boolean json, String banner, String statement) {
         Terminal terminal;
         try {
             terminal = TerminalBuilder.builder().system(true).name("pagelab").build();
@@ -43,6 +51,17 @@ final class Repl {
             terminal.writer().println();   // the tty echoed ^C; the report starts on a line of its own
             terminal.writer().flush();
         });
+        if (statement != null) {
+            shell.keys(() -> readKey(terminal));
+            shell.unicode(terminal.encoding().name().toUpperCase(java.util.Locale.ROOT).startsWith("UTF"));
+            boolean ok = shell.execute(statement);
+            try {
+                terminal.close();
+            } catch (IOException ignored) {
+                // leaving anyway
+            }
+            return ok ? 0 : 1;
+        }
         LineReader reader = LineReaderBuilder.builder()
                 .terminal(terminal)
                 .appName("pagelab")
