@@ -16,7 +16,8 @@ public final class CommandRegistry {
         for (Command c : List.of(new MapCommand(), new UnmapCommand(), new TouchCommand(), new AdviseCommand(),
                 new LockCommand(), new UnlockCommand(), new LockallCommand(), new UnlockallCommand(),
                 new ProtectCommand(), new InspectPagemapCommand(), new ViewCommand(), new ClearRefsCommand(),
-                new MapsCommand(), new ListCommand(), new CacheCommand(), new EvictCommand(), new BenchCommand())) {
+                new MapsCommand(), new ListCommand(), new CacheCommand(), new EvictCommand(), new BenchCommand(),
+                new LimitCommand())) {
             r.register(c);
         }
         return r;

@@ -15,7 +15,7 @@ final class KernelHints {
             case Errno.ENOMEM -> cap
                     ? "the kernel could not lock that much (CAP_IPC_LOCK lifts RLIMIT_MEMLOCK, " + lim
                       + ", so memory itself ran short)"
-                    : "RLIMIT_MEMLOCK is " + lim + "; lock less, raise it with 'ulimit -l', or run with CAP_IPC_LOCK";
+                    : "RLIMIT_MEMLOCK is " + lim + " and this thread lacks CAP_IPC_LOCK; lock less, or raise it ('ulimit -l', 'limit memlock')";
             case Errno.EPERM -> "locking needs CAP_IPC_LOCK or a non-zero RLIMIT_MEMLOCK (now " + lim + ")";
             case Errno.EAGAIN -> "some of the range could not be locked (pages busy); try again";
             case Errno.EINVAL -> "the range or flags are invalid for this kernel";

@@ -38,6 +38,8 @@ public final class Session implements AutoCloseable {
     /** mlockall(MCL_FUTURE) without MCL_ONFAULT is in force: every new mapping is populated inside mmap. */
     private boolean futureMappingsPopulated;
     private volatile boolean lockingUsed;
+    /** What a command changed outside its mappings (limits, capabilities, pools), undone when the session ends. */
+    private final java.util.Map<String, Runnable> restorers = new LinkedHashMap<>();
     /** Opened by the first 'clear-refs soft-dirty' on a kernel without soft-dirty; closed with the session. */
     private dev.pagelab.linux.Userfaultfd userfaultfd;
 
@@ -145,6 +147,19 @@ public final class Session implements AutoCloseable {
      * VM_LOCKED, and pictures skip reading /proc/self/smaps (milliseconds for a JVM's few hundred VMAs).
      */
     boolean lockingUsed() { return lockingUsed; }
+
+    /**
+     * Registers how to undo a change to the process (keyed, so the first registration, holding the original value,
+     * wins); run on the step thread when the session closes. Returns whether this key was new.
+     */
+    boolean restoreAtClose(String key, Runnable undo) { return restorers.putIfAbsent(key, undo) == null; }
+
+    /** Undoes the change registered under {@code key} now (step thread); false when there was none. */
+    boolean restoreNow(String key) {
+        Runnable r = restorers.remove(key);
+        if (r != null) r.run();
+        return r != null;
+    }
 
     void lockingUsed(boolean on) { lockingUsed |= on; }
 
@@ -266,6 +281,13 @@ public final class Session implements AutoCloseable {
                     remove(m);
                 }
                 if (userfaultfd != null) userfaultfd.close();
+                for (Runnable r : restorers.values()) {
+                    try {
+                        r.run();
+                    } catch (RuntimeException ignored) {
+                        // leaving: nothing more can be done about it
+                    }
+                }
                 return null;
             });
         } catch (CommandError ignored) {

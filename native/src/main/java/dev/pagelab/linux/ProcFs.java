@@ -382,7 +382,11 @@ public final class ProcFs {
 
     /** Whether the effective capability set holds {@code bit} (CAP_IPC_LOCK 14, CAP_SYS_ADMIN 21). */
     public static boolean hasCapability(int bit) {
-        String eff = status().getOrDefault("CapEff", "0");
+        // Capabilities are per thread ('limit ipc_lock off' drops one on the step thread only): ask for this one.
+        String eff = "0";
+        for (String line : lines("/proc/thread-self/status")) {
+            if (line.startsWith("CapEff:")) eff = line.substring(7).trim();
+        }
         return (Long.parseUnsignedLong(eff, 16) & (1L << bit)) != 0;
     }
 

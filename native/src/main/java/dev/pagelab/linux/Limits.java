@@ -1,0 +1,121 @@
+package dev.pagelab.linux;
+
+import static dev.pagelab.linux.Libc.INT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * Resource limits (getrlimit/setrlimit, sys/resource.h) and the calling thread's capability sets (capget/capset,
+ * linux/capability.h). RLIMIT_MEMLOCK caps what mlock may lock — unless the caller has CAP_IPC_LOCK in its
+ * effective set, which root has. Capabilities are per thread on Linux: dropping one from the effective set of the
+ * thread that makes the calls is enough, and it can be raised again while it stays in the permitted set.
+ */
+public final class Limits {
+    public static final int RLIMIT_MEMLOCK = 8;
+    public static final long RLIM_INFINITY = -1L;
+    public static final int CAP_IPC_LOCK = 14;
+    private static final int CAPABILITY_VERSION_3 = 0x20080522;
+
+    private static final MethodHandle GETRLIMIT = Libc.withErrno("getrlimit", FunctionDescriptor.of(INT, INT, Libc.PTR));
+    private static final MethodHandle SETRLIMIT = Libc.withErrno("setrlimit", FunctionDescriptor.of(INT, INT, Libc.PTR));
+    private static final MethodHandle CAPGET = Libc.withErrno("capget", FunctionDescriptor.of(INT, Libc.PTR, Libc.PTR));
+    private static final MethodHandle CAPSET = Libc.withErrno("capset", FunctionDescriptor.of(INT, Libc.PTR, Libc.PTR));
+
+    private Limits() {}
+
+    /** Soft and hard limit in bytes; {@link #RLIM_INFINITY} for unlimited. */
+    public record Rlimit(long soft, long hard) {}
+
+    public static Rlimit get(int resource) throws LinuxException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment r = a.allocate(16, 8);
+            call(GETRLIMIT, resource, r, "getrlimit(" + name(resource) + ")");
+            return new Rlimit(r.get(ValueLayout.JAVA_LONG, 0), r.get(ValueLayout.JAVA_LONG, 8));
+        }
+    }
+
+    public static void set(int resource, Rlimit limit) throws LinuxException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment r = a.allocate(16, 8);
+            r.set(ValueLayout.JAVA_LONG, 0, limit.soft());
+            r.set(ValueLayout.JAVA_LONG, 8, limit.hard());
+            call(SETRLIMIT, resource, r, "setrlimit(" + name(resource) + ", " + text(limit.soft()) + ", " + text(limit.hard()) + ")");
+        }
+    }
+
+    /** The calling thread's effective and permitted capability sets (low 64 bits). */
+    public record Capabilities(long effective, long permitted) {
+        public boolean effective(int cap) { return (effective & (1L << cap)) != 0; }
+
+        public boolean permitted(int cap) { return (permitted & (1L << cap)) != 0; }
+    }
+
+    public static Capabilities capabilities() throws LinuxException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment header = header(a);
+            MemorySegment data = a.allocate(24, 4);
+            capCall(CAPGET, header, data, "capget(0)");
+            return new Capabilities(word(data, 0), word(data, 4));
+        }
+    }
+
+    /** Adds or removes {@code cap} from the calling thread's effective set (it must be permitted to add it). */
+    public static void setEffective(int cap, boolean on) throws LinuxException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment header = header(a);
+            MemorySegment data = a.allocate(24, 4);
+            capCall(CAPGET, header, data, "capget(0)");
+            int index = cap / 32 * 12;
+            int bit = 1 << (cap % 32);
+            int eff = data.get(ValueLayout.JAVA_INT, index);
+            data.set(ValueLayout.JAVA_INT, index, on ? eff | bit : eff & ~bit);
+            capCall(CAPSET, header(a), data, "capset(0, " + (on ? "+" : "-") + "CAP " + cap + " effective)");
+        }
+    }
+
+    /** Low 64 bits of a capability set: word 0 at {@code offset}, word 1 twelve bytes on. */
+    private static long word(MemorySegment data, int offset) {
+        return (data.get(ValueLayout.JAVA_INT, offset) & 0xffffffffL) | ((long) data.get(ValueLayout.JAVA_INT, offset + 12) << 32);
+    }
+
+    private static MemorySegment header(Arena a) {
+        MemorySegment h = a.allocate(8, 4);
+        h.set(ValueLayout.JAVA_INT, 0, CAPABILITY_VERSION_3);
+        h.set(ValueLayout.JAVA_INT, 4, 0);                             // 0: the calling thread
+        return h;
+    }
+
+    private static void call(MethodHandle h, int resource, MemorySegment r, String what) throws LinuxException {
+        MemorySegment cs = Libc.callState();
+        int rc;
+        try {
+            rc = (int) h.invokeExact(cs, resource, r);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+        if (rc != 0) throw new LinuxException(what, Libc.errno(cs));
+    }
+
+    private static void capCall(MethodHandle h, MemorySegment header, MemorySegment data, String what) throws LinuxException {
+        MemorySegment cs = Libc.callState();
+        int rc;
+        try {
+            rc = (int) h.invokeExact(cs, header, data);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+        if (rc != 0) throw new LinuxException(what, Libc.errno(cs));
+    }
+
+    private static String name(int resource) {
+        return resource == RLIMIT_MEMLOCK ? "RLIMIT_MEMLOCK" : Integer.toString(resource);
+    }
+
+    private static String text(long v) {
+        return v == RLIM_INFINITY ? "RLIM_INFINITY" : Long.toString(v);
+    }
+}
