@@ -134,6 +134,34 @@ class TerminalEndToEndIT {
         waitForExit(20);
     }
 
+    @Test
+    void aRecipeStepByStepAtEightyByTwentyFour() throws Exception {
+        // the shell stays after pagelab exits, so that its last screen and exit status can be read
+        String cmd = "sh -c 'env NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_STATE_HOME=" + state + " " + ROOT.resolve("pagelab")
+                + " --recipe demand-paging; echo EXIT=$?; sleep 60'";
+        assertThat(tmux("new-session", "-d", "-s", tmuxSession, "-x", "80", "-y", "24", cmd)).isZero();
+        waitFor("[1/4] Enter: run", 60);
+        String first = screen();
+        assertThat(first).contains("recipe: Demand paging").contains("Map 1 MiB of anonymous memory");
+        assertThat(first.lines()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(80));
+        type("Enter");
+        waitFor("[2/4] Enter: run", 20);
+        assertThat(screen()).contains("pagelab> map buf 1M --no-thp").contains("\u2713 minor = 0");
+        type("Enter");
+        waitFor("[3/4] Enter: run", 20);
+        assertThat(screen()).contains("\u2713 minor = 256");
+        // back: step 2's narration again, and Enter runs it again (the pages are resident now: the check fails,
+        // and says so, which is the point of going back)
+        type("b");
+        waitFor("[2/4] Enter: run", 20);
+        type("s");
+        waitFor("(step 2 skipped)", 20);
+        waitFor("[3/4] Enter: run", 20);
+        type("q");
+        waitFor("EXIT=0", 20);
+        assertThat(screen()).contains("pagelab> unmap buf").contains("PASS Demand paging").contains("(quit before the end)");
+    }
+
     private void type(String... keys) throws Exception {
         List<String> args = new ArrayList<>(List.of("send-keys", "-t", tmuxSession));
         for (String k : keys) {
