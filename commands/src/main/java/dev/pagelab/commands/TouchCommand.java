@@ -64,7 +64,8 @@ public final class TouchCommand extends BaseCommand {
             boolean needsPages = write || !(m.kind() == Mapping.Kind.ANON_PRIVATE);
             // Each access makes at most one page of the mapping resident (a huge page for hugetlb or a THP), so a
             // sparse stride over a huge range needs only what its accesses touch.
-            boolean thpPossible = m.creation().contains("thp") || "always".equals(ProcFs.thpEnabled().orElse(""));
+            // Unless it was made --no-thp, a mapping may have been advised hugepage since, or THP may be 'always'.
+            boolean thpPossible = !m.creation().contains("no-thp") && !"never".equals(ProcFs.thpEnabled().orElse("never"));
             long pagesPerAccess = Math.max(m.pageSize(), thpPossible ? MapCommand.THP_SIZE : 0) / Pagemap.PAGE_SIZE;
             long missing = Math.min(rangePages - presentInRange,
                     count > Long.MAX_VALUE / pagesPerAccess ? Long.MAX_VALUE : count * pagesPerAccess);
