@@ -31,7 +31,7 @@ final class KernelHints {
         if (errno == Errno.EINVAL) {
             return "this kernel has no " + Sizes.format(hugePageSize) + " huge page pool (" + sizeDir + ")";
         }
-        return "the hugetlb pool has " + free + " free of " + total + " pages; as root: echo N > " + sizeDir;
+        return "the hugetlb pool has " + free + " free of " + total + " pages; as root: 'hugepages " + Sizes.format(hugePageSize) + " N' (or echo N > " + sizeDir + ")";
     }
 
     static String mmap(int errno) {

@@ -154,6 +154,11 @@ public final class Session implements AutoCloseable {
      */
     boolean restoreAtClose(String key, Runnable undo) { return restorers.putIfAbsent(key, undo) == null; }
 
+    private final java.util.Map<String, Long> originals = new java.util.HashMap<>();
+
+    /** The value {@code key} had before the session first changed it ({@code current} if this is the first time). */
+    long original(String key, long current) { return originals.computeIfAbsent(key, k -> current); }
+
     /** Undoes the change registered under {@code key} now (step thread); false when there was none. */
     boolean restoreNow(String key) {
         Runnable r = restorers.remove(key);

@@ -201,4 +201,36 @@ class ResidencyTest extends RealKernelTest {
         assertThat(f.session.names()).as("scratch mappings are unmapped").isEmpty();
         assertThat(f.error("bench sweep").line()).contains("'sweep' is not a benchmark");
     }
+
+    @Test
+    void hugepagesSizesThePoolAndTheSessionPutsItBack() throws Exception {
+        assumeTrue(KPageFlags.availability().isEmpty(), "sizing a hugetlb pool needs root");
+        long before = ProcFs.hugetlbPool(2L << 20).orElseThrow().total();
+        f.run("hugepages 2M " + (before + 2));
+        assertThat(ProcFs.hugetlbPool(2L << 20).orElseThrow().total()).isEqualTo(before + 2);
+        f.run("map h 4M --hugetlb=2M");
+        assertThat(f.step("touch h").sample().minorFaults()).isEqualTo(2);
+        TextReport shrink = (TextReport) f.run("hugepages 2M " + before);
+        assertThat(shrink.lines().get(0)).contains("pages in use stay, as surplus pages");
+        f.run("unmap h");
+        f.run("hugepages reset");
+        assertThat(ProcFs.hugetlbPool(2L << 20).orElseThrow().total()).isEqualTo(before);
+        assertThat(f.error("hugepages 3M 1").line()).contains("no 3M hugetlb pool");
+        assertThat(f.error("hugepages 2M lots").line()).contains("not a number of pages");
+    }
+
+    @Test
+    void limitDropsCapIpcLockOnTheStepThreadAndResetPutsItBack() throws Exception {
+        assumeTrue(ProcFs.hasCapability(ProcFs.CAP_IPC_LOCK), "needs CAP_IPC_LOCK to drop it");
+        f.run("map l 1M --no-thp");
+        f.run("limit memlock 64K ipc_lock off");
+        assertThat(f.error("lock l").line()).contains("ENOMEM").contains("RLIMIT_MEMLOCK is 64.0 KiB");
+        assertThat(f.step("lock l[0:32K]").sample().minorFaults()).isEqualTo(8);
+        f.run("limit memlock 0");
+        assertThat(f.error("lock l[32K:4K]").line()).contains("EPERM");
+        f.run("limit reset");
+        assertThat(f.step("lock l").sample().minorFaults()).isEqualTo(248);
+        assertThat(ProcFs.hasCapability(ProcFs.CAP_IPC_LOCK)).as("this (test) thread never lost it").isTrue();
+        assertThat(f.error("limit memlock").line()).contains("needs a value");
+    }
 }

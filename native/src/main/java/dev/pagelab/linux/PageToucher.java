@@ -34,6 +34,9 @@ public final class PageToucher {
 
     public void resetCancel() { stopAt = Long.MAX_VALUE; }
 
+    /** Whether {@link #cancel()} was called since the last {@link #resetCancel()}. */
+    public boolean cancelled() { return stopAt == 0; }
+
     /**
      * Touches {@code count} addresses {@code first + k*stride} of {@code seg} in the given order; returns how
      * many were touched (less than {@code count} only when cancelled). {@code histogram} may be null.

@@ -317,6 +317,36 @@ public final class ProcFs {
         }
     }
 
+    /** Sizes (bytes) of the hugetlb pools this kernel offers, smallest first. */
+    public static long[] hugetlbSizes() {
+        try (var s = Files.list(Path.of("/sys/kernel/mm/hugepages"))) {
+            return s.map(p -> p.getFileName().toString()).filter(d -> d.matches("hugepages-[0-9]+kB"))
+                    .mapToLong(d -> Long.parseLong(d.substring("hugepages-".length(), d.length() - 2)) << 10).sorted().toArray();
+        } catch (IOException e) {
+            return new long[0];
+        }
+    }
+
+    /**
+     * Asks for {@code count} persistent huge pages of {@code size} bytes (writes nr_hugepages; needs root). The
+     * kernel may grant fewer when memory is fragmented: read the pool back to know.
+     */
+    public static void setHugetlbPages(long size, long count) throws LinuxException {
+        String path = "/sys/kernel/mm/hugepages/hugepages-" + (size >> 10) + "kB/nr_hugepages";
+        try {
+            Files.writeString(Path.of(path), Long.toString(count));
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new LinuxException("write(" + path + ", " + count + ")", 13);            // EACCES
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new LinuxException("write(" + path + ", " + count + ")", 2);             // ENOENT
+        } catch (IOException e) {
+            String m = String.valueOf(e.getMessage());
+            int errno = m.contains("Operation not permitted") ? 1 : m.contains("Invalid argument") ? 22
+                    : m.contains("Cannot allocate memory") ? 12 : 5;
+            throw new LinuxException("write(" + path + ", " + count + ")", errno);
+        }
+    }
+
     private static long sysLong(String path) throws IOException {
         String s = readSmall(path);
         if (s == null) throw new IOException(path + ": unreadable");
