@@ -31,6 +31,7 @@ public final class Main {
         String commands = null;
         boolean json = false, keepGoing = false, noColor = false;
         List<String> recipes = new ArrayList<>(), replayFlags = new ArrayList<>();
+        String configFile = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "-c" -> {
@@ -40,6 +41,10 @@ public final class Main {
                 case "--json" -> json = true;
                 case "--keep-going", "-k" -> keepGoing = true;
                 case "--no-color" -> noColor = true;
+                case "--config" -> {
+                    if (i + 1 >= args.length) return usage("--config needs a file, e.g. --config ~/pagelab.toml");
+                    configFile = args[++i];
+                }
                 case "--recipe", "-r" -> {
                     if (i + 1 >= args.length) return usage(args[i] + " needs a recipe: a .toml file, a directory or a name");
                     recipes.add(quote(args[++i]));
@@ -66,6 +71,9 @@ public final class Main {
                 }
             }
         }
+        // The settings come first; what is wrong with them is said once, on stderr, and the console starts anyway.
+        Config config = Config.load(Config.location(configFile), configFile != null || System.getenv("PAGELAB_CONFIG") != null);
+        for (String problem : config.problems()) System.err.println("pagelab: " + problem);
         if (!replayFlags.isEmpty() && recipes.isEmpty()) {
             return usage(replayFlags.get(0).split(" ")[0] + " goes with --recipe FILE");
         }
@@ -73,28 +81,29 @@ public final class Main {
             if (commands != null) return usage("-c and --recipe do not go together: a recipe is its own script");
             String replay = "replay " + String.join(" ", recipes) + (replayFlags.isEmpty() ? "" : " " + String.join(" ", replayFlags));
             String noColorEnv = System.getenv("NO_COLOR");
-            boolean colorOk = !noColor && !json && (noColorEnv == null || noColorEnv.isEmpty());
+            boolean colorOk = !noColor && !json && (noColorEnv == null || noColorEnv.isEmpty()) && !config.color().equals("never");
             // Step-by-step replay reads keys from the terminal; a check, or input that is not a terminal, runs as a script.
             if (Tty.isatty(0) && Tty.isatty(1) && !replayFlags.contains("--check") && !json) {
                 try (Session session = new Session()) {
-                    return Repl.run(session, colorOk, false, null, replay);
+                    return Repl.run(session, colorOk, false, null, replay, config);
                 }
             }
             commands = replay;
         }
         String noColorEnv = System.getenv("NO_COLOR");
-        boolean colorAllowed = !noColor && !json && (noColorEnv == null || noColorEnv.isEmpty());
+        boolean colorAllowed = !noColor && !json && (noColorEnv == null || noColorEnv.isEmpty()) && !config.color().equals("never");
         boolean interactive = commands == null && Tty.isatty(0) && Tty.isatty(1);
         try (Session session = new Session()) {
-            if (interactive) return Repl.run(session, colorAllowed, json, banner());
+            if (interactive) return Repl.run(session, colorAllowed, json, banner(), null, config);
             String term = System.getenv("TERM");
-            boolean color = colorAllowed && Tty.isatty(1) && term != null && !term.startsWith("dumb");
+            boolean color = colorAllowed && (config.color().equals("always") || Tty.isatty(1) && term != null && !term.startsWith("dumb"));
             PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
             int width = scriptWidth();
             try (Shell shell = new Shell(session, out, json, color, () -> width)) {
                 // Into a pipe or file pagelab writes UTF-8; onto a terminal it follows the locale's charset.
                 String enc = System.getProperty("stdout.encoding", "UTF-8").toUpperCase(java.util.Locale.ROOT);
                 shell.unicode(!Tty.isatty(1) || enc.startsWith("UTF"));
+                shell.apply(config);
                 return script(shell, commands, keepGoing);
             }
         }
@@ -176,6 +185,7 @@ public final class Main {
               --json          one JSON object per command on stdout
               --keep-going    do not stop at the first failing command (exit status is still 1)
               --no-color      no colour (NO_COLOR in the environment does the same)
+              --config FILE   settings from FILE instead of ~/.config/pagelab/config.toml ($PAGELAB_CONFIG too)
               --recipe R      replay a recipe (a .toml file, a directory of them, or a name from recipes/);
                               repeatable. On a terminal step by step (Enter runs the next step), else as --auto
               --check         run the recipes without pauses, print each expectation's verdict, exit 1 on a failure

@@ -23,14 +23,14 @@ final class Repl {
     private Repl() {}
 
     static int run(Session session, boolean colorAllowed, boolean json, String banner) {
-        return run(session, colorAllowed, json, banner, null);
+        return run(session, colorAllowed, json, banner, null, Config.DEFAULTS);
     }
 
     /**
      * With {@code statement} (pagelab --recipe on a terminal): runs that one statement with the terminal's keys
      * available, and returns 0 or 1 as a script would, without a prompt.
      */
-    static int run(Session session, boolean colorAllowed, boolean json, String banner, String statement) {
+    static int run(Session session, boolean colorAllowed, boolean json, String banner, String statement, Config config) {
         Terminal terminal;
         try {
             terminal = TerminalBuilder.builder().system(true).name("pagelab").build();
@@ -41,9 +41,10 @@ final class Repl {
         // A pty nobody sized (serial consoles, some container execs) reports 0x0; JLine cannot draw a prompt
         // in no columns, so assume the classic 80x24 until a SIGWINCH says otherwise.
         if (terminal.getWidth() <= 0 || terminal.getHeight() <= 0) terminal.setSize(new Size(80, 24));
-        boolean color = colorAllowed && !terminal.getType().startsWith("dumb");
+        boolean color = colorAllowed && (config.color().equals("always") || !terminal.getType().startsWith("dumb"));
         Shell shell = new Shell(session, terminal.writer(), json, color,
                 () -> terminal.getWidth() > 0 ? terminal.getWidth() : 80);
+        shell.apply(config);
         // While a step runs the terminal is not in raw mode, so Ctrl-C arrives as SIGINT: stop the touch loop
         // between two accesses. At the prompt JLine reads Ctrl-C itself (UserInterruptException).
         terminal.handle(Terminal.Signal.INT, signal -> {
@@ -67,7 +68,8 @@ final class Repl {
                 .appName("pagelab")
                 .completer(new CommandCompleter(shell))
                 .variable(LineReader.HISTORY_FILE, historyFile())
-                .variable(LineReader.HISTORY_SIZE, 2000)
+                .variable(LineReader.HISTORY_SIZE, config.historySize())
+                .variable(LineReader.HISTORY_FILE_SIZE, config.historySize())
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
                 .option(LineReader.Option.HISTORY_IGNORE_DUPS, true)
                 .build();

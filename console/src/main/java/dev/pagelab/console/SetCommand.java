@@ -33,7 +33,15 @@ final class SetCommand extends BaseCommand {
     public Report run(Session session, CommandLine line) throws CommandError {
         Args a = Args.parse(line, Args.OptionSpec.NONE);
         if (a.positional().isEmpty()) {
-            return new TextReport("set", List.of("feedback " + shell.feedback().word()));
+            Config c = shell.config();
+            return new TextReport("set", List.of("feedback " + shell.feedback().word(),
+                    "config   " + (c.source() == null ? "none (defaults)" : c.source().toString())
+                            + (c.problems().isEmpty() ? "" : ", " + c.problems().size() + " problems reported at start"),
+                    "color    " + c.color() + ", theme " + c.theme() + ", history " + c.historySize() + " lines",
+                    "replay   delay " + Expectation.Num.format(c.replayDelay()) + " s, typing "
+                            + Expectation.Num.format(c.typingSpeed()) + " chars/s, recipes from "
+                            + (c.recipePath().isEmpty() ? "recipes/ only" : String.join(", ",
+                            c.recipePath().stream().map(java.nio.file.Path::toString).toList()) + ", then recipes/")));
         }
         Args.Positional key = a.positional().get(0);
         if (!key.text().equals("feedback")) {

@@ -79,6 +79,20 @@ final class Shell implements AutoCloseable {
 
     List<java.nio.file.Path> recipePath() { return recipePath; }
 
+    private Config config = Config.DEFAULTS;
+    /** Theme "mono": bold and faint kept, colours dropped. */
+    private boolean mono;
+
+    /** The user's settings: default feedback, theme, recipe path and replay pace. */
+    void apply(Config c) {
+        config = c;
+        feedback = c.feedback();
+        mono = c.theme().equals("mono");
+        replaySettings(c.recipePath(), c.replayDelay(), c.typingSpeed());
+    }
+
+    Config config() { return config; }
+
     double replayDelay() { return replayDelay; }
 
     double typingSpeed() { return typingSpeed; }
@@ -363,10 +377,23 @@ final class Shell implements AutoCloseable {
 
     void print(List<AttributedString> lines) {
         for (AttributedString a : lines) {
-            String s = color ? a.toAnsi() : a.toString();
+            String s = color ? (mono ? monochrome(a) : a).toAnsi() : a.toString();
             out.println(unicode ? s : ascii(s));
         }
         out.flush();
+    }
+
+    /** The same text with every colour removed and the attributes (bold, faint, underline, inverse) kept. */
+    static AttributedString monochrome(AttributedString a) {
+        org.jline.utils.AttributedStringBuilder b = new org.jline.utils.AttributedStringBuilder();
+        for (int i = 0; i < a.length(); i++) {
+            org.jline.utils.AttributedStyle st = a.styleAt(i);
+            // a filled cell of a residency map keeps standing out: inverse instead of a background colour
+            boolean filled = (st.getStyle() & 0x0C00) != 0;                 // F_BACKGROUND (indexed or RGB) in AttributedStyle
+            st = st.foregroundOff().backgroundOff();
+            b.style(filled ? st.inverse() : st).append(a.charAt(i));
+        }
+        return b.toAttributedString();
     }
 
     void println(String s) {
