@@ -3,6 +3,7 @@ package dev.pagelab.commands;
 import dev.pagelab.linux.KPageFlags;
 import dev.pagelab.linux.Pagemap;
 import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.StepMeter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.Set;
  * mappings that it unmaps afterwards; reports medians and pread/scan ratios from this one run.
  */
 public final class BenchCommand extends BaseCommand {
-    private static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(Set.of(), Set.of("reps", "dense"));
+    private static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(Set.of(), Set.of("reps", "dense", "sizes", "max", "csv"));
     static final long SPARSE_SIZE = 64L << 30;
     static final int SPARSE_PAGES = 100;
 
@@ -26,21 +27,26 @@ public final class BenchCommand extends BaseCommand {
 
     @Override
     public List<String> complete(Session session, List<String> before, int wordIndex) {
-        if (before.isEmpty()) return List.of("pagemap");
+        if (before.isEmpty()) return List.of("sweep", "pagemap");
         String prev = before.get(before.size() - 1);
         if (prev.equals("--reps")) return List.of("3", "5", "11");
-        if (prev.equals("--dense")) return List.of("64M", "256M", "1G");
+        if (prev.equals("--dense") || prev.equals("--max")) return List.of("64M", "256M", "1G");
+        if (prev.equals("--sizes")) return List.of("4K,64K,1M,16M", "2M,4M,8M");
+        if (prev.equals("--csv")) return List.of("sweep.csv");
         return Completions.options(OPTIONS);
     }
 
     @Override
     public Report run(Session session, CommandLine line) throws CommandError {
         Args a = Args.parse(line, OPTIONS);
-        if (a.positional().isEmpty()) throw CommandError.usage(0, "bench needs what to measure", "e.g. 'bench pagemap'");
-        Args.Positional what = a.positional().get(0);
-        a.atMost(1, "bench pagemap [--reps N] [--dense SIZE]");
+        Args.Positional what = a.positional().isEmpty() ? new Args.Positional("sweep", 0) : a.positional().get(0);
+        a.atMost(1, "bench [sweep] [--sizes LIST | --max SIZE] [--reps N] [--csv FILE], or bench pagemap [--reps N] [--dense SIZE]");
+        if (what.text().equals("sweep")) return sweep(session, a);
         if (!what.text().equals("pagemap")) {
-            throw CommandError.usage(what.index(), "'" + what.text() + "' is not a benchmark", "available: pagemap");
+            throw CommandError.usage(what.index(), "'" + what.text() + "' is not a benchmark", "available: sweep, pagemap");
+        }
+        for (String o : List.of("sizes", "max", "csv")) {
+            if (a.has(o)) throw CommandError.usage(a.option(o).index(), "--" + o + " goes with bench sweep", "bench pagemap [--reps N] [--dense SIZE]");
         }
         int reps = 5;
         if (a.has("reps")) {
@@ -67,6 +73,78 @@ public final class BenchCommand extends BaseCommand {
         // Like 'map --populate': refuse what the OOM killer would end, before anything is mapped.
         session.checkMemory("bench", dense, false, "the dense mapping (--dense " + Sizes.format(dense) + ")");
         return measure(session, reps, dense);
+    }
+
+    /** The prefetch-vs-fault sweep (see {@link Sweep}). */
+    private static SweepReport sweep(Session session, Args a) throws CommandError {
+        if (a.has("dense")) throw CommandError.usage(a.option("dense").index(), "--dense goes with bench pagemap", "bench sweep --max SIZE");
+        int reps = 5;
+        if (a.has("reps")) {
+            Args.Option o = a.option("reps");
+            try {
+                reps = Integer.parseInt(o.value());
+            } catch (NumberFormatException e) {
+                reps = -1;
+            }
+            if (reps < 1 || reps > 100) throw CommandError.usage(o.index(), "'" + o.value() + "' is not a count from 1 to 100", "e.g. --reps 3");
+        }
+        // One mapping exists at a time; the cap keeps the largest, and the OOM killer, far apart.
+        long cap = Math.max(0, ProcFs.memAvailableBytes() - Session.MEMORY_MARGIN - (256L << 20));
+        List<Long> sizes = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        if (a.has("sizes")) {
+            Args.Option o = a.option("sizes");
+            for (String w : o.value().split(",")) {
+                long v = Sizes.parse(w.trim(), Pagemap.PAGE_SIZE, o.index(), "sweep size");
+                if (v < Pagemap.PAGE_SIZE || v % Pagemap.PAGE_SIZE != 0) {
+                    throw CommandError.usage(o.index(), Sizes.format(v) + " is not a whole number of 4 KiB pages", "e.g. --sizes 4K,64K,1M");
+                }
+                if (v > cap) {
+                    throw CommandError.usage(o.index(), Sizes.format(v) + " is more than MemAvailable allows (" + Sizes.human(cap) + ")",
+                            "leave it out, or free memory first");
+                }
+                if (!sizes.contains(v)) sizes.add(v);
+            }
+            sizes.sort(null);
+        } else {
+            long max = 1L << 30;
+            if (a.has("max")) {
+                Args.Option o = a.option("max");
+                max = Sizes.parse(o.value(), Pagemap.PAGE_SIZE, o.index(), "largest size");
+            }
+            if (max > cap) {
+                notes.add("sizes stop at " + Sizes.human(cap) + ": MemAvailable less a margin");
+                max = cap;
+            }
+            sizes = Sweep.doubling(max);
+        }
+        if (sizes.isEmpty()) throw CommandError.refused("sweep", "no size fits in MemAvailable", "free memory first");
+        List<SweepReport.Cell> cells;
+        try {
+            cells = new Sweep(session.meter()).run(sizes, reps);
+        } catch (StepMeter.MeasuredFailure f) {
+            throw CommandError.kernel("sweep", f.linuxException(), "", f.sample());
+        }
+        boolean complete = cells.size() == sizes.size() * Sweep.STRATEGIES.size();
+        if (!complete) notes.add("interrupted: " + cells.size() + " of " + sizes.size() * Sweep.STRATEGIES.size() + " cells measured, kept below");
+        String csv = null;
+        if (a.has("csv")) {
+            Args.Option o = a.option("csv");
+            StringBuilder b = new StringBuilder("size_bytes,strategy,median_ns,min_ns,max_ns,ns_per_page,faults,faults_per_page,reps\n");
+            for (SweepReport.Cell c : cells) {
+                b.append(c.size()).append(',').append(c.strategy()).append(',').append(c.medianNs()).append(',').append(c.minNs())
+                        .append(',').append(c.maxNs()).append(',').append(String.format(java.util.Locale.ROOT, "%.1f", c.nsPerPage()))
+                        .append(',').append(c.faults()).append(',').append(String.format(java.util.Locale.ROOT, "%.3f", c.faultsPerPage()))
+                        .append(',').append(c.reps()).append('\n');
+            }
+            try {
+                java.nio.file.Files.writeString(java.nio.file.Path.of(o.value()), b.toString());
+                csv = o.value();
+            } catch (java.io.IOException | RuntimeException e) {
+                throw CommandError.usage(o.index(), "cannot write " + o.value() + ": " + e.getMessage(), "give a writable path");
+            }
+        }
+        return new SweepReport(Sweep.context(), Sweep.STRATEGIES, sizes, cells, reps, complete, csv, notes);
     }
 
     private static BenchReport measure(Session session, int reps, long dense) throws CommandError {

@@ -199,7 +199,7 @@ class ResidencyTest extends RealKernelTest {
         assertThat(b.rows()).filteredOn(r -> r.scenario().startsWith("64G") && r.operation().equals("inspect-pagemap"))
                 .extracting(BenchReport.Row::result).containsOnly("100 present");
         assertThat(f.session.names()).as("scratch mappings are unmapped").isEmpty();
-        assertThat(f.error("bench sweep").line()).contains("'sweep' is not a benchmark");
+        assertThat(f.error("bench nosuch").line()).contains("'nosuch' is not a benchmark");
     }
 
     @Test
@@ -232,5 +232,43 @@ class ResidencyTest extends RealKernelTest {
         assertThat(f.step("lock l").sample().minorFaults()).isEqualTo(248);
         assertThat(ProcFs.hasCapability(ProcFs.CAP_IPC_LOCK)).as("this (test) thread never lost it").isTrue();
         assertThat(f.error("limit memlock").line()).contains("needs a value");
+    }
+
+    @Test
+    void sweepCountsEveryStrategysFaultsExactly() throws Exception {
+        java.nio.file.Path csv = java.nio.file.Files.createTempFile("sweep", ".csv");
+        SweepReport r = (SweepReport) f.run("bench sweep --sizes 64K,1M --reps 3 --csv " + csv);
+        assertThat(r.complete()).isTrue();
+        assertThat(r.cells()).hasSize(2 * 6);
+        for (SweepReport.Cell c : r.cells()) {
+            long pages = c.size() / 4096;
+            // every way faults each page exactly once (prepare or use); a freed page re-used without pressure: never
+            assertThat(c.faults()).as(c.strategy() + " " + c.size()).isEqualTo(c.strategy().equals("after_free") ? 0 : pages);
+            assertThat(c.minNs()).isLessThanOrEqualTo(c.medianNs());
+            assertThat(c.medianNs()).isLessThanOrEqualTo(c.maxNs());
+        }
+        assertThat(java.nio.file.Files.readAllLines(csv)).hasSize(1 + 12).first().asString().startsWith("size_bytes,strategy,median_ns");
+        assertThat(f.session.names()).as("the sweep leaves no mapping").isEmpty();
+        assertThat(f.error("bench sweep --sizes 6K").line()).contains("not a whole number of 4 KiB pages");
+        assertThat(f.error("bench sweep --dense 1M").line()).contains("--dense goes with bench pagemap");
+    }
+
+    @Test
+    void ctrlCStopsTheSweepAndKeepsWhatWasMeasured() throws Exception {
+        Thread stopper = new Thread(() -> {
+            try {
+                Thread.sleep(1500);
+            } catch (InterruptedException ignored) {
+                return;
+            }
+            f.session.cancelStep();
+        });
+        stopper.start();
+        SweepReport r = (SweepReport) f.run("bench sweep --max 1G --reps 5");
+        stopper.join();
+        assertThat(r.complete()).isFalse();
+        assertThat(r.cells()).isNotEmpty();
+        assertThat(r.notes()).anySatisfy(n -> assertThat(n).startsWith("interrupted: "));
+        assertThat(f.session.names()).isEmpty();
     }
 }

@@ -43,6 +43,29 @@ final class JsonRenderer {
             case ResidencyReport v -> residency(o, v);
             case ClearRefsReport c -> clearRefs(o, c);
             case BenchReport b -> bench(o, b);
+            case dev.pagelab.commands.SweepReport w -> {
+                o.put("verb", "bench");
+                o.put("benchmark", "sweep");
+                o.put("context", w.context());
+                o.put("reps", w.reps());
+                o.put("complete", w.complete());
+                List<Object> cells = new ArrayList<>();
+                for (dev.pagelab.commands.SweepReport.Cell c : w.cells()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("size_bytes", c.size());
+                    m.put("strategy", c.strategy());
+                    m.put("median_ns", c.medianNs());
+                    m.put("min_ns", c.minNs());
+                    m.put("max_ns", c.maxNs());
+                    m.put("ns_per_page", c.nsPerPage());
+                    m.put("faults", c.faults());
+                    m.put("faults_per_page", c.faultsPerPage());
+                    cells.add(m);
+                }
+                o.put("cells", cells);
+                if (w.csv() != null) o.put("csv", w.csv());
+                o.put("notes", w.notes());
+            }
         }
         return Json.encode(o);
     }

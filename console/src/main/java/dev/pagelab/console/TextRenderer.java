@@ -49,6 +49,7 @@ final class TextRenderer {
             case ResidencyReport v -> ResidencyRenderer.render(v, width, ResidencyRenderer.VIEW_ROWS, false);
             case ClearRefsReport c -> clearRefs(c);
             case BenchReport b -> bench(b);
+            case dev.pagelab.commands.SweepReport w -> SweepRenderer.render(w, width);
         };
     }
 

@@ -1,0 +1,111 @@
+package dev.pagelab.commands;
+
+import dev.pagelab.linux.FaultSample;
+import dev.pagelab.linux.Mman;
+import dev.pagelab.linux.PageToucher;
+import dev.pagelab.linux.Pagemap;
+import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.StepMeter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The classic prefetch-vs-fault sweep, measured with the same windows as every step: for each size, each way of
+ * getting anonymous memory ready is timed from mmap to the end of a first write to every page, and its faults on the
+ * step thread are counted exactly. THP is off (MADV_NOHUGEPAGE) so that every size is made of 4 KiB pages.
+ */
+final class Sweep {
+    /** The ways, as the columns of the report. */
+    static final List<String> STRATEGIES = List.of("touch", "map_populate", "populate_write", "prefault_loop",
+            "after_dontneed", "after_free");
+    private static final int MADV_DONTNEED = 4, MADV_FREE = 8, MADV_NOHUGEPAGE = 15, MADV_POPULATE_WRITE = 23;
+    private static final int PROT = Mman.PROT_READ | Mman.PROT_WRITE, FLAGS = Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS;
+
+    private final StepMeter meter;
+
+    Sweep(StepMeter meter) {
+        this.meter = meter;
+    }
+
+    /** Runs every (size, strategy) {@code reps} times; stops early, keeping what was measured, when cancelled. */
+    List<SweepReport.Cell> run(List<Long> sizes, int reps) throws StepMeter.MeasuredFailure {
+        List<SweepReport.Cell> cells = new ArrayList<>();
+        PageToucher toucher = meter.toucher();
+        toucher.resetCancel();
+        for (long size : sizes) {
+            for (String strategy : STRATEGIES) {
+                long[] ns = new long[reps];
+                long[] faults = new long[reps];
+                for (int r = 0; r < reps; r++) {
+                    FaultSample s = once(strategy, size);
+                    if (toucher.cancelled()) return cells;              // a cut-short repetition is not kept
+                    ns[r] = s.elapsedNanos();
+                    faults[r] = s.minorFaults() + s.majorFaults();
+                }
+                Integer[] order = new Integer[reps];
+                for (int i = 0; i < reps; i++) order[i] = i;
+                Arrays.sort(order, (a, b) -> Long.compare(ns[a], ns[b]));
+                int median = order[reps / 2];
+                cells.add(new SweepReport.Cell(size, strategy, ns[median], ns[order[0]], ns[order[reps - 1]], faults[median], reps));
+            }
+        }
+        return cells;
+    }
+
+    /** One repetition: prepare + first use, as measured windows added up; setup that is not part of it is not timed. */
+    private FaultSample once(String strategy, long size) throws StepMeter.MeasuredFailure {
+        long pages = size / Pagemap.PAGE_SIZE;
+        FaultSample total;
+        long addr;
+        switch (strategy) {
+            case "map_populate" -> {
+                total = meter.mmap(0, size, PROT, FLAGS | Mman.MAP_POPULATE, -1, 0);
+                addr = meter.lastAddress();
+            }
+            default -> {
+                total = meter.mmap(0, size, PROT, FLAGS, -1, 0);
+                addr = meter.lastAddress();
+            }
+        }
+        try {
+            // not timed: keeps each size made of 4 KiB pages whatever THP's mode (MAP_POPULATE above ran first,
+            // but with THP in madvise mode a fresh anonymous mapping gets no huge page anyway)
+            meter.madvise(addr, size, MADV_NOHUGEPAGE, "MADV_NOHUGEPAGE");
+            switch (strategy) {
+                case "populate_write" -> total = total.plus(meter.madvise(addr, size, MADV_POPULATE_WRITE, "MADV_POPULATE_WRITE"));
+                case "prefault_loop" -> total = total.plus(write(addr, size, pages));
+                case "after_dontneed", "after_free" -> {
+                    write(addr, size, pages);                               // the earlier use, not timed
+                    total = meter.madvise(addr, size, strategy.equals("after_free") ? MADV_FREE : MADV_DONTNEED,
+                            strategy.equals("after_free") ? "MADV_FREE" : "MADV_DONTNEED");
+                }
+                default -> { }
+            }
+            total = total.plus(write(addr, size, pages));                  // the first use
+        } finally {
+            meter.munmap(addr, size);
+        }
+        return total;
+    }
+
+    private FaultSample write(long addr, long size, long pages) {
+        return meter.touch(addr, size, 0, pages, Pagemap.PAGE_SIZE, true, PageToucher.Order.SEQ, 0, null);
+    }
+
+    /** Sizes from 4 KiB doubling to {@code max}. */
+    static List<Long> doubling(long max) {
+        List<Long> out = new ArrayList<>();
+        for (long s = Pagemap.PAGE_SIZE; s <= max; s *= 2) out.add(s);
+        return out;
+    }
+
+    /** The machine the figures belong to. */
+    static List<String> context() {
+        List<String> out = new ArrayList<>();
+        out.add("Linux " + ProcFs.kernelRelease() + ", THP " + ProcFs.thpEnabled().orElse("unavailable")
+                + " (off here: MADV_NOHUGEPAGE), " + Runtime.getRuntime().availableProcessors() + " CPUs, "
+                + ProcFs.virtualization().map(v -> "virtual machine (" + v + ")").orElse("bare metal"));
+        return out;
+    }
+}
