@@ -90,7 +90,7 @@ final class Sweep {
     }
 
     private FaultSample write(long addr, long size, long pages) {
-        return meter.touch(addr, size, 0, pages, Pagemap.PAGE_SIZE, true, PageToucher.Order.SEQ, 0, null);
+        return meter.touch(addr, size, 0, pages, Pagemap.PAGE_SIZE, PageToucher.Access.WRITE_ZERO, PageToucher.Order.SEQ, 0, null);
     }
 
     /** Sizes from 4 KiB doubling to {@code max}. */

@@ -78,6 +78,10 @@ public final class TouchCommand extends BaseCommand {
         long seed = System.nanoTime();
         final long base = m.base(), length = m.length(), first = t.offset(), n = count, step = stride;
         final PageToucher.Order ord = order;
+        // A plain store of 0 into memory only pagelab has written (zeros); a content-keeping write into a user's file.
+        final PageToucher.Access access = !write ? PageToucher.Access.READ
+                : m.kind() == Mapping.Kind.FILE_PRIVATE || m.kind() == Mapping.Kind.FILE_SHARED
+                        ? PageToucher.Access.WRITE_KEEP : PageToucher.Access.WRITE_ZERO;
         String action = (write ? "write" : "read") + ", " + order.name().toLowerCase(Locale.ROOT) + ", "
                 + count + (count == 1 ? " access" : " accesses") + (stride != m.pageSize() ? " every " + Sizes.format(stride) : "");
         List<String> notes = new ArrayList<>();
@@ -89,7 +93,7 @@ public final class TouchCommand extends BaseCommand {
                 Steps.details("address", Steps.hex(t.address()), "access", write ? "write" : "read",
                         "order", order.name().toLowerCase(Locale.ROOT), "stride_bytes", stride, "seed", seed),
                 notes, errno -> "",
-                meter -> meter.touch(base, length, first, n, step, write, ord, seed, histogram));
+                meter -> meter.touch(base, length, first, n, step, access, ord, seed, histogram));
         long done = session.meter().lastTouched();
         if (done < count) notes.add("interrupted: " + done + " of " + count + " accesses made");
         StepReport.Timing timing = null;

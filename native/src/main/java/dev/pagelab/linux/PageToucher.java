@@ -19,6 +19,15 @@ import java.lang.invoke.VarHandle;
 public final class PageToucher {
     public enum Order { SEQ, REVERSE, RANDOM }
 
+    /**
+     * How each address is touched. WRITE_ZERO is a plain one-byte store of 0, the cheapest write (a C loop's
+     * store): only for memory whose every byte is known to be 0 already — pagelab's own anonymous and memfd
+     * mappings, into which it never writes anything else. WRITE_KEEP is lock cmpxchg(0, 0) on the aligned int: a
+     * write cycle (one write fault, like a store) that leaves any contents as they were, for a user's file. A
+     * read-then-store would fault twice on a fresh page (read: zero page; store: copy).
+     */
+    public enum Access { READ, WRITE_ZERO, WRITE_KEEP }
+
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
     /**
@@ -45,14 +54,14 @@ public final class PageToucher {
      * (min/max, small counts): C2 compiles a branch never seen taken as a trap, and a trap taken in a window
      * deoptimizes there. The warm-up takes every remaining branch both ways before compilation.
      */
-    public long touch(MemorySegment seg, long first, long count, long stride, boolean write, Order order,
+    public long touch(MemorySegment seg, long first, long count, long stride, Access access, Order order,
                       long seed, LatencyHistogram histogram) {
         return histogram == null
-                ? loop(seg, first, count, stride, write, order.ordinal(), seed)
-                : timedLoop(seg, first, count, stride, write, order.ordinal(), seed, histogram);
+                ? loop(seg, first, count, stride, access.ordinal(), order.ordinal(), seed)
+                : timedLoop(seg, first, count, stride, access.ordinal(), order.ordinal(), seed, histogram);
     }
 
-    private long loop(MemorySegment seg, long first, long count, long stride, boolean write, int order, long seed) {
+    private long loop(MemorySegment seg, long first, long count, long stride, int access, int order, long seed) {
         long s = 0;
         long mask = permutationMask(count);
         long x = seed & mask;
@@ -71,7 +80,9 @@ public final class PageToucher {
                 } while (idx >= count);
             }
             long off = first + idx * stride;
-            if (write) {
+            if (access == 1) {
+                seg.set(ValueLayout.JAVA_BYTE, off, (byte) 0);
+            } else if (access == 2) {
                 boolean unused = INT.compareAndSet(seg, off & ~3L, 0, 0);
             } else {
                 s += seg.get(ValueLayout.JAVA_BYTE, off);
@@ -81,7 +92,7 @@ public final class PageToucher {
         return k;
     }
 
-    private long timedLoop(MemorySegment seg, long first, long count, long stride, boolean write, int order,
+    private long timedLoop(MemorySegment seg, long first, long count, long stride, int access, int order,
                            long seed, LatencyHistogram histogram) {
         long s = 0;
         long mask = permutationMask(count);
@@ -102,7 +113,9 @@ public final class PageToucher {
             }
             long off = first + idx * stride;
             long t0 = System.nanoTime();
-            if (write) {
+            if (access == 1) {
+                seg.set(ValueLayout.JAVA_BYTE, off, (byte) 0);
+            } else if (access == 2) {
                 boolean unused = INT.compareAndSet(seg, off & ~3L, 0, 0);
             } else {
                 s += seg.get(ValueLayout.JAVA_BYTE, off);

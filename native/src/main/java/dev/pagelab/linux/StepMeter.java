@@ -122,16 +122,16 @@ public final class StepMeter {
      * {@link PageToucher#touch}. The number of accesses made is then {@link #lastTouched()}. The caller must
      * have checked that every address is mapped and accessible: a fault here would be SIGSEGV or SIGBUS.
      */
-    public FaultSample touch(long base, long length, long first, long count, long stride, boolean write,
+    public FaultSample touch(long base, long length, long first, long count, long stride, PageToucher.Access access,
                              PageToucher.Order order, long seed, LatencyHistogram histogram) {
-        return touch(MemorySegment.ofAddress(base).reinterpret(length), first, count, stride, write, order, seed,
+        return touch(MemorySegment.ofAddress(base).reinterpret(length), first, count, stride, access, order, seed,
                 histogram);
     }
 
-    private FaultSample touch(MemorySegment seg, long first, long count, long stride, boolean write,
+    private FaultSample touch(MemorySegment seg, long first, long count, long stride, PageToucher.Access access,
                               PageToucher.Order order, long seed, LatencyHistogram histogram) {
         begin();
-        lastTouched = toucher.touch(seg, first, count, stride, write, order, seed, histogram);
+        lastTouched = toucher.touch(seg, first, count, stride, access, order, seed, histogram);
         return end();
     }
 
@@ -182,8 +182,10 @@ public final class StepMeter {
                     // seen running, or C2 compiles it as a trap that a user's odd count would spring.
                     long count = 1 + round % pages;
                     for (PageToucher.Order o : orders) {
-                        touch(seg, 0, count, Pagemap.PAGE_SIZE, (round & 1) == 0, o, round, null);
-                        touch(seg, 0, count, Pagemap.PAGE_SIZE, (round & 1) == 0, o, round, histogram);
+                        // every access kind as often, in both loops (see the Access enum)
+                        PageToucher.Access acc = PageToucher.Access.values()[round % 3];
+                        touch(seg, 0, count, Pagemap.PAGE_SIZE, acc, o, round, null);
+                        touch(seg, 0, count, Pagemap.PAGE_SIZE, acc, o, round, histogram);
                     }
                     if ((round & 255) == 0) {
                         madvise(addr, len, 4 /* MADV_DONTNEED */, "MADV_DONTNEED");
@@ -240,15 +242,20 @@ public final class StepMeter {
                     munlockall();
                 }
                 toucher.cancel();
-                touch(seg, 0, pages, Pagemap.PAGE_SIZE, true, PageToucher.Order.SEQ, 0, null);
-                touch(seg, 0, pages, Pagemap.PAGE_SIZE, true, PageToucher.Order.SEQ, 0, histogram);
+                for (PageToucher.Access acc : PageToucher.Access.values()) {
+                    touch(seg, 0, pages, Pagemap.PAGE_SIZE, acc, PageToucher.Order.SEQ, 0, null);
+                    touch(seg, 0, pages, Pagemap.PAGE_SIZE, acc, PageToucher.Order.SEQ, 0, histogram);
+                }
                 toucher.resetCancel();
                 // Calibrate: a fresh page, written once, must measure exactly one minor fault.
                 int exactInARow = 0;
                 for (int round = 1; round <= 2000; round++) {
                     madvise(addr, len, 4, "MADV_DONTNEED");
-                    FaultSample one = touch(seg, 0, 1, Pagemap.PAGE_SIZE, true, PageToucher.Order.SEQ, 0, null);
-                    FaultSample rest = touch(seg, Pagemap.PAGE_SIZE, pages - 1, Pagemap.PAGE_SIZE, (round & 1) == 0,
+                    // the one-page write must be exact with both write kinds
+                    PageToucher.Access oneWrite = (round & 4) == 0 ? PageToucher.Access.WRITE_ZERO : PageToucher.Access.WRITE_KEEP;
+                    FaultSample one = touch(seg, 0, 1, Pagemap.PAGE_SIZE, oneWrite, PageToucher.Order.SEQ, 0, null);
+                    FaultSample rest = touch(seg, Pagemap.PAGE_SIZE, pages - 1, Pagemap.PAGE_SIZE,
+                            PageToucher.Access.values()[(round / 3) % 3],
                             PageToucher.Order.values()[round % 3], round, (round & 2) == 0 ? null : histogram);
                     exactInARow = one.minorFaults() == 1 && rest.minorFaults() == pages - 1 ? exactInARow + 1 : 0;
                     if (exactInARow >= 20) return round;
