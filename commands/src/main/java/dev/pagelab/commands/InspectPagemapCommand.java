@@ -112,6 +112,9 @@ public final class InspectPagemapCommand extends BaseCommand {
         final List<PagemapReport.Run> runs = new ArrayList<>();
         boolean truncated, pfnsSeen;
         long present, swapped, file, exclusive, softDirty, zero, thp, hugetlb, locked, guard, written;
+        @SuppressWarnings("unchecked")
+        final List<String>[] stateLists = new List[256];
+        final java.util.Map<Long, List<String>> flagLists = new java.util.HashMap<>();
         // the open run
         long runOffset = -1, runPages, runFirstPfn, runLastPfn, runCount = -1, runHeads;
         boolean runContiguous, runSame;
@@ -154,19 +157,32 @@ public final class InspectPagemapCommand extends BaseCommand {
                 return;
             }
             if (isWritten) written++;
-            List<String> state = new ArrayList<>();
-            if (e.present()) { state.add("present"); present++; }
-            if (e.swapped()) { state.add("swapped"); swapped++; }
-            if (!e.present() && !e.swapped()) state.add(e.guard() ? "guard" : "not present");
+            // One list per distinct state and per distinct flag set, made once: a 1 GiB range is 262144 pages, and
+            // equal lists then compare by identity.
+            int key = (e.present() ? 1 : 0) | (e.swapped() ? 2 : 0) | (e.guard() ? 4 : 0) | (e.fileOrSharedAnon() ? 8 : 0)
+                    | (e.exclusive() ? 16 : 0) | (e.softDirty() ? 32 : 0) | (isWritten ? 64 : 0) | (e.uffdWriteProtected() ? 128 : 0);
+            List<String> state = stateLists[key];
+            if (state == null) {
+                List<String> st = new ArrayList<>();
+                if (e.present()) st.add("present");
+                if (e.swapped()) st.add("swapped");
+                if (!e.present() && !e.swapped()) st.add(e.guard() ? "guard" : "not present");
+                if (e.fileOrSharedAnon()) st.add("file/shared");
+                if (e.exclusive()) st.add("exclusive");
+                if (e.softDirty()) st.add("soft-dirty");
+                if (isWritten) st.add("written");
+                if (e.uffdWriteProtected()) st.add("uffd-wp");
+                state = stateLists[key] = List.copyOf(st);
+            }
+            if (e.present()) present++;
+            if (e.swapped()) swapped++;
             if (e.guard()) guard++;
-            if (e.fileOrSharedAnon()) { state.add("file/shared"); file++; }
-            if (e.exclusive()) { state.add("exclusive"); exclusive++; }
-            if (e.softDirty()) { state.add("soft-dirty"); softDirty++; }
-            if (isWritten) state.add("written");
-            if (e.uffdWriteProtected()) state.add("uffd-wp");
+            if (e.fileOrSharedAnon()) file++;
+            if (e.exclusive()) exclusive++;
+            if (e.softDirty()) softDirty++;
             List<String> flags = List.of();
             if (kflags >= 0 && e.present()) {
-                flags = KPageFlags.names(kflags & ~SPLIT_NOISE);
+                flags = flagLists.computeIfAbsent(kflags & ~SPLIT_NOISE, KPageFlags::names);
                 if (KPageFlags.has(kflags, KPageFlags.ZERO_PAGE)) zero++;
                 if (KPageFlags.has(kflags, KPageFlags.THP)) thp++;
                 if (KPageFlags.has(kflags, KPageFlags.HUGE) && hugetlbMapping) hugetlb++;
@@ -205,7 +221,7 @@ public final class InspectPagemapCommand extends BaseCommand {
 
         void close() {
             if (runOffset < 0) return;
-            emit(new PagemapReport.Run(runOffset, runPages, List.copyOf(runState), runFlags, runFirstPfn,
+            emit(new PagemapReport.Run(runOffset, runPages, runState, runFlags, runFirstPfn,
                     runContiguous && runFirstPfn != 0 && runPages > 1, runSame && runPages > 1, runCount, runHeads, runSwapType,
                     runSwapOffset));
             runOffset = -1;
