@@ -93,7 +93,7 @@ public final class Main {
         String noColorEnv = System.getenv("NO_COLOR");
         boolean colorAllowed = !noColor && !json && (noColorEnv == null || noColorEnv.isEmpty()) && !config.color().equals("never");
         boolean interactive = commands == null && Tty.isatty(0) && Tty.isatty(1);
-        try (Session session = new Session()) {
+        try (Session session = new Session(!interactive)) {
             if (interactive) return Repl.run(session, colorAllowed, json, banner(), null, config);
             String term = System.getenv("TERM");
             boolean color = colorAllowed && (config.color().equals("always") || Tty.isatty(1) && term != null && !term.startsWith("dumb"));

@@ -53,6 +53,7 @@ final class Repl {
             terminal.writer().flush();
         });
         if (statement != null) {
+            session.startWarmUp();
             shell.keys(() -> readKey(terminal));
             shell.unicode(terminal.encoding().name().toUpperCase(java.util.Locale.ROOT).startsWith("UTF"));
             boolean ok = shell.execute(statement);
@@ -84,6 +85,7 @@ final class Repl {
         shell.unicode(terminal.encoding().name().toUpperCase(java.util.Locale.ROOT).startsWith("UTF"));
         shell.println(banner);
         String prompt = color ? "\u001b[1mpagelab>\u001b[0m " : "pagelab> ";
+        session.startWarmUp();
         while (!shell.exitRequested()) {
             String line;
             try {
