@@ -77,6 +77,26 @@ public final class Args {
         return o == null ? null : o.value();
     }
 
+    /**
+     * The whole number given with option {@code name}, from {@code min} to {@code max}, or {@code dflt} when the
+     * option is absent; {@code what} names it in the error ("a count", "a number of rows").
+     */
+    public int integer(String name, int min, int max, int dflt, String what) throws CommandError {
+        Option o = options.get(name);
+        if (o == null) return dflt;
+        int v;
+        try {
+            v = Integer.parseInt(o.value());
+        } catch (NumberFormatException | NullPointerException e) {
+            v = min - 1;
+        }
+        if (v < min || v > max) {
+            throw CommandError.usage(o.index(), "'" + o.value() + "' is not " + what + " from " + min + " to " + max,
+                    "e.g. --" + name + " " + Math.max(min, Math.min(max, dflt > 0 ? dflt : min)));
+        }
+        return v;
+    }
+
     /** Fails on the first positional word past {@code max}. */
     public void atMost(int max, String usage) throws CommandError {
         if (positional.size() > max) {

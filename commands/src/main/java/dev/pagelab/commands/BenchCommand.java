@@ -48,16 +48,7 @@ public final class BenchCommand extends BaseCommand {
         for (String o : List.of("sizes", "max", "csv")) {
             if (a.has(o)) throw CommandError.usage(a.option(o).index(), "--" + o + " goes with bench sweep", "bench pagemap [--reps N] [--dense SIZE]");
         }
-        int reps = 5;
-        if (a.has("reps")) {
-            Args.Option o = a.option("reps");
-            try {
-                reps = Integer.parseInt(o.value());
-            } catch (NumberFormatException e) {
-                reps = -1;
-            }
-            if (reps < 1 || reps > 1000) throw CommandError.usage(o.index(), "'" + o.value() + "' is not a count from 1 to 1000", "e.g. --reps 5");
-        }
+        int reps = a.integer("reps", 1, 1000, 5, "a count");
         long dense = 1L << 30;
         if (a.has("dense")) {
             Args.Option o = a.option("dense");
@@ -78,16 +69,7 @@ public final class BenchCommand extends BaseCommand {
     /** The prefetch-vs-fault sweep (see {@link Sweep}). */
     private static SweepReport sweep(Session session, Args a) throws CommandError {
         if (a.has("dense")) throw CommandError.usage(a.option("dense").index(), "--dense goes with bench pagemap", "bench sweep --max SIZE");
-        int reps = 5;
-        if (a.has("reps")) {
-            Args.Option o = a.option("reps");
-            try {
-                reps = Integer.parseInt(o.value());
-            } catch (NumberFormatException e) {
-                reps = -1;
-            }
-            if (reps < 1 || reps > 100) throw CommandError.usage(o.index(), "'" + o.value() + "' is not a count from 1 to 100", "e.g. --reps 3");
-        }
+        int reps = a.integer("reps", 1, 100, 5, "a count");
         // One mapping exists at a time; the cap keeps the largest, and the OOM killer, far apart.
         long cap = Math.max(0, ProcFs.memAvailableBytes() - Session.MEMORY_MARGIN - (256L << 20));
         List<Long> sizes = new ArrayList<>();

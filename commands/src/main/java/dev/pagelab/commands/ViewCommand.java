@@ -32,19 +32,7 @@ public final class ViewCommand extends BaseCommand {
         if (a.positional().isEmpty()) throw CommandError.usage(0, "view needs a mapping", "e.g. 'view m1' or 'view m1[0:1M]'");
         a.atMost(1, "view RANGE [--rows N] [--cell SIZE] [--method scan|pread]");
         Target t = session.resolve(a.positional().get(0), false);
-        int rows = 0;
-        if (a.has("rows")) {
-            Args.Option o = a.option("rows");
-            try {
-                rows = Integer.parseInt(o.value());
-            } catch (NumberFormatException e) {
-                rows = -1;
-            }
-            if (rows < 1 || rows > MAX_ROWS) {
-                throw CommandError.usage(o.index(), "'" + o.value() + "' is not a number of rows from 1 to " + MAX_ROWS,
-                        "e.g. --rows 8");
-            }
-        }
+        int rows = a.integer("rows", 1, MAX_ROWS, 0, "a number of rows");
         long cellPages = 0;
         if (a.has("cell")) {
             Args.Option o = a.option("cell");

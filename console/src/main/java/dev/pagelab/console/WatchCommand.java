@@ -40,16 +40,7 @@ final class WatchCommand extends BaseCommand {
     @Override
     public Report run(Session session, CommandLine line) throws CommandError {
         Args a = Args.parse(line, OPTIONS);
-        int rows = 0;
-        if (a.has("rows")) {
-            Args.Option o = a.option("rows");
-            try {
-                rows = Integer.parseInt(o.value());
-            } catch (NumberFormatException e) {
-                rows = -1;
-            }
-            if (rows < 1 || rows > 64) throw CommandError.usage(o.index(), "'" + o.value() + "' is not a number of rows from 1 to 64", "e.g. --rows 6");
-        }
+        int rows = a.integer("rows", 1, 64, 0, "a number of rows");
         if (a.positional().isEmpty()) {
             if (a.has("rows")) throw CommandError.usage(0, "watch --rows needs a mapping", "e.g. 'watch m1 --rows 6'");
             List<String> lines = new ArrayList<>();
