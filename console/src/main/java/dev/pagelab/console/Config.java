@@ -76,7 +76,8 @@ record Config(Path source, Feedback feedback, String color, String theme, int hi
                 .transform(w -> Feedback.of(w).orElse(Feedback.NORMAL));
         String color = r.word(toml, "color", List.of("auto", "always", "never"), "auto");
         String theme = r.word(toml, "theme", List.of("default", "mono"), "default");
-        int history = (int) r.integer(toml, "history_size", 0, 1_000_000, 2000);
+        // at least 1: JLine saves its history by trimming to the size, and 0 there is not "no history"
+        int history = (int) r.integer(toml, "history_size", 1, 1_000_000, 2000);
         List<Path> path = new ArrayList<>();
         if (r.table(toml, "recipes")) {
             TomlTable t = toml.getTable("recipes");

@@ -42,7 +42,7 @@ class ConfigTest {
                 f + ":1:1: unknown key 'feedbak' (did you mean 'feedback'?) (known: color, feedback, history_size, recipes, replay, theme); ignored",
                 f + ":10:1: unknown key 'extra' (known: color, feedback, history_size, recipes, replay, theme); ignored",
                 f + ":3:1: color must be one of auto, always, never, not 1; using \"auto\"",
-                f + ":4:1: history_size must be an integer from 0 to 1000000, not -5; using 2000",
+                f + ":4:1: history_size must be an integer from 1 to 1000000, not -5; using 2000",
                 f + ":9:1: recipes.path must be a directory or a list of them, e.g. [\"~/recipes\"]",
                 f + ":7:1: unknown key 'replay.speed' (known: delay, typing_speed); ignored",
                 f + ":6:1: replay.delay must be seconds from 0 to 600, not \"slow\"; using 1.5");

@@ -23,6 +23,9 @@ class ScriptModeIT {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("PAGELAB_NO_BUILD", "1");
+        // never a developer's own ~/.config/pagelab/config.toml: tests that want one pass it
+        pb.environment().put("XDG_CONFIG_HOME", "/nonexistent/pagelab-test-config");
+        pb.environment().remove("PAGELAB_CONFIG");
         pb.environment().remove("NO_COLOR");
         pb.environment().putAll(env);
         Process p = pb.start();
@@ -117,7 +120,7 @@ class ScriptModeIT {
         org.junit.jupiter.api.Assumptions.assumeTrue(root && java.nio.file.Files.isExecutable(Path.of("/usr/bin/setpriv")),
                 "dropping to an unprivileged user needs root and setpriv(1)");
         ProcessBuilder pb = new ProcessBuilder("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                "--inh-caps=-all", "env", "HOME=/tmp", "NO_COLOR=1", "PAGELAB_NO_BUILD=1", LAUNCHER.toString(), "--keep-going",
+                "--inh-caps=-all", "env", "HOME=/tmp", "NO_COLOR=1", "PAGELAB_NO_BUILD=1", "XDG_CONFIG_HOME=/nonexistent/pagelab-test-config", LAUNCHER.toString(), "--keep-going",
                 "-c", "map 4K; touch m1; inspect-pagemap m1; map big 16M; lock big");
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -132,7 +135,7 @@ class ScriptModeIT {
         if (java.nio.file.Files.isExecutable(Path.of("/usr/bin/prlimit"))) {
             Process q = new ProcessBuilder("/usr/bin/prlimit", "--memlock=0:0", "/usr/bin/setpriv", "--reuid=nobody",
                     "--regid=nogroup", "--clear-groups", "--inh-caps=-all", "env", "HOME=/tmp", "NO_COLOR=1",
-                    "PAGELAB_NO_BUILD=1", LAUNCHER.toString(), "-c", "map 4K; touch m1; lock m1").start();
+                    "PAGELAB_NO_BUILD=1", "XDG_CONFIG_HOME=/nonexistent/pagelab-test-config", LAUNCHER.toString(), "-c", "map 4K; touch m1; lock m1").start();
             String qout = new String(q.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(q.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(qout).contains("faults   minor 1  major 0").contains("lock: m1: EPERM (Operation not permitted)")
@@ -155,7 +158,7 @@ class ScriptModeIT {
                 .contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ), "no world-unreadable /etc/shadow here");
         java.nio.file.Files.readAllBytes(readable);          // resident, so the figure has something to show
         Process p = new ProcessBuilder("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                "--inh-caps=-all", "env", "HOME=/tmp", "NO_COLOR=1", "PAGELAB_NO_BUILD=1", LAUNCHER.toString(),
+                "--inh-caps=-all", "env", "HOME=/tmp", "NO_COLOR=1", "PAGELAB_NO_BUILD=1", "XDG_CONFIG_HOME=/nonexistent/pagelab-test-config", LAUNCHER.toString(),
                 "--keep-going", "-c", "cache " + readable + "; cache " + secret).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);

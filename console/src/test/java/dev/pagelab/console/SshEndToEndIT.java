@@ -81,7 +81,7 @@ class SshEndToEndIT {
         sshd = new ProcessBuilder(sshdBin.toString(), "-D", "-e", "-f", dir.resolve("sshd_config").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("sshd.log").toFile()).start();
         Path state = dir.resolve("state");
-        String remote = "env LANG=C.UTF-8 NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_STATE_HOME=" + state + " " + ROOT.resolve("pagelab");
+        String remote = "env LANG=C.UTF-8 NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_CONFIG_HOME=/nonexistent/pagelab-test-config XDG_STATE_HOME=" + state + " " + ROOT.resolve("pagelab");
         String ssh = "ssh -tt -i " + dir.resolve("id") + " -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null"
                 + " -o LogLevel=ERROR -p " + port + " root@127.0.0.1 '" + remote + "'";
         waitForPort(port);

@@ -39,7 +39,7 @@ class TerminalEndToEndIT {
 
     @Test
     void interactiveSession() throws Exception {
-        String cmd = "env NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_STATE_HOME=" + state + " " + ROOT.resolve("pagelab");
+        String cmd = "env NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_CONFIG_HOME=/nonexistent/pagelab-test-config XDG_STATE_HOME=" + state + " " + ROOT.resolve("pagelab");
         assertThat(tmux("new-session", "-d", "-s", tmuxSession, "-x", "100", "-y", "40", cmd)).isZero();
         waitFor("pagelab>", 60);
         assertThat(screen()).contains("Type 'help' for the commands");
@@ -85,7 +85,7 @@ class TerminalEndToEndIT {
 
     @Test
     void ctrlCStopsALongTouchBetweenPages() throws Exception {
-        String cmd = "env NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_STATE_HOME=" + state + " " + ROOT.resolve("pagelab");
+        String cmd = "env NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_CONFIG_HOME=/nonexistent/pagelab-test-config XDG_STATE_HOME=" + state + " " + ROOT.resolve("pagelab");
         assertThat(tmux("new-session", "-d", "-s", tmuxSession, "-x", "100", "-y", "40", cmd)).isZero();
         waitFor("pagelab>", 60);
         // 8 GiB of 4 KiB pages takes seconds to fault in: long enough to interrupt.
@@ -106,7 +106,7 @@ class TerminalEndToEndIT {
 
     @Test
     void watchShowsPagesLightingUpOnAnEightyByTwentyFourScreen() throws Exception {
-        String cmd = "env NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_STATE_HOME=" + state + " " + ROOT.resolve("pagelab");
+        String cmd = "env NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_CONFIG_HOME=/nonexistent/pagelab-test-config XDG_STATE_HOME=" + state + " " + ROOT.resolve("pagelab");
         assertThat(tmux("new-session", "-d", "-s", tmuxSession, "-x", "80", "-y", "24", cmd)).isZero();
         waitFor("pagelab>", 60);
         type("map 8M --no-thp; watch m1", "Enter");
@@ -137,7 +137,7 @@ class TerminalEndToEndIT {
     @Test
     void aRecipeStepByStepAtEightyByTwentyFour() throws Exception {
         // the shell stays after pagelab exits, so that its last screen and exit status can be read
-        String cmd = "sh -c 'env NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_STATE_HOME=" + state + " " + ROOT.resolve("pagelab")
+        String cmd = "sh -c 'env NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_CONFIG_HOME=/nonexistent/pagelab-test-config XDG_STATE_HOME=" + state + " " + ROOT.resolve("pagelab")
                 + " --recipe demand-paging; echo EXIT=$?; sleep 60'";
         assertThat(tmux("new-session", "-d", "-s", tmuxSession, "-x", "80", "-y", "24", cmd)).isZero();
         waitFor("[1/4] Enter: run", 60);
