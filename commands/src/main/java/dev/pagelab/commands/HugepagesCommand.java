@@ -55,7 +55,8 @@ public final class HugepagesCommand extends BaseCommand {
                 throw CommandError.kernel(Sizes.format(size) + " pool", e, e.errno() == 13 || e.errno() == 1
                         ? "sizing a hugetlb pool needs root (write access to /sys/kernel/mm/hugepages)" : "", null);
             }
-            long original = session.original("hugetlb-" + size, before.total());
+            // nr_hugepages counts surplus pages too; what the session puts back is the persistent pool
+            long original = session.original("hugetlb-" + size, before.total() - before.surplus());
             session.restoreAtClose("hugetlb-" + size, () -> {
                 try {
                     ProcFs.setHugetlbPages(size, original);
