@@ -1,4 +1,4 @@
-# Sourced (POSIX sh) by ./pagelab and ./mvnw: prints the home of the newest JDK >= 22 on this machine.
+# Sourced (POSIX sh) by ./pagelab and ./mvnw: prints the home of the newest JDK >= 25 on this machine (the build targets release 25).
 # Looks at $PAGELAB_JAVA_HOME, $JAVA_HOME, /usr/lib/jvm/*, /opt/java/*, /opt/jdk*, ~/.sdkman, ~/.jdks, java on PATH.
 pagelab_java_version_of() {
   [ -r "$1/release" ] && [ -x "$1/bin/java" ] || return 1
@@ -17,7 +17,7 @@ pagelab_find_jdk() {
     [ -n "$pagelab_home" ] && [ -d "$pagelab_home" ] || continue
     pagelab_v=$(pagelab_java_version_of "$pagelab_home" 2>/dev/null) || continue
     [ -n "$pagelab_v" ] || continue
-    if [ "$pagelab_v" -ge 22 ] && [ "$pagelab_v" -gt "$pagelab_best_v" ]; then
+    if [ "$pagelab_v" -ge 25 ] && [ "$pagelab_v" -gt "$pagelab_best_v" ]; then
       pagelab_best="$pagelab_home"
       pagelab_best_v="$pagelab_v"
     fi
@@ -26,7 +26,7 @@ pagelab_find_jdk() {
   echo "$pagelab_best"
 }
 
-PAGELAB_JDK_HELP="no JDK 22 or newer found (pagelab's FFM API is final from JDK 22; it is tested on 25).
+PAGELAB_JDK_HELP="no JDK 25 or newer found (pagelab is built for Java 25: FFM, and the AOT cache of JDK 25).
 Looked at: \$PAGELAB_JAVA_HOME, \$JAVA_HOME, /usr/lib/jvm/*, /opt/java/*, /opt/jdk*, ~/.sdkman/candidates/java/*,
 ~/.jdks/*, and the java on PATH.
 Get one, e.g. Eclipse Temurin 25 (https://adoptium.net) or 'sdk install java 25-tem', then set JAVA_HOME."

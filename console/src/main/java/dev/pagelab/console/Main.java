@@ -71,6 +71,11 @@ public final class Main {
                 }
             }
         }
+        // On a terminal, the terminal opens on its own thread while the settings are read and the session set up.
+        boolean onTerminal = Tty.isatty(0) && Tty.isatty(1);
+        boolean stepReplay = !recipes.isEmpty() && commands == null && !replayFlags.contains("--check") && !json;
+        TerminalOpener opener = onTerminal && (commands == null && recipes.isEmpty() || stepReplay)
+                ? TerminalOpener.start() : null;
         // The settings come first; what is wrong with them is said once, on stderr, and the console starts anyway.
         Config config = Config.load(Config.location(configFile), configFile != null || System.getenv("PAGELAB_CONFIG") != null);
         for (String problem : config.problems()) System.err.println("pagelab: " + problem);
@@ -83,18 +88,18 @@ public final class Main {
             String noColorEnv = System.getenv("NO_COLOR");
             boolean colorOk = !noColor && !json && (noColorEnv == null || noColorEnv.isEmpty()) && !config.color().equals("never");
             // Step-by-step replay reads keys from the terminal; a check, or input that is not a terminal, runs as a script.
-            if (Tty.isatty(0) && Tty.isatty(1) && !replayFlags.contains("--check") && !json) {
+            if (opener != null) {
                 try (Session session = new Session()) {
-                    return Repl.run(session, colorOk, false, null, replay, config);
+                    return Repl.run(opener, session, colorOk, false, null, replay, config);
                 }
             }
             commands = replay;
         }
         String noColorEnv = System.getenv("NO_COLOR");
         boolean colorAllowed = !noColor && !json && (noColorEnv == null || noColorEnv.isEmpty()) && !config.color().equals("never");
-        boolean interactive = commands == null && Tty.isatty(0) && Tty.isatty(1);
+        boolean interactive = commands == null && onTerminal && opener != null;
         try (Session session = new Session(!interactive)) {
-            if (interactive) return Repl.run(session, colorAllowed, json, banner(), null, config);
+            if (interactive) return Repl.run(opener, session, colorAllowed, json, banner(), null, config);
             String term = System.getenv("TERM");
             boolean color = colorAllowed && (config.color().equals("always") || Tty.isatty(1) && term != null && !term.startsWith("dumb"));
             PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);

@@ -16,25 +16,25 @@ import org.jline.reader.ParsedLine;
 import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
 
 /** The interactive console on a terminal: JLine line editing, completion, persistent history, Ctrl-C. */
 final class Repl {
     private Repl() {}
 
     static int run(Session session, boolean colorAllowed, boolean json, String banner) {
-        return run(session, colorAllowed, json, banner, null, Config.DEFAULTS);
+        return run(TerminalOpener.start(), session, colorAllowed, json, banner, null, Config.DEFAULTS);
     }
 
     /**
      * With {@code statement} (pagelab --recipe on a terminal): runs that one statement with the terminal's keys
      * available, and returns 0 or 1 as a script would, without a prompt.
      */
-    static int run(Session session, boolean colorAllowed, boolean json, String banner, String statement, Config config) {
+    static int run(TerminalOpener opener, Session session, boolean colorAllowed, boolean json, String banner,
+                   String statement, Config config) {
         Terminal terminal;
         try {
-            terminal = TerminalBuilder.builder().system(true).name("pagelab").build();
-        } catch (IOException e) {
+            terminal = opener.get();
+        } catch (IOException | RuntimeException e) {
             System.err.println("pagelab: cannot open the terminal: " + e.getMessage());
             return 1;
         }

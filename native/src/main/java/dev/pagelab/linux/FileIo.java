@@ -22,15 +22,32 @@ public final class FileIo {
             POSIX_FADV_WILLNEED = 3, POSIX_FADV_DONTNEED = 4, POSIX_FADV_NOREUSE = 5;
     private static final int SEEK_END = 2;
 
-    private static final MethodHandle OPEN = Libc.withErrno("open", FunctionDescriptor.of(INT, Libc.PTR, INT, INT));
-    private static final MethodHandle CLOSE = Libc.withErrno("close", FunctionDescriptor.of(INT, INT));
-    private static final MethodHandle FTRUNCATE = Libc.withErrno("ftruncate", FunctionDescriptor.of(INT, INT, LONG));
-    private static final MethodHandle PREAD = Libc.withErrno("pread", FunctionDescriptor.of(LONG, INT, LONG, LONG, LONG));
-    private static final MethodHandle LSEEK = Libc.withErrno("lseek", FunctionDescriptor.of(LONG, INT, LONG, INT));
-    private static final MethodHandle FSYNC = Libc.withErrno("fsync", FunctionDescriptor.of(INT, INT));
+    // One holder class per function, as jextract generates them: a handle is linked (which spins a class, several
+    // milliseconds at start-up) the first time its function is called, not when FileIo is first used — the
+    // banner's one read of /proc/kpageflags must not link seven.
+    private static final class Open {
+        static final MethodHandle HANDLE = Libc.withErrno("open", FunctionDescriptor.of(INT, Libc.PTR, INT, INT));
+    }
+    private static final class Close {
+        static final MethodHandle HANDLE = Libc.withErrno("close", FunctionDescriptor.of(INT, INT));
+    }
+    private static final class Ftruncate {
+        static final MethodHandle HANDLE = Libc.withErrno("ftruncate", FunctionDescriptor.of(INT, INT, LONG));
+    }
+    private static final class Pread {
+        static final MethodHandle HANDLE = Libc.withErrno("pread", FunctionDescriptor.of(LONG, INT, LONG, LONG, LONG));
+    }
+    private static final class Lseek {
+        static final MethodHandle HANDLE = Libc.withErrno("lseek", FunctionDescriptor.of(LONG, INT, LONG, INT));
+    }
+    private static final class Fsync {
+        static final MethodHandle HANDLE = Libc.withErrno("fsync", FunctionDescriptor.of(INT, INT));
+    }
     /** Returns the error number (0 on success); errno is not set, so nothing is captured. */
-    private static final MethodHandle POSIX_FADVISE = Libc.plain("posix_fadvise",
-            FunctionDescriptor.of(INT, INT, LONG, LONG, INT));
+    private static final class PosixFadvise {
+        static final MethodHandle HANDLE = Libc.plain("posix_fadvise",
+                FunctionDescriptor.of(INT, INT, LONG, LONG, INT));
+    }
 
     private FileIo() {}
 
@@ -39,7 +56,7 @@ public final class FileIo {
             MemorySegment cs = Libc.callState();
             int fd;
             try {
-                fd = (int) OPEN.invokeExact(cs, arena.allocateFrom(path), flags | O_CLOEXEC, mode);
+                fd = (int) Open.HANDLE.invokeExact(cs, arena.allocateFrom(path), flags | O_CLOEXEC, mode);
             } catch (Throwable t) {
                 throw new AssertionError(t);
             }
@@ -52,7 +69,7 @@ public final class FileIo {
         MemorySegment cs = Libc.callState();
         int r;
         try {
-            r = (int) CLOSE.invokeExact(cs, fd);
+            r = (int) Close.HANDLE.invokeExact(cs, fd);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -63,7 +80,7 @@ public final class FileIo {
         MemorySegment cs = Libc.callState();
         int r;
         try {
-            r = (int) FTRUNCATE.invokeExact(cs, fd, length);
+            r = (int) Ftruncate.HANDLE.invokeExact(cs, fd, length);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -74,7 +91,7 @@ public final class FileIo {
         MemorySegment cs = Libc.callState();
         int r;
         try {
-            r = (int) FSYNC.invokeExact(cs, fd);
+            r = (int) Fsync.HANDLE.invokeExact(cs, fd);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -88,7 +105,7 @@ public final class FileIo {
     public static void posixFadvise(int fd, long offset, long length, int advice) throws LinuxException {
         int r;
         try {
-            r = (int) POSIX_FADVISE.invokeExact(fd, offset, length, advice);
+            r = (int) PosixFadvise.HANDLE.invokeExact(fd, offset, length, advice);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -115,7 +132,7 @@ public final class FileIo {
         MemorySegment cs = Libc.callState();
         long r;
         try {
-            r = (long) LSEEK.invokeExact(cs, fd, 0L, SEEK_END);
+            r = (long) Lseek.HANDLE.invokeExact(cs, fd, 0L, SEEK_END);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -131,7 +148,7 @@ public final class FileIo {
         while (done < want) {
             long r;
             try {
-                r = (long) PREAD.invokeExact(cs, fd, dst.address() + done, want - done, offset + done);
+                r = (long) Pread.HANDLE.invokeExact(cs, fd, dst.address() + done, want - done, offset + done);
             } catch (Throwable t) {
                 throw new AssertionError(t);
             }

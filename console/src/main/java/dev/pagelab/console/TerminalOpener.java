@@ -1,0 +1,88 @@
+package dev.pagelab.console;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+
+/**
+ * Opens the JLine system terminal on a thread of its own, started first thing in {@code main}, while the main
+ * thread reads the settings and sets up the session: on 2 CPUs the two halves of the launch overlap (measured:
+ * opening the terminal took ~150 ms of a ~400 ms launch, much of it linking JLine's native calls and signal
+ * handler; the provider choice below took another ~100 ms off).
+ */
+final class TerminalOpener {
+    private final CompletableFuture<Terminal> terminal = new CompletableFuture<>();
+
+    private TerminalOpener() {}
+
+    static TerminalOpener start() {
+        TerminalOpener opener = new TerminalOpener();
+        Thread t = new Thread(() -> {
+            try {
+                opener.terminal.complete(open());
+            } catch (Throwable e) {
+                opener.terminal.completeExceptionally(e);
+            }
+        }, "pagelab-terminal-open");
+        t.setDaemon(true);
+        t.start();
+        return opener;
+    }
+
+    /** The terminal, once open. */
+    Terminal get() throws IOException {
+        try {
+            return terminal.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while opening the terminal", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) throw io;
+            if (c instanceof RuntimeException re) throw re;
+            if (c instanceof Error er) throw er;
+            throw new IOException(c);
+        }
+    }
+
+    /**
+     * JLine's JNI provider first. Its FFM provider, measured on this 2-CPU machine, added ~100 ms to the launch
+     * (every libc call it binds spins a class, interpreted at start-up) and installs its signal handler as an FFM
+     * upcall, which runs Java code on whichever thread the kernel interrupts — possibly the step thread inside a
+     * measured window. The JNI provider leaves signals to the JDK's dispatcher thread. FFM next, should the JNI
+     * library not load; then JLine's own choice (a dumb terminal at worst). {@code -Dorg.jline.terminal.provider}
+     * picks one.
+     */
+    static Terminal open() throws IOException {
+        Optional<TerminfoCache> cache = TerminfoCache.forEnvironment(System.getenv());
+        cache.ifPresent(TerminfoCache::seed);
+        Terminal t = null;
+        String chosen = System.getProperty(TerminalBuilder.PROP_PROVIDER);
+        List<String> providers = chosen != null ? List.of(chosen)
+                : List.of(TerminalBuilder.PROP_PROVIDER_JNI, TerminalBuilder.PROP_PROVIDER_FFM);
+        for (String provider : providers) {
+            try {
+                // Only this provider: JLine otherwise also loads its exec provider, which runs `test -t 1` in a
+                // child process just to be listed (~40 ms). dumb(false): fail rather than quietly go dumb.
+                t = builder().provider(provider).dumb(false).build();
+                break;
+            } catch (IOException | RuntimeException | LinkageError e) {
+                // try the next one
+            }
+        }
+        if (t == null) t = builder().build();
+        cache.ifPresent(TerminfoCache::store);
+        return t;
+    }
+
+    private static TerminalBuilder builder() {
+        // No grapheme-cluster probe: it writes DECRQM queries and waits up to 200 ms (and drains 25 ms more) for
+        // the terminal's answers — a network round trip over SSH — for a mode pagelab, whose output is ASCII and
+        // box drawing, has no use for.
+        return TerminalBuilder.builder().system(true).name("pagelab").graphemeCluster(false);
+    }
+}
