@@ -289,6 +289,12 @@ public final class Session implements AutoCloseable {
     @Override
     public void close() {
         if (stepThread.isShutdown()) return;
+        if (!meter.isDone() && mappings.isEmpty() && restorers.isEmpty() && userfaultfd == null) {
+            // Nothing ever ran on the step thread (every step waits for the warm-up): a "-c list" need not wait
+            // for a warm-up it never used before the process leaves.
+            stepThread.shutdownNow();
+            return;
+        }
         startWarmUp();                              // a deferred warm-up must not hold the step thread forever
         try {
             call(() -> {
