@@ -34,18 +34,20 @@ unmap a
 exit
 '
   if command -v script >/dev/null 2>&1; then
-    printf '%s' "$session" | "${env[@]}" script -qec "$(printf '%q ' "${java[@]}")" /dev/null \
+    printf '%s' "$session" | "${env[@]}" timeout 120 script -qec "$(printf '%q ' "${java[@]}")" /dev/null \
       >"$tmp/train.log" 2>&1 || status=$?
   else
-    "${env[@]}" "${java[@]}" --keep-going -c "$(printf '%s' "$session" | tr '\n' ';')" >"$tmp/train.log" 2>&1 || status=$?
+    "${env[@]}" timeout 120 "${java[@]}" --keep-going -c "$(printf '%s' "$session" | tr '\n' ';')" >"$tmp/train.log" 2>&1 || status=$?
   fi
   if [ -s "$tmp/pagelab.aot" ]; then
     mv -f "$tmp/pagelab.aot" "$out.tmp" && mv -f "$out.tmp" "$out"
     # Caches of earlier builds are never used again.
-    find "$(dirname "$out")" -maxdepth 1 -name 'pagelab-*.aot' ! -path "$out" -delete 2>/dev/null || true
+    find "$(dirname "$out")" -maxdepth 1 -name 'pagelab-*' ! -path "$out" -delete 2>/dev/null || true
   else
-    echo "pagelab: no start-up cache recorded (training exited with $status; see below); starting without it" >&2
+    echo "pagelab: no start-up cache recorded (training exited with $status; see below); starting without it," \
+      "and not trying again for this build (remove $out.failed to retry)" >&2
     tail -5 "$tmp/train.log" >&2
+    : > "$out.failed"
   fi
   [ -n "${lock:-}" ] && exec {lock}>&-
   rm -rf "$tmp"
