@@ -62,14 +62,26 @@ public final class Pagemap {
         return out;
     }
 
-    /** Entries for {@code pages} pages starting at the page-aligned {@code address}, into {@code out[0, pages)}. */
+    /**
+     * Entries for {@code pages} pages starting at the page-aligned {@code address}, into {@code out[0, pages)}. A large
+     * read is split in two halves read at once ({@link TwoThreads}).
+     */
     public static void read(long address, int pages, long[] out) throws LinuxException {
+        if (!TwoThreads.split(pages)) {
+            read(address, pages, out, 0);
+            return;
+        }
+        int half = pages / 2;
+        TwoThreads.run(() -> read(address, half, out, 0), () -> read(address + half * PAGE_SIZE, pages - half, out, half));
+    }
+
+    private static void read(long address, int pages, long[] out, int at) throws LinuxException {
         if (pages == 0) return;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(8L * pages, 8);
             int got = (int) (FileIo.pread(fd(), buf, (address / PAGE_SIZE) * 8) / 8);
-            MemorySegment.copy(buf, ValueLayout.JAVA_LONG, 0, out, 0, got);
-            java.util.Arrays.fill(out, got, pages, 0);
+            MemorySegment.copy(buf, ValueLayout.JAVA_LONG, 0, out, at, got);
+            java.util.Arrays.fill(out, at + got, at + pages, 0);
         }
     }
 

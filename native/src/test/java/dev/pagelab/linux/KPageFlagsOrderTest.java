@@ -18,7 +18,7 @@ class KPageFlagsOrderTest {
                 for (int i = 0; i < n; i++) keys[i] = r.nextLong(1L << bits) << low | i;
                 long[] expected = keys.clone();
                 Arrays.sort(expected);
-                KPageFlags.sortByHighBits(keys, low, bits);
+                KPageFlags.sortByHighBits(keys, n, low, bits, n % 2 == 0 ? null : new long[n + 3]);
                 assertThat(keys).as(bits + " bits, " + n + " keys").isEqualTo(expected);
             }
         }
@@ -27,7 +27,7 @@ class KPageFlagsOrderTest {
     @Test
     void byPfnSkipsZerosKeepsRepeatsAndRemembersEachPage() {
         long[] pfns = {0, 0x5f7f67, 0x5f7f66, 0, 0x3b34, 0x3b34, 0x17b467, 0x5f7f65};
-        KPageFlags.ByPfn order = KPageFlags.ByPfn.of(pfns, pfns.length);
+        KPageFlags.ByPfn order = KPageFlags.ByPfn.of(pfns, pfns.length, false, null, null);
         assertThat(order.size).isEqualTo(6);
         long[] sortedPfns = new long[order.size];
         int[] pages = new int[order.size];
@@ -39,7 +39,13 @@ class KPageFlagsOrderTest {
         assertThat(pages).containsExactly(4, 5, 6, 7, 2, 1);
         KPageFlags.ByPfn odd = order.keep(i -> i % 2 == 1);
         assertThat(odd.size).isEqualTo(3);
-        assertThat(KPageFlags.ByPfn.of(new long[] {0, 0}, 2)).isNull();
+        assertThat(KPageFlags.ByPfn.of(new long[] {0, 0}, 2, false, null, null)).isNull();
+        long present = 1L << 63;
+        long[] entries = {present | 9, 9, present | 3, 1L << 62 | 5};                // only present entries have a PFN
+        KPageFlags.ByPfn fromEntries = KPageFlags.ByPfn.of(entries, 4, true, new long[4], new long[4]);
+        assertThat(fromEntries.size).isEqualTo(2);
+        assertThat(fromEntries.keys[0] >>> fromEntries.indexBits).isEqualTo(3);
+        assertThat(fromEntries.keys[1] >>> fromEntries.indexBits).isEqualTo(9);
         assertThat(order.keep(i -> false)).isNull();
     }
 
