@@ -64,8 +64,9 @@ class InspectPagemapFastPathTest extends RealKernelTest {
 
     /**
      * The fast report equals the reference for {@code name}, with both methods and with and without --pages. The two
-     * are read one after the other, and the kernel may change a page's flags in between (referenced, active, idle:
-     * page aging), so a difference is read again, three times at most, before it counts.
+     * are read one after the other, and the kernel may change a page's flags in between (referenced, active; idle,
+     * which DAMON's physical-address monitoring sets on the pages it samples, and kdamond runs on the development
+     * machine), so a difference is read again, three times at most, before it counts.
      */
     private void sameReports(String name) throws Exception {
         for (String options : List.of("", " --method pread", " --pages", " --pages --method pread")) {
