@@ -142,8 +142,9 @@ public final class BenchCommand extends BaseCommand {
             String denseLabel = Sizes.format(dense) + ", all touched", sparseLabel = "64G, " + SPARSE_PAGES + " touched";
             for (String[] sc : new String[][] {{denseLabel, denseName}, {sparseLabel, sparseName}}) {
                 for (String op : List.of("inspect-pagemap", "view")) {
-                    BenchReport.Row scan = time(session, sc[0], op, op + " " + sc[1] + " --method scan", "PAGEMAP_SCAN", reps);
-                    BenchReport.Row pread = time(session, sc[0], op, op + " " + sc[1] + " --method pread", "pread", reps);
+                    BenchReport.Row[] both = time(session, sc[0], op, op + " " + sc[1] + " --method scan",
+                            op + " " + sc[1] + " --method pread", reps);
+                    BenchReport.Row scan = both[0], pread = both[1];
                     rows.add(scan);
                     rows.add(pread);
                     if (!scan.result().equals(pread.result())) {
@@ -177,24 +178,40 @@ public final class BenchCommand extends BaseCommand {
         return new BenchReport("PAGEMAP_SCAN vs pread of /proc/self/pagemap", context, rows, ratios, notes);
     }
 
-    private static BenchReport.Row time(Session session, String scenario, String op, String command, String method,
-                                        int reps) throws CommandError {
-        long[] t = new long[reps];
-        String result = "";
-        run(session, command);                                      // once untimed: class loading, first compilation
-        for (int i = 0; i < reps; i++) {
-            long t0 = System.nanoTime();
-            Report r = run(session, command);
-            t[i] = System.nanoTime() - t0;
-            result = switch (r) {
-                case PagemapReport p -> p.totals().present() + " present";
-                case ResidencyReport v -> (v.pages() - v.count(PageState.NOT_PRESENT) - v.count(PageState.UNMAPPED)) + " in use";
-                default -> "";
-            };
+    /**
+     * Times the scan and the pread form of one command, {@code reps} times each, alternately, so that both meet the
+     * same JIT state and the same load from the rest of the machine (timing all of one, then all of the other, gave
+     * the first a slower median here: the JIT, C2 only, was still compiling the decoder during its first runs).
+     * Untimed first: each form min(reps, 3) times, alternately (class loading, compilation).
+     */
+    private static BenchReport.Row[] time(Session session, String scenario, String op, String scan, String pread,
+                                          int reps) throws CommandError {
+        String[] commands = {scan, pread}, methods = {"PAGEMAP_SCAN", "pread"};
+        long[][] t = new long[2][reps];
+        String[] result = {"", ""};
+        for (int i = 0; i < Math.min(reps, 3); i++) {
+            for (String c : commands) run(session, c);
         }
-        long[] sorted = t.clone();
-        Arrays.sort(sorted);
-        return new BenchReport.Row(scenario, op, method, sorted[reps / 2], sorted[0], sorted[reps - 1], reps, result);
+        for (int i = 0; i < reps; i++) {
+            for (int m = 0; m < 2; m++) {
+                long t0 = System.nanoTime();
+                Report r = run(session, commands[m]);
+                t[m][i] = System.nanoTime() - t0;
+                result[m] = switch (r) {
+                    case PagemapReport p -> p.totals().present() + " present";
+                    case ResidencyReport v -> (v.pages() - v.count(PageState.NOT_PRESENT) - v.count(PageState.UNMAPPED)) + " in use";
+                    default -> "";
+                };
+            }
+        }
+        BenchReport.Row[] rows = new BenchReport.Row[2];
+        for (int m = 0; m < 2; m++) {
+            long[] sorted = t[m].clone();
+            Arrays.sort(sorted);
+            rows[m] = new BenchReport.Row(scenario, op, methods[m], sorted[reps / 2], sorted[0], sorted[reps - 1], reps,
+                    result[m]);
+        }
+        return rows;
     }
 
     private static Report run(Session session, String line) throws CommandError {

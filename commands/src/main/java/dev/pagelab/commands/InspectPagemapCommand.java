@@ -18,12 +18,41 @@ import java.util.Set;
 public final class InspectPagemapCommand extends BaseCommand {
     private static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(Set.of("pages", "written"), Set.of("method"));
     static final int MAX_ROWS = 65536;
-    private static final int CHUNK = 65536;
+    /**
+     * Pages read and decoded at a time: 1 GiB. PFNs are sorted within a batch before /proc/kpageflags is read, and a
+     * whole 1 GiB mapping sorted at once needs 40% fewer reads than four quarters of it (36 000 vs 63 000 here,
+     * counted before runs were joined across small gaps).
+     */
+    private static final int BATCH = 262144;
     /** Flags that differ within one THP and would split its run 1 + 511; THP is still shown as "thp". */
     private static final long SPLIT_NOISE = (1L << KPageFlags.COMPOUND_HEAD) | (1L << KPageFlags.COMPOUND_TAIL);
 
+    private final PageSource source;
+
     public InspectPagemapCommand() {
+        this(InspectPagemapCommand::readPages);
+    }
+
+    /** With another source of page data: a test's straightforward reader, to compare the fast one with. */
+    InspectPagemapCommand(PageSource source) {
         super("inspect-pagemap", OPTIONS);
+        this.source = source;
+    }
+
+    /** The raw data behind a report: pagemap entries and, as root, each page's kpageflags and kpagecount. */
+    @FunctionalInterface
+    interface PageSource {
+        /**
+         * Fills {@code entries} with the pagemap entries of {@code n} pages from the page-aligned {@code address}; with
+         * {@code flags} and {@code counts} non-null, also their pages' kpageflags and map counts (0 where not present).
+         */
+        void read(long address, int n, long[] entries, long[] flags, long[] counts) throws LinuxException;
+    }
+
+    private static void readPages(long address, int n, long[] entries, long[] flags, long[] counts)
+            throws LinuxException {
+        Pagemap.read(address, n, entries);
+        if (flags != null) KPageFlags.read(entries, n, flags, counts);
     }
 
     @Override
@@ -54,7 +83,7 @@ public final class InspectPagemapCommand extends BaseCommand {
             long at = firstOff;
             for (long[] part : m.liveWithin(firstOff, endOff - firstOff)) {
                 if (part[0] > at) b.hole(at, (part[0] - at) / Pagemap.PAGE_SIZE);
-                readPart(m, part[0], part[1], scan, b);
+                readPart(m, part[0], part[1], scan, b, source);
                 at = part[1];
             }
             if (at < endOff) b.hole(at, (endOff - at) / Pagemap.PAGE_SIZE);
@@ -67,9 +96,10 @@ public final class InspectPagemapCommand extends BaseCommand {
                 m.writeTracking() == null ? null : m.writeTracking().description(), writtenOnly);
     }
 
-    private static void readPart(Mapping m, long from, long to, boolean scan, Builder b) throws LinuxException {
+    private static void readPart(Mapping m, long from, long to, boolean scan, Builder b, PageSource source)
+            throws LinuxException {
         if (!scan) {
-            readEntries(m, from, to, b);
+            readEntries(m, from, to, b, source);
             return;
         }
         long base = m.base();
@@ -84,20 +114,19 @@ public final class InspectPagemapCommand extends BaseCommand {
         for (Pagemap.Region r : regions) {
             long s = r.start() - base, e = r.end() - base;
             if (s > at) b.absent(at, (s - at) / Pagemap.PAGE_SIZE);
-            readEntries(m, s, e, b);
+            readEntries(m, s, e, b, source);
             at = e;
         }
         if (at < to) b.absent(at, (to - at) / Pagemap.PAGE_SIZE);
     }
 
-    private static void readEntries(Mapping m, long from, long to, Builder b) throws LinuxException {
-        for (long off = from; off < to; off += (long) CHUNK * Pagemap.PAGE_SIZE) {
-            int n = (int) Math.min(CHUNK, (to - off) / Pagemap.PAGE_SIZE);
-            long[] raw = Pagemap.read(m.base() + off, n);
-            long[] pfns = new long[n];
-            for (int i = 0; i < n; i++) pfns[i] = new PagemapEntry(raw[i]).pfn();
-            long[] flags = b.flagsReadable ? KPageFlags.flags(pfns) : null;
-            long[] counts = b.flagsReadable ? KPageFlags.counts(pfns) : null;
+    private static void readEntries(Mapping m, long from, long to, Builder b, PageSource source) throws LinuxException {
+        int most = (int) Math.min(BATCH, (to - from) / Pagemap.PAGE_SIZE);
+        long[] raw = new long[most];
+        long[] flags = b.flagsReadable ? new long[most] : null, counts = b.flagsReadable ? new long[most] : null;
+        for (long off = from; off < to; off += (long) BATCH * Pagemap.PAGE_SIZE) {
+            int n = (int) Math.min(BATCH, (to - off) / Pagemap.PAGE_SIZE);
+            source.read(m.base() + off, n, raw, flags, counts);
             for (int i = 0; i < n; i++) {
                 b.page(off + (long) i * Pagemap.PAGE_SIZE, new PagemapEntry(raw[i]),
                         flags == null ? -1 : flags[i], counts == null ? -1 : counts[i], m.hugetlb());
@@ -115,6 +144,8 @@ public final class InspectPagemapCommand extends BaseCommand {
         @SuppressWarnings("unchecked")
         final List<String>[] stateLists = new List[256];
         final java.util.Map<Long, List<String>> flagLists = new java.util.HashMap<>();
+        long lastFlags;
+        List<String> lastFlagList;
         // the open run
         long runOffset = -1, runPages, runFirstPfn, runLastPfn, runCount = -1, runHeads;
         boolean runContiguous, runSame;
@@ -182,7 +213,12 @@ public final class InspectPagemapCommand extends BaseCommand {
             if (e.softDirty()) softDirty++;
             List<String> flags = List.of();
             if (kflags >= 0 && e.present()) {
-                flags = flagLists.computeIfAbsent(kflags & ~SPLIT_NOISE, KPageFlags::names);
+                long masked = kflags & ~SPLIT_NOISE;
+                if (masked != lastFlags || lastFlagList == null) {     // neighbours mostly share their flags
+                    lastFlagList = flagLists.computeIfAbsent(masked, KPageFlags::names);
+                    lastFlags = masked;
+                }
+                flags = lastFlagList;
                 if (KPageFlags.has(kflags, KPageFlags.ZERO_PAGE)) zero++;
                 if (KPageFlags.has(kflags, KPageFlags.THP)) thp++;
                 if (KPageFlags.has(kflags, KPageFlags.HUGE) && hugetlbMapping) hugetlb++;

@@ -142,8 +142,13 @@ public final class FileIo {
 
     /** Reads up to {@code dst.byteSize()} bytes at {@code offset}; returns the count read (short at EOF). */
     public static long pread(int fd, MemorySegment dst, long offset) throws LinuxException {
+        return pread(fd, dst, dst.byteSize(), offset);
+    }
+
+    /** Reads up to {@code want} bytes at {@code offset} into the start of {@code dst}; returns the count read. */
+    public static long pread(int fd, MemorySegment dst, long want, long offset) throws LinuxException {
+        java.util.Objects.checkFromIndexSize(0, want, dst.byteSize());
         long done = 0;
-        long want = dst.byteSize();
         MemorySegment cs = Libc.callState();
         while (done < want) {
             long r;

@@ -58,13 +58,31 @@ public final class Pagemap {
     /** Entries for {@code pages} pages starting at the page-aligned {@code address}. */
     public static long[] read(long address, int pages) throws LinuxException {
         long[] out = new long[pages];
-        if (pages == 0) return out;
+        read(address, pages, out);
+        return out;
+    }
+
+    /**
+     * Entries for {@code pages} pages starting at the page-aligned {@code address}, into {@code out[0, pages)}. A large
+     * read is split in two halves read at once ({@link TwoThreads}).
+     */
+    public static void read(long address, int pages, long[] out) throws LinuxException {
+        if (!TwoThreads.split(pages)) {
+            read(address, pages, out, 0);
+            return;
+        }
+        int half = pages / 2;
+        TwoThreads.run(() -> read(address, half, out, 0), () -> read(address + half * PAGE_SIZE, pages - half, out, half));
+    }
+
+    private static void read(long address, int pages, long[] out, int at) throws LinuxException {
+        if (pages == 0) return;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(8L * pages, 8);
-            long got = FileIo.pread(fd(), buf, (address / PAGE_SIZE) * 8);
-            MemorySegment.copy(buf, ValueLayout.JAVA_LONG, 0, out, 0, (int) (got / 8));
+            int got = (int) (FileIo.pread(fd(), buf, (address / PAGE_SIZE) * 8) / 8);
+            MemorySegment.copy(buf, ValueLayout.JAVA_LONG, 0, out, at, got);
+            java.util.Arrays.fill(out, at + got, at + pages, 0);
         }
-        return out;
     }
 
     public static PagemapEntry entry(long address) throws LinuxException {

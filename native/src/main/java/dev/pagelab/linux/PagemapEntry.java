@@ -6,6 +6,7 @@ package dev.pagelab.linux;
  */
 public record PagemapEntry(long raw) {
     static final long PFN_MASK = (1L << 55) - 1;
+    static final long EXCLUSIVE = 1L << 56;
 
     public boolean present() { return (raw & (1L << 63)) != 0; }
 
@@ -32,7 +33,7 @@ public record PagemapEntry(long raw) {
     public boolean uffdWriteProtected() { return (raw & (1L << 57)) != 0; }
 
     /** Bit 56 (Linux 4.2): mapped by exactly one process. */
-    public boolean exclusive() { return (raw & (1L << 56)) != 0; }
+    public boolean exclusive() { return (raw & EXCLUSIVE) != 0; }
 
     /** Bit 55: written since the last write of 4 to /proc/PID/clear_refs. */
     public boolean softDirty() { return (raw & (1L << 55)) != 0; }

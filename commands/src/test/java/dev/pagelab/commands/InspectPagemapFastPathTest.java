@@ -1,0 +1,189 @@
+package dev.pagelab.commands;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.pagelab.linux.KPageFlags;
+import dev.pagelab.linux.Pagemap;
+import dev.pagelab.linux.ProcFs;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * inspect-pagemap's fast path (PFNs sorted before /proc/kpageflags is read, /proc/kpagecount read only where the
+ * pagemap entry does not tell, big reads split over two threads) against the most straightforward reader there is:
+ * one pread per page of /proc/self/pagemap, /proc/kpageflags and /proc/kpagecount, through java.nio rather than the
+ * native module. Same memory, same command line: the reports must be equal, run for run.
+ */
+class InspectPagemapFastPathTest extends RealKernelTest {
+    private static final long PFN_MASK = (1L << 55) - 1;
+
+    @TempDir
+    Path dir;
+
+    /** The straightforward reader: three preads per present page. */
+    static void straightforward(long address, int n, long[] entries, long[] flags, long[] counts) {
+        try (FileChannel pagemap = FileChannel.open(Path.of("/proc/self/pagemap"));
+             FileChannel kflags = flags == null ? null : FileChannel.open(Path.of("/proc/kpageflags"));
+             FileChannel kcount = flags == null ? null : FileChannel.open(Path.of("/proc/kpagecount"))) {
+            for (int i = 0; i < n; i++) {
+                entries[i] = read8(pagemap, (address / Pagemap.PAGE_SIZE + i) * 8);
+                if (flags == null) continue;
+                long pfn = entries[i] < 0 ? entries[i] & PFN_MASK : 0;
+                flags[i] = pfn == 0 ? 0 : read8(kflags, pfn * 8);
+                counts[i] = pfn == 0 ? 0 : read8(kcount, pfn * 8);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long read8(FileChannel c, long position) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
+        while (b.hasRemaining()) {
+            if (c.read(b, position + b.position()) < 0) return 0;
+        }
+        return b.getLong(0);
+    }
+
+    private final InspectPagemapCommand reference = new InspectPagemapCommand(InspectPagemapFastPathTest::straightforward);
+
+    private PagemapReport referenceReport(String line) throws CommandError {
+        CommandLine cl = CommandLine.parse(line);
+        return (PagemapReport) f.session.call(() -> reference.run(f.session, cl));
+    }
+
+    /**
+     * The fast report equals the reference for {@code name}, with both methods and with and without --pages. The two
+     * are read one after the other, and the kernel may change a page's flags in between (referenced, active; idle,
+     * which DAMON's physical-address monitoring sets on the pages it samples, and kdamond runs on the development
+     * machine), so a difference is read again, three times at most, before it counts.
+     */
+    private void sameReports(String name) throws Exception {
+        for (String options : List.of("", " --method pread", " --pages", " --pages --method pread")) {
+            String line = "inspect-pagemap " + name + options;
+            PagemapReport fast = null, slow = null;
+            for (int attempt = 0; attempt < 3; attempt++) {
+                fast = f.pagemap(line);
+                slow = referenceReport(line);
+                if (fast.equals(slow)) break;
+            }
+            assertThat(fast).as(line).isEqualTo(slow);
+            assertThat(fast.totals().present()).as(line + ": something to compare").isPositive();
+        }
+    }
+
+    @Test
+    void anonymousPopulatedDenseEnoughForTwoThreads() throws Exception {
+        f.run("map a 128M --populate --no-thp");
+        sameReports("a");
+    }
+
+    @Test
+    void sparseWithHolesAndTheZeroPage() throws Exception {
+        f.run("map s 64M --noreserve --no-thp");
+        f.run("touch s[0:16M] --stride 12K");
+        f.run("touch s[16M:8M] --read");
+        f.run("touch s[32M:1M]");
+        f.run("unmap s[40M:4M]");
+        f.run("advise s[32M:256K] dontneed");
+        sameReports("s");
+    }
+
+    @Test
+    void transparentHugePagesViaAdvice() throws Exception {
+        assumeTrue(!ProcFs.thpEnabled().orElse("never").equals("never"), "THP is disabled here");
+        f.run("map t 16M --align 2M");
+        f.run("advise t hugepage");
+        f.run("touch t");
+        sameReports("t");
+        if (KPageFlags.availability().isEmpty()) assertThat(f.pagemap("inspect-pagemap t").totals().thp()).isPositive();
+    }
+
+    @Test
+    void fileBackedPrivateAndTheSameFileMappedTwice() throws Exception {
+        Path file = dir.resolve("data");
+        Files.write(file, new byte[256 * 4096]);
+        f.run("map fp 256p --file " + file);
+        f.run("touch fp --read");
+        f.run("touch fp[0:128K]");
+        f.run("map fs 256p --file " + file + " --shared");
+        f.run("touch fs --read");
+        sameReports("fp");
+        sameReports("fs");
+    }
+
+    @Test
+    void sharedAnonymousAndMemfd() throws Exception {
+        f.run("map sh 1M --shared");
+        f.run("touch sh");
+        f.run("map mf 1M --memfd");
+        f.run("touch mf[0:512K]");
+        sameReports("sh");
+        sameReports("mf");
+    }
+
+    @Test
+    void locked() throws Exception {
+        f.run("map l 2M --locked --no-thp");
+        sameReports("l");
+    }
+
+    /**
+     * The map count taken from pagemap's exclusive bit is what /proc/kpagecount says, page for page, for every kind of
+     * mapping here, including pages mapped twice (not exclusive) and huge pages (always read).
+     */
+    @Test
+    void mapCountsFromTheExclusiveBitMatchKpagecount() throws Exception {
+        assumeTrue(KPageFlags.availability().isEmpty(), "needs /proc/kpageflags (root)");
+        Path file = dir.resolve("twice");
+        Files.write(file, new byte[64 * 4096]);
+        f.run("map anon 4M --populate --no-thp");
+        f.run("map zero 1M --no-thp");
+        f.run("touch zero --read");
+        f.run("map shared 1M --shared --populate");
+        f.run("map f1 64p --file " + file + " --populate");
+        f.run("map f2 64p --file " + file + " --shared --populate");
+        f.run("map cow 64p --file " + file);
+        f.run("touch cow[0:128K]");
+        f.run("touch cow[128K:] --read");
+        f.run("map lk 1M --locked --no-thp");
+        List<String> names = new ArrayList<>(List.of("anon", "zero", "shared", "f1", "f2", "cow", "lk"));
+        if (!ProcFs.thpEnabled().orElse("never").equals("never")) {
+            f.run("map thp 8M --align 2M --thp --populate");
+            names.add("thp");
+        }
+        long checked = 0, fromBit = 0, twice = 0;
+        for (String name : names) {
+            Mapping m = f.session.mapping(name);
+            int n = (int) (m.length() / Pagemap.PAGE_SIZE);
+            long[] entries = Pagemap.read(m.base(), n);
+            long[] flags = new long[n], counts = new long[n];
+            KPageFlags.read(entries, n, flags, counts);
+            long[] pfns = new long[n];
+            for (int i = 0; i < n; i++) pfns[i] = entries[i] < 0 ? entries[i] & PFN_MASK : 0;
+            long[] kpagecount = KPageFlags.counts(pfns);
+            assertThat(flags).as(name + " flags").isEqualTo(KPageFlags.flags(pfns));
+            for (int i = 0; i < n; i++) {
+                if (pfns[i] == 0) continue;
+                assertThat(counts[i]).as(name + " page " + i + " (entry 0x" + Long.toHexString(entries[i]) + ", flags 0x"
+                        + Long.toHexString(flags[i]) + ")").isEqualTo(kpagecount[i]);
+                checked++;
+                if ((entries[i] & 1L << 56) != 0 && (flags[i] & (3L << KPageFlags.COMPOUND_HEAD)) == 0) fromBit++;
+                if (kpagecount[i] == 2) twice++;
+            }
+        }
+        assertThat(checked).isPositive();
+        assertThat(fromBit).as("pages whose count came from the exclusive bit").isPositive();
+        assertThat(twice).as("pages mapped twice (the file in f1 and f2)").isGreaterThanOrEqualTo(64);
+    }
+}
