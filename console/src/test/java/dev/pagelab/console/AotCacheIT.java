@@ -98,6 +98,12 @@ class AotCacheIT {
         assertThat(now).hasSize(1).doesNotContain(recorded.get(0));
         assertThat(rebuilt.out()).contains("Opened AOT cache " + now.get(0)).contains("Using AOT-linked classes: true");
 
+        // A diagnosis flag that changes the heap would make the JVM refuse the cache, and with it to start at all
+        // ("archived heap objects cannot be loaded"): such runs go without the cache.
+        Result smallHeap = run(launcher, "-Xms2m -Xlog:aot=info", "--version");
+        assertThat(smallHeap.status()).as(smallHeap.out() + smallHeap.err()).isZero();
+        assertThat(smallHeap.out()).contains("pagelab ").doesNotContain("Opened AOT cache");
+
         // Turned off, nothing is mapped.
         ProcessBuilder off = new ProcessBuilder(launcher.toString(), "--version");
         off.environment().put("PAGELAB_NO_BUILD", "1");
