@@ -78,7 +78,7 @@ public final class Main {
         boolean onTerminal = console != null && console.isTerminal();
         boolean stepReplay = !recipes.isEmpty() && commands == null && !replayFlags.contains("--check") && !json;
         TerminalOpener opener = onTerminal && (commands == null && recipes.isEmpty() || stepReplay)
-                ? TerminalOpener.start() : null;
+                ? TerminalOpener.start(!stepReplay) : null;
         // The settings come first; what is wrong with them is said once, on stderr, and the console starts anyway.
         Config config = Config.load(Config.location(configFile), configFile != null || System.getenv("PAGELAB_CONFIG") != null);
         for (String problem : config.problems()) System.err.println("pagelab: " + problem);

@@ -11,7 +11,6 @@ import org.jline.reader.Candidate;
 import org.jline.reader.Completer;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
-import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.ParsedLine;
 import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Size;
@@ -22,7 +21,7 @@ final class Repl {
     private Repl() {}
 
     static int run(Session session, boolean colorAllowed, boolean json, String banner) {
-        return run(TerminalOpener.start(), session, colorAllowed, json, banner, null, Config.DEFAULTS);
+        return run(TerminalOpener.start(true), session, colorAllowed, json, banner, null, Config.DEFAULTS);
     }
 
     /**
@@ -45,13 +44,7 @@ final class Repl {
         Shell shell = new Shell(session, terminal.writer(), json, color,
                 () -> terminal.getWidth() > 0 ? terminal.getWidth() : 80);
         shell.apply(config);
-        // While a step runs the terminal is not in raw mode, so Ctrl-C arrives as SIGINT: stop the touch loop
-        // between two accesses. At the prompt JLine reads Ctrl-C itself (UserInterruptException).
-        terminal.handle(Terminal.Signal.INT, signal -> {
-            shell.interrupt();
-            terminal.writer().println();   // the tty echoed ^C; the report starts on a line of its own
-            terminal.writer().flush();
-        });
+        opener.shell(shell);
         if (statement != null) {
             session.startWarmUp();
             shell.keys(() -> readKey(terminal));
@@ -64,16 +57,15 @@ final class Repl {
             }
             return ok ? 0 : 1;
         }
-        LineReader reader = LineReaderBuilder.builder()
-                .terminal(terminal)
-                .appName("pagelab")
-                .completer(new CommandCompleter(shell))
-                .variable(LineReader.HISTORY_FILE, historyFile())
-                .variable(LineReader.HISTORY_SIZE, config.historySize())
-                .variable(LineReader.HISTORY_FILE_SIZE, config.historySize())
-                .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
-                .option(LineReader.Option.HISTORY_IGNORE_DUPS, true)
-                .build();
+        LineReader reader;
+        try {
+            reader = opener.reader();
+        } catch (IOException | RuntimeException e) {
+            System.err.println("pagelab: cannot set up line editing: " + e.getMessage());
+            return 1;
+        }
+        reader.setVariable(LineReader.HISTORY_SIZE, config.historySize());
+        reader.setVariable(LineReader.HISTORY_FILE_SIZE, config.historySize());
         try {
             reader.getHistory().load();
         } catch (IOException | IllegalArgumentException e) {
@@ -164,12 +156,14 @@ final class Repl {
 
     /** Tab completion: command names, then each command's own candidates. */
     static final class CommandCompleter implements Completer {
-        private final Shell shell;
+        private final java.util.function.Supplier<Shell> shellRef;
 
-        CommandCompleter(Shell shell) { this.shell = shell; }
+        CommandCompleter(java.util.function.Supplier<Shell> shell) { this.shellRef = shell; }
 
         @Override
         public void complete(LineReader reader, ParsedLine line, List<Candidate> candidates) {
+            Shell shell = shellRef.get();
+            if (shell == null) return;
             int index = line.wordIndex();
             List<String> words = line.words();
             if (index == 0) {

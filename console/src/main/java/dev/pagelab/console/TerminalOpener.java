@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
@@ -16,16 +19,28 @@ import org.jline.terminal.TerminalBuilder;
  */
 final class TerminalOpener {
     private final CompletableFuture<Terminal> terminal = new CompletableFuture<>();
+    private final CompletableFuture<LineReader> reader = new CompletableFuture<>();
+    /** The shell that Ctrl-C during a step and Tab completion go to; set by the main thread once it exists. */
+    private final AtomicReference<Shell> shell = new AtomicReference<>();
 
     private TerminalOpener() {}
 
-    static TerminalOpener start() {
+    /**
+     * With {@code lineReader}, the same thread goes on to register the Ctrl-C handler and build the line reader
+     * (~20 ms more that the main thread need not wait for): the interactive console. Without, only the terminal
+     * (a recipe played step by step reads single keys).
+     */
+    static TerminalOpener start(boolean lineReader) {
         TerminalOpener opener = new TerminalOpener();
         Thread t = new Thread(() -> {
             try {
-                opener.terminal.complete(open());
+                Terminal term = open();
+                opener.handleInterrupt(term);
+                opener.terminal.complete(term);
+                if (lineReader) opener.reader.complete(opener.buildReader(term));
             } catch (Throwable e) {
                 opener.terminal.completeExceptionally(e);
+                opener.reader.completeExceptionally(e);
             }
         }, "pagelab-terminal-open");
         t.setDaemon(true);
@@ -35,8 +50,46 @@ final class TerminalOpener {
 
     /** The terminal, once open. */
     Terminal get() throws IOException {
+        return await(terminal);
+    }
+
+    /** The line reader, once built (only when started with one). */
+    LineReader reader() throws IOException {
+        return await(reader);
+    }
+
+    /** From now on Ctrl-C and completion go to this shell. */
+    void shell(Shell s) { shell.set(s); }
+
+    /**
+     * While a step runs the terminal is not in raw mode, so Ctrl-C arrives as SIGINT: stop the touch loop between
+     * two accesses. At the prompt JLine reads Ctrl-C itself (UserInterruptException). Before the shell exists
+     * there is nothing to stop.
+     */
+    private void handleInterrupt(Terminal term) {
+        term.handle(Terminal.Signal.INT, signal -> {
+            Shell s = shell.get();
+            if (s == null) return;
+            s.interrupt();
+            term.writer().println();   // the tty echoed ^C; the report starts on a line of its own
+            term.writer().flush();
+        });
+    }
+
+    private LineReader buildReader(Terminal term) {
+        return LineReaderBuilder.builder()
+                .terminal(term)
+                .appName("pagelab")
+                .completer(new Repl.CommandCompleter(shell::get))
+                .variable(LineReader.HISTORY_FILE, Repl.historyFile())
+                .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
+                .option(LineReader.Option.HISTORY_IGNORE_DUPS, true)
+                .build();
+    }
+
+    private static <T> T await(CompletableFuture<T> f) throws IOException {
         try {
-            return terminal.get();
+            return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while opening the terminal", e);
