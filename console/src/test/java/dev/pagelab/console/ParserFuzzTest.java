@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import dev.pagelab.commands.Command;
 import dev.pagelab.commands.CommandError;
 import dev.pagelab.commands.CommandLine;
-import dev.pagelab.commands.Session;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,8 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a command, a FormatError listing problems for a recipe — and nothing may hang. Seeds are fixed, so a failure
  * reproduces; the seed and the input are in the message.
  */
-class ParserFuzzTest {
+class ParserFuzzTest extends ConsoleSessionTest {
     static final long SEED = 20261125L;
     static final int LINES = 6000, RECIPES = 1500;
     /** Commands whose random forms are run for real: those that only map, touch and observe this process's memory. */
@@ -43,24 +38,10 @@ class ParserFuzzTest {
             "cache /etc/hostname", "help touch", "history", "touch a; touch b; list", "touch 'a'", "map \"x y\" 4K");
     static final String ALPHABET = "abcdm1[]:;'\"-=.,0123456789KMGTp \t\\/%$~#*?!\u00b5\u2192\u0000\u0007\u001b\u00e9";
 
-    static Session session;
-    static StringWriter buffer;
-    static Shell shell;
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void start() {
-        session = new Session();
-        buffer = new StringWriter();
-        shell = new Shell(session, new PrintWriter(buffer), false, false, () -> 80);
-    }
-
-    @AfterAll
-    static void stop() {
-        session.close();
-    }
 
     static String mutate(String s, Random r) {
         StringBuilder b = new StringBuilder(s);

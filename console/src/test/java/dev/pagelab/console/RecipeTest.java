@@ -3,39 +3,20 @@ package dev.pagelab.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pagelab.commands.Session;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The recipe format, its expectations, and replay/record through the console's engine on the real kernel. */
-class RecipeTest {
+class RecipeTest extends ConsoleSessionTest {
     static final Path RECIPES = Path.of("..", "recipes").toAbsolutePath().normalize();
-    static Session session;
-    static StringWriter buffer;
-    static Shell shell;
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void start() {
-        session = new Session();
-        buffer = new StringWriter();
-        shell = new Shell(session, new PrintWriter(buffer), false, false, () -> 80);
-    }
-
-    @AfterAll
-    static void stop() {
-        session.close();
-    }
 
     @BeforeEach
     void clear() {

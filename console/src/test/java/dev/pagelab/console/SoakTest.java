@@ -4,16 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.pagelab.commands.Mapping;
-import dev.pagelab.commands.Session;
 import dev.pagelab.linux.ProcFs;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * idea of its mappings must match /proc/self/maps: every live part of every mapping is mapped, with the protection
  * pagelab believes it has, and nothing it unmapped is still its own. Bounded: a fixed number of commands.
  */
-class SoakTest {
+class SoakTest extends ConsoleSessionTest {
     static final long SEED = 42L;
     static final int COMMANDS = 4000;
     /** What the soak's mappings may hold in RSS at once (above the JVM's own 256 MiB or so) before all are unmapped. */
@@ -32,21 +27,7 @@ class SoakTest {
     static final String[] PROT = {"r", "rw", "none", "rx", "w", "zz"};
     static final String[] SIZES = {"4K", "8K", "64K", "1M", "2M", "4M", "16M", "3p", "100", "0", "-4K", "1T", "64M"};
 
-    static Session session;
-    static StringWriter buffer;
-    static Shell shell;
 
-    @BeforeAll
-    static void start() {
-        session = new Session();
-        buffer = new StringWriter();
-        shell = new Shell(session, new PrintWriter(buffer), false, false, () -> 80);
-    }
-
-    @AfterAll
-    static void stop() {
-        session.close();
-    }
 
     @Test
     void thousandsOfRandomStepsKeepTheSessionAndTheKernelInAgreement() {
