@@ -20,10 +20,6 @@ import org.jline.terminal.Terminal;
 final class Repl {
     private Repl() {}
 
-    static int run(Session session, boolean colorAllowed, boolean json, String banner) {
-        return run(TerminalOpener.start(true), session, colorAllowed, json, banner, null, Config.DEFAULTS);
-    }
-
     /**
      * With {@code statement} (pagelab --recipe on a terminal): runs that one statement with the terminal's keys
      * available, and returns 0 or 1 as a script would, without a prompt.

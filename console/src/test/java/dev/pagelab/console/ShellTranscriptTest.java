@@ -2,7 +2,6 @@ package dev.pagelab.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pagelab.commands.Session;
 import dev.pagelab.linux.FileIo;
 import dev.pagelab.linux.FileStat;
 import java.io.PrintWriter;
@@ -10,7 +9,6 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Assumptions;
@@ -18,25 +16,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Lines in, exact text out: the console's engine driven through in-memory streams, as jshell's tests do. */
-class ShellTranscriptTest {
-    static Session session;
-    static StringWriter buffer;
-    static Shell shell;
+class ShellTranscriptTest extends ConsoleSessionTest {
     static Shell jsonShell;
     static StringWriter jsonBuffer;
 
+    /** Runs after ConsoleSessionTest's: a second shell on the same session, writing JSON. */
     @BeforeAll
-    static void start() {
-        session = new Session();
-        buffer = new StringWriter();
-        shell = new Shell(session, new PrintWriter(buffer), false, false, () -> 80);
+    static void startJsonShell() {
         jsonBuffer = new StringWriter();
         jsonShell = new Shell(session, new PrintWriter(jsonBuffer), true, false, () -> 80);
-    }
-
-    @AfterAll
-    static void stop() {
-        session.close();
     }
 
     @BeforeEach
