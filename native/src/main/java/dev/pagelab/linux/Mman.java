@@ -177,8 +177,22 @@ public final class Mman {
             if ((flags & bits[i]) != 0) b.append(b.isEmpty() ? "" : "|").append(names[i]);
         }
         int huge = (flags >>> MAP_HUGE_SHIFT) & 0x3f;
-        if (huge != 0) b.append("|MAP_HUGE_").append(huge == 21 ? "2MB" : huge == 30 ? "1GB" : "2^" + huge);
+        if (huge != 0) b.append("|MAP_HUGE_").append(huge >= 10 ? mapHugeName(huge) : "2^" + huge);
         return b.toString();
+    }
+
+    /**
+     * MAP_HUGETLB's size bits for huge pages of {@code size} bytes (a power of two): log2(size) in bits 26-31
+     * (include/uapi/asm-generic/hugetlb_encode.h), e.g. MAP_HUGE_2MB, MAP_HUGE_32MB, MAP_HUGE_512MB, MAP_HUGE_1GB.
+     */
+    public static int mapHuge(long size) {
+        if (size <= 0 || Long.bitCount(size) != 1) throw new IllegalArgumentException("huge page size " + size);
+        return Long.numberOfTrailingZeros(size) << MAP_HUGE_SHIFT;
+    }
+
+    /** The name of MAP_HUGE_* for log2 of the size: 16 -> 64KB, 21 -> 2MB, 25 -> 32MB, 30 -> 1GB, 34 -> 16GB. */
+    static String mapHugeName(int log2) {
+        return log2 >= 30 ? (1L << (log2 - 30)) + "GB" : log2 >= 20 ? (1L << (log2 - 20)) + "MB" : (1L << (log2 - 10)) + "KB";
     }
 
     public static String mclName(int flags) {

@@ -16,8 +16,8 @@ import java.lang.invoke.MethodHandle;
  * through syscall(2); its C contract is the usual one: 0, or -1 with errno set.
  */
 public final class PageCache {
-    private static final long PAGE = Pagemap.PAGE_SIZE;
-    /** Pages per mincore call: 256 MiB of file, a 64 KiB vector, whatever the file's size. */
+    private static final long PAGE = PageGeometry.current().pageSize();
+    /** Pages per mincore call: a 64 KiB vector (256 MiB of file with 4 KiB pages), whatever the file's size. */
     public static final long CHUNK_PAGES = 65536;
     /** arch/x86/entry/syscalls/syscall_64.tbl */
     private static final long SYS_CACHESTAT = 451;

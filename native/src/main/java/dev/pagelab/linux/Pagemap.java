@@ -16,7 +16,13 @@ import java.lang.invoke.MethodHandle;
  * tables in the kernel and returns runs, so a sparse 64 GiB mapping costs no more than its touched pages.
  */
 public final class Pagemap {
-    public static final long PAGE_SIZE = 4096;
+    /** This kernel's page sizes: one pagemap entry per base page. */
+    private static final PageGeometry GEOMETRY = PageGeometry.current();
+    /**
+     * This kernel's base page size ({@link PageGeometry#current()}), for calls on this process's own memory. Arithmetic
+     * a test runs at other page sizes takes a {@link PageGeometry} instead.
+     */
+    public static final long PAGE_SIZE = GEOMETRY.pageSize();
 
     // PAGEMAP_SCAN categories (include/uapi/linux/fs.h)
     public static final long PAGE_IS_WPALLOWED = 1, PAGE_IS_WRITTEN = 1 << 1, PAGE_IS_FILE = 1 << 2,
@@ -72,26 +78,26 @@ public final class Pagemap {
             return;
         }
         int half = pages / 2;
-        TwoThreads.run(() -> read(address, half, out, 0), () -> read(address + half * PAGE_SIZE, pages - half, out, half));
+        TwoThreads.run(() -> read(address, half, out, 0), () -> read(address + half * GEOMETRY.pageSize(), pages - half, out, half));
     }
 
     private static void read(long address, int pages, long[] out, int at) throws LinuxException {
         if (pages == 0) return;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(8L * pages, 8);
-            int got = (int) (FileIo.pread(fd(), buf, (address / PAGE_SIZE) * 8) / 8);
+            int got = (int) (FileIo.pread(fd(), buf, GEOMETRY.entryOffset(address)) / 8);
             MemorySegment.copy(buf, ValueLayout.JAVA_LONG, 0, out, at, got);
             java.util.Arrays.fill(out, at + got, at + pages, 0);
         }
     }
 
     public static PagemapEntry entry(long address) throws LinuxException {
-        return new PagemapEntry(read(address & -PAGE_SIZE, 1)[0]);
+        return new PagemapEntry(read(GEOMETRY.alignDown(address), 1)[0]);
     }
 
     /** One run returned by PAGEMAP_SCAN: [start, end) with the categories that apply to all of it. */
     public record Region(long start, long end, long categories) {
-        public long pages() { return (end - start) / PAGE_SIZE; }
+        public long pages() { return GEOMETRY.pages(end - start); }
     }
 
     @FunctionalInterface
@@ -105,8 +111,9 @@ public final class Pagemap {
         if (s == null) {
             try {
                 try (Arena arena = Arena.ofConfined()) {
-                    MemorySegment probe = arena.allocate(PAGE_SIZE, PAGE_SIZE);
-                    scan(probe.address(), probe.address() + PAGE_SIZE, PAGE_IS_PRESENT, 0, PAGE_IS_PRESENT, r -> { });
+                    long page = GEOMETRY.pageSize();
+                    MemorySegment probe = arena.allocate(page, page);
+                    scan(probe.address(), probe.address() + page, PAGE_IS_PRESENT, 0, PAGE_IS_PRESENT, r -> { });
                 }
                 s = true;
             } catch (LinuxException e) {
@@ -183,7 +190,7 @@ public final class Pagemap {
         }
     }
 
-    /** Present pages (4 KiB units) in [start, end). Uses PAGEMAP_SCAN when the kernel has it, else pread. */
+    /** Present base pages in [start, end). Uses PAGEMAP_SCAN when the kernel has it, else pread. */
     public static long countPresent(long start, long end) throws LinuxException {
         if (end <= start) return 0;
         if (scanSupported()) {
@@ -193,9 +200,9 @@ public final class Pagemap {
         }
         long count = 0;
         for (long a = start; a < end; ) {
-            int n = (int) Math.min((end - a) / PAGE_SIZE, 1 << 16);
+            int n = (int) Math.min(GEOMETRY.pages(end - a), 1 << 16);
             for (long raw : read(a, n)) if (raw < 0) count++;       // bit 63: present
-            a += n * PAGE_SIZE;
+            a += n * GEOMETRY.pageSize();
         }
         return count;
     }

@@ -168,7 +168,7 @@ public final class ProcFs {
     /** Resident set size of this process, from /proc/self/statm (field 2, in pages). */
     public static long rssBytes() {
         String[] f = read("/proc/self/statm").trim().split("\\s+");
-        return Long.parseLong(f[1]) * Pagemap.PAGE_SIZE;
+        return Long.parseLong(f[1]) * PageGeometry.current().pageSize();
     }
 
     /** "Key: value" lines of /proc/self/status. */

@@ -167,7 +167,8 @@ public final class StepMeter {
      */
     public int warmUp() {
         final int pages = 16;
-        final long len = pages * Pagemap.PAGE_SIZE;
+        final long page = PageGeometry.current().pageSize();
+        final long len = pages * page;
         LatencyHistogram histogram = new LatencyHistogram();
         try {
             FaultSample s = mmap(0, len, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
@@ -184,8 +185,8 @@ public final class StepMeter {
                     for (PageToucher.Order o : orders) {
                         // every access kind as often, in both loops (see the Access enum)
                         PageToucher.Access acc = PageToucher.Access.values()[round % 3];
-                        touch(seg, 0, count, Pagemap.PAGE_SIZE, acc, o, round, null);
-                        touch(seg, 0, count, Pagemap.PAGE_SIZE, acc, o, round, histogram);
+                        touch(seg, 0, count, page, acc, o, round, null);
+                        touch(seg, 0, count, page, acc, o, round, histogram);
                     }
                     if ((round & 255) == 0) {
                         madvise(addr, len, 4 /* MADV_DONTNEED */, "MADV_DONTNEED");
@@ -193,13 +194,13 @@ public final class StepMeter {
                         mprotect(addr, len, Mman.PROT_READ | Mman.PROT_WRITE);
                         try {
                             // RLIMIT_MEMLOCK may be 0 for this user: then the failure path is what gets warmed.
-                            mlock(addr, Pagemap.PAGE_SIZE, (round & 512) == 0);
-                            munlock(addr, Pagemap.PAGE_SIZE);
+                            mlock(addr, page, (round & 512) == 0);
+                            munlock(addr, page);
                         } catch (MeasuredFailure lockRefused) {
                             // not needed for the warm-up to be complete
                         }
-                        mmap(0, Pagemap.PAGE_SIZE, Mman.PROT_READ, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
-                        munmap(lastAddress, Pagemap.PAGE_SIZE);
+                        mmap(0, page, Mman.PROT_READ, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
+                        munmap(lastAddress, page);
                     }
                 }
                 try {
@@ -213,9 +214,9 @@ public final class StepMeter {
                 // 128th mmap of the JVM's life. Every measured call is made past that point here, at no cost to
                 // the process: zero-length and invalid calls change nothing.
                 for (int i = 0; i < 160; i++) {
-                    mmap(0, Pagemap.PAGE_SIZE, Mman.PROT_READ, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
-                    munmap(lastAddress, Pagemap.PAGE_SIZE);
-                    mprotect(addr, Pagemap.PAGE_SIZE, Mman.PROT_READ | Mman.PROT_WRITE);
+                    mmap(0, page, Mman.PROT_READ, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
+                    munmap(lastAddress, page);
+                    mprotect(addr, page, Mman.PROT_READ | Mman.PROT_WRITE);
                     try {
                         mlock(addr, 0, false);
                         mlock(addr, 0, true);
@@ -243,8 +244,8 @@ public final class StepMeter {
                 }
                 toucher.cancel();
                 for (PageToucher.Access acc : PageToucher.Access.values()) {
-                    touch(seg, 0, pages, Pagemap.PAGE_SIZE, acc, PageToucher.Order.SEQ, 0, null);
-                    touch(seg, 0, pages, Pagemap.PAGE_SIZE, acc, PageToucher.Order.SEQ, 0, histogram);
+                    touch(seg, 0, pages, page, acc, PageToucher.Order.SEQ, 0, null);
+                    touch(seg, 0, pages, page, acc, PageToucher.Order.SEQ, 0, histogram);
                 }
                 toucher.resetCancel();
                 // Calibrate: a fresh page, written once, must measure exactly one minor fault.
@@ -253,8 +254,8 @@ public final class StepMeter {
                     madvise(addr, len, 4, "MADV_DONTNEED");
                     // the one-page write must be exact with both write kinds
                     PageToucher.Access oneWrite = (round & 4) == 0 ? PageToucher.Access.WRITE_ZERO : PageToucher.Access.WRITE_KEEP;
-                    FaultSample one = touch(seg, 0, 1, Pagemap.PAGE_SIZE, oneWrite, PageToucher.Order.SEQ, 0, null);
-                    FaultSample rest = touch(seg, Pagemap.PAGE_SIZE, pages - 1, Pagemap.PAGE_SIZE,
+                    FaultSample one = touch(seg, 0, 1, page, oneWrite, PageToucher.Order.SEQ, 0, null);
+                    FaultSample rest = touch(seg, page, pages - 1, page,
                             PageToucher.Access.values()[(round / 3) % 3],
                             PageToucher.Order.values()[round % 3], round, (round & 2) == 0 ? null : histogram);
                     exactInARow = one.minorFaults() == 1 && rest.minorFaults() == pages - 1 ? exactInARow + 1 : 0;
