@@ -1,6 +1,7 @@
 package dev.pagelab.commands;
 
 import dev.pagelab.linux.LinuxException;
+import dev.pagelab.linux.PageGeometry;
 import dev.pagelab.linux.Pagemap;
 import dev.pagelab.linux.PagemapEntry;
 import dev.pagelab.linux.ProcFs;
@@ -55,7 +56,7 @@ final class AccessCheck {
             long past = m.bytesPastEof(t.offset(), t.length());
             if (past > 0) {
                 long size = m.fileSize();
-                long backed = ((size + 4095) / 4096) * 4096;
+                long backed = m.geometry().alignUp(size);
                 String grow = m.kind() == Mapping.Kind.MEMFD ? "grow the memfd (ftruncate)" : "extend the file (truncate -s)";
                 throw CommandError.refused(subject, "the last " + Sizes.format(past) + " lie past the end of "
                         + m.path() + " (" + Sizes.human(size) + "): an access there would be SIGBUS",
@@ -70,11 +71,12 @@ final class AccessCheck {
                 if (first >= 0) {
                     throw CommandError.refused(subject, "offset " + Sizes.format(first) + " is a guard region "
                             + "(MADV_GUARD_INSTALL): an access would be SIGSEGV",
-                            "'advise " + m.name() + "[" + Sizes.format(first) + ":4K] guard_remove' first");
+                            "'advise " + m.name() + "[" + Sizes.format(first) + ":" + Sizes.format(m.geometry().pageSize())
+                                    + "] guard_remove' first");
                 }
             }
             if (m.hugetlb() && (m.mmapFlags() & dev.pagelab.linux.Mman.MAP_NORESERVE) != 0) {
-                long presentHuge = Pagemap.countPresent(start, end) * Pagemap.PAGE_SIZE / m.pageSize();
+                long presentHuge = Pagemap.countPresent(start, end) / m.geometry().pages(m.pageSize());
                 long needed = t.pages() - presentHuge;
                 long free = ProcFs.hugePagesFree(m.pageSize());
                 if (needed > free) {
@@ -104,8 +106,9 @@ final class AccessCheck {
         boolean tmpfs = store.type().equals("tmpfs");
         boolean allocates = tmpfs || (write && m.kind() == Mapping.Kind.FILE_SHARED);
         if (!allocates) return;
-        long missing = ((t.length() + Pagemap.PAGE_SIZE - 1) / Pagemap.PAGE_SIZE - Pagemap.countPresent(
-                t.address() / Pagemap.PAGE_SIZE * Pagemap.PAGE_SIZE, t.address() + t.length())) * Pagemap.PAGE_SIZE;
+        PageGeometry g = m.geometry();
+        long missing = (g.pagesCovering(t.length()) - Pagemap.countPresent(g.alignDown(t.address()),
+                t.address() + t.length())) * g.pageSize();
         long usable;
         try {
             usable = store.getUsableSpace();
@@ -120,13 +123,13 @@ final class AccessCheck {
     }
 
     private static long firstGuard(Target t) throws LinuxException {
-        long base = t.address();
-        long pages = (t.length() + Pagemap.PAGE_SIZE - 1) / Pagemap.PAGE_SIZE;
+        long base = t.address(), page = t.mapping().geometry().pageSize();
+        long pages = t.mapping().geometry().pagesCovering(t.length());
         for (long p = 0; p < pages; p += 65536) {
             int n = (int) Math.min(65536, pages - p);
-            long[] e = Pagemap.read(base + p * Pagemap.PAGE_SIZE, n);
+            long[] e = Pagemap.read(base + p * page, n);
             for (int i = 0; i < e.length; i++) {
-                if (new PagemapEntry(e[i]).guard()) return t.offset() + (p + i) * Pagemap.PAGE_SIZE;
+                if (new PagemapEntry(e[i]).guard()) return t.offset() + (p + i) * page;
             }
         }
         return -1;

@@ -1,6 +1,7 @@
 package dev.pagelab.commands;
 
 import dev.pagelab.linux.Errno;
+import dev.pagelab.linux.PageGeometry;
 import dev.pagelab.linux.Pagemap;
 import dev.pagelab.linux.ProcFs;
 import java.util.ArrayList;
@@ -40,6 +41,7 @@ public final class AdviseCommand extends BaseCommand {
                 "'" + adviceWord.text() + "' is not an advice", "advices: " + String.join(" ", Advice.words())));
         Target t = session.resolve(a.positional().get(0), true);
         Mapping m = t.mapping();
+        PageGeometry g = m.geometry();
         long hole = m.firstHole(t.offset(), t.length());
         if (hole >= 0) {
             throw CommandError.refused(t.text(), "offset " + Sizes.format(hole) + " was unmapped",
@@ -49,28 +51,28 @@ public final class AdviseCommand extends BaseCommand {
             try {
                 long present = session.present(t);
                 boolean needsPages = advice == Advice.POPULATE_WRITE || m.kind() != Mapping.Kind.ANON_PRIVATE;
-                long missing = t.length() / Pagemap.PAGE_SIZE - present;
+                long missing = g.pages(t.length()) - present;
                 // zero-page reads still cost page tables: 8 bytes per page
-                session.checkMemory(t.text(), missing * (needsPages ? Pagemap.PAGE_SIZE + 8 : 8), a.has("force"),
+                session.checkMemory(t.text(), missing * (needsPages ? g.pageSize() + 8 : 8), a.has("force"),
                         advice.constant());
             } catch (dev.pagelab.linux.LinuxException e) {
                 throw CommandError.kernel(t.text(), e, "reading /proc/self/pagemap failed", null);
             }
         }
         if (advice == Advice.COLLAPSE) {
-            // MADV_COLLAPSE ignores khugepaged's max_ptes_none: every 2 MiB block with one present page (the zero
+            // MADV_COLLAPSE ignores khugepaged's max_ptes_none: every PMD-sized block with one present page (the zero
             // page counts) gets a new huge page. Found by the soak test: populate_read then collapse of a 1 TiB
             // --noreserve mapping had the kernel allocate huge pages until the OOM killer ended the JVM.
             try {
                 long blocks = collapsibleBlocks(t);
-                session.checkMemory(t.text(), blocks * MapCommand.THP_SIZE, a.has("force"),
-                        "MADV_COLLAPSE of " + blocks + " 2 MiB blocks with pages present");
+                session.checkMemory(t.text(), blocks * g.pmdSize(), a.has("force"),
+                        "MADV_COLLAPSE of " + blocks + " " + Sizes.exact(g.pmdSize()) + " blocks with pages present");
             } catch (dev.pagelab.linux.LinuxException e) {
                 throw CommandError.kernel(t.text(), e, "reading /proc/self/pagemap failed", null);
             }
         }
         String release = ProcFs.kernelRelease();
-        StepReport r = Steps.run(session, "advise", t.text(), advice.constant(), m, t.length() / Pagemap.PAGE_SIZE,
+        StepReport r = Steps.run(session, "advise", t.text(), advice.constant(), m, g.pages(t.length()),
                 Steps.details("address", Steps.hex(t.address()), "length_bytes", t.length(), "advice", advice.constant(),
                         "advice_value", advice.value()),
                 null, errno -> hint(advice, errno, release, m),
@@ -79,21 +81,35 @@ public final class AdviseCommand extends BaseCommand {
         return r;
     }
 
-    /** 2 MiB blocks of the range that hold a present page but are not a huge page yet: what a collapse allocates. */
+    /**
+     * PMD-sized blocks (2 MiB on x86-64) of the range that hold a present page but are not a huge page yet: what a
+     * collapse allocates.
+     */
     static long collapsibleBlocks(Target t) throws dev.pagelab.linux.LinuxException {
         long from = t.address(), to = t.address() + t.length();
-        java.util.BitSet blocks = new java.util.BitSet();
-        long first = from / MapCommand.THP_SIZE;
-        long[] huge = {0};
+        Blocks blocks = new Blocks(from, t.mapping().geometry().pmdSize());
         Pagemap.scan(from, to, Pagemap.PAGE_IS_PRESENT, 0, Pagemap.PAGE_IS_PRESENT | Pagemap.PAGE_IS_HUGE, r -> {
-            if ((r.categories() & Pagemap.PAGE_IS_HUGE) != 0) {
-                huge[0] += r.pages();
-                return;
-            }
-            long a = r.start() / MapCommand.THP_SIZE - first, b = (r.end() - 1) / MapCommand.THP_SIZE - first;
-            if (b - a < Integer.MAX_VALUE) blocks.set((int) Math.min(a, Integer.MAX_VALUE - 1), (int) Math.min(b + 1, Integer.MAX_VALUE));
+            if ((r.categories() & Pagemap.PAGE_IS_HUGE) == 0) blocks.add(r.start(), r.end());
         });
-        return blocks.cardinality();
+        return blocks.count();
+    }
+
+    /** The distinct blocks of {@code blockSize} bytes (a power of two) that runs [start, end) from {@code from} on touch. */
+    static final class Blocks {
+        private final java.util.BitSet set = new java.util.BitSet();
+        private final long first, blockSize;
+
+        Blocks(long from, long blockSize) {
+            this.first = from / blockSize;
+            this.blockSize = blockSize;
+        }
+
+        void add(long start, long end) {
+            long a = start / blockSize - first, b = (end - 1) / blockSize - first;
+            if (b - a < Integer.MAX_VALUE) set.set((int) Math.min(a, Integer.MAX_VALUE - 1), (int) Math.min(b + 1, Integer.MAX_VALUE));
+        }
+
+        long count() { return set.cardinality(); }
     }
 
     private static boolean locked(Mapping m) {

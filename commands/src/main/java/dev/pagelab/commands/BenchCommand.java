@@ -1,6 +1,7 @@
 package dev.pagelab.commands;
 
 import dev.pagelab.linux.KPageFlags;
+import dev.pagelab.linux.PageGeometry;
 import dev.pagelab.linux.Pagemap;
 import dev.pagelab.linux.ProcFs;
 import dev.pagelab.linux.StepMeter;
@@ -31,7 +32,7 @@ public final class BenchCommand extends BaseCommand {
         String prev = before.get(before.size() - 1);
         if (prev.equals("--reps")) return List.of("3", "5", "11");
         if (prev.equals("--dense") || prev.equals("--max")) return List.of("64M", "256M", "1G");
-        if (prev.equals("--sizes")) return List.of("4K,64K,1M,16M", "2M,4M,8M");
+        if (prev.equals("--sizes")) return List.of(sizesExample(PageGeometry.current(), 16L << 20), "2M,4M,8M");
         if (prev.equals("--csv")) return List.of("sweep.csv");
         return Completions.options(OPTIONS);
     }
@@ -50,10 +51,11 @@ public final class BenchCommand extends BaseCommand {
         }
         int reps = a.integer("reps", 1, 1000, 5, "a count");
         long dense = 1L << 30;
+        PageGeometry g = PageGeometry.current();
         if (a.has("dense")) {
             Args.Option o = a.option("dense");
-            dense = Sizes.parse(o.value(), Pagemap.PAGE_SIZE, o.index(), "dense size");
-            if (dense < Pagemap.PAGE_SIZE || dense % Pagemap.PAGE_SIZE != 0) {
+            dense = Sizes.parse(o.value(), g.pageSize(), o.index(), "dense size");
+            if (dense < g.pageSize() || !g.aligned(dense)) {
                 throw CommandError.usage(o.index(), "the dense mapping is a whole number of pages", "e.g. --dense 256M");
             }
         }
@@ -63,13 +65,14 @@ public final class BenchCommand extends BaseCommand {
         }
         // Like 'map --populate': refuse what the OOM killer would end, before anything is mapped.
         session.checkMemory("bench", dense, false, "the dense mapping (--dense " + Sizes.format(dense) + ")");
-        return measure(session, reps, dense);
+        return measure(session, reps, dense, g);
     }
 
     /** The prefetch-vs-fault sweep (see {@link Sweep}). */
     private static SweepReport sweep(Session session, Args a) throws CommandError {
         if (a.has("dense")) throw CommandError.usage(a.option("dense").index(), "--dense goes with bench pagemap", "bench sweep --max SIZE");
         int reps = a.integer("reps", 1, 100, 5, "a count");
+        PageGeometry g = PageGeometry.current();
         // One mapping exists at a time; the cap keeps the largest, and the OOM killer, far apart.
         long cap = Math.max(0, ProcFs.memAvailableBytes() - Session.MEMORY_MARGIN - (256L << 20));
         List<Long> sizes = new ArrayList<>();
@@ -77,10 +80,7 @@ public final class BenchCommand extends BaseCommand {
         if (a.has("sizes")) {
             Args.Option o = a.option("sizes");
             for (String w : o.value().split(",")) {
-                long v = Sizes.parse(w.trim(), Pagemap.PAGE_SIZE, o.index(), "sweep size");
-                if (v < Pagemap.PAGE_SIZE || v % Pagemap.PAGE_SIZE != 0) {
-                    throw CommandError.usage(o.index(), Sizes.format(v) + " is not a whole number of 4 KiB pages", "e.g. --sizes 4K,64K,1M");
-                }
+                long v = sweepSize(w.trim(), o.index(), g);
                 if (v > cap) {
                     throw CommandError.usage(o.index(), Sizes.format(v) + " is more than MemAvailable allows (" + Sizes.human(cap) + ")",
                             "leave it out, or free memory first");
@@ -92,18 +92,18 @@ public final class BenchCommand extends BaseCommand {
             long max = 1L << 30;
             if (a.has("max")) {
                 Args.Option o = a.option("max");
-                max = Sizes.parse(o.value(), Pagemap.PAGE_SIZE, o.index(), "largest size");
+                max = Sizes.parse(o.value(), g.pageSize(), o.index(), "largest size");
             }
             if (max > cap) {
                 notes.add("sizes stop at " + Sizes.human(cap) + ": MemAvailable less a margin");
                 max = cap;
             }
-            sizes = Sweep.doubling(max);
+            sizes = Sweep.doubling(g.pageSize(), max);
         }
         if (sizes.isEmpty()) throw CommandError.refused("sweep", "no size fits in MemAvailable", "free memory first");
         List<SweepReport.Cell> cells;
         try {
-            cells = new Sweep(session.meter()).run(sizes, reps);
+            cells = new Sweep(session.meter(), g).run(sizes, reps);
         } catch (StepMeter.MeasuredFailure f) {
             throw CommandError.kernel("sweep", f.linuxException(), "", f.sample());
         }
@@ -129,7 +129,24 @@ public final class BenchCommand extends BaseCommand {
         return new SweepReport(Sweep.context(), Sweep.STRATEGIES, sizes, cells, reps, complete, csv, notes);
     }
 
-    private static BenchReport measure(Session session, int reps, long dense) throws CommandError {
+    /** One size of {@code --sizes}: a whole number of pages of {@code g}. */
+    static long sweepSize(String word, int index, PageGeometry g) throws CommandError {
+        long v = Sizes.parse(word, g.pageSize(), index, "sweep size");
+        if (v < g.pageSize() || !g.aligned(v)) {
+            throw CommandError.usage(index, Sizes.format(v) + " is not a whole number of " + Sizes.exact(g.pageSize())
+                    + " pages", "e.g. --sizes " + sizesExample(g, 1L << 20));
+        }
+        return v;
+    }
+
+    /** {@code 4K,64K,1M} up to {@code last}: one page, 16 pages, then 1M on, each once. */
+    private static String sizesExample(PageGeometry g, long last) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (long s : new long[] {g.pageSize(), 16 * g.pageSize(), 1L << 20, last}) if (s <= last) out.add(Sizes.format(s));
+        return String.join(",", out);
+    }
+
+    private static BenchReport measure(Session session, int reps, long dense, PageGeometry g) throws CommandError {
         List<BenchReport.Row> rows = new ArrayList<>();
         List<BenchReport.Ratio> ratios = new ArrayList<>();
         List<String> notes = new ArrayList<>();
@@ -137,7 +154,7 @@ public final class BenchCommand extends BaseCommand {
         try {
             run(session, "map " + denseName + " " + dense + " --no-thp --populate");
             run(session, "map " + sparseName + " " + SPARSE_SIZE + " --noreserve --no-thp");
-            long stride = SPARSE_SIZE / SPARSE_PAGES / Pagemap.PAGE_SIZE * Pagemap.PAGE_SIZE;
+            long stride = g.alignDown(SPARSE_SIZE / SPARSE_PAGES);
             run(session, "touch " + sparseName + "[0:" + stride * SPARSE_PAGES + "] --stride " + stride);
             String denseLabel = Sizes.format(dense) + ", all touched", sparseLabel = "64G, " + SPARSE_PAGES + " touched";
             for (String[] sc : new String[][] {{denseLabel, denseName}, {sparseLabel, sparseName}}) {
@@ -157,7 +174,7 @@ public final class BenchCommand extends BaseCommand {
             }
             BenchReport.Row denseRead = rows.get(1);
             notes.add(String.format(Locale.ROOT, "inspect-pagemap decodes %.1f M entries/s with pread on the dense mapping",
-                    dense / Pagemap.PAGE_SIZE / (denseRead.medianNs() / 1e9) / 1e6));
+                    g.pages(dense) / (denseRead.medianNs() / 1e9) / 1e6));
         } finally {
             for (String n : List.of(denseName, sparseName)) {
                 if (session.mapping(n) != null) {

@@ -26,7 +26,7 @@ public record CacheReport(List<FileResidency> files, List<String> notes) impleme
      * @param fsType         its file system, e.g. ext4, tmpfs
      * @param size           its size in bytes (st_size)
      * @param allocated      bytes the file system allocated for it (st_blocks × 512): less than size when sparse
-     * @param pages          its size in 4 KiB pages, rounded up
+     * @param pages          its size in pages, rounded up
      * @param resident       pages mincore reported resident
      * @param runs           runs of resident and non-resident pages, in file order (at most {@link FileCacheResidency#MAX_RUNS})
      * @param runsTruncated  whether more runs existed than were kept
@@ -36,11 +36,12 @@ public record CacheReport(List<FileResidency> files, List<String> notes) impleme
      * @param cachestatNote  why cachestat is missing, or null
      * @param mincorePages   pages asked of mincore (chunks cachestat found empty are skipped)
      * @param elapsedNanos   time the measurement took
+     * @param pageSize       bytes in a page (4 KiB on x86-64): the unit of every page count here
      */
     public record FileResidency(String label, String path, String mapping, String fsType, long size, long allocated,
                                 long pages, long resident, List<Run> runs, boolean runsTruncated, long cellPages,
                                 long[] cellResident, dev.pagelab.linux.PageCache.CacheStat cachestat,
-                                String cachestatNote, long mincorePages, long elapsedNanos) {
+                                String cachestatNote, long mincorePages, long elapsedNanos, long pageSize) {
         /** Resident share in percent, or -1 for an empty file. */
         public double percent() { return pages == 0 ? -1 : 100.0 * resident / pages; }
 

@@ -141,14 +141,14 @@ public final class ClearRefsCommand extends BaseCommand {
     }
 
     /**
-     * Protecting pages that are not present yet leaves a PTE marker in each: a page table entry per 4 KiB page, so a
-     * 64 GiB --noreserve mapping would cost 128 MiB of page tables that nothing else would have allocated.
+     * Protecting pages that are not present yet leaves a PTE marker in each: a page table entry per page, so a 64 GiB
+     * --noreserve mapping would cost 128 MiB of page tables (with 4 KiB pages) that nothing else would have allocated.
      */
     private static void checkMarkerMemory(Session session, List<Mapping> targets, boolean force) throws CommandError {
         long bytes = 0;
         for (Mapping m : targets) {
             if (m.hugetlb()) continue;
-            bytes += (m.liveBytes() / Pagemap.PAGE_SIZE - present(session, m)) * 8;
+            bytes += (m.geometry().pages(m.liveBytes()) - present(session, m)) * 8;
         }
         session.checkMemory("soft-dirty", bytes, force, "write-protecting pages not yet present (one page-table entry each)");
     }

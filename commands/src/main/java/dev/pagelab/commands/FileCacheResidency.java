@@ -1,6 +1,7 @@
 package dev.pagelab.commands;
 
 import dev.pagelab.linux.LinuxException;
+import dev.pagelab.linux.PageGeometry;
 import dev.pagelab.linux.PageCache;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,9 @@ final class FileCacheResidency {
                     "map it (map NAME SIZE --file PATH --shared) and use inspect-pagemap after a touch");
         }
         long t0 = System.nanoTime();
-        long pages = t.pages();
+        // mincore and cachestat answer in this kernel's pages
+        PageGeometry g = PageGeometry.current();
+        long pages = t.pages(g);
         int cells = (int) Math.min(CELLS, pages);
         long cellPages = cells == 0 ? 0 : (pages + cells - 1) / cells;
         long[] cellResident = new long[cells == 0 ? 0 : (int) ((pages + cellPages - 1) / cellPages)];
@@ -45,7 +48,7 @@ final class FileCacheResidency {
             throw CommandError.kernel(t.label(), e, switch (e.errnoName()) {
                 case "ENODEV" -> "this file system cannot map files, so mincore cannot see its cache";
                 case "EACCES" -> "the file cannot be mapped for reading";
-                case "ENOMEM" -> "no address space for a 256 MiB window";
+                case "ENOMEM" -> "no address space for a " + Sizes.exact(PageCache.CHUNK_PAGES * g.pageSize()) + " window";
                 default -> "";
             }, null);
         }
@@ -59,6 +62,6 @@ final class FileCacheResidency {
         }
         return new CacheReport.FileResidency(t.label(), t.path(), t.mapping() == null ? null : t.mapping().name(),
                 t.fsType(), t.stat().size(), t.stat().blocks() * 512, pages, r.resident(), List.copyOf(runs),
-                truncated[0], cellPages, cellResident, cs, note, r.mincorePages(), System.nanoTime() - t0);
+                truncated[0], cellPages, cellResident, cs, note, r.mincorePages(), System.nanoTime() - t0, g.pageSize());
     }
 }

@@ -144,8 +144,8 @@ record FileTarget(String label, String path, Mapping mapping, int fd, boolean ow
         }
     }
 
-    /** Pages of the file: its size rounded up to whole 4 KiB pages. */
-    long pages() { return (stat.size() + 4095) / 4096; }
+    /** Pages of the file: its size rounded up to whole pages of {@code g}. */
+    long pages(dev.pagelab.linux.PageGeometry g) { return g.pagesCovering(stat.size()); }
 
     @Override
     public void close() {

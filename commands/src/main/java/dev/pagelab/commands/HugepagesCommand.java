@@ -16,7 +16,12 @@ public final class HugepagesCommand extends BaseCommand {
 
     @Override
     public List<String> complete(Session session, List<String> before, int wordIndex) {
-        if (before.isEmpty()) return List.of("2M", "1G", "reset");
+        if (before.isEmpty()) {
+            List<String> out = new ArrayList<>();
+            for (long size : ProcFs.hugetlbSizes()) out.add(Sizes.format(size));
+            out.add("reset");
+            return out;
+        }
         if (before.size() == 1) return List.of("0", "1", "2", "4", "16");
         return List.of();
     }

@@ -2,6 +2,7 @@ package dev.pagelab.commands;
 
 import dev.pagelab.linux.KPageFlags;
 import dev.pagelab.linux.LinuxException;
+import dev.pagelab.linux.PageGeometry;
 import dev.pagelab.linux.Pagemap;
 import dev.pagelab.linux.PagemapEntry;
 import dev.pagelab.linux.ProcFs;
@@ -74,26 +75,37 @@ public final class InspectPagemapCommand extends BaseCommand {
             throw CommandError.refused(t.text(), "writes to " + m.name() + " are not tracked", av.mechanism() == null
                     ? av.unavailableReason() : "run 'clear-refs soft-dirty " + m.name() + "' first: pages written after it are shown");
         }
-        long firstOff = t.offset() / Pagemap.PAGE_SIZE * Pagemap.PAGE_SIZE;
-        long endOff = (t.end() + Pagemap.PAGE_SIZE - 1) / Pagemap.PAGE_SIZE * Pagemap.PAGE_SIZE;
         boolean flagsReadable = KPageFlags.availability().isEmpty();
-        Builder b = new Builder(a.has("pages"), flagsReadable, m.writeTracking(), writtenOnly);
         boolean scan = ViewCommand.method(a) == Residency.Method.SCAN && !m.guardsInstalled();
         try {
-            long at = firstOff;
-            for (long[] part : m.liveWithin(firstOff, endOff - firstOff)) {
-                if (part[0] > at) b.hole(at, (part[0] - at) / Pagemap.PAGE_SIZE);
-                readPart(m, part[0], part[1], scan, b, source);
-                at = part[1];
-            }
-            if (at < endOff) b.hole(at, (endOff - at) / Pagemap.PAGE_SIZE);
+            return report(t, a.has("pages"), writtenOnly, scan, flagsReadable, KPageFlags.availability().orElse(null));
         } catch (LinuxException e) {
             throw CommandError.kernel(t.text(), e, "could not read /proc/self/pagemap", null);
         }
-        return new PagemapReport(t.text(), m.base() + firstOff, (endOff - firstOff) / Pagemap.PAGE_SIZE, b.runs,
-                b.totals(), b.pfnsSeen || flagsReadable, KPageFlags.availability().orElse(null),
-                scan ? "PAGEMAP_SCAN + pread" : "pread", a.has("pages"), b.truncated,
-                m.writeTracking() == null ? null : m.writeTracking().description(), writtenOnly);
+    }
+
+    /**
+     * Reads and decodes the pages of {@code t} (in base pages of its mapping's geometry) from this command's source;
+     * with {@code scan}, PAGEMAP_SCAN first finds the pages worth reading.
+     */
+    PagemapReport report(Target t, boolean perPage, boolean writtenOnly, boolean scan, boolean flagsReadable,
+                         String kpageflagsNote) throws LinuxException {
+        Mapping m = t.mapping();
+        PageGeometry g = m.geometry();
+        long firstOff = g.alignDown(t.offset());
+        long endOff = g.alignUp(t.end());
+        Builder b = new Builder(g.pageSize(), perPage, flagsReadable, m.writeTracking(), writtenOnly);
+        long at = firstOff;
+        for (long[] part : m.liveWithin(firstOff, endOff - firstOff)) {
+            if (part[0] > at) b.hole(at, g.pages(part[0] - at));
+            readPart(m, part[0], part[1], scan, b, source);
+            at = part[1];
+        }
+        if (at < endOff) b.hole(at, g.pages(endOff - at));
+        return new PagemapReport(t.text(), m.base() + firstOff, g.pages(endOff - firstOff), b.runs,
+                b.totals(), b.pfnsSeen || flagsReadable, kpageflagsNote,
+                scan ? "PAGEMAP_SCAN + pread" : "pread", perPage, b.truncated,
+                m.writeTracking() == null ? null : m.writeTracking().description(), writtenOnly, g.pageSize());
     }
 
     private static void readPart(Mapping m, long from, long to, boolean scan, Builder b, PageSource source)
@@ -110,25 +122,27 @@ public final class InspectPagemapCommand extends BaseCommand {
         long required = b.writtenOnly ? WriteTracking.writtenCategories(m.writeTracking()) : 0;
         Pagemap.scan(base + from, base + to, required, Pagemap.PAGE_IS_PRESENT | swapped,
                 Pagemap.PAGE_IS_PRESENT | swapped, regions::add);
+        PageGeometry g = m.geometry();
         long at = from;
         for (Pagemap.Region r : regions) {
             long s = r.start() - base, e = r.end() - base;
-            if (s > at) b.absent(at, (s - at) / Pagemap.PAGE_SIZE);
+            if (s > at) b.absent(at, g.pages(s - at));
             readEntries(m, s, e, b, source);
             at = e;
         }
-        if (at < to) b.absent(at, (to - at) / Pagemap.PAGE_SIZE);
+        if (at < to) b.absent(at, g.pages(to - at));
     }
 
     private static void readEntries(Mapping m, long from, long to, Builder b, PageSource source) throws LinuxException {
-        int most = (int) Math.min(BATCH, (to - from) / Pagemap.PAGE_SIZE);
+        long page = m.geometry().pageSize();
+        int most = (int) Math.min(BATCH, (to - from) / page);
         long[] raw = new long[most];
         long[] flags = b.flagsReadable ? new long[most] : null, counts = b.flagsReadable ? new long[most] : null;
-        for (long off = from; off < to; off += (long) BATCH * Pagemap.PAGE_SIZE) {
-            int n = (int) Math.min(BATCH, (to - off) / Pagemap.PAGE_SIZE);
+        for (long off = from; off < to; off += (long) BATCH * page) {
+            int n = (int) Math.min(BATCH, (to - off) / page);
             source.read(m.base() + off, n, raw, flags, counts);
             for (int i = 0; i < n; i++) {
-                b.page(off + (long) i * Pagemap.PAGE_SIZE, new PagemapEntry(raw[i]),
+                b.page(off + (long) i * page, new PagemapEntry(raw[i]),
                         flags == null ? -1 : flags[i], counts == null ? -1 : counts[i], m.hugetlb());
             }
         }
@@ -136,6 +150,7 @@ public final class InspectPagemapCommand extends BaseCommand {
 
     /** Accumulates pages into runs of equal state. */
     private static final class Builder {
+        final long pageSize;
         final boolean perPage, flagsReadable, writtenOnly;
         final WriteTracking.Mechanism tracking;
         final List<PagemapReport.Run> runs = new ArrayList<>();
@@ -153,7 +168,8 @@ public final class InspectPagemapCommand extends BaseCommand {
         int runSwapType;
         long runSwapOffset;
 
-        Builder(boolean perPage, boolean flagsReadable, WriteTracking.Mechanism tracking, boolean writtenOnly) {
+        Builder(long pageSize, boolean perPage, boolean flagsReadable, WriteTracking.Mechanism tracking, boolean writtenOnly) {
+            this.pageSize = pageSize;
             this.perPage = perPage;
             this.flagsReadable = flagsReadable;
             this.tracking = tracking;
@@ -173,7 +189,7 @@ public final class InspectPagemapCommand extends BaseCommand {
             }
             if (perPage) {
                 for (long i = 0; i < pages && !truncated; i++) {
-                    page(offset + i * Pagemap.PAGE_SIZE, new PagemapEntry(0), -1, -1, false);
+                    page(offset + i * pageSize, new PagemapEntry(0), -1, -1, false);
                 }
                 return;
             }
@@ -229,7 +245,7 @@ public final class InspectPagemapCommand extends BaseCommand {
             boolean head = kflags >= 0 && e.present() && KPageFlags.has(kflags, KPageFlags.COMPOUND_HEAD)
                     && (KPageFlags.has(kflags, KPageFlags.THP) || KPageFlags.has(kflags, KPageFlags.HUGE));
             long mapCount = e.present() ? count : -1;
-            boolean same = !perPage && runOffset >= 0 && runOffset + runPages * Pagemap.PAGE_SIZE == offset
+            boolean same = !perPage && runOffset >= 0 && runOffset + runPages * pageSize == offset
                     && runState.equals(state) && runFlags.equals(flags) && runCount == mapCount
                     && runSwapType == e.swapType();
             if (same) {

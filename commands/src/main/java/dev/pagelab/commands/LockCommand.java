@@ -1,7 +1,6 @@
 package dev.pagelab.commands;
 
 import dev.pagelab.linux.LinuxException;
-import dev.pagelab.linux.Pagemap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -31,14 +30,14 @@ public final class LockCommand extends BaseCommand {
         if (!onFault) {
             try {
                 long present = session.present(t);
-                session.checkMemory(t.text(), t.length() - present * Pagemap.PAGE_SIZE, a.has("force"), "mlock");
+                session.checkMemory(t.text(), t.length() - present * m.geometry().pageSize(), a.has("force"), "mlock");
             } catch (LinuxException e) {
                 throw CommandError.kernel(t.text(), e, "reading /proc/self/pagemap failed", null);
             }
         }
         session.lockingUsed(true);
         return Steps.run(session, "lock", t.text(), onFault ? "mlock2(MLOCK_ONFAULT)" : "mlock", m,
-                t.length() / Pagemap.PAGE_SIZE, Steps.details("address", Steps.hex(t.address()), "length_bytes", t.length()),
+                t.basePages(), Steps.details("address", Steps.hex(t.address()), "length_bytes", t.length()),
                 null, errno -> hint(errno, t), meter -> meter.mlock(t.address(), t.length(), onFault));
     }
 

@@ -4,7 +4,8 @@ import dev.pagelab.linux.FaultSample;
 import dev.pagelab.linux.FileIo;
 import dev.pagelab.linux.LinuxException;
 import dev.pagelab.linux.Mman;
-import dev.pagelab.linux.Pagemap;
+import dev.pagelab.linux.PageGeometry;
+import dev.pagelab.linux.ProcFs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,11 +13,10 @@ import java.util.Set;
 
 /** {@code map [NAME] SIZE [options]}: creates a named mapping with mmap(2). */
 public final class MapCommand extends BaseCommand {
-    private static final Args.OptionSpec OPTIONS = new Args.OptionSpec(
+    static final Args.OptionSpec OPTIONS = new Args.OptionSpec(
             Set.of("shared", "create", "memfd", "populate", "noreserve", "locked", "thp", "no-thp", "force"),
             Set.of("file", "align", "prot"), Set.of("hugetlb"));
     private static final int MADV_HUGEPAGE = 14, MADV_NOHUGEPAGE = 15;
-    static final long THP_SIZE = 2L << 20;
 
     public MapCommand() {
         super("map", OPTIONS);
@@ -26,10 +26,13 @@ public final class MapCommand extends BaseCommand {
     public List<String> complete(Session session, List<String> before, int wordIndex) {
         String prev = before.isEmpty() ? "" : before.get(before.size() - 1);
         if (prev.equals("--prot")) return List.of("r", "rw", "rx", "none");
-        if (prev.equals("--align")) return List.of("2M", "1G", "64K");
+        if (prev.equals("--align")) {
+            return java.util.stream.Stream.of(Sizes.format(PageGeometry.current().pmdSize()), "1G", "64K").distinct().toList();
+        }
         List<String> out = new ArrayList<>(Completions.options(OPTIONS));
         out.remove("--hugetlb");
-        out.addAll(List.of("--hugetlb", "--hugetlb=2M", "--hugetlb=1G"));
+        out.add("--hugetlb");
+        for (long size : ProcFs.hugetlbSizes()) out.add("--hugetlb=" + Sizes.format(size));
         out.addAll(List.of("4K", "64K", "1M", "2M", "4M", "64M", "1G", "256p"));
         return out;
     }
@@ -64,12 +67,10 @@ public final class MapCommand extends BaseCommand {
         if (a.has("create") && !a.has("file")) {
             throw CommandError.usage(a.option("create").index(), "--create goes with --file PATH", "e.g. map 4M --file /tmp/f --create");
         }
-        long hugeSize = Pagemap.PAGE_SIZE;
+        PageGeometry g = PageGeometry.current();
+        long hugeSize = g.pageSize();
         if (a.has("hugetlb")) {
-            String v = a.value("hugetlb");
-            if (v == null || v.equalsIgnoreCase("2M")) hugeSize = 2L << 20;
-            else if (v.equalsIgnoreCase("1G")) hugeSize = 1L << 30;
-            else throw CommandError.usage(a.option("hugetlb").index(), "--hugetlb=" + v + ": sizes are 2M or 1G", "write --hugetlb or --hugetlb=1G");
+            hugeSize = hugetlbSize(a.value("hugetlb"), a.option("hugetlb").index(), g, ProcFs.hugetlbSizes());
             if (a.has("file")) {
                 throw CommandError.usage(a.option("hugetlb").index(), "--hugetlb maps anonymous memory",
                         "for a hugetlbfs file, map a file under a hugetlbfs mount with --file");
@@ -82,23 +83,9 @@ public final class MapCommand extends BaseCommand {
         long size = Sizes.parse(sizeWord.text(), hugeSize, sizeWord.index(), "size");
         if (size <= 0) throw CommandError.usage(sizeWord.index(), "size must be more than 0", "e.g. map 4M");
         List<String> notes = new ArrayList<>();
-        long rounded = (size + hugeSize - 1) / hugeSize * hugeSize;
-        if (rounded != size) {
-            notes.add("size rounded up to " + Sizes.format(rounded) + " (a whole number of " + Sizes.format(hugeSize) + " pages)");
-            size = rounded;
-        }
+        size = roundedSize(size, hugeSize, notes);
         int prot = parseProt(a);
-        long align = 0;
-        if (a.has("align")) {
-            Args.Option o = a.option("align");
-            align = Sizes.parse(o.value(), hugeSize, o.index(), "alignment");
-            if (align < Pagemap.PAGE_SIZE || Long.bitCount(align) != 1) {
-                throw CommandError.usage(o.index(), "--align " + o.value() + " is not a power of two of at least 4K", "e.g. --align 2M");
-            }
-        } else if (a.has("thp")) {
-            align = THP_SIZE;
-            notes.add("aligned to 2M so that whole huge pages fit (--align to choose)");
-        }
+        long align = alignment(a, g, hugeSize, notes);
 
         Mapping.Kind kind;
         int flags;
@@ -116,8 +103,8 @@ public final class MapCommand extends BaseCommand {
         if (a.has("populate")) { flags |= Mman.MAP_POPULATE; creation.add("populate"); }
         if (a.has("noreserve")) { flags |= Mman.MAP_NORESERVE; creation.add("noreserve"); }
         if (a.has("locked")) { flags |= Mman.MAP_LOCKED; creation.add("locked"); session.lockingUsed(true); }
-        if (hugeSize != Pagemap.PAGE_SIZE) {
-            flags |= Mman.MAP_HUGETLB | (hugeSize == (1L << 30) ? Mman.MAP_HUGE_1GB : Mman.MAP_HUGE_2MB);
+        if (hugeSize != g.pageSize()) {
+            flags |= Mman.MAP_HUGETLB | Mman.mapHuge(hugeSize);
             creation.add("hugetlb=" + Sizes.format(hugeSize));
         }
         if (a.has("thp")) creation.add("thp");
@@ -143,7 +130,8 @@ public final class MapCommand extends BaseCommand {
                     + ((prot & Mman.PROT_WRITE) != 0 ? "WRITE" : "READ")) + " after the THP advice, so that it applies");
         }
         if (session.futureMappingsPopulated() && a.has("thp")) {
-            notes.add("mlockall(MCL_FUTURE) fills the mapping inside mmap, before MADV_HUGEPAGE: expect 4 KiB pages");
+            notes.add("mlockall(MCL_FUTURE) fills the mapping inside mmap, before MADV_HUGEPAGE: expect "
+                    + Sizes.exact(g.pageSize()) + " pages");
         }
 
         int fd = -1;
@@ -192,9 +180,10 @@ public final class MapCommand extends BaseCommand {
         String thpAdvice = a.has("thp") ? "MADV_HUGEPAGE" : a.has("no-thp") ? "MADV_NOHUGEPAGE" : null;
         StepReport r;
         try {
-            r = Steps.run(session, "map", name, "mmap " + Sizes.format(size) + " (" + size / hugeSize + (hugeSize == Pagemap.PAGE_SIZE ? "p" : " huge pages") + ") " + kind.label() + " "
-                            + protWord(prot), null, new SystemActivity.Scope(kind, hugeSize), size / Pagemap.PAGE_SIZE, null, notes,
-                    errno -> huge != Pagemap.PAGE_SIZE ? KernelHints.hugetlb(errno, huge)
+            boolean hugetlb = hugeSize != g.pageSize();
+            r = Steps.run(session, "map", name, "mmap " + sizeWords(size, hugeSize, hugetlb) + " " + kind.label() + " "
+                            + protWord(prot), null, new SystemActivity.Scope(kind, hugetlb ? hugeSize : 0), g.pages(size), null, notes,
+                    errno -> hugetlb ? KernelHints.hugetlb(errno, huge)
                             : errno == dev.pagelab.linux.Errno.ENOMEM && (mmapFlags & Mman.MAP_NORESERVE) != 0
                             ? "no room in the address space: x86-64 gives a process 128 TiB (47 bits) and the JVM "
                               + "already holds parts of it"
@@ -233,7 +222,7 @@ public final class MapCommand extends BaseCommand {
             if (where[0] != 0) unmapQuietly(where[0], size);
             throw e;
         }
-        Mapping m = new Mapping(name, where[0], size, kind, hugeSize, flags, path, 0, fd, creation);
+        Mapping m = new Mapping(name, where[0], size, kind, hugeSize, g, flags, path, 0, fd, creation);
         session.add(m);
         long present;
         try {
@@ -248,6 +237,60 @@ public final class MapCommand extends BaseCommand {
         if (fd >= 0) details.put("fd", fd);
         return new StepReport("map", name, r.action() + " at " + Steps.hex(m.base()), r.sample(), r.pages(), 0,
                 present, r.rssBefore(), r.rssAfter(), -1, -1, null, details, notes, r.system());
+    }
+
+    /**
+     * The hugetlb page size {@code --hugetlb[=SIZE]} asks for: SIZE, or without one the PMD size (2M on x86-64);
+     * it must be one this kernel offers ({@code offered}: /sys/kernel/mm/hugepages/hugepages-*kB).
+     */
+    static long hugetlbSize(String value, int index, PageGeometry g, long[] offered) throws CommandError {
+        long size = value == null ? g.pmdSize() : Sizes.parse(value, g.pageSize(), index, "huge page size");
+        for (long o : offered) if (o == size) return size;
+        List<String> sizes = new ArrayList<>();
+        for (long o : offered) sizes.add(Sizes.format(o));
+        if (sizes.isEmpty()) {
+            throw CommandError.usage(index, "this kernel offers no hugetlb pages (/sys/kernel/mm/hugepages is empty or absent)",
+                    "leave out --hugetlb; --thp asks for transparent huge pages");
+        }
+        String list = sizes.size() == 1 ? sizes.get(0)
+                : String.join(", ", sizes.subList(0, sizes.size() - 1)) + " and " + sizes.get(sizes.size() - 1);
+        throw CommandError.usage(index, "--hugetlb" + (value == null ? "" : "=" + value) + ": this kernel offers "
+                + list + " hugetlb pages, not " + Sizes.format(size), "write --hugetlb=" + sizes.get(0));
+    }
+
+    /**
+     * The alignment asked for with {@code --align}, or for {@code --thp} the PMD size, so that whole huge pages fit
+     * (noted in {@code notes}); 0 for none.
+     */
+    static long alignment(Args a, PageGeometry g, long hugeSize, List<String> notes) throws CommandError {
+        if (a.has("align")) {
+            Args.Option o = a.option("align");
+            long align = Sizes.parse(o.value(), hugeSize, o.index(), "alignment");
+            if (align < g.pageSize() || Long.bitCount(align) != 1) {
+                throw CommandError.usage(o.index(), "--align " + o.value() + " is not a power of two of at least "
+                        + Sizes.format(g.pageSize()), "e.g. --align " + Sizes.format(g.pmdSize()));
+            }
+            return align;
+        }
+        if (a.has("thp")) {
+            notes.add("aligned to " + Sizes.format(g.pmdSize()) + " so that whole huge pages fit (--align to choose)");
+            return g.pmdSize();
+        }
+        return 0;
+    }
+
+    /** {@code size} rounded up to whole pages of {@code pageSize}, said in {@code notes} when it changes. */
+    static long roundedSize(long size, long pageSize, List<String> notes) {
+        long rounded = (size + pageSize - 1) / pageSize * pageSize;
+        if (rounded != size) {
+            notes.add("size rounded up to " + Sizes.format(rounded) + " (a whole number of " + Sizes.format(pageSize) + " pages)");
+        }
+        return rounded;
+    }
+
+    /** {@code 4000K (1000p)}, or for hugetlb {@code 4M (2 huge pages)}: the size and its pages of {@code pageSize}. */
+    static String sizeWords(long size, long pageSize, boolean hugetlb) {
+        return Sizes.format(size) + " (" + size / pageSize + (hugetlb ? " huge pages" : "p") + ")";
     }
 
     /** Address space to carve an aligned mapping from: PROT_NONE and unreserved, so it costs nothing. */

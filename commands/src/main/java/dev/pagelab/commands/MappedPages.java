@@ -2,6 +2,7 @@ package dev.pagelab.commands;
 
 import dev.pagelab.linux.FileStat;
 import dev.pagelab.linux.LinuxException;
+import dev.pagelab.linux.PageGeometry;
 import dev.pagelab.linux.Pagemap;
 import dev.pagelab.linux.PagemapEntry;
 import dev.pagelab.linux.ProcFs;
@@ -27,6 +28,7 @@ final class MappedPages {
     record Result(List<EvictReport.Holder> holders, long distinct) {}
 
     static Result of(Session session, FileStat.Stat file) throws LinuxException {
+        PageGeometry g = PageGeometry.current();                      // of this process's VMAs
         Map<String, long[]> perHolder = new LinkedHashMap<>();
         Map<String, String> mappingOf = new LinkedHashMap<>();
         List<long[]> intervals = new ArrayList<>();
@@ -38,24 +40,24 @@ final class MappedPages {
             }
             String label = owner != null ? owner.name() : "this JVM (" + (v.path().isEmpty() ? "an unnamed mapping" : v.path()) + ")";
             if (owner != null) mappingOf.put(label, owner.name());
-            long firstFilePage = v.offset() / Pagemap.PAGE_SIZE;
+            long firstFilePage = g.pages(v.offset());
             long[] count = perHolder.computeIfAbsent(label, k -> new long[1]);
             if (Pagemap.scanSupported()) {
                 Pagemap.scan(v.start(), v.end(), Pagemap.PAGE_IS_PRESENT | Pagemap.PAGE_IS_FILE, 0,
                         Pagemap.PAGE_IS_PRESENT | Pagemap.PAGE_IS_FILE, r -> {
-                            long from = firstFilePage + (r.start() - v.start()) / Pagemap.PAGE_SIZE;
+                            long from = firstFilePage + g.pages(r.start() - v.start());
                             intervals.add(new long[] {from, from + r.pages()});
                             count[0] += r.pages();
                         });
             } else {
                 // before Linux 6.7: entry by entry (bit 63 present, bit 61 file page or shmem)
-                for (long a = v.start(); a < v.end(); a += 65536 * Pagemap.PAGE_SIZE) {
-                    int n = (int) Math.min(65536, (v.end() - a) / Pagemap.PAGE_SIZE);
+                for (long a = v.start(); a < v.end(); a += 65536 * g.pageSize()) {
+                    int n = (int) Math.min(65536, g.pages(v.end() - a));
                     long[] raw = Pagemap.read(a, n);
                     for (int i = 0; i < n; i++) {
                         PagemapEntry e = new PagemapEntry(raw[i]);
                         if (!e.present() || !e.fileOrSharedAnon()) continue;
-                        long page = firstFilePage + (a - v.start()) / Pagemap.PAGE_SIZE + i;
+                        long page = firstFilePage + g.pages(a - v.start()) + i;
                         intervals.add(new long[] {page, page + 1});
                         count[0]++;
                     }

@@ -2,7 +2,7 @@ package dev.pagelab.commands;
 
 import dev.pagelab.linux.FileIo;
 import dev.pagelab.linux.LinuxException;
-import dev.pagelab.linux.Pagemap;
+import dev.pagelab.linux.PageGeometry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +35,7 @@ public final class Mapping {
     private final long length;
     private final Kind kind;
     private final long pageSize;
+    private final PageGeometry geometry;
     private final int mmapFlags;
     private final String path;
     private final long fileOffset;
@@ -45,13 +46,18 @@ public final class Mapping {
     private boolean uffdRegistered;
     private final List<String> creation;
 
-    Mapping(String name, long base, long length, Kind kind, long pageSize, int mmapFlags, String path, long fileOffset,
-            int fd, List<String> creation) {
+    /**
+     * @param pageSize its page size: the base page size, or the huge page size of a hugetlb mapping
+     * @param geometry the page sizes of the kernel it was made on (a test's simulated ones)
+     */
+    Mapping(String name, long base, long length, Kind kind, long pageSize, PageGeometry geometry, int mmapFlags,
+            String path, long fileOffset, int fd, List<String> creation) {
         this.name = name;
         this.base = base;
         this.length = length;
         this.kind = kind;
         this.pageSize = pageSize;
+        this.geometry = geometry;
         this.mmapFlags = mmapFlags;
         this.path = path;
         this.fileOffset = fileOffset;
@@ -70,10 +76,16 @@ public final class Mapping {
 
     public Kind kind() { return kind; }
 
-    /** 4096, or the huge page size of a hugetlb mapping. */
+    /** The base page size, or the huge page size of a hugetlb mapping. */
     public long pageSize() { return pageSize; }
 
-    public boolean hugetlb() { return pageSize != Pagemap.PAGE_SIZE; }
+    /**
+     * The page sizes of the kernel it was made on: its offsets, pagemap entries and present pages are in base pages
+     * of {@code geometry().pageSize()} whatever {@link #pageSize()} is.
+     */
+    public PageGeometry geometry() { return geometry; }
+
+    public boolean hugetlb() { return pageSize != geometry.pageSize(); }
 
     public int mmapFlags() { return mmapFlags; }
 
@@ -155,9 +167,13 @@ public final class Mapping {
     /** For a file mapping: how many bytes of [off, off+len) lie at or past the file's end (a SIGBUS there). */
     public long bytesPastEof(long off, long len) throws LinuxException {
         if (!kind.fileBacked() || fd < 0) return 0;
-        long size = FileIo.size(fd);
+        return bytesPastEof(FileIo.size(fd), off, len);
+    }
+
+    /** {@link #bytesPastEof(long, long)} for a file of {@code fileSize} bytes. */
+    long bytesPastEof(long fileSize, long off, long len) {
         // Pages are backed up to the end of the page that holds the file's last byte.
-        long backedEnd = ((size + Pagemap.PAGE_SIZE - 1) / Pagemap.PAGE_SIZE) * Pagemap.PAGE_SIZE - fileOffset;
+        long backedEnd = geometry.alignUp(fileSize) - fileOffset;
         return Math.max(0, off + len - Math.max(off, backedEnd));
     }
 

@@ -11,10 +11,11 @@ import java.util.List;
  * @param method           how entries were found: "PAGEMAP_SCAN + pread" or "pread"
  * @param tracking         how written pages are told in this mapping (see clear-refs), or null when not tracked
  * @param writtenOnly      --written: only pages written since tracking was armed are listed
+ * @param pageSize         bytes in a page: runs count base pages of this size
  */
 public record PagemapReport(String target, long start, long pages, List<Run> runs, Totals totals, boolean pfnsVisible,
                             String kpageflagsNote, String method, boolean perPage, boolean truncated,
-                            String tracking, boolean writtenOnly) implements Report {
+                            String tracking, boolean writtenOnly, long pageSize) implements Report {
     /**
      * Consecutive pages with one state. {@code offset} is from the mapping's base.
      *

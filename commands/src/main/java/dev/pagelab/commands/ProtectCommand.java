@@ -1,7 +1,6 @@
 package dev.pagelab.commands;
 
 import dev.pagelab.linux.Mman;
-import dev.pagelab.linux.Pagemap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -32,7 +31,7 @@ public final class ProtectCommand extends BaseCommand {
         int prot = MapCommand.protOf(p.text(), p.index());
         RangeChecks.mapped(t, "protect");
         return Steps.run(session, "protect", t.text(), "mprotect " + Mman.protName(prot), t.mapping(),
-                t.length() / Pagemap.PAGE_SIZE, Steps.details("address", Steps.hex(t.address()), "length_bytes", t.length(),
+                t.basePages(), Steps.details("address", Steps.hex(t.address()), "length_bytes", t.length(),
                         "prot", Mman.protName(prot)), null, KernelHints::protect,
                 meter -> meter.mprotect(t.address(), t.length(), prot));
     }

@@ -2,6 +2,7 @@ package dev.pagelab.commands;
 
 import dev.pagelab.linux.KPageFlags;
 import dev.pagelab.linux.LinuxException;
+import dev.pagelab.linux.PageGeometry;
 import dev.pagelab.linux.Pagemap;
 import dev.pagelab.linux.PagemapEntry;
 import dev.pagelab.linux.ProcFs;
@@ -28,6 +29,7 @@ final class Residency {
     private static volatile long scanMask = Pagemap.ALL_CATEGORIES;
 
     private final Mapping mapping;
+    private final PageGeometry geometry;
     private final long firstOff;
     private final WriteTracking.Mechanism tracking;
     /** [start, end) offsets of the mapping's VM_LOCKED areas, in order. */
@@ -41,6 +43,7 @@ final class Residency {
 
     private Residency(Mapping m, long firstOff) {
         this.mapping = m;
+        this.geometry = m.geometry();
         this.firstOff = firstOff;
         this.tracking = m.writeTracking();
         // uffd-wp markers on pages never faulted in look like swap entries; with no swap they can be nothing else
@@ -55,8 +58,9 @@ final class Residency {
 
     static ResidencyReport read(Session session, Target t, Method method, int rows, long cellPages) throws CommandError {
         Mapping m = t.mapping();
-        long firstOff = t.offset() / Pagemap.PAGE_SIZE * Pagemap.PAGE_SIZE;
-        long endOff = Math.min(m.length(), (t.end() + Pagemap.PAGE_SIZE - 1) / Pagemap.PAGE_SIZE * Pagemap.PAGE_SIZE);
+        PageGeometry g = m.geometry();
+        long firstOff = g.alignDown(t.offset());
+        long endOff = Math.min(m.length(), g.alignUp(t.end()));
         Residency r = new Residency(m, firstOff);
         List<String> notes = new ArrayList<>();
         long t0 = System.nanoTime();
@@ -68,12 +72,12 @@ final class Residency {
             }
             long at = firstOff;
             for (long[] part : m.liveWithin(firstOff, endOff - firstOff)) {
-                if (part[0] > at) r.add(at, (part[0] - at) / Pagemap.PAGE_SIZE, PageState.UNMAPPED);
+                if (part[0] > at) r.add(at, g.pages(part[0] - at), PageState.UNMAPPED);
                 if (method == Method.SCAN) r.scanPart(part[0], part[1]);
                 else r.preadPart(part[0], part[1]);
                 at = part[1];
             }
-            if (at < endOff) r.add(at, (endOff - at) / Pagemap.PAGE_SIZE, PageState.UNMAPPED);
+            if (at < endOff) r.add(at, g.pages(endOff - at), PageState.UNMAPPED);
         } catch (LinuxException e) {
             throw CommandError.kernel(t.text(), e, "could not read /proc/self/pagemap", null);
         }
@@ -86,9 +90,9 @@ final class Residency {
         }
         if (m.hugetlb()) {
             notes.add("a hugetlb mapping: each of its " + Sizes.format(m.pageSize()) + " pages is "
-                    + m.pageSize() / Pagemap.PAGE_SIZE + " cells' worth of 4 KiB pages");
+                    + g.pages(m.pageSize()) + " cells' worth of " + Sizes.exact(g.pageSize()) + " pages");
         }
-        return new ResidencyReport(t.text(), m.base() + firstOff, (endOff - firstOff) / Pagemap.PAGE_SIZE, m.pageSize(),
+        return new ResidencyReport(t.text(), m.base() + firstOff, g.pages(endOff - firstOff), g.pageSize(), m.pageSize(),
                 Arrays.copyOf(r.runStart, r.n), Arrays.copyOf(r.runPages, r.n), Arrays.copyOf(r.runState, r.n),
                 r.counts, method.label, r.tracking == null ? null : r.tracking.description(), elapsed, rows, cellPages,
                 notes);
@@ -111,20 +115,20 @@ final class Residency {
         long at = from;
         for (Pagemap.Region region : regions) {
             long s = region.start() - base, e = region.end() - base;
-            if (s > at) add(at, (s - at) / Pagemap.PAGE_SIZE, PageState.NOT_PRESENT);
+            if (s > at) add(at, geometry.pages(s - at), PageState.NOT_PRESENT);
             long c = region.categories();
             boolean present = (c & Pagemap.PAGE_IS_PRESENT) != 0;
             boolean noGuardCategory = (scanMask & Pagemap.PAGE_IS_GUARD) == 0;
             if (!present && markersPossible && (swapTotal > 0 || noGuardCategory && mapping.guardsInstalled())) {
                 preadPart(s, e);                                     // marker, guard or real swap: the entries tell
             } else if (!present && markersPossible && (c & Pagemap.PAGE_IS_GUARD) == 0) {
-                add(s, (e - s) / Pagemap.PAGE_SIZE, PageState.NOT_PRESENT); // no swap here: a uffd-wp marker
+                add(s, geometry.pages(e - s), PageState.NOT_PRESENT);   // no swap here: a uffd-wp marker
             } else {
                 addSplitByLock(s, e, c);
             }
             at = e;
         }
-        if (at < to) add(at, (to - at) / Pagemap.PAGE_SIZE, PageState.NOT_PRESENT);
+        if (at < to) add(at, geometry.pages(to - at), PageState.NOT_PRESENT);
     }
 
     private void addSplitByLock(long s, long e, long categories) {
@@ -132,14 +136,14 @@ final class Residency {
         for (long[] l : locked) {
             if (l[1] <= at || l[0] >= e) continue;
             if (l[0] > at) {
-                add(at, (l[0] - at) / Pagemap.PAGE_SIZE, classify(categories, false));
+                add(at, geometry.pages(l[0] - at), classify(categories, false));
                 at = l[0];
             }
             long end = Math.min(e, l[1]);
-            add(at, (end - at) / Pagemap.PAGE_SIZE, classify(categories, true));
+            add(at, geometry.pages(end - at), classify(categories, true));
             at = end;
         }
-        if (at < e) add(at, (e - at) / Pagemap.PAGE_SIZE, classify(categories, false));
+        if (at < e) add(at, geometry.pages(e - at), classify(categories, false));
     }
 
     private PageState classify(long c, boolean inLockedArea) {
@@ -159,8 +163,9 @@ final class Residency {
     }
 
     private void preadPart(long from, long to) throws LinuxException {
-        for (long off = from; off < to; off += (long) CHUNK * Pagemap.PAGE_SIZE) {
-            int count = (int) Math.min(CHUNK, (to - off) / Pagemap.PAGE_SIZE);
+        long page = geometry.pageSize();
+        for (long off = from; off < to; off += (long) CHUNK * page) {
+            int count = (int) Math.min(CHUNK, (to - off) / page);
             long[] raw = Pagemap.read(mapping.base() + off, count);
             long[] flags = null;
             if (flagsReadable) {
@@ -169,7 +174,7 @@ final class Residency {
                 flags = KPageFlags.flags(pfns);
             }
             for (int i = 0; i < count; i++) {
-                long pageOff = off + (long) i * Pagemap.PAGE_SIZE;
+                long pageOff = off + (long) i * page;
                 add(pageOff, 1, classify(new PagemapEntry(raw[i]), flags == null ? -1 : flags[i], lockedAt(pageOff)));
             }
         }
@@ -194,11 +199,11 @@ final class Residency {
         return false;
     }
 
-    /** Appends pages [off, off + pages*4K) (offsets from the mapping's base), merging with the last run. */
+    /** Appends pages [off, off + pages * pageSize) (offsets from the mapping's base), merging with the last run. */
     private void add(long off, long pages, PageState s) {
         if (pages <= 0) return;
         counts[s.ordinal()] += pages;
-        long startPage = (off - firstOff) / Pagemap.PAGE_SIZE;
+        long startPage = geometry.pages(off - firstOff);
         if (n > 0 && runState[n - 1] == s.ordinal() && runStart[n - 1] + runPages[n - 1] == startPage) {
             runPages[n - 1] += pages;
             return;

@@ -8,8 +8,9 @@ import java.util.List;
  *
  * @param target      the range as written
  * @param start       address of its first page
- * @param pages       4 KiB pages in the range
- * @param mappingPage the mapping's page size (2 MiB or 1 GiB for hugetlb)
+ * @param pages       base pages in the range
+ * @param pageSize    bytes in a base page (4 KiB on x86-64): one run page, and one cell at the finest scale
+ * @param mappingPage the mapping's page size (a huge page size for hugetlb)
  * @param runStart    run i starts at page runStart[i] of the range…
  * @param runPages    …and has runPages[i] pages…
  * @param runState    …all in state runState[i] (a {@link PageState} ordinal)
@@ -19,9 +20,9 @@ import java.util.List;
  * @param rows        rows asked for with --rows (0: the console chooses)
  * @param cellPages   pages per cell asked for with --cell (0: the console chooses)
  */
-public record ResidencyReport(String target, long start, long pages, long mappingPage, long[] runStart, long[] runPages,
-                              byte[] runState, long[] counts, String method, String tracking, long elapsedNanos,
-                              int rows, long cellPages, List<String> notes) implements Report {
+public record ResidencyReport(String target, long start, long pages, long pageSize, long mappingPage, long[] runStart,
+                              long[] runPages, byte[] runState, long[] counts, String method, String tracking,
+                              long elapsedNanos, int rows, long cellPages, List<String> notes) implements Report {
     public long count(PageState s) { return counts[s.ordinal()]; }
 
     public int runs() { return runStart.length; }

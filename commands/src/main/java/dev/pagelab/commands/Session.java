@@ -69,7 +69,7 @@ public final class Session implements AutoCloseable {
             // before the first verbose step.
             for (int round = 0; round < 8; round++) {
                 SystemActivity.Scope scope = new SystemActivity.Scope(round % 2 == 0 ? Mapping.Kind.ANON_PRIVATE
-                        : Mapping.Kind.ANON_SHARED, 2L << 20);
+                        : Mapping.Kind.ANON_SHARED, dev.pagelab.linux.PageGeometry.current().pmdSize());
                 SystemActivity.after(scope, SystemActivity.before(scope));
             }
             return m;
@@ -218,7 +218,11 @@ public final class Session implements AutoCloseable {
      * does for mprotect/madvise/mlock/munmap.
      */
     Target resolve(Args.Positional word, boolean aligned) throws CommandError {
-        Mapping m = mappingOf(word);
+        return resolve(mappingOf(word), word, aligned);
+    }
+
+    /** {@link #resolve(Args.Positional, boolean)} of a range of {@code m}: sizes in {@code p} count its pages. */
+    static Target resolve(Mapping m, Args.Positional word, boolean aligned) throws CommandError {
         String text = word.text();
         int bracket = text.indexOf('[');
         if (bracket < 0) return new Target(m, 0, m.length(), text);
@@ -277,8 +281,8 @@ public final class Session implements AutoCloseable {
     long present(Target t) throws LinuxException {
         long n = 0;
         // touch accepts unaligned offsets; PAGEMAP_SCAN wants page-aligned bounds
-        long from = t.offset() / Pagemap.PAGE_SIZE * Pagemap.PAGE_SIZE;
-        long to = Math.min(t.mapping().length(), (t.end() + Pagemap.PAGE_SIZE - 1) / Pagemap.PAGE_SIZE * Pagemap.PAGE_SIZE);
+        long from = t.mapping().geometry().alignDown(t.offset());
+        long to = Math.min(t.mapping().length(), t.mapping().geometry().alignUp(t.end()));
         for (long[] p : t.mapping().liveWithin(from, to - from)) {
             n += Pagemap.countPresent(t.mapping().base() + p[0], t.mapping().base() + p[1]);
         }

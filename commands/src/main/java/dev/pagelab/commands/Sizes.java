@@ -60,6 +60,20 @@ public final class Sizes {
         return Long.toString(bytes);
     }
 
+    /**
+     * Bytes in the largest binary unit that divides them, spelled out for prose: {@code 4 KiB}, {@code 2 MiB},
+     * {@code 1536 KiB}, {@code 100 B}.
+     */
+    public static String exact(long bytes) {
+        String[] units = {"TiB", "GiB", "MiB", "KiB"};
+        int[] shifts = {40, 30, 20, 10};
+        for (int i = 0; i < units.length; i++) {
+            long unit = 1L << shifts[i];
+            if (Math.abs(bytes) >= unit && bytes % unit == 0) return (bytes / unit) + " " + units[i];
+        }
+        return bytes + " B";
+    }
+
     /** Bytes for humans: {@code 4.0 KiB}, {@code 1.5 MiB}. */
     public static String human(long bytes) {
         long a = Math.abs(bytes);

@@ -3,7 +3,7 @@ package dev.pagelab.commands;
 import dev.pagelab.linux.FaultSample;
 import dev.pagelab.linux.Mman;
 import dev.pagelab.linux.PageToucher;
-import dev.pagelab.linux.Pagemap;
+import dev.pagelab.linux.PageGeometry;
 import dev.pagelab.linux.ProcFs;
 import dev.pagelab.linux.StepMeter;
 import java.util.ArrayList;
@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * The classic prefetch-vs-fault sweep, measured with the same windows as every step: for each size, each way of
  * getting anonymous memory ready is timed from mmap to the end of a first write to every page, and its faults on the
- * step thread are counted exactly. THP is off (MADV_NOHUGEPAGE) so that every size is made of 4 KiB pages.
+ * step thread are counted exactly. THP is off (MADV_NOHUGEPAGE) so that every size is made of base pages.
  */
 final class Sweep {
     /** The ways, as the columns of the report. */
@@ -23,9 +23,12 @@ final class Sweep {
     private static final int PROT = Mman.PROT_READ | Mman.PROT_WRITE, FLAGS = Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS;
 
     private final StepMeter meter;
+    private final long page;
 
-    Sweep(StepMeter meter) {
+    /** Measures with {@code meter} in pages of {@code g}, this kernel's. */
+    Sweep(StepMeter meter, PageGeometry g) {
         this.meter = meter;
+        this.page = g.pageSize();
     }
 
     /** Runs every (size, strategy) {@code reps} times; stops early, keeping what was measured, when cancelled. */
@@ -47,7 +50,7 @@ final class Sweep {
                 for (int i = 0; i < reps; i++) order[i] = i;
                 Arrays.sort(order, (a, b) -> Long.compare(ns[a], ns[b]));
                 int median = order[reps / 2];
-                cells.add(new SweepReport.Cell(size, strategy, ns[median], ns[order[0]], ns[order[reps - 1]], faults[median], reps));
+                cells.add(new SweepReport.Cell(size, strategy, ns[median], ns[order[0]], ns[order[reps - 1]], faults[median], reps, page));
             }
         }
         return cells;
@@ -55,7 +58,7 @@ final class Sweep {
 
     /** One repetition: prepare + first use, as measured windows added up; setup that is not part of it is not timed. */
     private FaultSample once(String strategy, long size) throws StepMeter.MeasuredFailure {
-        long pages = size / Pagemap.PAGE_SIZE;
+        long pages = size / page;
         FaultSample total;
         long addr;
         switch (strategy) {
@@ -69,7 +72,7 @@ final class Sweep {
             }
         }
         try {
-            // not timed: keeps each size made of 4 KiB pages whatever THP's mode (MAP_POPULATE above ran first,
+            // not timed: keeps each size made of base pages whatever THP's mode (MAP_POPULATE above ran first,
             // but with THP in madvise mode a fresh anonymous mapping gets no huge page anyway)
             meter.madvise(addr, size, MADV_NOHUGEPAGE, "MADV_NOHUGEPAGE");
             switch (strategy) {
@@ -90,13 +93,13 @@ final class Sweep {
     }
 
     private FaultSample write(long addr, long size, long pages) {
-        return meter.touch(addr, size, 0, pages, Pagemap.PAGE_SIZE, PageToucher.Access.WRITE_ZERO, PageToucher.Order.SEQ, 0, null);
+        return meter.touch(addr, size, 0, pages, page, PageToucher.Access.WRITE_ZERO, PageToucher.Order.SEQ, 0, null);
     }
 
-    /** Sizes from 4 KiB doubling to {@code max}. */
-    static List<Long> doubling(long max) {
+    /** Sizes from {@code first} (one page) doubling to {@code max}. */
+    static List<Long> doubling(long first, long max) {
         List<Long> out = new ArrayList<>();
-        for (long s = Pagemap.PAGE_SIZE; s <= max; s *= 2) out.add(s);
+        for (long s = first; s <= max; s *= 2) out.add(s);
         return out;
     }
 

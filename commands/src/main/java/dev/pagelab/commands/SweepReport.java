@@ -18,9 +18,11 @@ public record SweepReport(List<String> context, List<String> strategies, List<Lo
      * @param minNs     fastest repetition
      * @param maxNs     slowest repetition
      * @param faults    minor + major faults of the median repetition, prepare and use together
+     * @param pageSize  bytes in a page (4 KiB on x86-64): the unit of the per-page figures
      */
-    public record Cell(long size, String strategy, long medianNs, long minNs, long maxNs, long faults, int reps) {
-        public long pages() { return Math.max(1, size / 4096); }
+    public record Cell(long size, String strategy, long medianNs, long minNs, long maxNs, long faults, int reps,
+                       long pageSize) {
+        public long pages() { return Math.max(1, size / pageSize); }
 
         public double nsPerPage() { return (double) medianNs / pages(); }
 

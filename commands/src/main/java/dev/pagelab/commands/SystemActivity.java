@@ -1,7 +1,7 @@
 package dev.pagelab.commands;
 
 import dev.pagelab.linux.KernelCounters;
-import dev.pagelab.linux.Pagemap;
+import dev.pagelab.linux.PageGeometry;
 import dev.pagelab.linux.ProcFs;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -51,15 +51,15 @@ public record SystemActivity(List<Delta> vmstat, List<Delta> meminfo, Map<String
             "Mlocked", "Unevictable", "Dirty", "Writeback", "PageTables", "HugePages_Total", "HugePages_Free",
             "HugePages_Rsvd", "HugePages_Surp");
 
-    /** What the step acts on, for choosing its settings: a mapping's kind and page size, or neither. */
-    record Scope(Mapping.Kind kind, long pageSize) {
-        static final Scope NONE = new Scope(null, Pagemap.PAGE_SIZE);
+    /** What the step acts on, for choosing its settings: a mapping's kind and its hugetlb page size (0 if none), or neither. */
+    record Scope(Mapping.Kind kind, long hugePageSize) {
+        static final Scope NONE = new Scope(null, 0);
 
         static Scope of(Mapping m) {
-            return m == null ? NONE : new Scope(m.kind(), m.pageSize());
+            return m == null ? NONE : new Scope(m.kind(), m.hugetlb() ? m.pageSize() : 0);
         }
 
-        boolean hugetlb() { return pageSize != Pagemap.PAGE_SIZE; }
+        boolean hugetlb() { return hugePageSize != 0; }
 
         boolean shmem() { return kind == Mapping.Kind.ANON_SHARED || kind == Mapping.Kind.MEMFD; }
 
@@ -73,7 +73,7 @@ public record SystemActivity(List<Delta> vmstat, List<Delta> meminfo, Map<String
     /** Reads the settings, then /proc/meminfo, then /proc/vmstat last (closest to the window). */
     static Before before(Scope scope) {
         long t0 = System.nanoTime();
-        Optional<ProcFs.HugetlbPool> pool = scope.hugetlb() ? ProcFs.hugetlbPool(scope.pageSize()) : Optional.empty();
+        Optional<ProcFs.HugetlbPool> pool = scope.hugetlb() ? ProcFs.hugetlbPool(scope.hugePageSize()) : Optional.empty();
         Map<String, String> settings = settings(scope, pool);
         KernelCounters meminfo = ProcFs.meminfoCounters();
         KernelCounters vmstat = ProcFs.vmstat();
@@ -85,7 +85,7 @@ public record SystemActivity(List<Delta> vmstat, List<Delta> meminfo, Map<String
         long t0 = System.nanoTime();
         KernelCounters vmstat = ProcFs.vmstat();
         KernelCounters meminfo = ProcFs.meminfoCounters();
-        Optional<ProcFs.HugetlbPool> pool = scope.hugetlb() ? ProcFs.hugetlbPool(scope.pageSize()) : Optional.empty();
+        Optional<ProcFs.HugetlbPool> pool = scope.hugetlb() ? ProcFs.hugetlbPool(scope.hugePageSize()) : Optional.empty();
         long nanos = b.nanos() + System.nanoTime() - t0;
         PoolChange change = b.pool().isPresent() && pool.isPresent() ? new PoolChange(b.pool().get(), pool.get()) : null;
         return new SystemActivity(vmstatDeltas(b.vmstat(), vmstat), meminfoDeltas(b.meminfo(), meminfo), b.settings(),
@@ -130,14 +130,14 @@ public record SystemActivity(List<Delta> vmstat, List<Delta> meminfo, Map<String
         return -1;
     }
 
-    /** The headline figures that moved by a page (4 kB) or more, or by one huge page for HugePages_*. */
+    /** The headline figures that moved by a page (4 kB on x86-64) or more, or by one huge page for HugePages_*. */
     static List<Delta> meminfoDeltas(KernelCounters before, KernelCounters after) {
         List<Delta> out = new ArrayList<>();
         for (String name : MEMINFO) {
             int i = after.indexOf(name);
             if (i < 0) continue;
             long d = KernelCounters.delta(before, after, i);
-            long page = name.startsWith("HugePages_") ? 1 : Pagemap.PAGE_SIZE / 1024;
+            long page = name.startsWith("HugePages_") ? 1 : PageGeometry.current().pageSize() / 1024;
             if (Math.abs(d) >= page) out.add(new Delta(name, d));
         }
         return out;
@@ -154,7 +154,7 @@ public record SystemActivity(List<Delta> vmstat, List<Delta> meminfo, Map<String
         if (!t.enabled().isEmpty()) out.put("transparent_hugepage/enabled", t.enabled());
         if (!t.defrag().isEmpty()) out.put("transparent_hugepage/defrag", t.defrag());
         if (scope.shmem() && !t.shmemEnabled().isEmpty()) out.put("transparent_hugepage/shmem_enabled", t.shmemEnabled());
-        long pmdKb = 2048;
+        long pmdKb = PageGeometry.current().pmdSize() >> 10;
         t.anonBySizeKb().forEach((kb, v) -> {
             if (kb != pmdKb && !v.equals("never")) out.put("transparent_hugepage/hugepages-" + kb + "kB/enabled", v);
         });
@@ -162,7 +162,7 @@ public record SystemActivity(List<Delta> vmstat, List<Delta> meminfo, Map<String
             if (kb != pmdKb && !v.equals("never")) out.put("transparent_hugepage/hugepages-" + kb + "kB/shmem_enabled", v);
         });
         if (scope.hugetlb()) {
-            String dir = "hugepages/hugepages-" + (scope.pageSize() >> 10) + "kB/";
+            String dir = "hugepages/hugepages-" + (scope.hugePageSize() >> 10) + "kB/";
             pool.ifPresent(p -> {
                 out.put(dir + "nr_hugepages", Long.toString(p.total()));
                 out.put(dir + "free_hugepages", Long.toString(p.free()));

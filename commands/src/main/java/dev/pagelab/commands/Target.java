@@ -8,6 +8,9 @@ public record Target(Mapping mapping, long offset, long length, String text) {
 
     public boolean wholeMapping() { return offset == 0 && length == mapping.length(); }
 
+    /** Whole base pages in the range (of {@code mapping().geometry().pageSize()}, whatever the mapping's page size). */
+    public long basePages() { return mapping.geometry().pages(length); }
+
     /** Pages of the mapping's page size (huge pages for hugetlb). */
     public long pages() { return (length + mapping.pageSize() - 1) / mapping.pageSize(); }
 }

@@ -4,6 +4,7 @@ import dev.pagelab.linux.LatencyHistogram;
 import dev.pagelab.linux.LinuxException;
 import dev.pagelab.linux.NanoClock;
 import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.PageGeometry;
 import dev.pagelab.linux.Pagemap;
 import dev.pagelab.linux.PageToucher;
 import dev.pagelab.linux.ProcFs;
@@ -25,7 +26,10 @@ public final class TouchCommand extends BaseCommand {
     public List<String> complete(Session session, List<String> before, int wordIndex) {
         String prev = before.isEmpty() ? "" : before.get(before.size() - 1);
         if (prev.equals("--order")) return List.of("seq", "reverse", "random");
-        if (prev.equals("--stride")) return List.of("4K", "64", "2M", "16p");
+        if (prev.equals("--stride")) {
+            PageGeometry g = PageGeometry.current();
+            return List.of(Sizes.format(g.pageSize()), "64", Sizes.format(g.pmdSize()), "16p");
+        }
         return Completions.rangesAndOptions(session, OPTIONS);
     }
 
@@ -56,7 +60,8 @@ public final class TouchCommand extends BaseCommand {
         }
         AccessCheck.check(t, write);
         long count = t.length() / stride + (t.length() % stride == 0 ? 0 : 1);
-        long rangePages = (t.length() + Pagemap.PAGE_SIZE - 1) / Pagemap.PAGE_SIZE;
+        PageGeometry g = m.geometry();
+        long rangePages = g.pagesCovering(t.length());
         try {
             long presentInRange = session.present(t);
             // A read of private anonymous memory maps the zero page: no page, but still 8 bytes of page table per
@@ -66,10 +71,10 @@ public final class TouchCommand extends BaseCommand {
             // sparse stride over a huge range needs only what its accesses touch.
             // Unless it was made --no-thp, a mapping may have been advised hugepage since, or THP may be 'always'.
             boolean thpPossible = !m.creation().contains("no-thp") && !"never".equals(ProcFs.thpEnabled().orElse("never"));
-            long pagesPerAccess = Math.max(m.pageSize(), thpPossible ? MapCommand.THP_SIZE : 0) / Pagemap.PAGE_SIZE;
+            long pagesPerAccess = g.pages(Math.max(m.pageSize(), thpPossible ? g.pmdSize() : 0));
             long missing = Math.min(rangePages - presentInRange,
                     count > Long.MAX_VALUE / pagesPerAccess ? Long.MAX_VALUE : count * pagesPerAccess);
-            session.checkMemory(t.text(), missing * (needsPages ? Pagemap.PAGE_SIZE + 8 : 8), a.has("force"),
+            session.checkMemory(t.text(), missing * (needsPages ? g.pageSize() + 8 : 8), a.has("force"),
                     "touching " + t.text());
         } catch (LinuxException e) {
             throw CommandError.kernel(t.text(), e, "reading /proc/self/pagemap failed", null);
@@ -111,8 +116,8 @@ public final class TouchCommand extends BaseCommand {
     /** Present pages of the range's mapped parts: {present, file (PAGE_IS_FILE), zero page (PAGE_IS_PFNZERO)}. */
     private static long[] categories(Target t) throws CommandError {
         Mapping m = t.mapping();
-        long from = t.offset() / Pagemap.PAGE_SIZE * Pagemap.PAGE_SIZE;
-        long to = Math.min(m.length(), (t.end() + Pagemap.PAGE_SIZE - 1) / Pagemap.PAGE_SIZE * Pagemap.PAGE_SIZE);
+        long from = m.geometry().alignDown(t.offset());
+        long to = Math.min(m.length(), m.geometry().alignUp(t.end()));
         long[] n = new long[3];
         try {
             for (long[] p : m.liveWithin(from, to - from)) {

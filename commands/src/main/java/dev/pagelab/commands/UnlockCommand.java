@@ -1,6 +1,5 @@
 package dev.pagelab.commands;
 
-import dev.pagelab.linux.Pagemap;
 import java.util.List;
 import java.util.Set;
 
@@ -24,7 +23,7 @@ public final class UnlockCommand extends BaseCommand {
         a.atMost(1, "unlock RANGE");
         Target t = session.resolve(a.positional().get(0), true);
         RangeChecks.mapped(t, "unlock");
-        return Steps.run(session, "unlock", t.text(), "munlock", t.mapping(), t.length() / Pagemap.PAGE_SIZE,
+        return Steps.run(session, "unlock", t.text(), "munlock", t.mapping(), t.basePages(),
                 Steps.details("address", Steps.hex(t.address()), "length_bytes", t.length()), null,
                 KernelHints::memlock, meter -> meter.munlock(t.address(), t.length()));
     }

@@ -1,7 +1,6 @@
 package dev.pagelab.commands;
 
 import dev.pagelab.linux.FaultSample;
-import dev.pagelab.linux.Pagemap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -32,7 +31,7 @@ public final class UnmapCommand extends BaseCommand {
             throw CommandError.refused(t.text(), "nothing of it is mapped any more", "'list' shows what is left of " + m.name());
         }
         List<String> notes = new ArrayList<>();
-        StepReport r = Steps.run(session, "unmap", t.text(), "munmap", m, t.length() / Pagemap.PAGE_SIZE,
+        StepReport r = Steps.run(session, "unmap", t.text(), "munmap", m, t.basePages(),
                 Steps.details("address", Steps.hex(t.address()), "length_bytes", t.length()), notes,
                 KernelHints::unmap, meter -> {
                     FaultSample s = FaultSample.NONE;

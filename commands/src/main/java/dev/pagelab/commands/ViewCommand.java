@@ -1,5 +1,6 @@
 package dev.pagelab.commands;
 
+import dev.pagelab.linux.PageGeometry;
 import dev.pagelab.linux.Pagemap;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +23,7 @@ public final class ViewCommand extends BaseCommand {
         String prev = before.isEmpty() ? "" : before.get(before.size() - 1);
         if (prev.equals("--method")) return List.of("scan", "pread");
         if (prev.equals("--rows")) return List.of("4", "8", "16", "32");
-        if (prev.equals("--cell")) return List.of("1p", "16p", "2M");
+        if (prev.equals("--cell")) return List.of("1p", "16p", Sizes.format(PageGeometry.current().pmdSize()));
         return Completions.rangesAndOptions(session, OPTIONS);
     }
 
@@ -36,14 +37,20 @@ public final class ViewCommand extends BaseCommand {
         long cellPages = 0;
         if (a.has("cell")) {
             Args.Option o = a.option("cell");
-            long bytes = Sizes.parse(o.value(), Pagemap.PAGE_SIZE, o.index(), "cell size");
-            if (bytes < Pagemap.PAGE_SIZE || bytes % Pagemap.PAGE_SIZE != 0) {
-                throw CommandError.usage(o.index(), "a cell is a whole number of 4 KiB pages, not " + Sizes.format(bytes),
-                        "e.g. --cell 1p, --cell 64K or --cell 2M");
-            }
-            cellPages = bytes / Pagemap.PAGE_SIZE;
+            cellPages = cellPages(o, t.mapping().geometry());
         }
         return Residency.read(session, t, method(a), rows, cellPages);
+    }
+
+    /** {@code --cell SIZE} in base pages of {@code g}. */
+    static long cellPages(Args.Option o, PageGeometry g) throws CommandError {
+        long bytes = Sizes.parse(o.value(), g.pageSize(), o.index(), "cell size");
+        if (bytes < g.pageSize() || !g.aligned(bytes)) {
+            throw CommandError.usage(o.index(), "a cell is a whole number of " + Sizes.exact(g.pageSize()) + " pages, not "
+                    + Sizes.format(bytes), "e.g. --cell 1p, --cell " + Sizes.format(16 * g.pageSize()) + " or --cell "
+                    + Sizes.format(g.pmdSize()));
+        }
+        return g.pages(bytes);
     }
 
     /** {@code --method scan|pread}, shared with inspect-pagemap. */
