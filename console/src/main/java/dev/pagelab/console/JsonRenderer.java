@@ -95,6 +95,7 @@ final class JsonRenderer {
         o.put("target", v.target());
         o.put("address", "0x" + Long.toHexString(v.start()));
         o.put("pages", v.pages());
+        o.put("page_size_bytes", v.pageSize());
         o.put("method", v.method());
         o.put("elapsed_ns", v.elapsedNanos());
         if (v.tracking() != null) o.put("written_tracking", v.tracking());
@@ -284,6 +285,7 @@ final class JsonRenderer {
         o.put("target", p.target());
         o.put("start", "0x" + Long.toHexString(p.start()));
         o.put("pages", p.pages());
+        o.put("page_size_bytes", p.pageSize());
         o.put("method", p.method());
         o.put("pfns_visible", p.pfnsVisible());
         if (p.kpageflagsNote() != null) o.put("kpageflags_unavailable", p.kpageflagsNote());
@@ -382,6 +384,7 @@ final class JsonRenderer {
         m.put("size_bytes", f.size());
         m.put("allocated_bytes", f.allocated());
         m.put("pages", f.pages());
+        m.put("page_size_bytes", f.pageSize());
         m.put("resident_pages", f.resident());
         m.put("resident_percent", f.pages() == 0 ? null : f.percent());
         List<Object> runs = new ArrayList<>();

@@ -110,14 +110,20 @@ final class RecipeParser {
         long hugetlbSize = 0;
         String h = string(r, "hugetlb", false);
         if (h != null) {
-            hugetlbSize = switch (h.toUpperCase(Locale.ROOT)) {
-                case "2M", "2MB", "2MIB" -> 2L << 20;
-                case "1G", "1GB", "1GIB" -> 1L << 30;
-                default -> {
-                    problems.add(at(r, "hugetlb") + "hugetlb must be \"2M\" or \"1G\", not \"" + h + "\"");
-                    yield 0;
-                }
-            };
+            // a huge page size, e.g. "2M" or "1G" (x86-64), "32M" or "512M" (arm64); whether this kernel has the
+            // pool is a requirement checked when the recipe runs
+            Matcher size = Pattern.compile("(\\d+)([KMG])(I?B)?").matcher(h.toUpperCase(Locale.ROOT));
+            if (size.matches() && size.group(1).length() < 6) {
+                hugetlbSize = Long.parseLong(size.group(1)) << switch (size.group(2)) {
+                    case "K" -> 10;
+                    case "M" -> 20;
+                    default -> 30;
+                };
+            }
+            if (hugetlbSize < (64L << 10) || Long.bitCount(hugetlbSize) != 1) {
+                problems.add(at(r, "hugetlb") + "hugetlb must be a huge page size such as \"2M\" or \"1G\", not \"" + h + "\"");
+                hugetlbSize = 0;
+            }
         }
         long pages = 0;
         if (r.contains("hugetlb_pages")) {
@@ -125,7 +131,7 @@ final class RecipeParser {
                 problems.add(at(r, "hugetlb_pages") + "hugetlb_pages must be a whole number of pages, at least 1");
             } else {
                 pages = r.getLong("hugetlb_pages");
-                if (h == null) problems.add(at(r, "hugetlb_pages") + "hugetlb_pages needs hugetlb = \"2M\" or \"1G\" beside it");
+                if (h == null) problems.add(at(r, "hugetlb_pages") + "hugetlb_pages needs hugetlb = SIZE beside it, e.g. \"2M\"");
             }
         }
         List<String> features = words(r, "features", FEATURES);

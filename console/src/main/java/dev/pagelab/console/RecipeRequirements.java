@@ -1,5 +1,6 @@
 package dev.pagelab.console;
 
+import dev.pagelab.commands.Sizes;
 import dev.pagelab.commands.WriteTracking;
 import dev.pagelab.linux.KPageFlags;
 import dev.pagelab.linux.Pagemap;
@@ -34,9 +35,9 @@ final class RecipeRequirements {
         if (r.hugetlbSize() > 0) {
             Path pool = Path.of("/sys/kernel/mm/hugepages/hugepages-" + (r.hugetlbSize() >> 10) + "kB");
             if (!Files.isDirectory(pool)) {
-                out.add("needs a " + (r.hugetlbSize() >> 20) + " MiB hugetlb pool, which this kernel does not offer");
+                out.add("needs a " + Sizes.exact(r.hugetlbSize()) + " hugetlb pool, which this kernel does not offer");
             } else if (ProcFs.hugePagesFree(r.hugetlbSize()) < r.hugetlbPages() && !Files.isWritable(pool.resolve("nr_hugepages"))) {
-                out.add("needs " + r.hugetlbPages() + " free " + (r.hugetlbSize() >> 20) + " MiB hugetlb pages ("
+                out.add("needs " + r.hugetlbPages() + " free " + Sizes.exact(r.hugetlbSize()) + " hugetlb pages ("
                         + ProcFs.hugePagesFree(r.hugetlbSize()) + " free) or root to reserve them");
             }
         }

@@ -65,18 +65,19 @@ final class ResidencyRenderer {
             }
         }
 
-        String scale = cellPages == 1 ? "1 cell = 1 page (4K)"
-                : "1 cell = " + cellPages + " pages (" + Sizes.format(cellPages * 4096) + ")";
+        long page = r.pageSize();
+        String scale = cellPages == 1 ? "1 cell = 1 page (" + Sizes.format(page) + ")"
+                : "1 cell = " + cellPages + " pages (" + Sizes.format(cellPages * page) + ")";
         AttributedStringBuilder head = new AttributedStringBuilder();
         head.styled(TextRenderer.BOLD, (compact ? "watch " : "view ") + r.target()).append(": "
-                + TextRenderer.count(pages, "page") + " (" + Sizes.format(pages * 4096) + ")");
+                + TextRenderer.count(pages, "page") + " (" + Sizes.format(pages * page) + ")");
         if (!compact) head.append(" at 0x" + Long.toHexString(r.start()));
         head.append(", ").append(scale);
         out.add(head.toAttributedString());
 
         for (long row = 0; row < rows; row++) {
             AttributedStringBuilder b = new AttributedStringBuilder();
-            String label = Sizes.format(row * cols * cellPages * 4096);
+            String label = Sizes.format(row * cols * cellPages * page);
             b.styled(TextRenderer.DIM, TextRenderer.pad(label, LABEL - 1, true) + " ");
             for (int c = 0; c < cols; c++) {
                 long cell = row * cols + c;

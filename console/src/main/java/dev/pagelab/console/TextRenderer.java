@@ -426,7 +426,7 @@ final class TextRenderer {
             AttributedStyle st = state.contains("present") ? (zero ? NOTE : LABEL) : DIM;
             b.styled(st, String.join(" ", state));
             if (hugeZero) {
-                // one 2 MiB zero folio mapped by several PMDs; the kernel flags it as file/shared (not anonymous)
+                // one PMD-sized zero folio mapped by several PMDs; the kernel flags it as file/shared (not anonymous)
                 b.styled(NOTE, " HUGE ZERO PAGE").styled(DIM, "  pfn ").append("0x" + Long.toHexString(r.firstPfn()))
                         .append("  mapped " + Math.max(1, r.hugeHeads()) + (r.hugeHeads() == 1 ? " time" : " times"));
                 out.add(b.toAttributedString());
@@ -641,7 +641,8 @@ final class TextRenderer {
         out.add(runs(f, width));
         if (feedback == Feedback.VERBOSE) {
             String how = "  mincore  " + f.mincorePages() + " of " + count(f.pages(), "page") + " asked"
-                    + (f.mincorePages() < f.pages() ? " (cachestat found the other 256 MiB chunks empty)" : "")
+                    + (f.mincorePages() < f.pages() ? " (cachestat found the other "
+                    + Sizes.exact(dev.pagelab.linux.PageCache.CHUNK_PAGES * f.pageSize()) + " chunks empty)" : "")
                     + ", in " + duration(f.elapsedNanos());
             out.add(new AttributedStringBuilder().styled(DIM, how).toAttributedString());
             if (f.cachestat() != null) {
@@ -679,7 +680,7 @@ final class TextRenderer {
             else b.styled(DIM, "\u00b7");
         }
         b.append("|");
-        long cellBytes = f.cellPages() * (long) group * 4096;
+        long cellBytes = f.cellPages() * (long) group * f.pageSize();
         b.styled(DIM, " " + (cells.length == f.pages() && group == 1 ? "1 page" : Sizes.format(cellBytes)) + "/cell");
         return b.toAttributedString();
     }
@@ -696,7 +697,7 @@ final class TextRenderer {
         String more = f.runsTruncated() ? " (first " + f.runs().size() + " runs kept)" : "";
         for (int i = 0; i < resident.size(); i++) {
             CacheReport.Run r = resident.get(i);
-            String text = "[" + Sizes.format(r.firstPage() * 4096) + ":" + Sizes.format(r.pages() * 4096) + "]";
+            String text = "[" + Sizes.format(r.firstPage() * f.pageSize()) + ":" + Sizes.format(r.pages() * f.pageSize()) + "]";
             String rest = " \u2026 " + (resident.size() - i) + " more" + more;
             boolean last = i == resident.size() - 1;
             if (used + text.length() + 1 + (last ? more.length() : rest.length()) > width) {
@@ -756,7 +757,7 @@ final class TextRenderer {
         out.add(sync.toAttributedString());
         out.add(new AttributedStringBuilder().append("  resident ").styled(NUM, Long.toString(before.resident()))
                 .append(" \u2192 ").styled(NUM, Long.toString(after.resident())).append(" pages")
-                .styled(DIM, " (" + e.dropped() + " dropped, " + Sizes.human(e.dropped() * 4096) + ")")
+                .styled(DIM, " (" + e.dropped() + " dropped, " + Sizes.human(e.dropped() * before.pageSize()) + ")")
                 .append("   in ").styled(NUM, duration(e.fadviseNanos())).toAttributedString());
         if (after.resident() > 0) {
             AttributedStringBuilder kept = new AttributedStringBuilder().append("  kept     ");
