@@ -67,7 +67,7 @@ public final class PageToucher {
      * Bytes one run of a sequential or reverse loop spans between two reads of the cancel switch: the accesses
      * of a run are a tight counted loop (see {@link #loop}), and Ctrl-C waits at most for one run — 512 fresh
      * 4 KiB pages (about 8 ms at the slowest first touch seen here, 15 µs a page), or one access when the stride
-     * is larger (a huge page).
+     * is larger (a huge page). A span of bytes, not of pages: with 16 or 64 KiB pages a run is 128 or 32 of them.
      */
     static final long RUN_BYTES = 2L << 20;
 
