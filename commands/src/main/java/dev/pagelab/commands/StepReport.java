@@ -9,13 +9,13 @@ import java.util.Optional;
 
 /**
  * What the kernel did during one step: the step thread's faults in the measured window (exact), the target
- * mapping's present pages before and after (PAGEMAP_SCAN, 4 KiB units), the process RSS before and after
+ * mapping's present pages before and after (PAGEMAP_SCAN, in base pages), the process RSS before and after
  * (/proc/self/statm: process-wide, so approximate for the step), and for touch the accesses made.
  *
  * @param verb             the command name
  * @param target           the mapping or range acted on, as written ({@code m1[0:4M]}), or null
  * @param action           what was done, e.g. {@code write, seq, stride 4K}, {@code MADV_DONTNEED}
- * @param pages            pages (4 KiB) in the target range, or -1
+ * @param pages            base pages (4 KiB on x86-64) in the target range, or -1
  * @param presentBefore    present pages of the target mapping before, or -1 when it has none
  * @param accesses         touch: accesses made; -1 for other commands
  * @param accessesAsked    touch: accesses asked for
