@@ -154,6 +154,7 @@ public final class MapCommand extends BaseCommand {
         if (session.futureMappingsPopulated() && a.has("thp")) {
             notes.add("mlockall(MCL_FUTURE) fills the mapping inside mmap, before MADV_HUGEPAGE: expect 4 KiB pages");
         }
+        thpNote(a.has("thp"), a.has("no-thp") || hugeSize != Pagemap.PAGE_SIZE, kind, size, notes);
 
         int fd = -1;
         String path = null;
@@ -266,6 +267,26 @@ public final class MapCommand extends BaseCommand {
         if (fd >= 0) details.put("fd", fd);
         return new StepReport("map", name, r.action() + " at " + Steps.hex(m.base()), r.sample(), r.pages(), 0,
                 present, r.rssBefore(), r.rssAfter(), -1, -1, null, details, notes, r.system());
+    }
+
+    /**
+     * Where the kernel's THP mode departs from what the user asked or expects, says so before the first fault: --thp
+     * under "never" gets base pages; a large private anonymous mapping under "always" may get huge pages unasked.
+     */
+    static void thpNote(boolean thp, boolean noThp, Mapping.Kind kind, long size, List<String> notes) {
+        KernelProfile p = KernelProfile.current();
+        String mode = p.thp().enabled();
+        String cause = p.bootParameters().stream().filter(b -> b.startsWith("transparent_hugepage="))
+                .findFirst().map(b -> " (boot parameter " + b + ")").orElse("");
+        if (thp && !p.thpAvailable()) {
+            notes.add("this kernel has no transparent huge pages (CONFIG_TRANSPARENT_HUGEPAGE): --thp gets base pages");
+        } else if (thp && mode.equals("never")) {
+            notes.add("THP is 'never' on this kernel" + cause + ": MADV_HUGEPAGE is accepted but the pages will be "
+                    + Sizes.format(p.pageSize()) + " pages, one fault each");
+        } else if (!thp && !noThp && mode.equals("always") && kind == Mapping.Kind.ANON_PRIVATE && size >= p.pmdSize()) {
+            notes.add("THP is 'always' on this kernel" + cause + ": aligned " + Sizes.format(p.pmdSize())
+                    + " blocks may be backed by huge pages unasked (one fault each); --no-thp for base pages");
+        }
     }
 
     /** Address space to carve an aligned mapping from: PROT_NONE and unreserved, so it costs nothing. */

@@ -71,28 +71,18 @@ public final class KernelProfile {
     private final Evidence zeroPageEvidence;
     private final long zeroPfn;
     private final HugeZeroPage hugeZeroPage;
-    private final String thpUseZeroPage;
+    private final boolean thpAvailable;
     private final boolean pagemapScan;
     private final long scanCategories;
     private final long[] madviseSupported;   // a bit set over advice values 0..127
     private final boolean cachestat;
     private final String uffdWpAsync;         // null when available, else why not
     private final boolean softDirty;
-    private final ProcFs.ThpSettings thp;
-    private final List<ProcFs.HugetlbPool> hugetlbPools;
-    private final long swapTotalBytes;
-    private final List<String> swapDevices;
-    private final String zswap;
-    private final String ksm;
     private final String cgroup;
     private final String hypervisor;
     private final List<String> bootParameters;
     private final boolean pfnsVisible;
     private final String kpageflags;          // null when readable, else why not
-    private final long memlockLimit;
-    private final boolean capIpcLock;
-    private final String overcommit;
-    private final String multiGenLru;
     private final long probeNanos;
 
     private KernelProfile(Prober p) {
@@ -104,28 +94,18 @@ public final class KernelProfile {
         zeroPageEvidence = p.zeroPageEvidence;
         zeroPfn = p.zeroPfn;
         hugeZeroPage = p.hugeZeroPage;
-        thpUseZeroPage = p.thpUseZeroPage;
+        thpAvailable = !p.thp.enabled().isEmpty();
         pagemapScan = p.pagemapScan;
         scanCategories = p.scanCategories;
         madviseSupported = p.madviseSupported;
         cachestat = p.cachestat;
         uffdWpAsync = p.uffdWpAsync;
         softDirty = p.softDirty;
-        thp = p.thp;
-        hugetlbPools = List.copyOf(p.hugetlbPools);
-        swapTotalBytes = p.swapTotalBytes;
-        swapDevices = List.copyOf(p.swapDevices);
-        zswap = p.zswap;
-        ksm = p.ksm;
         cgroup = p.cgroup;
         hypervisor = p.hypervisor;
         bootParameters = List.copyOf(p.bootParameters);
         pfnsVisible = p.pfnsVisible;
         kpageflags = p.kpageflags;
-        memlockLimit = p.memlockLimit;
-        capIpcLock = p.capIpcLock;
-        overcommit = p.overcommit;
-        multiGenLru = p.multiGenLru;
         probeNanos = p.nanos;
     }
 
@@ -172,8 +152,8 @@ public final class KernelProfile {
 
     public HugeZeroPage hugeZeroPage() { return hugeZeroPage; }
 
-    /** /sys/kernel/mm/transparent_hugepage/use_zero_page, or "" when the file does not exist. */
-    public String thpUseZeroPage() { return thpUseZeroPage; }
+    /** /sys/kernel/mm/transparent_hugepage/use_zero_page now, or "" when the file does not exist. */
+    public String thpUseZeroPage() { return firstLine(ProcFs.THP + "/use_zero_page"); }
 
     /** Whether the PAGEMAP_SCAN ioctl exists (Linux 6.7, or a backport). */
     public boolean pagemapScan() { return pagemapScan; }
@@ -195,24 +175,40 @@ public final class KernelProfile {
     /** Whether the kernel tracks soft-dirty bits (CONFIG_MEM_SOFT_DIRTY). */
     public boolean softDirty() { return softDirty; }
 
-    /** THP settings: enabled, defrag, shmem_enabled and the multi-size THP (mTHP) settings per size. */
-    public ProcFs.ThpSettings thp() { return thp; }
+    // Settings an administrator (or pagelab's own limit and hugepages commands) can change while the session runs
+    // are read when asked, not kept from the probe: each is one small sysfs or procfs read.
 
-    /** Whether the kernel has transparent huge pages at all. */
-    public boolean thpAvailable() { return !thp.enabled().isEmpty(); }
+    /** THP settings now: enabled, defrag, shmem_enabled and the multi-size THP (mTHP) settings per size. */
+    public ProcFs.ThpSettings thp() { return ProcFs.thpSettings(true, true); }
 
-    public List<ProcFs.HugetlbPool> hugetlbPools() { return hugetlbPools; }
+    /** Whether the kernel has transparent huge pages at all (CONFIG_TRANSPARENT_HUGEPAGE). */
+    public boolean thpAvailable() { return thpAvailable; }
 
-    public long swapTotalBytes() { return swapTotalBytes; }
+    /** The hugetlb pools now, smallest size first. */
+    public List<ProcFs.HugetlbPool> hugetlbPools() {
+        List<ProcFs.HugetlbPool> out = new ArrayList<>();
+        for (long size : ProcFs.hugetlbSizes()) ProcFs.hugetlbPool(size).ifPresent(out::add);
+        return out;
+    }
 
-    /** /proc/swaps, one line per swap area: "FILE type size". */
-    public List<String> swapDevices() { return swapDevices; }
+    public long swapTotalBytes() { return ProcFs.swapTotalBytes(); }
 
-    /** zswap's enabled parameter (Y/N), or "" when the kernel has no zswap. */
-    public String zswap() { return zswap; }
+    /** /proc/swaps now, one line per swap area: "FILE type size kB". */
+    public List<String> swapDevices() {
+        List<String> out = new ArrayList<>();
+        for (String line : linesOrEmpty("/proc/swaps")) {
+            if (line.startsWith("Filename")) continue;
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 3) out.add(f[0] + " " + f[1] + " " + f[2] + " kB");
+        }
+        return out;
+    }
 
-    /** KSM's run state ("0" stopped, "1" running, "2" unmerging), or "" without CONFIG_KSM. */
-    public String ksm() { return ksm; }
+    /** zswap's enabled parameter now (Y/N), or "" when the kernel has no zswap. */
+    public String zswap() { return firstLine("/sys/module/zswap/parameters/enabled"); }
+
+    /** KSM's run state now ("0" stopped, "1" running, "2" unmerging), or "" without CONFIG_KSM. */
+    public String ksm() { return firstLine("/sys/kernel/mm/ksm/run"); }
 
     /** "v2 PATH (memory.max M)", "v1", or "" when none is mounted. */
     public String cgroup() { return cgroup; }
@@ -229,16 +225,17 @@ public final class KernelProfile {
     /** Empty when /proc/kpageflags is readable, else why not. */
     public Optional<String> kpageflagsUnavailable() { return Optional.ofNullable(kpageflags); }
 
-    /** RLIMIT_MEMLOCK in bytes at probe time, -1 for unlimited. */
-    public long memlockLimit() { return memlockLimit; }
+    /** RLIMIT_MEMLOCK in bytes now, -1 for unlimited. */
+    public long memlockLimit() { return ProcFs.memlockLimit(); }
 
-    public boolean capIpcLock() { return capIpcLock; }
+    /** Whether the calling thread holds CAP_IPC_LOCK now ('limit ipc_lock off' drops it on the step thread). */
+    public boolean capIpcLock() { return ProcFs.hasCapability(ProcFs.CAP_IPC_LOCK); }
 
-    /** vm.overcommit_memory: 0 heuristic, 1 always, 2 never. */
-    public String overcommit() { return overcommit; }
+    /** vm.overcommit_memory now: 0 heuristic, 1 always, 2 never. */
+    public String overcommit() { return firstLine("/proc/sys/vm/overcommit_memory"); }
 
-    /** /sys/kernel/mm/lru_gen/enabled (multi-gen LRU, 6.1), or "" without it. */
-    public String multiGenLru() { return multiGenLru; }
+    /** /sys/kernel/mm/lru_gen/enabled now (multi-gen LRU, 6.1), or "" without it. */
+    public String multiGenLru() { return firstLine("/sys/kernel/mm/lru_gen/enabled"); }
 
     /** How long the probe took. */
     public long probeNanos() { return probeNanos; }
@@ -274,7 +271,6 @@ public final class KernelProfile {
         Evidence zeroPageEvidence = Evidence.NONE;
         long zeroPfn = -1;
         HugeZeroPage hugeZeroPage = HugeZeroPage.UNKNOWN;
-        String thpUseZeroPage = "";
         boolean pagemapScan;
         long scanCategories;
         final long[] madviseSupported = new long[MADVISE_PROBE_LIMIT / 64];
@@ -282,16 +278,10 @@ public final class KernelProfile {
         String uffdWpAsync;
         boolean softDirty, softDirtyKnown;
         ProcFs.ThpSettings thp;
-        final List<ProcFs.HugetlbPool> hugetlbPools = new ArrayList<>();
-        long swapTotalBytes;
-        final List<String> swapDevices = new ArrayList<>();
-        String zswap = "", ksm = "", cgroup = "", hypervisor = "";
+        String cgroup = "", hypervisor = "";
         List<String> bootParameters = List.of();
         boolean pfnsVisible;
         String kpageflags;
-        long memlockLimit;
-        boolean capIpcLock;
-        String overcommit = "", multiGenLru = "";
         long nanos;
 
         Prober run() {
@@ -301,7 +291,6 @@ public final class KernelProfile {
             pageSize = Pagemap.PAGE_SIZE;
             pmdSize = pmdSize(pageSize);
             thp = ProcFs.thpSettings(true, true);
-            thpUseZeroPage = firstLine(ProcFs.THP + "/use_zero_page");
             pagemapScan = Pagemap.scanSupported();
             if (pagemapScan) scanCategories = scanCategories();
             probeMadvise();
@@ -310,23 +299,10 @@ public final class KernelProfile {
             cachestat = probeCachestat();
             if (!softDirtyKnown) softDirty = ProcFs.softDirtyAvailable();
             uffdWpAsync = probeUffd();
-            for (long size : ProcFs.hugetlbSizes()) ProcFs.hugetlbPool(size).ifPresent(hugetlbPools::add);
-            swapTotalBytes = ProcFs.swapTotalBytes();
-            for (String line : linesOrEmpty("/proc/swaps")) {
-                if (line.startsWith("Filename")) continue;
-                String[] f = line.trim().split("\\s+");
-                if (f.length >= 3) swapDevices.add(f[0] + " " + f[1] + " " + f[2] + " kB");
-            }
-            zswap = firstLine("/sys/module/zswap/parameters/enabled");
-            ksm = firstLine("/sys/kernel/mm/ksm/run");
             cgroup = cgroup();
             hypervisor = ProcFs.virtualization().orElse("");
             bootParameters = memoryBootParameters(firstLine("/proc/cmdline"));
             kpageflags = KPageFlags.availability().orElse(null);
-            memlockLimit = ProcFs.memlockLimit();
-            capIpcLock = ProcFs.hasCapability(ProcFs.CAP_IPC_LOCK);
-            overcommit = firstLine("/proc/sys/vm/overcommit_memory");
-            multiGenLru = firstLine("/sys/kernel/mm/lru_gen/enabled");
             nanos = System.nanoTime() - t0;
             return this;
         }
