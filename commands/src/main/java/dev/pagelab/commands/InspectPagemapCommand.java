@@ -223,6 +223,8 @@ public final class InspectPagemapCommand extends BaseCommand {
                 if (KPageFlags.has(kflags, KPageFlags.THP)) thp++;
                 if (KPageFlags.has(kflags, KPageFlags.HUGE) && hugetlbMapping) hugetlb++;
                 if (KPageFlags.has(kflags, KPageFlags.MLOCKED) || KPageFlags.has(kflags, KPageFlags.UNEVICTABLE)) locked++;
+            } else if (kflags < 0 && e.present() && !e.fileOrSharedAnon() && !e.exclusive() && !hugetlbMapping) {
+                zero++;   // without page flags: the zero page is never mapped exclusively, a page of our own always is
             }
             long pfn = e.pfn();
             if (pfn != 0) pfnsSeen = true;

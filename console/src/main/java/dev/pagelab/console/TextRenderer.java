@@ -460,6 +460,8 @@ final class TextRenderer {
             out.add(new AttributedString("           zero page " + t.zeroPage() + "  thp " + t.thp() + "  hugetlb "
                     + t.hugetlb() + "  locked/unevictable " + t.locked() + (t.guard() > 0 ? "  guard " + t.guard() : "")));
         } else {
+            out.add(new AttributedString("           zero page " + t.zeroPage()
+                    + " (told by pagemap's exclusive bit)" + (t.guard() > 0 ? "  guard " + t.guard() : "")));
             out.add(new AttributedStringBuilder().styled(DIM, "  PFNs are hidden and page flags unreadable: "
                     + p.kpageflagsNote()).toAttributedString());
         }

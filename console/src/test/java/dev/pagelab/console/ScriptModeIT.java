@@ -144,7 +144,8 @@ class ScriptModeIT {
                 "dropping to an unprivileged user needs root and setpriv(1)");
         ProcessBuilder pb = new ProcessBuilder("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
                 "--inh-caps=-all", "env", "HOME=/tmp", "NO_COLOR=1", "PAGELAB_NO_BUILD=1", "XDG_CONFIG_HOME=/nonexistent/pagelab-test-config", LAUNCHER.toString(), "--keep-going",
-                "-c", "map 4K; touch m1; inspect-pagemap m1; map big 16M; lock big; kernel");
+                "-c", "map 4K; touch m1; inspect-pagemap m1; map big 16M; lock big; kernel; map z 4K; touch z --read; "
+                        + "inspect-pagemap z");
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -154,6 +155,9 @@ class ScriptModeIT {
         assertThat(out).contains("lock: big: ENOMEM (Cannot allocate memory) from mlock(").contains("RLIMIT_MEMLOCK is ");
         // the profile is probed as this user sees the kernel: no PFNs, and the zero page told without them
         assertThat(out).containsPattern("- PFNs +hidden \\(not root\\)").containsPattern("zero page +(shared|none)");
+        // a read page is told to be the zero page without PFNs or page flags (where the kernel has a zero page)
+        assertThat(out).contains("zero page " + (dev.pagelab.linux.KernelProfile.current().zeroPage()
+                == dev.pagelab.linux.KernelProfile.ZeroPage.SHARED ? 1 : 0) + " (told by pagemap's exclusive bit)");
         assertThat(p.exitValue()).isEqualTo(1);
 
         // With RLIMIT_MEMLOCK 0 the console still starts (its warm-up locks nothing) and explains EPERM.
