@@ -189,7 +189,10 @@ class ResidencyTest extends RealKernelTest {
         long referenced = 0;
         Mapping m = f.session.mapping("r");
         for (ProcFs.SmapsArea a : ProcFs.smaps(m.base(), m.end())) referenced += a.kb().getOrDefault("Referenced", 0L);
-        assertThat(referenced).as("the 16 pages touched since").isEqualTo(64);
+        // At most the 16 pages touched since. Not exactly 16: clearing the accessed bits does not flush the TLB (only
+        // clearing soft-dirty bits does), and a CPU that still holds a page's translation sets no bit when it touches it
+        // again; measured: 64 kB on this KVM guest, less under QEMU's software TLB and on a PVM guest's shadow tables.
+        assertThat(referenced).as("the 16 pages touched since, at most").isBetween(0L, 64L);
 
         ClearRefsReport peak = (ClearRefsReport) f.run("clear-refs peak-rss");
         assertThat(peak.after()).isLessThanOrEqualTo(peak.before());
