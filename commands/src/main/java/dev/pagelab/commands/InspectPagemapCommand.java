@@ -200,7 +200,9 @@ public final class InspectPagemapCommand extends BaseCommand {
                 if (!e.present() && !e.swapped()) st.add(e.guard() ? "guard" : "not present");
                 if (e.fileOrSharedAnon()) st.add("file/shared");
                 if (e.exclusive()) st.add("exclusive");
-                if (e.softDirty()) st.add("soft-dirty");
+                // A page never faulted in reads soft-dirty too while its VMA is new since the last clear (VM_SOFTDIRTY):
+                // a statement about the VMA, not the page. PAGEMAP_SCAN's runs skip such pages, so count pages that hold data.
+                if (e.softDirty() && (e.present() || e.swapped())) st.add("soft-dirty");
                 if (isWritten) st.add("written");
                 if (e.uffdWriteProtected()) st.add("uffd-wp");
                 state = stateLists[key] = List.copyOf(st);
@@ -210,7 +212,7 @@ public final class InspectPagemapCommand extends BaseCommand {
             if (e.guard()) guard++;
             if (e.fileOrSharedAnon()) file++;
             if (e.exclusive()) exclusive++;
-            if (e.softDirty()) softDirty++;
+            if (e.softDirty() && (e.present() || e.swapped())) softDirty++;
             List<String> flags = List.of();
             if (kflags >= 0 && e.present()) {
                 long masked = kflags & ~SPLIT_NOISE;
