@@ -4,7 +4,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-/** Every madvise(2) advice a user may give, with its value (asm-generic/mman-common.h) and first kernel. */
+/**
+ * Every madvise(2) advice a user may give, with its value (asm-generic/mman-common.h) and the upstream release that
+ * added it. The release is for messages only: whether this kernel has an advice is probed
+ * ({@link dev.pagelab.linux.KernelProfile#madvise}), since distribution kernels backport them.
+ */
 public enum Advice {
     NORMAL(0, "2.6", "no special treatment"),
     RANDOM(1, "2.6", "expect random access: less read-ahead"),
@@ -64,20 +68,5 @@ public enum Advice {
 
     public static List<String> words() {
         return Arrays.stream(values()).map(Advice::word).toList();
-    }
-
-    /** Whether {@code release} (e.g. "6.18.44-fc") is at least {@code since}. */
-    static boolean atLeast(String release, String since) {
-        int[] r = numbers(release), s = numbers(since);
-        for (int i = 0; i < Math.max(r.length, s.length); i++) {
-            int a = i < r.length ? r[i] : 0, b = i < s.length ? s[i] : 0;
-            if (a != b) return a > b;
-        }
-        return true;
-    }
-
-    private static int[] numbers(String v) {
-        String head = v.split("[^0-9.]", 2)[0];
-        return Arrays.stream(head.split("\\.")).filter(x -> !x.isEmpty()).mapToInt(Integer::parseInt).toArray();
     }
 }

@@ -1,6 +1,7 @@
 package dev.pagelab.commands;
 
 import dev.pagelab.linux.Errno;
+import dev.pagelab.linux.KernelProfile;
 import dev.pagelab.linux.PageGeometry;
 import dev.pagelab.linux.Pagemap;
 import dev.pagelab.linux.ProcFs;
@@ -42,6 +43,12 @@ public final class AdviseCommand extends BaseCommand {
         Target t = session.resolve(a.positional().get(0), true);
         Mapping m = t.mapping();
         PageGeometry g = m.geometry();
+        KernelProfile profile = KernelProfile.current();
+        if (!profile.madvise(advice.value())) {
+            // Decided by what the kernel accepts (a zero-length madvise), not by its version: distribution kernels
+            // backport advices, and a configuration can leave KSM or THP out of any version.
+            throw CommandError.refused(t.text(), unsupported(advice, profile), alternative(advice));
+        }
         long hole = m.firstHole(t.offset(), t.length());
         if (hole >= 0) {
             throw CommandError.refused(t.text(), "offset " + Sizes.format(hole) + " was unmapped",
@@ -71,11 +78,10 @@ public final class AdviseCommand extends BaseCommand {
                 throw CommandError.kernel(t.text(), e, "reading /proc/self/pagemap failed", null);
             }
         }
-        String release = ProcFs.kernelRelease();
         StepReport r = Steps.run(session, "advise", t.text(), advice.constant(), m, g.pages(t.length()),
                 Steps.details("address", Steps.hex(t.address()), "length_bytes", t.length(), "advice", advice.constant(),
                         "advice_value", advice.value()),
-                null, errno -> hint(advice, errno, release, m),
+                null, errno -> hint(advice, errno, m),
                 meter -> meter.madvise(t.address(), t.length(), advice.value(), advice.constant()));
         if (advice == Advice.GUARD_INSTALL) m.markGuardsInstalled();
         return r;
@@ -119,19 +125,39 @@ public final class AdviseCommand extends BaseCommand {
         return false;
     }
 
-    static String hint(Advice advice, int errno, String release, Mapping m) {
-        String h = reason(advice, errno, release, m);
-        if (errno == Errno.EINVAL && Advice.atLeast(release, advice.since())) {
-            h += " [" + advice.constant() + ": Linux " + advice.since() + "+]";
-        }
-        return h;
+    /** "MADV_COLLAPSE needs Linux 6.1; this is 5.10.0-32-amd64", or the configuration option it lacks. */
+    static String unsupported(Advice advice, KernelProfile p) {
+        return switch (advice) {
+            case MERGEABLE, UNMERGEABLE -> advice.constant() + " needs KSM, and this kernel (" + p.release()
+                    + ") was built without it (CONFIG_KSM)";
+            case HUGEPAGE, NOHUGEPAGE, COLLAPSE -> p.thpAvailable()
+                    ? advice.constant() + " needs Linux " + advice.since() + "; this is " + p.release()
+                    : advice.constant() + " needs transparent huge pages, and this kernel (" + p.release()
+                      + ") was built without them (CONFIG_TRANSPARENT_HUGEPAGE)";
+            default -> advice.constant() + " needs Linux " + advice.since() + "; this is " + p.release();
+        };
     }
 
-    private static String reason(Advice advice, int errno, String release, Mapping m) {
+    /** What to do instead on a kernel without the advice. */
+    private static String alternative(Advice advice) {
+        return switch (advice) {
+            case POPULATE_READ -> "touch the range with 'touch R --read' to fault it in";
+            case POPULATE_WRITE -> "touch the range with 'touch R' to fault it in, or map it with --populate";
+            case COLLAPSE -> "'advise R hugepage' lets khugepaged collapse it in the background";
+            case GUARD_INSTALL, GUARD_REMOVE -> "'protect R none' forbids access too (it splits the VMA)";
+            case DONTNEED_LOCKED -> "'unlock R' first, then 'advise R dontneed'";
+            case PAGEOUT, COLD -> "'evict FILE' drops a file's pages from the page cache";
+            case FREE -> "'advise R dontneed' drops the pages at once";
+            default -> "'kernel' lists what this kernel offers";
+        };
+    }
+
+    static String hint(Advice advice, int errno, Mapping m) {
+        return reason(advice, errno, m);
+    }
+
+    private static String reason(Advice advice, int errno, Mapping m) {
         if (errno == Errno.EINVAL) {
-            if (!Advice.atLeast(release, advice.since())) {
-                return advice.constant() + " arrived in Linux " + advice.since() + "; this kernel is " + release;
-            }
             if (locked(m) && LOCKED_REFUSES.contains(advice)) {
                 return "part of the range is locked (mlock): " + advice.constant()
                         + " does not apply to locked memory; 'unlock " + m.name() + "' first";

@@ -17,7 +17,7 @@ public final class CommandRegistry {
                 new LockCommand(), new UnlockCommand(), new LockallCommand(), new UnlockallCommand(),
                 new ProtectCommand(), new InspectPagemapCommand(), new ViewCommand(), new ClearRefsCommand(),
                 new MapsCommand(), new ListCommand(), new CacheCommand(), new EvictCommand(), new BenchCommand(),
-                new LimitCommand(), new HugepagesCommand())) {
+                new LimitCommand(), new HugepagesCommand(), new KernelCommand())) {
             r.register(c);
         }
         return r;

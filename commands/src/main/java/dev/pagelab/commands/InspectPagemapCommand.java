@@ -216,7 +216,9 @@ public final class InspectPagemapCommand extends BaseCommand {
                 if (!e.present() && !e.swapped()) st.add(e.guard() ? "guard" : "not present");
                 if (e.fileOrSharedAnon()) st.add("file/shared");
                 if (e.exclusive()) st.add("exclusive");
-                if (e.softDirty()) st.add("soft-dirty");
+                // A page never faulted in reads soft-dirty too while its VMA is new since the last clear (VM_SOFTDIRTY):
+                // a statement about the VMA, not the page. PAGEMAP_SCAN's runs skip such pages, so count pages that hold data.
+                if (e.softDirty() && (e.present() || e.swapped())) st.add("soft-dirty");
                 if (isWritten) st.add("written");
                 if (e.uffdWriteProtected()) st.add("uffd-wp");
                 state = stateLists[key] = List.copyOf(st);
@@ -226,7 +228,7 @@ public final class InspectPagemapCommand extends BaseCommand {
             if (e.guard()) guard++;
             if (e.fileOrSharedAnon()) file++;
             if (e.exclusive()) exclusive++;
-            if (e.softDirty()) softDirty++;
+            if (e.softDirty() && (e.present() || e.swapped())) softDirty++;
             List<String> flags = List.of();
             if (kflags >= 0 && e.present()) {
                 long masked = kflags & ~SPLIT_NOISE;
@@ -239,6 +241,8 @@ public final class InspectPagemapCommand extends BaseCommand {
                 if (KPageFlags.has(kflags, KPageFlags.THP)) thp++;
                 if (KPageFlags.has(kflags, KPageFlags.HUGE) && hugetlbMapping) hugetlb++;
                 if (KPageFlags.has(kflags, KPageFlags.MLOCKED) || KPageFlags.has(kflags, KPageFlags.UNEVICTABLE)) locked++;
+            } else if (kflags < 0 && e.present() && !e.fileOrSharedAnon() && !e.exclusive() && !hugetlbMapping) {
+                zero++;   // without page flags: the zero page is never mapped exclusively, a page of our own always is
             }
             long pfn = e.pfn();
             if (pfn != 0) pfnsSeen = true;

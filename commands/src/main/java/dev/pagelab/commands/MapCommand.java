@@ -2,9 +2,11 @@ package dev.pagelab.commands;
 
 import dev.pagelab.linux.FaultSample;
 import dev.pagelab.linux.FileIo;
+import dev.pagelab.linux.KernelProfile;
 import dev.pagelab.linux.LinuxException;
 import dev.pagelab.linux.Mman;
 import dev.pagelab.linux.PageGeometry;
+import dev.pagelab.linux.PageToucher;
 import dev.pagelab.linux.ProcFs;
 import java.util.ArrayList;
 import java.util.List;
@@ -124,18 +126,28 @@ public final class MapCommand extends BaseCommand {
         boolean populateAfterAdvice = (a.has("thp") || a.has("no-thp")) && (flags & (Mman.MAP_POPULATE | Mman.MAP_LOCKED)) != 0;
         final boolean lockAfter = populateAfterAdvice && (flags & Mman.MAP_LOCKED) != 0;
         final boolean populateAfter = populateAfterAdvice && (flags & Mman.MAP_POPULATE) != 0 && !lockAfter;
+        // MADV_POPULATE_READ/WRITE arrived in Linux 5.14. Before it, the populate is a touch of every page, after the
+        // advice and in the same window: the page size comes out as advised, and the faults count on this step, as
+        // MAP_POPULATE's do. (Falling back to MAP_POPULATE itself would fill the range before the advice.)
+        Advice populateAdvice = (prot & Mman.PROT_WRITE) != 0 ? Advice.POPULATE_WRITE : Advice.POPULATE_READ;
+        final boolean populateByTouch = populateAfter && !KernelProfile.current().madvise(populateAdvice.value());
         if (populateAfterAdvice) {
             flags &= ~(Mman.MAP_POPULATE | Mman.MAP_LOCKED);
-            notes.add((lockAfter ? "MAP_LOCKED done as mlock" : "MAP_POPULATE done as MADV_POPULATE_"
-                    + ((prot & Mman.PROT_WRITE) != 0 ? "WRITE" : "READ")) + " after the THP advice, so that it applies");
+            notes.add((lockAfter ? "MAP_LOCKED done as mlock" : populateByTouch
+                    ? "MAP_POPULATE done by touching every page (" + populateAdvice.constant() + " needs Linux 5.14; this is "
+                      + KernelProfile.current().release() + ")"
+                    : "MAP_POPULATE done as " + populateAdvice.constant()) + " after the THP advice, so that it applies");
         }
         if (session.futureMappingsPopulated() && a.has("thp")) {
             notes.add("mlockall(MCL_FUTURE) fills the mapping inside mmap, before MADV_HUGEPAGE: expect "
                     + Sizes.exact(g.pageSize()) + " pages");
         }
+        thpNote(a.has("thp"), a.has("no-thp") || hugeSize != g.pageSize(), kind, size, notes);
 
         int fd = -1;
         String path = null;
+        // What a populate may touch: the whole mapping, but for a file only the pages it has (past its end is SIGBUS)
+        long[] populateBytes = {size};
         try {
             if (kind == Mapping.Kind.MEMFD) {
                 fd = Mman.memfdCreate("pagelab:" + name);
@@ -157,7 +169,9 @@ public final class MapCommand extends BaseCommand {
                 if (a.has("create") && fileSize < size) {
                     FileIo.ftruncate(fd, size);
                     notes.add("extended " + path + " to " + Sizes.format(size) + " (sparse)");
+                    populateBytes[0] = size;
                 } else if (fileSize < size) {
+                    populateBytes[0] = g.alignUp(fileSize);
                     notes.add(path + " is " + Sizes.human(fileSize) + ": pages past its end cannot be touched "
                             + "(they would raise SIGBUS); --create extends it");
                 }
@@ -176,7 +190,9 @@ public final class MapCommand extends BaseCommand {
         final int mmapFlags = flags, mmapProt = prot, mmapFd = fd;
         final long length = size, alignment = align;
         final long huge = hugeSize;
+        final long populatePages = g.pages(populateBytes[0]), page = g.pageSize();
         long[] where = new long[1];
+        if (populateByTouch) session.meter().toucher().resetCancel();
         String thpAdvice = a.has("thp") ? "MADV_HUGEPAGE" : a.has("no-thp") ? "MADV_NOHUGEPAGE" : null;
         StepReport r;
         try {
@@ -210,10 +226,13 @@ public final class MapCommand extends BaseCommand {
                                     ? MADV_HUGEPAGE : MADV_NOHUGEPAGE, thpAdvice));
                         }
                         if (lockAfter) s = s.plus(meter.mlock(where[0], length, false));
-                        if (populateAfter) {
+                        if (populateAfter && !populateByTouch) {
+                            s = s.plus(meter.madvise(where[0], length, populateAdvice.value(), populateAdvice.constant()));
+                        } else if (populateAfter && mmapProt != Mman.PROT_NONE) {
                             boolean w = (mmapProt & Mman.PROT_WRITE) != 0;
-                            s = s.plus(meter.madvise(where[0], length, w ? Advice.POPULATE_WRITE.value()
-                                    : Advice.POPULATE_READ.value(), w ? "MADV_POPULATE_WRITE" : "MADV_POPULATE_READ"));
+                            s = s.plus(meter.touch(where[0], length, 0, populatePages, page, !w ? PageToucher.Access.READ
+                                    : mmapFd >= 0 ? PageToucher.Access.WRITE_KEEP : PageToucher.Access.WRITE_ZERO,
+                                    PageToucher.Order.SEQ, 0, null));
                         }
                         return s;
                     });
@@ -291,6 +310,26 @@ public final class MapCommand extends BaseCommand {
     /** {@code 4000K (1000p)}, or for hugetlb {@code 4M (2 huge pages)}: the size and its pages of {@code pageSize}. */
     static String sizeWords(long size, long pageSize, boolean hugetlb) {
         return Sizes.format(size) + " (" + size / pageSize + (hugetlb ? " huge pages" : "p") + ")";
+    }
+
+    /**
+     * Where the kernel's THP mode departs from what the user asked or expects, says so before the first fault: --thp
+     * under "never" gets base pages; a large private anonymous mapping under "always" may get huge pages unasked.
+     */
+    static void thpNote(boolean thp, boolean noThp, Mapping.Kind kind, long size, List<String> notes) {
+        KernelProfile p = KernelProfile.current();
+        String mode = p.thp().enabled();
+        String cause = p.bootParameters().stream().filter(b -> b.startsWith("transparent_hugepage="))
+                .findFirst().map(b -> " (boot parameter " + b + ")").orElse("");
+        if (thp && !p.thpAvailable()) {
+            notes.add("this kernel has no transparent huge pages (CONFIG_TRANSPARENT_HUGEPAGE): --thp gets base pages");
+        } else if (thp && mode.equals("never")) {
+            notes.add("THP is 'never' on this kernel" + cause + ": MADV_HUGEPAGE is accepted but the pages will be "
+                    + Sizes.format(p.pageSize()) + " pages, one fault each");
+        } else if (!thp && !noThp && mode.equals("always") && kind == Mapping.Kind.ANON_PRIVATE && size >= p.pmdSize()) {
+            notes.add("THP is 'always' on this kernel" + cause + ": aligned " + Sizes.format(p.pmdSize())
+                    + " blocks may be backed by huge pages unasked (one fault each); --no-thp for base pages");
+        }
     }
 
     /** Address space to carve an aligned mapping from: PROT_NONE and unreserved, so it costs nothing. */

@@ -83,7 +83,8 @@ final class Residency {
         }
         long elapsed = System.nanoTime() - t0;
         if (method == Method.PREAD && !r.flagsReadable) {
-            notes.add("pread without CAP_SYS_ADMIN: zero and huge pages cannot be told from other present pages");
+            notes.add("pread without CAP_SYS_ADMIN: huge pages cannot be told from other present pages, and zero pages "
+                    + "are told by pagemap's exclusive bit");
         }
         if (method == Method.PREAD && !Pagemap.scanSupported()) {
             notes.add("this kernel has no PAGEMAP_SCAN (Linux 6.7): every pagemap entry was read");
@@ -185,6 +186,9 @@ final class Residency {
         if (!e.present()) return e.swapped() ? PageState.SWAPPED : PageState.NOT_PRESENT;
         if (WriteTracking.written(e, tracking)) return PageState.WRITTEN;
         if (kflags >= 0 && KPageFlags.has(kflags, KPageFlags.ZERO_PAGE)) return PageState.ZERO;
+        // Without page flags: the zero page is the one present page never mapped exclusively (pagemap bit 56) that is
+        // not a file or shmem page; every page allocated for this process is exclusive.
+        if (kflags < 0 && !e.fileOrSharedAnon() && !e.exclusive() && !mapping.hugetlb()) return PageState.ZERO;
         if (inLockedArea) return PageState.LOCKED;
         if (kflags >= 0 && (KPageFlags.has(kflags, KPageFlags.THP) || mapping.hugetlb() && KPageFlags.has(kflags, KPageFlags.HUGE))) {
             return PageState.HUGE;

@@ -1,5 +1,6 @@
 package dev.pagelab.commands;
 
+import dev.pagelab.linux.KernelProfile;
 import dev.pagelab.linux.LinuxException;
 import dev.pagelab.linux.Mman;
 import dev.pagelab.linux.NanoClock;
@@ -72,6 +73,10 @@ public final class Session implements AutoCloseable {
                         : Mapping.Kind.ANON_SHARED, dev.pagelab.linux.PageGeometry.current().pmdSize());
                 SystemActivity.after(scope, SystemActivity.before(scope));
             }
+            // What this kernel does (zero page, calls it has…): steps and reports consult it, and probing maps and
+            // faults pages of its own, so it is done here, on the step thread but outside every window, after the
+            // prompt is up.
+            KernelProfile.current();
             return m;
         });
     }

@@ -1,9 +1,9 @@
 package dev.pagelab.commands;
 
+import dev.pagelab.linux.KernelProfile;
 import dev.pagelab.linux.LatencyHistogram;
 import dev.pagelab.linux.LinuxException;
 import dev.pagelab.linux.NanoClock;
-import dev.pagelab.linux.ProcFs;
 import dev.pagelab.linux.PageGeometry;
 import dev.pagelab.linux.Pagemap;
 import dev.pagelab.linux.PageToucher;
@@ -66,7 +66,9 @@ public final class TouchCommand extends BaseCommand {
             long presentInRange = session.present(t);
             // A read of private anonymous memory maps the zero page: no page, but still 8 bytes of page table per
             // page (2 GiB per TiB), which is what an enormous read touch runs out of.
-            boolean needsPages = write || !(m.kind() == Mapping.Kind.ANON_PRIVATE);
+            // (Not where the kernel has no shared zero page: there a read allocates a page like a write.)
+            boolean needsPages = write || m.kind() != Mapping.Kind.ANON_PRIVATE
+                    || KernelProfile.current().zeroPage() == KernelProfile.ZeroPage.PRIVATE;
             // Each access makes at most one page of the mapping resident (a huge page for hugetlb or a THP), so a
             // sparse stride over a huge range needs only what its accesses touch.
             // Unless it was made --no-thp, a mapping may have been advised hugepage since, or THP may be 'always'.
@@ -91,7 +93,7 @@ public final class TouchCommand extends BaseCommand {
                 + count + (count == 1 ? " access" : " accesses") + (stride != m.pageSize() ? " every " + Sizes.format(stride) : "");
         List<String> notes = new ArrayList<>();
         // Copy-on-write is counted around the window, never inside it: pages of the range by PAGEMAP_SCAN category.
-        boolean watchCow = write && m.kind().privateMapping() && !m.hugetlb() && Pagemap.scanSupported();
+        boolean watchCow = write && m.kind().privateMapping() && !m.hugetlb();
         long[] cowBefore = watchCow ? categories(t) : null;
         session.meter().toucher().resetCancel();
         StepReport r = Steps.run(session, "touch", t.text(), action, m, rangePages,
@@ -110,7 +112,27 @@ public final class TouchCommand extends BaseCommand {
                     ProcFs.virtualization());
         }
         if (watchCow) cowNote(m, cowBefore, categories(t), notes);
+        zeroPageNote(m, write, r, notes);
         return Steps.withTouch(r, done, count, timing);
+    }
+
+    /**
+     * Where this kernel departs from the textbook's zero page, says so: a read of untouched private anonymous memory
+     * allocated private pages (RSS grew, and a write will not fault again), or a write found the pages a read had
+     * already made private.
+     */
+    static void zeroPageNote(Mapping m, boolean write, StepReport r, List<String> notes) {
+        KernelProfile p = KernelProfile.current();
+        if (p.zeroPage() != KernelProfile.ZeroPage.PRIVATE || m.kind() != Mapping.Kind.ANON_PRIVATE || m.hugetlb()) return;
+        long faults = r.sample().minorFaults();
+        long newlyPresent = r.presentAfter() - r.presentBefore();
+        if (!write && faults > 0 && newlyPresent > 0) {
+            notes.add("no shared zero page on this kernel (" + KernelCommand.zeroPageCause(p) + "): each read fault "
+                    + "allocated a private zeroed page, so RSS grew and a write to these pages will not fault again");
+        } else if (write && r.presentBefore() > 0 && faults < r.pages()) {
+            notes.add("pages read before are private already (no shared zero page on this kernel, "
+                    + KernelCommand.zeroPageCause(p) + "): writing them took no copy-on-write fault");
+        }
     }
 
     /** Present pages of the range's mapped parts: {present, file (PAGE_IS_FILE), zero page (PAGE_IS_PFNZERO)}. */

@@ -9,6 +9,30 @@ import org.junit.jupiter.api.Test;
 
 /** Cases a demanding user found: each once gave a wrong figure, a crash risk or a misleading message. */
 class EdgeCaseTest extends RealKernelTest {
+    /**
+     * THP modes other than the usual "madvise" are said on the map step, and the counts follow the mode. The mode is
+     * changed for the length of this test only (root), as an administrator or a boot parameter would set it.
+     */
+    @Test
+    void thpModeNeverAndAlwaysAreSaidAndCounted() throws Exception {
+        java.nio.file.Path enabled = java.nio.file.Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        assumeTrue(java.nio.file.Files.isWritable(enabled), "changing the THP mode needs root and THP");
+        String before = ProcFs.thpEnabled().orElseThrow();
+        try {
+            java.nio.file.Files.writeString(enabled, "never");
+            StepReport map = f.step("map n 8M --thp");
+            assertThat(map.notes()).anyMatch(n -> n.startsWith("THP is 'never' on this kernel"));
+            assertThat(f.step("touch n").sample().minorFaults()).as("base pages, one fault each").isEqualTo(2048);
+            java.nio.file.Files.writeString(enabled, "always");
+            StepReport always = f.step("map a 8M --align 2M");
+            assertThat(always.notes()).anyMatch(n -> n.startsWith("THP is 'always' on this kernel"));
+            assertThat(f.step("touch a").sample().minorFaults()).as("huge pages unasked").isEqualTo(4);
+            assertThat(f.step("map b 8M --no-thp").notes()).noneMatch(n -> n.startsWith("THP is"));
+        } finally {
+            java.nio.file.Files.writeString(enabled, before);
+        }
+    }
+
     @Test
     void unalignedTouchOffsets() throws Exception {
         f.run("map m1 64K --no-thp");

@@ -2,6 +2,7 @@ package dev.pagelab.commands;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pagelab.linux.KernelProfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -80,6 +81,11 @@ class RefusalTest extends RealKernelTest {
     @Test
     void guardRegion() throws Exception {
         f.run("map m1 64K");
+        if (!KernelProfile.current().madvise(Advice.GUARD_INSTALL.value())) {
+            assertThat(f.error("advise m1[16K:4K] guard_install").line()).contains("MADV_GUARD_INSTALL needs Linux 6.13");
+            assertThat(f.step("touch m1").accesses()).as("the session goes on").isEqualTo(16);
+            return;
+        }
         f.run("advise m1[16K:4K] guard_install");
         assertThat(f.error("touch m1").line()).contains("offset 16K is a guard region");
         PagemapReport p = f.pagemap("inspect-pagemap m1");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pagelab.linux.KPageFlags;
+import dev.pagelab.linux.KernelProfile;
 import dev.pagelab.linux.Pagemap;
 import dev.pagelab.linux.ProcFs;
 import java.util.ArrayList;
@@ -28,7 +29,8 @@ class ResidencyTest extends RealKernelTest {
     }
 
     static void assertSameStates(ResidencyReport scan, ResidencyReport pread) {
-        assertThat(scan.method()).isEqualTo("PAGEMAP_SCAN");
+        // before Linux 6.7 both read pagemap entries (the default method is then pread): they still must agree
+        assertThat(scan.method()).isEqualTo(Pagemap.scanSupported() ? "PAGEMAP_SCAN" : "pread");
         assertThat(pread.method()).isEqualTo("pread");
         // runs are merged the same way whichever method read them, so equal states mean equal runs
         assertThat(pread.runStart()).as("pread and PAGEMAP_SCAN read the same states").containsExactly(scan.runStart());
@@ -44,9 +46,11 @@ class ResidencyTest extends RealKernelTest {
         f.run("touch a[4M:2M] --read");
         f.run("touch a[8M:1M] --stride 16K");
         ResidencyReport r = view("view a");
+        // the 512 pages read are the shared zero page where the kernel has one, pages of their own where it has not
+        boolean zeroPage = KernelProfile.current().zeroPage() == KernelProfile.ZeroPage.SHARED;
         assertThat(r.pages()).isEqualTo(4096);
-        assertThat(r.count(PageState.PRESENT)).isEqualTo(256 + 64);
-        assertThat(r.count(PageState.ZERO)).isEqualTo(512);
+        assertThat(r.count(PageState.PRESENT)).isEqualTo(256 + 64 + (zeroPage ? 0 : 512));
+        assertThat(r.count(PageState.ZERO)).isEqualTo(zeroPage ? 512 : 0);
         assertThat(r.count(PageState.NOT_PRESENT)).isEqualTo(4096 - 256 - 64 - 512);
         long sum = 0;
         for (long c : r.counts()) sum += c;
@@ -54,7 +58,7 @@ class ResidencyTest extends RealKernelTest {
         PageState[] p = pages(r);
         assertThat(p[0]).isEqualTo(PageState.PRESENT);
         assertThat(p[256]).isEqualTo(PageState.NOT_PRESENT);
-        assertThat(p[1024]).isEqualTo(PageState.ZERO);
+        assertThat(p[1024]).isEqualTo(zeroPage ? PageState.ZERO : PageState.PRESENT);
         assertThat(p[2048]).isEqualTo(PageState.PRESENT);
         assertThat(p[2049]).isEqualTo(PageState.NOT_PRESENT);
         assertThat(p[2052]).isEqualTo(PageState.PRESENT);
@@ -71,12 +75,14 @@ class ResidencyTest extends RealKernelTest {
         f.run("touch a[0:64K]");
         f.run("lock a[1M:256K]");
         f.run("unmap a[2M:1M]");
-        f.run("advise a[3M:16K] guard_install");
+        // guard regions are Linux 6.13+: without them the same picture has no G cells
+        boolean guards = KernelProfile.current().madvise(Advice.GUARD_INSTALL.value());
+        if (guards) f.run("advise a[3M:16K] guard_install");
         ResidencyReport r = view("view a");
         assertThat(r.count(PageState.PRESENT)).isEqualTo(16);
         assertThat(r.count(PageState.LOCKED)).isEqualTo(64);
         assertThat(r.count(PageState.UNMAPPED)).isEqualTo(256);
-        assertThat(r.count(PageState.GUARD)).isEqualTo(4);
+        assertThat(r.count(PageState.GUARD)).isEqualTo(guards ? 4 : 0);
         ResidencyReport part = view("view a[1M:512K]");
         assertThat(part.pages()).isEqualTo(128);
         assertThat(pages(part)[0]).isEqualTo(PageState.LOCKED);
@@ -183,7 +189,10 @@ class ResidencyTest extends RealKernelTest {
         long referenced = 0;
         Mapping m = f.session.mapping("r");
         for (ProcFs.SmapsArea a : ProcFs.smaps(m.base(), m.end())) referenced += a.kb().getOrDefault("Referenced", 0L);
-        assertThat(referenced).as("the 16 pages touched since").isEqualTo(64);
+        // At most the 16 pages touched since. Not exactly 16: clearing the accessed bits does not flush the TLB (only
+        // clearing soft-dirty bits does), and a CPU that still holds a page's translation sets no bit when it touches it
+        // again; measured: 64 kB on this KVM guest, less under QEMU's software TLB and on a PVM guest's shadow tables.
+        assertThat(referenced).as("the 16 pages touched since, at most").isBetween(0L, 64L);
 
         ClearRefsReport peak = (ClearRefsReport) f.run("clear-refs peak-rss");
         assertThat(peak.after()).isLessThanOrEqualTo(peak.before());

@@ -7,6 +7,7 @@ import dev.pagelab.commands.CommandError;
 import dev.pagelab.commands.EvictReport;
 import dev.pagelab.commands.LatencyModes;
 import dev.pagelab.commands.PageState;
+import dev.pagelab.commands.KernelReport;
 import dev.pagelab.commands.ListReport;
 import dev.pagelab.commands.MapsReport;
 import dev.pagelab.commands.PagemapReport;
@@ -43,6 +44,7 @@ final class JsonRenderer {
             case ResidencyReport v -> residency(o, v);
             case ClearRefsReport c -> clearRefs(o, c);
             case BenchReport b -> bench(o, b);
+            case KernelReport k -> kernel(o, k);
             case dev.pagelab.commands.SweepReport w -> {
                 o.put("verb", "bench");
                 o.put("benchmark", "sweep");
@@ -343,6 +345,24 @@ final class JsonRenderer {
             areas.add(am);
         }
         o.put("areas", areas);
+    }
+
+    /** Each fact under its key, as {value, standing, meaning}; the release and probe time beside them. */
+    private static void kernel(Map<String, Object> o, KernelReport k) {
+        o.put("verb", "kernel");
+        o.put("release", k.release());
+        o.put("version", k.version());
+        o.put("probe_ns", k.probeNanos());
+        Map<String, Object> facts = new LinkedHashMap<>();
+        for (KernelReport.Fact f : k.facts()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("value", f.value());
+            m.put("shown", f.shown());
+            m.put("standing", f.standing().name().toLowerCase(java.util.Locale.ROOT));
+            m.put("meaning", f.meaning());
+            facts.put(f.key(), m);
+        }
+        o.put("facts", facts);
     }
 
     private static void list(Map<String, Object> o, ListReport l) {

@@ -6,6 +6,7 @@ import dev.pagelab.commands.ClearRefsReport;
 import dev.pagelab.commands.CommandError;
 import dev.pagelab.commands.EvictReport;
 import dev.pagelab.commands.LatencyModes;
+import dev.pagelab.commands.KernelReport;
 import dev.pagelab.commands.ListReport;
 import dev.pagelab.commands.MapsReport;
 import dev.pagelab.commands.PagemapReport;
@@ -50,6 +51,7 @@ final class TextRenderer {
             case ClearRefsReport c -> clearRefs(c);
             case BenchReport b -> bench(b);
             case dev.pagelab.commands.SweepReport w -> SweepRenderer.render(w, width);
+            case KernelReport k -> kernel(k, width);
         };
     }
 
@@ -458,6 +460,8 @@ final class TextRenderer {
             out.add(new AttributedString("           zero page " + t.zeroPage() + "  thp " + t.thp() + "  hugetlb "
                     + t.hugetlb() + "  locked/unevictable " + t.locked() + (t.guard() > 0 ? "  guard " + t.guard() : "")));
         } else {
+            out.add(new AttributedString("           zero page " + t.zeroPage()
+                    + " (told by pagemap's exclusive bit)" + (t.guard() > 0 ? "  guard " + t.guard() : "")));
             out.add(new AttributedStringBuilder().styled(DIM, "  PFNs are hidden and page flags unreadable: "
                     + p.kpageflagsNote()).toAttributedString());
         }
@@ -513,6 +517,43 @@ final class TextRenderer {
             out.add(b.toAttributedString());
         }
         for (String n : c.notes()) out.add(new AttributedStringBuilder().styled(NOTE, "  note: " + n).toAttributedString());
+        return out;
+    }
+
+    // ---- kernel -------------------------------------------------------------------------------------------------
+
+    /**
+     * One line per fact (label, value), its meaning below it, wrapped; a fact that departs from the textbook is
+     * marked and coloured, a missing feature dimmed, so that what this kernel does differently stands out.
+     */
+    static List<AttributedString> kernel(KernelReport k, int width) {
+        List<AttributedString> out = new ArrayList<>();
+        out.add(new AttributedStringBuilder().styled(BOLD, "kernel").append(" " + k.release())
+                .styled(DIM, String.format(java.util.Locale.ROOT, "  (probed in %.1f ms; \u2260 differs from the "
+                        + "textbook, - missing here)", k.probeNanos() / 1e6)).toAttributedString());
+        for (KernelReport.Section s : k.sections()) {
+            out.add(new AttributedStringBuilder().styled(BOLD, s.title()).toAttributedString());
+            for (KernelReport.Fact f : s.facts()) {
+                String mark = switch (f.standing()) {
+                    case USUAL -> "  ";
+                    case DIFFERS -> "\u2260 ";
+                    case MISSING -> "- ";
+                };
+                AttributedStyle valueStyle = switch (f.standing()) {
+                    case USUAL -> AttributedStyle.DEFAULT;
+                    case DIFFERS -> NOTE;
+                    case MISSING -> DIM;
+                };
+                AttributedStringBuilder b = new AttributedStringBuilder().append(mark)
+                        .styled(LABEL, pad(f.label(), 17)).append(" ");
+                String indent = "  " + pad("", 18);
+                List<AttributedString> value = wrap("", indent, f.shown(), Math.max(20, width - indent.length()), valueStyle);
+                b.append(value.get(0));
+                out.add(b.toAttributedString());
+                out.addAll(value.subList(1, value.size()));
+                out.addAll(wrap("    ", "    ", f.meaning(), width, DIM));
+            }
+        }
         return out;
     }
 

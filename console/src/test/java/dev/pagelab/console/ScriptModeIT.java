@@ -64,6 +64,27 @@ class ScriptModeIT {
     }
 
     /**
+     * The kernel profile agrees with what a step then does: where it says the zero page is shared, the write after a
+     * read faults again (copy-on-write); where it says reads allocate, the write takes no fault.
+     */
+    @Test
+    void kernelProfileInJsonAgreesWithWhatStepsDo() throws Exception {
+        Result r = run(null, Map.of(), "--json", "-c", "kernel; map z 64p --no-thp; touch z --read; touch z");
+        assertThat(r.status()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSize(4);
+        String kernel = lines.get(0);
+        assertThat(kernel).startsWith("{\"command\":\"kernel\",\"ok\":true,\"verb\":\"kernel\",\"release\":\"")
+                .contains("\"page_size\":{\"value\":" + dev.pagelab.linux.Pagemap.PAGE_SIZE + ",")
+                .contains("\"pagemap_scan\":{\"value\":").contains("\"madvise\":{\"value\":[");
+        boolean shared = kernel.contains("\"zero_page\":{\"value\":\"shared\"");
+        boolean private_ = kernel.contains("\"zero_page\":{\"value\":\"private\"");
+        assertThat(shared || private_).as(kernel).isTrue();
+        assertThat(lines.get(2)).contains("\"minor_faults\":64,");
+        assertThat(lines.get(3)).contains(shared ? "\"minor_faults\":64," : "\"minor_faults\":0,");
+    }
+
+    /**
      * The first steps of a fresh console are where JVM activity (class loading, profiling, compilation) would
      * leak into a step: ten fresh launches in a row must each count exactly.
      */
@@ -123,7 +144,8 @@ class ScriptModeIT {
                 "dropping to an unprivileged user needs root and setpriv(1)");
         ProcessBuilder pb = new ProcessBuilder("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
                 "--inh-caps=-all", "env", "HOME=/tmp", "NO_COLOR=1", "PAGELAB_NO_BUILD=1", "XDG_CONFIG_HOME=/nonexistent/pagelab-test-config", LAUNCHER.toString(), "--keep-going",
-                "-c", "map 4K; touch m1; inspect-pagemap m1; map big 16M; lock big");
+                "-c", "map 4K; touch m1; inspect-pagemap m1; map big 16M; lock big; kernel; map z 4K; touch z --read; "
+                        + "inspect-pagemap z");
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -131,6 +153,11 @@ class ScriptModeIT {
         assertThat(out).as(err).contains("PFNs are hidden and page flags unreadable").contains("CAP_SYS_ADMIN")
                 .contains("faults   minor 1  major 0");
         assertThat(out).contains("lock: big: ENOMEM (Cannot allocate memory) from mlock(").contains("RLIMIT_MEMLOCK is ");
+        // the profile is probed as this user sees the kernel: no PFNs, and the zero page told without them
+        assertThat(out).containsPattern("- PFNs +hidden \\(not root\\)").containsPattern("zero page +(shared|none)");
+        // a read page is told to be the zero page without PFNs or page flags (where the kernel has a zero page)
+        assertThat(out).contains("zero page " + (dev.pagelab.linux.KernelProfile.current().zeroPage()
+                == dev.pagelab.linux.KernelProfile.ZeroPage.SHARED ? 1 : 0) + " (told by pagemap's exclusive bit)");
         assertThat(p.exitValue()).isEqualTo(1);
 
         // With RLIMIT_MEMLOCK 0 the console still starts (its warm-up locks nothing) and explains EPERM.

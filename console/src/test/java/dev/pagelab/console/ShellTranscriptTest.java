@@ -52,6 +52,24 @@ class ShellTranscriptTest extends ConsoleSessionTest {
         assertThat(buffer.toString()).as("system-wide context is for verbose feedback").doesNotContain("vmstat");
     }
 
+    /** kernel: every fact on a line of its own with its meaning under it, all within the terminal's 80 columns. */
+    @Test
+    void kernelShowsEachFactWithWhatItChanges() {
+        assertThat(shell.execute("kernel")).isTrue();
+        List<String> l = lines();
+        assertThat(l.get(0)).startsWith("kernel " + dev.pagelab.linux.ProcFs.kernelRelease() + "  (probed in ");
+        assertThat(l).contains("pages", "pagemap", "madvise", "transparent huge pages", "hugetlb", "swap and reclaim",
+                "tracking", "this process", "machine");
+        assertThat(l).anyMatch(x -> x.matches("[ \u2260-] page size +" + dev.pagelab.commands.Sizes.format(
+                dev.pagelab.linux.Pagemap.PAGE_SIZE)));
+        assertThat(l).anyMatch(x -> x.matches("[ \u2260-] zero page +(shared|none: reads allocate|unknown).*"));
+        for (int i = 1; i < l.size(); i++) {
+            assertThat(l.get(i).length()).as(l.get(i)).isLessThanOrEqualTo(80);
+            // a fact line (mark, label, value) is followed by its meaning, indented by four
+            if (l.get(i).matches("[ \u2260-] \\S.*")) assertThat(l).element(i + 1).asString().startsWith("    ");
+        }
+    }
+
     static String sysChoice(String path) throws Exception {
         String s = java.nio.file.Files.readString(java.nio.file.Path.of(path));
         return s.substring(s.indexOf('[') + 1, s.indexOf(']'));

@@ -14,6 +14,7 @@ import java.lang.invoke.MethodHandle;
  * This process's /proc/self/pagemap, opened once for the life of the process. Entries are read with pread
  * (8 bytes per page); ranges are counted with the PAGEMAP_SCAN ioctl (Linux 6.7), which walks the page
  * tables in the kernel and returns runs, so a sparse 64 GiB mapping costs no more than its touched pages.
+ * On older kernels {@link #scan} computes the same runs from the entries, so no caller fails for want of it.
  */
 public final class Pagemap {
     /** This kernel's page sizes: one pagemap entry per base page. */
@@ -113,7 +114,8 @@ public final class Pagemap {
                 try (Arena arena = Arena.ofConfined()) {
                     long page = GEOMETRY.pageSize();
                     MemorySegment probe = arena.allocate(page, page);
-                    scan(probe.address(), probe.address() + page, PAGE_IS_PRESENT, 0, PAGE_IS_PRESENT, r -> { });
+                    scanByIoctl(probe.address(), probe.address() + page, 0, PAGE_IS_PRESENT, 0, PAGE_IS_PRESENT,
+                            r -> { });
                 }
                 s = true;
             } catch (LinuxException e) {
@@ -147,6 +149,20 @@ public final class Pagemap {
 
     private static void scan(long start, long end, long flags, long required, long anyOf, long returned,
                              RegionSink sink) throws LinuxException {
+        if (!scanSupported()) {
+            if (flags != 0) {
+                // write-protecting what matches has no pread equivalent; it needs userfaultfd's WP_ASYNC (6.7 too)
+                throw new LinuxException("ioctl(/proc/self/pagemap, PAGEMAP_SCAN|WP_MATCHING, " + Libc.hex(start) + ".."
+                        + Libc.hex(end) + ")", Errno.ENOTTY);
+            }
+            scanByEntries(start, end, required, anyOf, returned, sink);
+            return;
+        }
+        scanByIoctl(start, end, flags, required, anyOf, returned, sink);
+    }
+
+    private static void scanByIoctl(long start, long end, long flags, long required, long anyOf, long returned,
+                                    RegionSink sink) throws LinuxException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment arg = arena.allocate(ARG_SIZE, 8);
             MemorySegment vec = arena.allocate(REGION_SIZE * REGIONS_PER_CALL, 8);
@@ -188,6 +204,77 @@ public final class Pagemap {
                 from = walkEnd;
             }
         }
+    }
+
+    /** Entries read per pread when PAGEMAP_SCAN is emulated: 512 KiB of entries, 65536 pages (256 MiB of 4 KiB pages). */
+    private static final int EMULATION_BATCH = 1 << 16;
+
+    /**
+     * PAGEMAP_SCAN's answer computed from pagemap entries, for kernels before 6.7: every page's entry is read and
+     * given the categories the ioctl would give it, and runs of equal categories are merged as the ioctl merges
+     * them. PRESENT, SWAPPED, FILE, SOFT_DIRTY, GUARD and WRITTEN (not write-protected by userfaultfd) come straight
+     * from the entry's bits. With /proc/kpageflags (root) PFNZERO and HUGE come from the page's flags (ZERO_PAGE;
+     * THP or HUGE), exactly. Without it, PFNZERO is inferred: a present page that is neither a file/shmem page nor
+     * mapped exclusively — the zero page has no owner, so pagemap never marks it exclusive, while a page allocated
+     * for this process is (the exception, KSM-merged pages, exists only where ksmd runs on ranges advised
+     * mergeable); and no page is HUGE. (The huge zero page carries the file bit on some kernels, measured on 6.18:
+     * unprivileged it then counts as a file page.)
+     */
+    static void scanByEntries(long start, long end, long required, long anyOf, long returned, RegionSink sink)
+            throws LinuxException {
+        boolean wantFlags = ((required | anyOf | returned) & (PAGE_IS_PFNZERO | PAGE_IS_HUGE | PAGE_IS_FILE)) != 0;
+        scanByEntries(start, end, required, anyOf, returned, sink, wantFlags && KPageFlags.availability().isEmpty());
+    }
+
+    static void scanByEntries(long start, long end, long required, long anyOf, long returned, RegionSink sink,
+                              boolean useKpageflags) throws LinuxException {
+        long runStart = -1, runCategories = 0;
+        long[] raw = new long[(int) Math.min(EMULATION_BATCH, Math.max(1, GEOMETRY.pages(end - start)))];
+        long[] pfns = useKpageflags ? new long[raw.length] : null;
+        for (long at = start; at < end; ) {
+            int n = (int) Math.min(raw.length, GEOMETRY.pages(end - at));
+            read(at, n, raw);
+            long[] kflags = null;
+            if (useKpageflags) {
+                for (int i = 0; i < n; i++) pfns[i] = raw[i] < 0 ? raw[i] & PagemapEntry.PFN_MASK : 0;
+                kflags = KPageFlags.flags(n == pfns.length ? pfns : java.util.Arrays.copyOf(pfns, n));
+            }
+            for (int i = 0; i < n; i++) {
+                long c = categoriesOf(new PagemapEntry(raw[i]), kflags == null ? -1 : kflags[i]);
+                long address = at + i * GEOMETRY.pageSize();
+                boolean match = (c & required) == required && (anyOf == 0 || (c & anyOf) != 0);
+                long shown = c & returned;
+                if (match && runStart >= 0 && shown == runCategories) continue;
+                if (runStart >= 0) sink.accept(new Region(runStart, address, runCategories));
+                runStart = match ? address : -1;
+                runCategories = shown;
+            }
+            at += n * GEOMETRY.pageSize();
+        }
+        if (runStart >= 0) sink.accept(new Region(runStart, end, runCategories));
+    }
+
+    /** The PAGEMAP_SCAN categories of one page, from its pagemap entry and its kpageflags (or -1: unknown). */
+    static long categoriesOf(PagemapEntry e, long kflags) {
+        long c = 0;
+        if (e.present()) {
+            c |= PAGE_IS_PRESENT;
+            if (kflags >= 0) {
+                boolean zero = KPageFlags.has(kflags, KPageFlags.ZERO_PAGE);
+                if (zero) c |= PAGE_IS_PFNZERO;
+                else if (e.fileOrSharedAnon()) c |= PAGE_IS_FILE;
+                if (KPageFlags.has(kflags, KPageFlags.THP) || KPageFlags.has(kflags, KPageFlags.HUGE)) c |= PAGE_IS_HUGE;
+            } else if (e.fileOrSharedAnon()) {
+                c |= PAGE_IS_FILE;
+            } else if (!e.exclusive()) {
+                c |= PAGE_IS_PFNZERO;
+            }
+        }
+        if (e.swapped()) c |= PAGE_IS_SWAPPED;
+        if (e.softDirty()) c |= PAGE_IS_SOFT_DIRTY;
+        if (e.guard()) c |= PAGE_IS_GUARD;
+        if ((e.present() || e.swapped()) && !e.uffdWriteProtected()) c |= PAGE_IS_WRITTEN;
+        return c;
     }
 
     /** Present base pages in [start, end). Uses PAGEMAP_SCAN when the kernel has it, else pread. */
