@@ -4,6 +4,7 @@ import dev.pagelab.linux.KernelProfile;
 import dev.pagelab.linux.LinuxException;
 import dev.pagelab.linux.Mman;
 import dev.pagelab.linux.NanoClock;
+import dev.pagelab.linux.PageGeometry;
 import dev.pagelab.linux.Pagemap;
 import dev.pagelab.linux.ProcFs;
 import dev.pagelab.linux.StepMeter;
@@ -62,6 +63,9 @@ public final class Session implements AutoCloseable {
         });
         meter = stepThread.submit(() -> {
             warmUpGate.await();
+            // This kernel's page sizes (linking sysconf and reading hpage_pmd_size: 10-30 ms) are read on another
+            // thread while this one pre-touches its stack and links its clock; the warm-up needs them next.
+            Thread.ofPlatform().daemon().name("pagelab-geometry").start(PageGeometry::current);
             preTouchStack(STACK_PRETOUCH_FRAMES);
             StepMeter m = new StepMeter();
             calibrationRounds = m.warmUp();
@@ -70,7 +74,7 @@ public final class Session implements AutoCloseable {
             // before the first verbose step.
             for (int round = 0; round < 8; round++) {
                 SystemActivity.Scope scope = new SystemActivity.Scope(round % 2 == 0 ? Mapping.Kind.ANON_PRIVATE
-                        : Mapping.Kind.ANON_SHARED, dev.pagelab.linux.PageGeometry.current().pmdSize());
+                        : Mapping.Kind.ANON_SHARED, PageGeometry.current().pmdSize());
                 SystemActivity.after(scope, SystemActivity.before(scope));
             }
             // What this kernel does (zero page, calls it has…): steps and reports consult it, and probing maps and
