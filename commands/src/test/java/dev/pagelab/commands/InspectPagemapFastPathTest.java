@@ -73,13 +73,50 @@ class InspectPagemapFastPathTest extends RealKernelTest {
             String line = "inspect-pagemap " + name + options;
             PagemapReport fast = null, slow = null;
             for (int attempt = 0; attempt < 3; attempt++) {
-                fast = f.pagemap(line);
-                slow = referenceReport(line);
+                fast = withoutIdle(f.pagemap(line));
+                slow = withoutIdle(referenceReport(line));
                 if (fast.equals(slow)) break;
+            }
+            // a compact difference: a whole report of a 128 MiB mapping is too large for surefire to carry
+            assertThat(fast.totals()).as(line).isEqualTo(slow.totals());
+            assertThat(fast.runs().size()).as(line + ": runs").isEqualTo(slow.runs().size());
+            for (int i = 0; i < fast.runs().size(); i++) {
+                assertThat(fast.runs().get(i)).as(line + ": run " + i).isEqualTo(slow.runs().get(i));
             }
             assertThat(fast).as(line).isEqualTo(slow);
             assertThat(fast.totals().present()).as(line + ": something to compare").isPositive();
         }
+    }
+
+    /**
+     * The report with kpageflags' "idle" left out of every run, and runs that become alike joined again. DAMON's
+     * physical-address monitoring sets idle bits on the pages it samples, continually, so two reads a moment apart
+     * differ in them however exact the decoding (measured: one run in ~100 split off by a page gone idle while
+     * kdamond ran under load). Both reports are normalised the same way, so the comparison stays exact otherwise.
+     */
+    static PagemapReport withoutIdle(PagemapReport r) {
+        List<PagemapReport.Run> out = new ArrayList<>();
+        for (PagemapReport.Run run : r.runs()) {
+            List<String> flags = run.flags().stream().filter(x -> !x.equals("idle")).toList();
+            PagemapReport.Run n = new PagemapReport.Run(run.offset(), run.pages(), run.state(), flags, run.firstPfn(),
+                    run.contiguous(), run.samePfn(), run.mapCount(), run.hugeHeads(), run.swapType(), run.swapOffset());
+            PagemapReport.Run last = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (!r.perPage() && last != null && last.offset() + last.pages() * r.pageSize() == n.offset()
+                    && last.state().equals(n.state()) && last.flags().equals(n.flags()) && last.mapCount() == n.mapCount()
+                    && last.swapType() == n.swapType() && n.firstPfn() != 0 == (last.firstPfn() != 0)) {
+                boolean contiguous = last.contiguous() && n.contiguous() && n.firstPfn() == last.firstPfn() + last.pages()
+                        || last.pages() == 1 && n.firstPfn() == last.firstPfn() + 1 && (n.pages() == 1 || n.contiguous());
+                boolean same = (last.samePfn() || last.pages() == 1) && (n.samePfn() || n.pages() == 1)
+                        && n.firstPfn() == last.firstPfn();
+                out.set(out.size() - 1, new PagemapReport.Run(last.offset(), last.pages() + n.pages(), last.state(),
+                        last.flags(), last.firstPfn(), contiguous, same, last.mapCount(), last.hugeHeads() + n.hugeHeads(),
+                        last.swapType(), last.swapOffset()));
+            } else {
+                out.add(n);
+            }
+        }
+        return new PagemapReport(r.target(), r.start(), r.pages(), out, r.totals(), r.pfnsVisible(), r.kpageflagsNote(),
+                r.method(), r.perPage(), r.truncated(), r.tracking(), r.writtenOnly(), r.pageSize());
     }
 
     @Test
