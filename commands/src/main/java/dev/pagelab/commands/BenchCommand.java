@@ -1,5 +1,6 @@
 package dev.pagelab.commands;
 
+import dev.pagelab.linux.KernelProfile;
 import dev.pagelab.linux.KPageFlags;
 import dev.pagelab.linux.PageGeometry;
 import dev.pagelab.linux.Pagemap;
@@ -101,14 +102,17 @@ public final class BenchCommand extends BaseCommand {
             sizes = Sweep.doubling(g.pageSize(), max);
         }
         if (sizes.isEmpty()) throw CommandError.refused("sweep", "no size fits in MemAvailable", "free memory first");
+        KernelProfile profile = KernelProfile.current();
+        List<String> strategies = Sweep.strategies(profile);
+        notes.addAll(Sweep.leftOut(profile));
         List<SweepReport.Cell> cells;
         try {
-            cells = new Sweep(session.meter(), g).run(sizes, reps);
+            cells = new Sweep(session.meter(), g, strategies).run(sizes, reps);
         } catch (StepMeter.MeasuredFailure f) {
             throw CommandError.kernel("sweep", f.linuxException(), "", f.sample());
         }
-        boolean complete = cells.size() == sizes.size() * Sweep.STRATEGIES.size();
-        if (!complete) notes.add("interrupted: " + cells.size() + " of " + sizes.size() * Sweep.STRATEGIES.size() + " cells measured, kept below");
+        boolean complete = cells.size() == sizes.size() * strategies.size();
+        if (!complete) notes.add("interrupted: " + cells.size() + " of " + sizes.size() * strategies.size() + " cells measured, kept below");
         String csv = null;
         if (a.has("csv")) {
             Args.Option o = a.option("csv");
@@ -126,7 +130,7 @@ public final class BenchCommand extends BaseCommand {
                 throw CommandError.usage(o.index(), "cannot write " + o.value() + ": " + e.getMessage(), "give a writable path");
             }
         }
-        return new SweepReport(Sweep.context(), Sweep.STRATEGIES, sizes, cells, reps, complete, csv, notes);
+        return new SweepReport(Sweep.context(), strategies, sizes, cells, reps, complete, csv, notes);
     }
 
     /** One size of {@code --sizes}: a whole number of pages of {@code g}. */

@@ -1,6 +1,7 @@
 package dev.pagelab.commands;
 
 import dev.pagelab.linux.FaultSample;
+import dev.pagelab.linux.KernelProfile;
 import dev.pagelab.linux.Mman;
 import dev.pagelab.linux.PageToucher;
 import dev.pagelab.linux.PageGeometry;
@@ -19,16 +20,35 @@ final class Sweep {
     /** The ways, as the columns of the report. */
     static final List<String> STRATEGIES = List.of("touch", "map_populate", "populate_write", "prefault_loop",
             "after_dontneed", "after_free");
+
+    /** The ways this kernel offers: MADV_POPULATE_WRITE is Linux 5.14, MADV_FREE 4.5 (probed, see KernelProfile). */
+    static List<String> strategies(KernelProfile p) {
+        return STRATEGIES.stream().filter(s -> switch (s) {
+            case "populate_write" -> p.madvise(MADV_POPULATE_WRITE);
+            case "after_free" -> p.madvise(MADV_FREE);
+            default -> true;
+        }).toList();
+    }
+
+    /** Why a way is left out on this kernel, for the report's notes. */
+    static List<String> leftOut(KernelProfile p) {
+        List<String> out = new ArrayList<>();
+        if (!p.madvise(MADV_POPULATE_WRITE)) out.add("populate_write left out: MADV_POPULATE_WRITE needs Linux 5.14; this is " + p.release());
+        if (!p.madvise(MADV_FREE)) out.add("after_free left out: MADV_FREE needs Linux 4.5; this is " + p.release());
+        return out;
+    }
     private static final int MADV_DONTNEED = 4, MADV_FREE = 8, MADV_NOHUGEPAGE = 15, MADV_POPULATE_WRITE = 23;
     private static final int PROT = Mman.PROT_READ | Mman.PROT_WRITE, FLAGS = Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS;
 
     private final StepMeter meter;
     private final long page;
+    private final List<String> strategies;
 
-    /** Measures with {@code meter} in pages of {@code g}, this kernel's. */
-    Sweep(StepMeter meter, PageGeometry g) {
+    /** Measures with {@code meter} in pages of {@code g}, this kernel's, the ways in {@code strategies}. */
+    Sweep(StepMeter meter, PageGeometry g, List<String> strategies) {
         this.meter = meter;
         this.page = g.pageSize();
+        this.strategies = strategies;
     }
 
     /** Runs every (size, strategy) {@code reps} times; stops early, keeping what was measured, when cancelled. */
@@ -37,7 +57,7 @@ final class Sweep {
         PageToucher toucher = meter.toucher();
         toucher.resetCancel();
         for (long size : sizes) {
-            for (String strategy : STRATEGIES) {
+            for (String strategy : strategies) {
                 long[] ns = new long[reps];
                 long[] faults = new long[reps];
                 for (int r = 0; r < reps; r++) {

@@ -28,8 +28,12 @@ class TimingModesTest extends RealKernelTest {
         LatencyModes r = again.timing().modes();
         assertThat(faultsInModes(r)).isZero();
         assertThat(r.modes()).isNotEmpty().noneMatch(x -> x.kind().faulting());
-        assertThat(r.modes().get(0).kind()).isEqualTo(LatencyModes.Kind.RESIDENT);
         assertThat(again.timing().clock().quantumNanos()).isPositive();
+        // Whether a resident access is fast is a fact about the machine: under QEMU's software emulation (the kernel
+        // matrix's guests, PAGELAB_GUEST=1) a re-touch takes microseconds and is rightly called "no fault but slow".
+        org.junit.jupiter.api.Assumptions.assumeFalse("1".equals(System.getenv("PAGELAB_GUEST")),
+                "stable timings: this is a kernel-matrix guest under software emulation");
+        assertThat(r.modes().get(0).kind()).isEqualTo(LatencyModes.Kind.RESIDENT);
     }
 
     @Test
