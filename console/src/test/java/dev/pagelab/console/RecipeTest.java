@@ -209,6 +209,22 @@ class RecipeTest extends ConsoleSessionTest {
                 .contains("needs to lock 1.0 MiB: RLIMIT_MEMLOCK is 64.0 KiB and this user has no CAP_IPC_LOCK");
     }
 
+    /** Swapping's subject is swap: without it the recipe skips whole, saying so, and runs nothing. */
+    @Test
+    void theSwappingRecipeSkipsWholeWithoutSwap() throws Exception {
+        Path swapping = RECIPES.resolve("11-swapping.toml");
+        RecipePlayer.Result r = play(swapping, machine(Map.of("swap", "this machine has no swap (/proc/swaps lists none)")));
+        assertThat(r.skipped()).isEqualTo("needs swap: this machine has no swap (/proc/swaps lists none)");
+        assertThat(buffer.toString()).contains("recipe: Swapping").doesNotContain("$ map w");
+        assertThat(session.names()).isEmpty();
+        // with swap, every step runs as written: no step of it depends on anything else
+        Recipe recipe = RecipeParser.parse(swapping, this::known);
+        assertThat(RecipePlayer.plan(recipe, machine(Map.of()))).allSatisfy(p -> {
+            assertThat(p.skipped()).isNull();
+            assertThat(p.variant()).isNull();
+        });
+    }
+
     @Test
     void aStepTheMachineCannotDoIsSkippedWithItsReasonAndTheRestRuns() throws Exception {
         Path f = dir.resolve("steps.toml");
