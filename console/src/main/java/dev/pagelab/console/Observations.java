@@ -1,6 +1,7 @@
 package dev.pagelab.console;
 
 import dev.pagelab.commands.ClearRefsReport;
+import dev.pagelab.commands.MapsReport;
 import dev.pagelab.commands.PageState;
 import dev.pagelab.commands.PagemapReport;
 import dev.pagelab.commands.Report;
@@ -8,15 +9,48 @@ import dev.pagelab.commands.ResidencyReport;
 import dev.pagelab.commands.StepReport;
 import java.lang.reflect.RecordComponent;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The figures of one statement's outcome by the names recipes use in {@code expect.NAME}: what a step report says
  * (minor, major, present…), an inspect-pagemap's totals (zero_page, thp, written…), a view's pages per state, and
- * for other reports their numeric fields in snake_case. Recording writes expectations with the same names.
+ * a {@code maps NAME}'s smaps figures (locked_kb, anon_huge_pages_kb, swap_kb… and vm_flags), and for other reports
+ * their numeric fields in snake_case. Recording writes expectations with the same names.
  */
 final class Observations {
+    /** The smaps lines (Linux 5.10 to 7.2) by the names {@code maps NAME} offers them, each in kB. */
+    static final List<String> SMAPS = List.of("Size", "KernelPageSize", "MMUPageSize", "Rss", "Pss", "Pss_Dirty",
+            "Pss_Anon", "Pss_File", "Pss_Shmem", "Shared_Clean", "Shared_Dirty", "Private_Clean", "Private_Dirty",
+            "Referenced", "Anonymous", "KSM", "LazyFree", "AnonHugePages", "ShmemPmdMapped", "FilePmdMapped",
+            "Shared_Hugetlb", "Private_Hugetlb", "Swap", "SwapPss", "Locked");
+    /** Figure names of a maps report: each smaps line as NAME_kb, thp_eligible, areas, and the text vm_flags. */
+    static final Set<String> MAPS_KEYS = mapsKeys();
+
+    private static Set<String> mapsKeys() {
+        Set<String> k = new java.util.TreeSet<>();
+        for (String s : SMAPS) k.add(smapsName(s) + "_kb");
+        k.add("thp_eligible");
+        k.add("areas");
+        k.add("vm_flags");
+        return java.util.Collections.unmodifiableSet(k);
+    }
+
+    /** "AnonHugePages" → "anon_huge_pages", "MMUPageSize" → "mmu_page_size", "Private_Dirty" → "private_dirty". */
+    static String smapsName(String smaps) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < smaps.length(); i++) {
+            char c = smaps.charAt(i);
+            boolean boundary = i > 0 && Character.isUpperCase(c) && (Character.isLowerCase(smaps.charAt(i - 1))
+                    || i + 1 < smaps.length() && Character.isLowerCase(smaps.charAt(i + 1)) && Character.isUpperCase(smaps.charAt(i - 1)));
+            if (boundary && b.charAt(b.length() - 1) != '_') b.append('_');
+            b.append(Character.toLowerCase(c));
+        }
+        return b.toString();
+    }
+
     final Map<String, Double> numbers = new LinkedHashMap<>();
     /** For text expectations (error, note): what the outcome said. */
     final Map<String, String> texts = new LinkedHashMap<>();
@@ -28,6 +62,9 @@ final class Observations {
     static Observations of(Shell.Outcome o) {
         Observations obs = new Observations();
         obs.numbers.put("ok", o.ok() ? 1.0 : 0.0);
+        // not a figure of the report: the CPUs this process may run on, for tolerances that grow with them (per-CPU
+        // batches of pages the kernel has not moved yet)
+        obs.numbers.put("cpus", (double) Runtime.getRuntime().availableProcessors());
         if (!o.ok()) {
             String errno = o.error().errnoName() == null ? "" : o.error().errnoName() + " ";
             obs.texts.put("error", errno + o.error().line());
@@ -42,6 +79,7 @@ final class Observations {
             case PagemapReport p -> obs.pagemap(p);
             case ResidencyReport v -> obs.residency(v);
             case ClearRefsReport c -> obs.clearRefs(c);
+            case MapsReport m when !m.areas().isEmpty() -> obs.maps(m);
             default -> obs.fields("", o.report());
         }
         return obs;
@@ -93,6 +131,22 @@ final class Observations {
         put("in_use", inUse);
     }
 
+    /** One mapping's smaps, summed over its areas (a partial mprotect or mlock splits it). */
+    private void maps(MapsReport m) {
+        Map<String, Long> kb = new LinkedHashMap<>();
+        long eligible = 1;
+        java.util.Set<String> flags = new java.util.LinkedHashSet<>();
+        for (MapsReport.Area a : m.areas()) {
+            a.kb().forEach((k, v) -> kb.merge(k, v, Long::sum));
+            if (!"1".equals(a.thpEligible())) eligible = 0;
+            flags.addAll(a.vmFlags());
+        }
+        for (String s : SMAPS) put(smapsName(s) + "_kb", kb.getOrDefault(s, 0L));
+        put("thp_eligible", eligible);
+        put("areas", m.areas().size());
+        texts.put("vm_flags", String.join(" ", flags));
+    }
+
     private void clearRefs(ClearRefsReport c) {
         long prot = 0, present = 0;
         for (ClearRefsReport.Row r : c.mappings()) {
@@ -137,6 +191,27 @@ final class Observations {
 
     /** The verdict on one expectation: passed, and what was observed, as text. */
     record Verdict(Expectation expectation, boolean passed, String observed) {}
+
+    /**
+     * Judges one expectation; figures it names are this step's, or with {@code previous.} those of {@code previous}
+     * (the step before that ran a command, or null).
+     */
+    Verdict check(Expectation e, Observations previous) {
+        if (!e.terms().isEmpty()) {
+            String[] missing = new String[1];
+            Expectation resolved = e.resolve(name -> name.startsWith(Expectation.PREVIOUS)
+                    ? previous == null ? null : previous.numbers.get(name.substring(Expectation.PREVIOUS.length()))
+                    : numbers.get(name), missing);
+            if (resolved == null) {
+                return new Verdict(e, false, missing[0].startsWith(Expectation.PREVIOUS) && previous == null
+                        ? "no step ran before this one" : "no figure '" + missing[0] + "' to compare with");
+            }
+            Verdict v = check(resolved, null);
+            String value = Observations.format(resolved.a());
+            return new Verdict(e, v.passed(), v.observed() + (v.observed().equals(value) ? "" : ", against " + value));
+        }
+        return check(e);
+    }
 
     Verdict check(Expectation e) {
         if (e.relation() == Expectation.Relation.TEXT) {

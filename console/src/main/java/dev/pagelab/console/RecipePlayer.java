@@ -35,9 +35,61 @@ final class RecipePlayer {
         int read() throws IOException;
     }
 
-    /** How a recipe went: skipped (with the reason), or how many expectations held and which did not. */
-    record Result(Path file, String title, String skipped, int passed, List<String> failures, boolean quit) {
+    /**
+     * How a recipe went: skipped whole (with the reason), or how many expectations held and which did not, and the
+     * steps skipped on this machine (not failures, not passes).
+     *
+     * @param skippedSteps steps skipped because the machine or the user cannot do them
+     * @param unchecked    expectations of those steps, not judged
+     * @param stepSkips    each group of skipped steps, as "steps 8-11: needs ..."
+     */
+    record Result(Path file, String title, String skipped, int passed, List<String> failures, boolean quit,
+                  int skippedSteps, int unchecked, List<String> stepSkips) {
         boolean ok() { return failures.isEmpty(); }
+    }
+
+    /**
+     * A step as it runs on this machine: the variant chosen for it applied, or why it is skipped.
+     *
+     * @param variant the condition of the variant applied ("no_shared_zero_page", "otherwise"), or null
+     * @param skipped why the step does not run here, or null
+     */
+    record Planned(Recipe.Step step, String say, String run, double pause, List<Expectation> expect, String variant,
+                   String skipped) {
+        boolean runs() { return skipped == null && run != null; }
+    }
+
+    /**
+     * Chooses what a step does on {@code machine}: skipped when its requirements are not met (unless it says what to
+     * do otherwise), else the step with every variant whose condition holds applied in file order.
+     */
+    static Planned plan(Recipe.Step s, RecipeRequirements.Machine machine) {
+        List<String> unmet = RecipeRequirements.unmet(s.requires(), machine);
+        Planned base = new Planned(s, narration(s.say(), "", machine), s.run(), s.pause(), s.expect(), null, null);
+        if (!unmet.isEmpty()) {
+            String why = String.join("; ", unmet);
+            if (s.otherwise() == null) return new Planned(s, base.say(), base.run(), base.pause(), base.expect(), null, why);
+            return apply(base, s.otherwise(), why, machine);
+        }
+        Planned p = base;
+        for (Recipe.Variant v : s.on()) {
+            RecipeRequirements.Fact f = machine.check(v.condition());
+            if (f.holds()) p = apply(p, v, f.state(), machine);
+        }
+        return p;
+    }
+
+    private static Planned apply(Planned p, Recipe.Variant v, String why, RecipeRequirements.Machine machine) {
+        String variant = p.variant() == null ? v.condition() : p.variant() + ", " + v.condition();
+        return new Planned(p.step(), v.say() != null ? narration(v.say(), why, machine) : p.say(),
+                v.run() != null ? v.run() : p.run(), v.pause() >= 0 ? v.pause() : p.pause(),
+                v.expect() != null ? v.expect() : p.expect(), variant, null);
+    }
+
+    private static String narration(String say, String why, RecipeRequirements.Machine machine) {
+        if (say == null) return null;
+        String s = say.replace("${why}", why);
+        return s.contains("${release}") ? s.replace("${release}", machine.release()) : s;
     }
 
     static final AttributedStyle PASS = AttributedStyle.BOLD.foreground(AttributedStyle.GREEN);
@@ -61,27 +113,40 @@ final class RecipePlayer {
     boolean stopped() { return stopRequested; }
 
     Result play(Recipe r) {
-        List<String> unmet = RecipeRequirements.unmet(r.requires());
+        return play(r, RecipeRequirements.current());
+    }
+
+    Result play(Recipe r, RecipeRequirements.Machine machine) {
+        List<String> unmet = RecipeRequirements.unmet(r.requires(), machine);
         header(r);
         if (!unmet.isEmpty()) {
             String reason = String.join("; ", unmet);
             shell.print(List.of(new AttributedStringBuilder().styled(TextRenderer.NOTE, "  skipped: " + reason)
                     .toAttributedString()));
-            return new Result(r.source(), r.title(), reason, 0, List.of(), false);
+            return new Result(r.source(), r.title(), reason, 0, List.of(), false, 0, 0, List.of());
         }
+        List<Planned> plan = plan(r, machine);
         Path tmp = null;
         List<String> failures = new ArrayList<>();
+        Skips skips = new Skips();
         int passed = 0;
         boolean quit = false;
         try {
             tmp = RecipeRequirements.scratchDirectory();
             int i = 0;
             int lastRun = -1;
-            while (i < r.steps().size() && !stopRequested) {
-                Recipe.Step step = r.steps().get(i);
+            Observations previous = null;
+            while (i < plan.size() && !stopRequested) {
+                Planned step = plan.get(i);
+                if (step.skipped() != null) {
+                    skips.add(i, step.skipped(), step.expect().size());
+                    i++;
+                    continue;
+                }
+                skips.flush();
                 if (options.mode() != Mode.CHECK && step.say() != null) narrate(step.say());
                 if (options.mode() == Mode.STEP) {
-                    int key = waitForKey(i, r.steps().size(), step.run() != null);
+                    int key = waitForKey(i, plan.size(), step.run() != null);
                     switch (key) {
                         case 'q' -> {
                             quit = true;
@@ -89,7 +154,9 @@ final class RecipePlayer {
                             continue;
                         }
                         case 'b' -> {
-                            i = Math.max(0, i - 1);
+                            int back = i - 1;
+                            while (back > 0 && plan.get(back).skipped() != null) back--;   // skipped steps stay skipped
+                            i = Math.max(0, back);
                             continue;
                         }
                         case 's' -> {
@@ -98,7 +165,10 @@ final class RecipePlayer {
                             continue;
                         }
                         case 'r' -> {
-                            if (lastRun >= 0) runStep(r, lastRun, r.steps().get(lastRun), tmp, failures);
+                            if (lastRun >= 0) {
+                                StepResult sr = runStep(r, lastRun, plan.get(lastRun), tmp, failures, previous);
+                                if (sr.observations() != null) previous = sr.observations();
+                            }
                             continue;
                         }
                         default -> { }
@@ -107,9 +177,10 @@ final class RecipePlayer {
                     pause(step.pause() >= 0 && !Double.isInfinite(step.pause()) ? step.pause() : options.delaySeconds());
                 }
                 if (step.run() != null) {
-                    StepResult sr = runStep(r, i, step, tmp, failures);
+                    StepResult sr = runStep(r, i, step, tmp, failures, previous);
                     passed += sr.passed;
                     lastRun = i;
+                    if (sr.observations() != null) previous = sr.observations();
                     if (sr.commandFailed) {
                         shell.print(List.of(new AttributedStringBuilder().styled(FAIL, "  the recipe stops here: step "
                                 + (i + 1) + " failed; the cleanup runs").toAttributedString()));
@@ -118,40 +189,97 @@ final class RecipePlayer {
                 }
                 i++;
             }
+            skips.flush();
         } catch (IOException e) {
             failures.add("could not set up the recipe: " + e.getMessage());
         } finally {
-            cleanup(r, tmp);
+            cleanup(r, tmp, machine);
         }
-        summary(r, passed, failures, quit);
-        return new Result(r.source(), r.title(), null, passed, failures, quit);
+        summary(r, passed, failures, quit, skips);
+        return new Result(r.source(), r.title(), null, passed, failures, quit, skips.steps.size(), skips.unchecked,
+                List.copyOf(skips.lines));
     }
 
-    private record StepResult(int passed, boolean commandFailed) {}
+    /**
+     * Every step of a recipe as it runs on {@code machine}; a step that compares with the step before
+     * ({@code previous.minor}) is skipped when that one is.
+     */
+    static List<Planned> plan(Recipe r, RecipeRequirements.Machine machine) {
+        List<Planned> plan = new ArrayList<>();
+        for (Recipe.Step s : r.steps()) {
+            Planned p = plan(s, machine);
+            if (p.skipped() == null && p.expect().stream().anyMatch(Expectation::usesPrevious)) {
+                for (int j = plan.size() - 1; j >= 0; j--) {
+                    Planned before = plan.get(j);
+                    if (before.run() == null) continue;
+                    if (before.skipped() != null) {
+                        p = new Planned(s, p.say(), p.run(), p.pause(), p.expect(), p.variant(), "it checks the figures of step "
+                                + (j + 1) + ", which was skipped");
+                    }
+                    break;
+                }
+            }
+            plan.add(p);
+        }
+        return plan;
+    }
 
-    private StepResult runStep(Recipe r, int index, Recipe.Step step, Path tmp, List<String> failures) {
+    /** Steps skipped on this machine, reported in groups of consecutive steps with one reason. */
+    private final class Skips {
+        final java.util.Set<Integer> steps = new java.util.TreeSet<>();
+        final List<String> lines = new ArrayList<>();
+        int unchecked;
+        int first = -1, last = -1;
+        String reason;
+
+        void add(int i, String why, int expectations) {
+            if (first >= 0 && (!why.equals(reason) || i != last + 1)) flush();
+            if (first < 0) {
+                first = i;
+                reason = why;
+            }
+            last = i;
+            if (steps.add(i)) unchecked += expectations;
+        }
+
+        void flush() {
+            if (first < 0) return;
+            String which = first == last ? "step " + (first + 1) : "steps " + (first + 1) + "–" + (last + 1);
+            String line = which + " skipped: " + reason;
+            lines.add(line);
+            shell.print(List.of(new AttributedStringBuilder().styled(TextRenderer.NOTE, "  " + line).toAttributedString()));
+            first = last = -1;
+            reason = null;
+        }
+    }
+
+    private record StepResult(int passed, boolean commandFailed, Observations observations) {}
+
+    private StepResult runStep(Recipe r, int index, Planned step, Path tmp, List<String> failures, Observations previous) {
         String command = substitute(step.run(), r, tmp);
         Shell.Outcome last = null;
         StringBuilder held = new StringBuilder();
+        boolean first = true;
         for (String statement : statements(command)) {
-            prompt(statement);
+            prompt(statement, first ? step.variant() : null);
+            first = false;
             // A check shows the reports only when something went wrong; a replay shows them as they come.
             last = options.mode() == Mode.CHECK ? shell.runHeld(statement, held) : shell.run(statement);
             if (!last.ok()) break;
         }
-        if (last == null) return new StepResult(0, false);
+        if (last == null) return new StepResult(0, false, null);
         int failuresBefore = failures.size();
         Observations obs = Observations.of(last);
         int passed = 0;
         boolean errorExpected = step.expect().stream().anyMatch(e -> e.key().equals("error")
                 || e.key().equals("ok") && e.a() == 0);
         for (Expectation e : step.expect()) {
-            Observations.Verdict v = obs.check(e);
+            Observations.Verdict v = obs.check(e, previous);
             AttributedStringBuilder b = new AttributedStringBuilder().append("    ");
             if (v.passed()) {
                 passed++;
                 b.styled(PASS, "\u2713 ").append(e.describe());
-                if (e.relation() != Expectation.Relation.EQ && e.relation() != Expectation.Relation.BOOL
+                if (!e.terms().isEmpty() || e.relation() != Expectation.Relation.EQ && e.relation() != Expectation.Relation.BOOL
                         && e.relation() != Expectation.Relation.TRANSITION && e.relation() != Expectation.Relation.TEXT) {
                     b.styled(TextRenderer.DIM, " (" + v.observed() + ")");
                 }
@@ -164,23 +292,25 @@ final class RecipePlayer {
         }
         boolean commandFailed = !last.ok() && !errorExpected;
         if (commandFailed) {
-            failures.add(r.source() + ":" + step.line() + ": step " + (index + 1) + " (" + command + ") failed: "
+            failures.add(r.source() + ":" + step.step().line() + ": step " + (index + 1) + " (" + command + ") failed: "
                     + last.error().line());
         }
         if (failures.size() > failuresBefore && !held.isEmpty()) {
             shell.print(List.of(new AttributedStringBuilder().styled(TextRenderer.DIM, "    what the step printed:").toAttributedString()));
             for (String l : held.toString().split("\n")) shell.printRaw("    " + l + "\n");
         }
-        return new StepResult(passed, commandFailed);
+        return new StepResult(passed, commandFailed, obs);
     }
 
-    private void cleanup(Recipe r, Path tmp) {
+    private void cleanup(Recipe r, Path tmp, RecipeRequirements.Machine machine) {
         if (!r.cleanup().isEmpty()) {
             shell.print(List.of(new AttributedStringBuilder().styled(TextRenderer.DIM, "  cleanup").toAttributedString()));
         }
         for (Recipe.Step c : r.cleanup()) {
+            // undoes what steps that were skipped here would have done: skipped with them, silently
+            if (!RecipeRequirements.unmet(c.requires(), machine).isEmpty()) continue;
             for (String statement : statements(substitute(c.run(), r, tmp))) {
-                prompt(statement);
+                prompt(statement, null);
                 StringBuilder held = new StringBuilder();
                 Shell.Outcome o = options.mode() == Mode.CHECK ? shell.runHeld(statement, held) : shell.run(statement);
                 if (!o.ok() && !held.isEmpty()) shell.printRaw(held.toString());
@@ -204,13 +334,21 @@ final class RecipePlayer {
         }
     }
 
-    private void summary(Recipe r, int passed, List<String> failures, boolean quit) {
+    private void summary(Recipe r, int passed, List<String> failures, boolean quit, Skips skips) {
         AttributedStringBuilder b = new AttributedStringBuilder();
         if (failures.isEmpty()) {
             b.styled(PASS, "PASS").append(" " + r.title() + ": " + passed + (passed == 1 ? " expectation held" : " expectations held"));
         } else {
             b.styled(FAIL, "FAIL").append(" " + r.title() + ": " + failures.size() + " of " + (passed + failures.size())
                     + " did not hold");
+        }
+        int n = skips.steps.size();
+        if (n > 0) {
+            b.append("; " + n + (n == 1 ? " step" : " steps") + " skipped on this machine");
+            if (skips.unchecked > 0) {
+                b.styled(TextRenderer.DIM, " (" + skips.unchecked + (skips.unchecked == 1 ? " expectation" : " expectations")
+                        + " not checked)");
+            }
         }
         if (quit) b.styled(TextRenderer.DIM, " (quit before the end)");
         else if (stopRequested) b.styled(TextRenderer.DIM, " (interrupted)");
@@ -239,9 +377,11 @@ final class RecipePlayer {
         }
     }
 
-    private void prompt(String statement) {
+    private void prompt(String statement, String variant) {
         if (options.mode() == Mode.CHECK) {
-            shell.print(List.of(new AttributedStringBuilder().styled(TextRenderer.DIM, "  $ ").append(statement).toAttributedString()));
+            AttributedStringBuilder b = new AttributedStringBuilder().styled(TextRenderer.DIM, "  $ ").append(statement);
+            if (variant != null) b.styled(TextRenderer.DIM, variant.equals("otherwise") ? "   (otherwise)" : "   (on " + variant + ")");
+            shell.print(List.of(b.toAttributedString()));
             return;
         }
         shell.printRaw(shell.color() ? new AttributedStringBuilder().styled(AttributedStyle.BOLD, "pagelab> ").toAttributedString().toAnsi()

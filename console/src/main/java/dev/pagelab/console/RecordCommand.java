@@ -1,5 +1,6 @@
 package dev.pagelab.console;
 
+import dev.pagelab.commands.Advice;
 import dev.pagelab.commands.Args;
 import dev.pagelab.commands.BaseCommand;
 import dev.pagelab.commands.CommandError;
@@ -12,6 +13,7 @@ import dev.pagelab.commands.Session;
 import dev.pagelab.commands.StepReport;
 import dev.pagelab.commands.TextReport;
 import dev.pagelab.linux.KPageFlags;
+import dev.pagelab.linux.KernelProfile;
 import dev.pagelab.linux.ProcFs;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -121,17 +123,24 @@ final class RecordCommand extends BaseCommand {
         b.append("summary = ").append(Json.encode("A session recorded with 'record'.")).append('\n');
         String user = System.getProperty("user.name", "");
         if (!user.isEmpty()) b.append("author = ").append(Json.encode(user)).append('\n');
-        String release = ProcFs.kernelRelease();
-        java.util.regex.Matcher km = java.util.regex.Pattern.compile("^(\\d+\\.\\d+)").matcher(release);
-        b.append("\n[requires]\n");
-        if (km.find()) b.append("kernel = ").append(Json.encode(km.group(1))).append("   # recorded here; lower it if the story holds on older kernels\n");
-        boolean usedFlags = KPageFlags.availability().isEmpty() && r.outcomes.stream().anyMatch(o -> o.report() instanceof PagemapReport);
-        if (usedFlags) b.append("root = true   # zero_page, thp and hugetlb figures come from /proc/kpageflags\n");
+        // What a step needs is decided by probing where it is replayed: an advice this kernel has, root for figures
+        // only /proc/kpageflags gives. No release number: kernels backport features.
+        KernelProfile profile = KernelProfile.current();
+        b.append("# Here: ").append(profile.zeroPage() == KernelProfile.ZeroPage.PRIVATE
+                ? "no shared zero page (a read fault allocated a private page)" : "a read fault maps the shared zero page")
+                .append(", THP ").append(profile.thp().enabled().isEmpty() ? "absent" : profile.thp().enabled())
+                .append(profile.swapTotalBytes() > 0 ? ", swap" : ", no swap")
+                .append(". Figures that depend on these may need a [step.on.WORD] variant ('help replay').\n");
         int steps = 0;
         for (Shell.Outcome o : r.outcomes) {
             b.append("\n[[step]]\n");
             b.append("run = ").append(Json.encode(o.statement().trim())).append('\n');
-            for (String e : expectations(o)) b.append(e).append('\n');
+            List<String> expect = expectations(o);
+            List<String> needs = requirements(o, expect);
+            if (!needs.isEmpty()) {
+                b.append("requires = [").append(String.join(", ", needs.stream().map(Json::encode).toList())).append("]\n");
+            }
+            for (String e : expect) b.append(e).append('\n');
             steps++;
         }
         List<String> created = new ArrayList<>(session.names());
@@ -144,6 +153,29 @@ final class RecordCommand extends BaseCommand {
                     "the recording is lost; check the directory's permissions");
         }
         return steps;
+    }
+
+    /**
+     * The capability words a recorded step needs wherever it is replayed: the advice it gives, and root where its
+     * expectations are figures only /proc/kpageflags gives.
+     */
+    static List<String> requirements(Shell.Outcome o, List<String> expect) {
+        List<String> out = new ArrayList<>();
+        if (o.verb().equals("advise")) {
+            try {
+                List<CommandLine.Word> words = CommandLine.parse(o.statement()).words();
+                for (CommandLine.Word w : words.subList(Math.min(2, words.size()), words.size())) {  // advise RANGE ADVICE
+                    Advice.of(w.text()).ifPresent(a -> out.add("madv_" + a.word()));
+                }
+            } catch (CommandError e) {
+                // recorded as it ran: it parsed then
+            }
+        }
+        if (o.report() instanceof PagemapReport && KPageFlags.availability().isEmpty()
+                && expect.stream().anyMatch(e -> e.matches("expect\\.(zero_page|thp|hugetlb|locked) = .*"))) {
+            out.add("root");
+        }
+        return out;
     }
 
     /** The observed figures worth claiming, as {@code expect.KEY = VALUE} lines. */

@@ -124,9 +124,12 @@ final class ReplayCommand extends BaseCommand {
         List<String> lines = new ArrayList<>();
         long failed = results.stream().filter(r -> !r.ok()).count();
         long skipped = results.stream().filter(r -> r.skipped() != null).count();
+        int stepsSkipped = results.stream().mapToInt(RecipePlayer.Result::skippedSteps).sum();
+        long recipesWithSkips = results.stream().filter(r -> r.skippedSteps() > 0).count();
         if (results.size() > 1) {
             lines.add(results.size() + " recipes: " + (results.size() - failed - skipped) + " passed, " + failed + " failed, "
-                    + skipped + " skipped");
+                    + skipped + " skipped" + (stepsSkipped == 0 ? "" : "; " + stepsSkipped + (stepsSkipped == 1 ? " step" : " steps")
+                    + " skipped on this machine in " + recipesWithSkips + (recipesWithSkips == 1 ? " recipe" : " recipes")));
         }
         if (cast != null) lines.add("recorded to " + cast.path() + " (asciinema v2: 'asciinema play " + cast.path() + "')");
         if (failed > 0) {

@@ -174,7 +174,9 @@ class ParserFuzzTest extends ConsoleSessionTest {
                     b.insert(at, marks.charAt(r.nextInt(marks.length())));
                 }
                 case 2 -> b.insert(at, List.of("expect.minor = ", "[[step]]\n", "[requires]\n", "\"\"\"", "expect.bogus = 1\n",
-                        "run = \"touch\"\n", "pause = -1\n", "kernel = \"x\"\n").get(r.nextInt(8)));
+                        "run = \"touch\"\n", "pause = -1\n", "kernel = \"x\"\n", "requires = [\"swap\"]\n",
+                        "[step.on.no_swap]\n", "otherwise = { say = \"${why}\" }\n", "expect.minor = \"= previous.minor\"\n",
+                        "[step.on.\"a b\"]\n", "requires = { memlock = \"1M\", hugetlb_pages = 2 }\n").get(r.nextInt(14)));
                 case 3 -> b.delete(at, Math.min(b.length(), at + r.nextInt(40)));
                 case 4 -> b.setCharAt(at, (char) (32 + r.nextInt(95)));
                 default -> b.insert(at, List.of("\u0000", "\u00ff", "\ud83d\ude00", "\u2028").get(r.nextInt(4)));
