@@ -294,7 +294,7 @@ class RecipeTest extends ConsoleSessionTest {
         Recipe recipe = parse(Files.readString(f));
         RecipePlayer.Planned p = RecipePlayer.plan(recipe.steps().get(0), machine(Map.of("root", "not root")));
         assertThat(p.variant()).isEqualTo("otherwise");
-        assertThat(p.say()).isEqualTo("here: needs 2 free 2.0 MiB hugetlb pages: the pool has 0 free, and only root can "
+        assertThat(p.say()).isEqualTo("here: needs 2 free 2 MiB hugetlb pages: the pool has 0 free, and only root can "
                 + "add pages (nr_hugepages)");
         assertThat(p.run()).isEqualTo("map o 8K --no-thp");
         RecipePlayer.Planned asRoot = RecipePlayer.plan(recipe.steps().get(0), machine(Map.of()));
