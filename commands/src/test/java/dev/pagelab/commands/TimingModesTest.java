@@ -1,6 +1,7 @@
 package dev.pagelab.commands;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.pagelab.commands.LatencyModes.Mode;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,9 @@ class TimingModesTest extends RealKernelTest {
         LatencyModes r = again.timing().modes();
         assertThat(faultsInModes(r)).isZero();
         assertThat(r.modes()).isNotEmpty().noneMatch(x -> x.kind().faulting());
+        // which band a fault-free access lands in is a matter of timing: an emulated guest's is not stable
+        assumeFalse("1".equals(System.getenv("PAGELAB_GUEST")),
+                "the latency class of a re-touch needs stable timing; this is an emulated guest of kernels/matrix (PAGELAB_GUEST=1)");
         assertThat(r.modes().get(0).kind()).isEqualTo(LatencyModes.Kind.RESIDENT);
         assertThat(again.timing().clock().quantumNanos()).isPositive();
     }
