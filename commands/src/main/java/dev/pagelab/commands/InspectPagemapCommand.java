@@ -68,6 +68,7 @@ public final class InspectPagemapCommand extends BaseCommand {
         if (a.positional().isEmpty()) throw CommandError.usage(0, "inspect-pagemap needs a mapping", "e.g. 'inspect-pagemap m1'");
         a.atMost(1, "inspect-pagemap RANGE [--pages] [--written] [--method scan|pread]");
         Target t = session.resolve(a.positional().get(0), false);
+        session.checkPagemapReadable(t, "inspect-pagemap");
         Mapping m = t.mapping();
         boolean writtenOnly = a.has("written");
         if (writtenOnly && m.writeTracking() == null) {

@@ -287,6 +287,26 @@ public final class Session implements AutoCloseable {
         return n;
     }
 
+    /**
+     * Refuses to read a range's pagemap entry by entry where that would take minutes: a kernel without PAGEMAP_SCAN
+     * (before 6.7) writes an entry for every page of a hole too (see {@code Pagemap.ENTRY_READ_LIMIT}).
+     */
+    void checkPagemapReadable(Target t, String verb) throws CommandError {
+        long pages = PageGeometry.current().pages(t.mapping().geometry().alignUp(t.end())
+                - t.mapping().geometry().alignDown(t.offset()));
+        if (Pagemap.scanSupported() || pages <= Pagemap.ENTRY_READ_LIMIT) return;
+        String limit = Sizes.format(Pagemap.ENTRY_READ_LIMIT * Pagemap.PAGE_SIZE);
+        throw CommandError.refused(t.text(), "this kernel has no PAGEMAP_SCAN (Linux 6.7), so pagemap is read 8 bytes "
+                + "a page, holes too: " + Sizes.format(t.length()) + " is " + Sizes.human(pages * 8) + " of entries",
+                "read at most " + limit + " at a time, e.g. '" + verb + " " + t.mapping().name() + "[0:" + limit + "]'");
+    }
+
+    /** Whether {@link #present(Mapping)} counts every part of the mapping exactly (see {@code Pagemap.countsExactly}). */
+    boolean presentExact(Mapping m) {
+        for (long[] p : m.liveParts()) if (!Pagemap.countsExactly(m.base() + p[0], m.base() + p[1])) return false;
+        return true;
+    }
+
     long present(Target t) throws LinuxException {
         long n = 0;
         // touch accepts unaligned offsets; PAGEMAP_SCAN wants page-aligned bounds

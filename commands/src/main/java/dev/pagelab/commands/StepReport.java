@@ -41,4 +41,12 @@ public record StepReport(String verb, String target, String action, FaultSample 
     public long rssDelta() { return rssAfter - rssBefore; }
 
     public boolean cancelled() { return accesses >= 0 && accesses < accessesAsked; }
+
+    /**
+     * Whether the present counts are estimates from /proc/self/smaps rather than counted page by page: a mapping
+     * too large to read pagemap entry by entry on a kernel without PAGEMAP_SCAN ({@code Pagemap.countsExactly}).
+     */
+    public boolean presentEstimated() {
+        return details != null && String.valueOf(details.get("present_via")).startsWith("smaps");
+    }
 }

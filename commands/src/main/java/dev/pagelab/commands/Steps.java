@@ -64,7 +64,16 @@ final class Steps {
             }
             Map<String, Object> allDetails = details == null ? new LinkedHashMap<>() : details;
             // which path counted the present pages: PAGEMAP_SCAN walks page tables in the kernel, pread reads 8 bytes a page
-            if (m != null) allDetails.put("present_via", Pagemap.scanSupported() ? "PAGEMAP_SCAN" : "pread of pagemap");
+            if (m != null && !session.presentExact(m)) {
+                allDetails.put("present_via", "smaps Rss (estimate)");
+                String limit = Sizes.format(Pagemap.ENTRY_READ_LIMIT * Pagemap.PAGE_SIZE);
+                allNotes.add("present ≈: this kernel has no PAGEMAP_SCAN (Linux 6.7) and " + m.name() + " is larger than "
+                        + limit + ", too large to read pagemap page by page at every step; the figures are smaps Rss, "
+                        + "which leaves out the shared zero page ('inspect-pagemap " + m.name() + "[0:" + limit
+                        + "]' counts exactly)");
+            } else if (m != null) {
+                allDetails.put("present_via", Pagemap.scanSupported() ? "PAGEMAP_SCAN" : "pread of pagemap");
+            }
             return new StepReport(verb, target, action, sample, pages, presentBefore, presentAfter, rssBefore, rssAfter,
                     -1, -1, null, allDetails, allNotes, system);
         } catch (LinuxException e) {

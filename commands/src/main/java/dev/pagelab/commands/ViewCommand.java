@@ -33,6 +33,7 @@ public final class ViewCommand extends BaseCommand {
         if (a.positional().isEmpty()) throw CommandError.usage(0, "view needs a mapping", "e.g. 'view m1' or 'view m1[0:1M]'");
         a.atMost(1, "view RANGE [--rows N] [--cell SIZE] [--method scan|pread]");
         Target t = session.resolve(a.positional().get(0), false);
+        session.checkPagemapReadable(t, "view");
         int rows = a.integer("rows", 1, MAX_ROWS, 0, "a number of rows");
         long cellPages = 0;
         if (a.has("cell")) {

@@ -175,6 +175,7 @@ final class JsonRenderer {
         o.put("major_faults", s.sample().majorFaults());
         o.put("present_before", s.presentBefore() < 0 ? null : s.presentBefore());
         o.put("present_after", s.presentBefore() < 0 ? null : s.presentAfter());
+        if (s.presentEstimated()) o.put("present_estimated", true);
         o.put("rss_before_bytes", s.rssBefore());
         o.put("rss_after_bytes", s.rssAfter());
         o.put("rss_delta_bytes", s.rssDelta());

@@ -65,7 +65,10 @@ final class TextRenderer {
             AttributedStringBuilder b = new AttributedStringBuilder();
             b.styled(BOLD, r.verb()).append(r.target() == null ? "" : " " + r.target()).append(": minor ")
                     .styled(FAULT, Long.toString(s.minorFaults())).append(", major ").styled(FAULT, Long.toString(s.majorFaults()));
-            if (r.presentBefore() >= 0) b.append(", present " + r.presentBefore() + "\u2192" + r.presentAfter());
+            if (r.presentBefore() >= 0) {
+                String about = r.presentEstimated() ? "\u2248" : "";
+                b.append(", present " + about + r.presentBefore() + "\u2192" + about + r.presentAfter());
+            }
             b.append(", process rss " + signed(r.rssDelta()) + ", " + duration(s.elapsedNanos()));
             if (r.cancelled()) b.styled(NOTE, " (interrupted)");
             out.add(b.toAttributedString());
@@ -90,8 +93,9 @@ final class TextRenderer {
 
         AttributedStringBuilder p = new AttributedStringBuilder();
         if (r.presentBefore() >= 0) {
-            p.append("  present  ").styled(NUM, Long.toString(r.presentBefore())).append(" \u2192 ")
-                    .styled(NUM, Long.toString(r.presentAfter())).append(" pages");
+            String about = r.presentEstimated() ? "\u2248" : "";
+            p.append("  present  ").styled(NUM, about + r.presentBefore()).append(" \u2192 ")
+                    .styled(NUM, about + r.presentAfter()).append(" pages");
             p.append("   ");
         } else {
             p.append("  ");

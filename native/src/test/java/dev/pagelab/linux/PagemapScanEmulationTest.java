@@ -154,4 +154,29 @@ class PagemapScanEmulationTest {
     void nothingLeftFromBefore() {
         assertThat(mappings).isEmpty();
     }
+
+    /**
+     * Where a range is too large to read entry by entry on a kernel without PAGEMAP_SCAN, the present count is smaps
+     * Rss: written pages exactly (here in a VMA of 256 MiB and, in proportion, a quarter of it), the zero page not.
+     */
+    @Test
+    void presentEstimateFromSmapsCountsWrittenPagesAndLeavesOutTheZeroPage() throws LinuxException {
+        long length = 65536 * PAGE;
+        long a = map(length, Mman.PROT_READ | Mman.PROT_WRITE,
+                Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_NORESERVE, -1);
+        Mman.madvise(a, length, KernelProfile.MADV_NOHUGEPAGE, "MADV_NOHUGEPAGE");
+        MemorySegment s = MemorySegment.ofAddress(a).reinterpret(length);
+        for (int i = 0; i < 4096; i++) s.set(ValueLayout.JAVA_BYTE, i * 16 * PAGE, (byte) 1);   // spread evenly
+        long written = Pagemap.countPresent(a, a + length);
+        assertThat(written).isEqualTo(4096);
+        assertThat(Pagemap.estimatePresent(a, a + length)).isEqualTo(4096);
+        assertThat(Pagemap.estimatePresent(a, a + length / 4)).as("a quarter of the VMA, in proportion").isEqualTo(1024);
+        for (int i = 0; i < 100; i++) s.get(ValueLayout.JAVA_BYTE, (i * 16 + 8) * PAGE);
+        long reads = Pagemap.countPresent(a, a + length) - written;
+        assertThat(reads).isEqualTo(100);
+        assumeTrue(KernelProfile.current().zeroPage() != KernelProfile.ZeroPage.UNKNOWN, "the probe could not tell how reads are backed");
+        long zeroPages = KernelProfile.current().zeroPage() == KernelProfile.ZeroPage.SHARED ? 100 : 0;
+        assertThat(Pagemap.estimatePresent(a, a + length)).as("smaps leaves out the zero page")
+                .isEqualTo(4096 + 100 - zeroPages);
+    }
 }
