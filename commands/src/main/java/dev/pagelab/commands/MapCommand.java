@@ -251,6 +251,7 @@ public final class MapCommand extends BaseCommand {
         }
         Map<String, Object> details = Steps.details("address", Steps.hex(m.base()), "end", Steps.hex(m.end()),
                 "size_bytes", size, "kind", kind.label(), "prot", Mman.protName(prot), "flags", Mman.mapFlagsName(flags));
+        if (present >= 0) Steps.presentSource(session, m, details, notes);
         if (thpAdvice != null) details.put("advice", thpAdvice);
         if (path != null) details.put("path", path);
         if (fd >= 0) details.put("fd", fd);

@@ -42,8 +42,10 @@ final class Steps {
             long rssBefore = ProcFs.rssBytes();
             SystemActivity.Before systemBefore = session.systemContext() ? SystemActivity.before(scope) : null;
             FaultSample sample;
+            StepMeter meter = session.meter();
+            session.keepJvmOffHugePages();          // outside the window: it reads /proc/self/maps
             try {
-                sample = window.run(session.meter());
+                sample = window.run(meter);
             } catch (InternalError sigbus) {
                 // The checks before every touch make this a race: the file shrank, its file system filled up, or a
                 // hugetlb pool emptied while the loop ran. HotSpot turns SIGBUS inside a memory access into this
@@ -63,22 +65,30 @@ final class Steps {
                 allNotes.add("the warm-up never measured an exact one-page touch: JVM activity may be in these figures");
             }
             Map<String, Object> allDetails = details == null ? new LinkedHashMap<>() : details;
-            // which path counted the present pages: PAGEMAP_SCAN walks page tables in the kernel, pread reads 8 bytes a page
-            if (m != null && !session.presentExact(m)) {
-                allDetails.put("present_via", "smaps Rss (estimate)");
-                String limit = Sizes.format(Pagemap.ENTRY_READ_LIMIT * Pagemap.PAGE_SIZE);
-                allNotes.add("present ≈: this kernel has no PAGEMAP_SCAN (Linux 6.7) and " + m.name() + " is larger than "
-                        + limit + ", too large to read pagemap page by page at every step; the figures are smaps Rss, "
-                        + "which leaves out the shared zero page ('inspect-pagemap " + m.name() + "[0:" + limit
-                        + "]' counts exactly)");
-            } else if (m != null) {
-                allDetails.put("present_via", Pagemap.scanSupported() ? "PAGEMAP_SCAN" : "pread of pagemap");
-            }
+            if (m != null) presentSource(session, m, allDetails, allNotes);
             return new StepReport(verb, target, action, sample, pages, presentBefore, presentAfter, rssBefore, rssAfter,
                     -1, -1, null, allDetails, allNotes, system);
         } catch (LinuxException e) {
             throw CommandError.kernel(target, e, "reading /proc/self/pagemap failed", null);
         }
+    }
+
+    /**
+     * Says how a step's present counts for {@code m} were made (detail present_via): by PAGEMAP_SCAN, by reading every
+     * entry, or estimated from smaps where the mapping is too large to read entry by entry (then with a note).
+     */
+    static void presentSource(Session session, Mapping m, Map<String, Object> details, List<String> notes) {
+        if (session.presentExact(m)) {
+            // PAGEMAP_SCAN walks page tables in the kernel, pread reads 8 bytes a page
+            details.put("present_via", Pagemap.scanSupported() ? "PAGEMAP_SCAN" : "pread of pagemap");
+            return;
+        }
+        details.put("present_via", "smaps Rss (estimate)");
+        String limit = Sizes.format(Pagemap.ENTRY_READ_LIMIT * Pagemap.PAGE_SIZE);
+        notes.add("present \u2248: this kernel has no PAGEMAP_SCAN (Linux 6.7) and " + m.name() + " is larger than "
+                + limit + ", too large to read pagemap page by page at every step; the figures are smaps Rss, "
+                + "which leaves out the shared zero page ('inspect-pagemap " + m.name() + "[0:" + limit
+                + "]' counts exactly)");
     }
 
     static Map<String, Object> details(Object... kv) {
