@@ -84,7 +84,26 @@ public final class AdviseCommand extends BaseCommand {
                 null, errno -> hint(advice, errno, m),
                 meter -> meter.madvise(t.address(), t.length(), advice.value(), advice.constant()));
         if (advice == Advice.GUARD_INSTALL) m.markGuardsInstalled();
+        if (advice == Advice.PAGEOUT && session.mappings().contains(m)) pageoutNote(session, t, r.notes());
         return r;
+    }
+
+    /**
+     * MADV_PAGEOUT reclaims only what it can take off the LRU right now; what stays mapped is said, with why. Measured
+     * on Debian's 6.12 in a 2-CPU guest: 2 of 1024 freshly written file pages stayed after a pageout, once in a few
+     * runs (a page still in another CPU's LRU batch cannot be isolated; lru_add_drain empties only this CPU's).
+     */
+    private static void pageoutNote(Session session, Target t, List<String> notes) {
+        long left;
+        try {
+            left = session.present(t);
+        } catch (dev.pagelab.linux.LinuxException e) {
+            return;
+        }
+        if (left == 0) return;
+        notes.add(left + " page" + (left == 1 ? "" : "s") + " stayed mapped: MADV_PAGEOUT skips a page it cannot take "
+                + "off the LRU now (still in a CPU's LRU batch, locked, under writeback) and a page another mapping "
+                + "maps too; advise again, or 'evict' a file's pages");
     }
 
     /**

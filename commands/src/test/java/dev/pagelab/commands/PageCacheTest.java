@@ -222,7 +222,10 @@ class PageCacheTest extends RealKernelTest {
         f.run("map f 4M --file " + file);
         f.run("touch f --read");
         StepReport dirtyOut = f.step("advise f pageout");
-        assertThat(dirtyOut.presentAfter()).as("unmapped all the same").isZero();
+        // dirty or not, unmapped; a page still in another CPU's LRU batch cannot be isolated and stays (measured:
+        // 2 of 1024 once on 6.12 in a 2-CPU guest), which the report says
+        assertThat(dirtyOut.presentAfter()).as("unmapped all the same, but for a batch").isLessThanOrEqualTo(PAGES / 16);
+        if (dirtyOut.presentAfter() > 0) assertThat(dirtyOut.notes()).anyMatch(n -> n.contains("stayed mapped"));
         CacheReport.FileResidency stillCached = cache(file.toString());
         assertThat(stillCached.resident()).as("dirty pages stay in the page cache").isEqualTo(PAGES);
         StepReport again = f.step("touch f --read");
