@@ -99,7 +99,7 @@ class LocaleEndToEndIT {
                 .containsPattern("p50 ~[0-9.]+ (ns|us|ms)")
                 .containsPattern("\n  >=[0-9.]+ (ns|us|ms) +#+ ")
                 .contains("offset 1M is outside m1 (256K) - ")
-                .contains("pagelab-set - change how much a step report says").contains(" 0->256, ");
+                .contains("pagelab-set - change how much a step report says").contains(" 0->256,");
         assertThat(o.status()).isZero();
     }
 
@@ -117,7 +117,7 @@ class LocaleEndToEndIT {
                 .containsPattern("p50 \u2248[0-9.]+ (ns|\u00b5s|ms)")
                 .containsPattern("\n  \u2265[0-9.]+ (ns|\u00b5s|ms) +\u2588+ ")
                 .contains("offset 1M is outside m1 (256K) \u2014 ")
-                .contains("pagelab-set - change how much a step report says").contains(" 0\u2192256, ");
+                .contains("pagelab-set - change how much a step report says").contains(" 0\u2192256,");
         assertThat(o.status()).isZero();
     }
 
