@@ -503,7 +503,6 @@ public final class ManPage {
             case ">=" -> "\u2265";
             case "!=" -> "\u2260";
             case "ap" -> "\u223c";
-            case "~~", "~=" -> "\u2248";
             case "mc" -> "\u00b5";
             case "de" -> "\u00b0";
             case "hy" -> "-";
