@@ -70,4 +70,21 @@ final class Json {
         }
         b.append('"');
     }
+
+    /**
+     * A JSON document with every non-ASCII character as a \\uXXXX escape (UTF-16 units, as JSON wants): the same
+     * value, in bytes that are all ASCII. Outside its strings a JSON text is ASCII, so the whole text can be escaped.
+     */
+    static String asciiEscaped(String json) {
+        StringBuilder b = null;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c >= 0x80 && b == null) b = new StringBuilder(json.length() + 16).append(json, 0, i);
+            if (b != null) {
+                if (c < 0x80) b.append(c);
+                else b.append(String.format("\\u%04x", (int) c));
+            }
+        }
+        return b == null ? json : b.toString();
+    }
 }

@@ -6,6 +6,8 @@ import dev.pagelab.linux.KPageFlags;
 import dev.pagelab.linux.ProcFs;
 import dev.pagelab.linux.Tty;
 import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -28,6 +30,15 @@ public final class Main {
     }
 
     static int run(String[] args) {
+        // Console.isTerminal is isatty(stdin) && isatty(stdout) — the same test as Tty's, but without linking an FFM
+        // call first: the terminal's thread starts ~30 ms sooner, and the terminal is the longest part of the launch.
+        java.io.Console console = System.console();
+        boolean onTerminal = console != null && console.isTerminal();
+        // UTF-8 or ASCII, decided once from the locale (and TERM=dumb on a terminal), for every writer: the terminal
+        // JLine opens, the shell's output, System.out and System.err.
+        OutputCharset output = OutputCharset.decide(System.getenv(), onTerminal || Tty.isatty(1));
+        System.setOut(output.printStream(new FileOutputStream(FileDescriptor.out)));
+        System.setErr(output.printStream(new FileOutputStream(FileDescriptor.err)));
         String commands = null;
         boolean json = false, keepGoing = false, noColor = false;
         List<String> recipes = new ArrayList<>(), replayFlags = new ArrayList<>();
@@ -72,13 +83,9 @@ public final class Main {
             }
         }
         // On a terminal, the terminal opens on its own thread while the settings are read and the session set up.
-        // Console.isTerminal is isatty(stdin) && isatty(stdout) — the same test as Tty's, but without linking an FFM
-        // call first: the terminal's thread starts ~30 ms sooner, and the terminal is the longest part of the launch.
-        java.io.Console console = System.console();
-        boolean onTerminal = console != null && console.isTerminal();
         boolean stepReplay = !recipes.isEmpty() && commands == null && !replayFlags.contains("--check") && !json;
         TerminalOpener opener = onTerminal && (commands == null && recipes.isEmpty() || stepReplay)
-                ? TerminalOpener.start(!stepReplay) : null;
+                ? TerminalOpener.start(!stepReplay, output.charset()) : null;
         // The settings come first; what is wrong with them is said once, on stderr, and the console starts anyway.
         Config config = Config.load(Config.location(configFile), configFile != null || System.getenv("PAGELAB_CONFIG") != null);
         for (String problem : config.problems()) System.err.println("pagelab: " + problem);
@@ -93,7 +100,7 @@ public final class Main {
             // Step-by-step replay reads keys from the terminal; a check, or input that is not a terminal, runs as a script.
             if (opener != null) {
                 try (Session session = new Session()) {
-                    return Repl.run(opener, session, colorOk, false, null, replay, config);
+                    return Repl.run(opener, session, colorOk, false, null, replay, config, output);
                 }
             }
             commands = replay;
@@ -102,15 +109,14 @@ public final class Main {
         boolean colorAllowed = !noColor && !json && (noColorEnv == null || noColorEnv.isEmpty()) && !config.color().equals("never");
         boolean interactive = commands == null && onTerminal && opener != null;
         try (Session session = new Session(!interactive)) {
-            if (interactive) return Repl.run(opener, session, colorAllowed, json, banner(), null, config);
+            if (interactive) return Repl.run(opener, session, colorAllowed, json, banner(), null, config, output);
             String term = System.getenv("TERM");
             boolean color = colorAllowed && (config.color().equals("always") || Tty.isatty(1) && term != null && !term.startsWith("dumb"));
-            PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+            // Onto a terminal, into a pipe or a file alike, the locale decides: UTF-8, or ASCII (JSON escaped).
+            PrintWriter out = new PrintWriter(new FileOutputStream(FileDescriptor.out), true, output.charset());
             int width = scriptWidth();
             try (Shell shell = new Shell(session, out, json, color, () -> width)) {
-                // Into a pipe or file pagelab writes UTF-8; onto a terminal it follows the locale's charset.
-                String enc = System.getProperty("stdout.encoding", "UTF-8").toUpperCase(java.util.Locale.ROOT);
-                shell.unicode(!Tty.isatty(1) || enc.startsWith("UTF"));
+                shell.output(output);
                 shell.apply(config);
                 return script(shell, commands, keepGoing);
             }

@@ -25,7 +25,7 @@ final class Repl {
      * available, and returns 0 or 1 as a script would, without a prompt.
      */
     static int run(TerminalOpener opener, Session session, boolean colorAllowed, boolean json, String banner,
-                   String statement, Config config) {
+                   String statement, Config config, OutputCharset charset) {
         Terminal terminal;
         try {
             terminal = opener.get();
@@ -40,11 +40,13 @@ final class Repl {
         Shell shell = new Shell(session, terminal.writer(), json, color,
                 () -> terminal.getWidth() > 0 ? terminal.getWidth() : 80);
         shell.apply(config);
+        // The locale's decision, as JLine writes it: the terminal was opened with that output encoding (JLine's
+        // own default, the JDK's stdout.encoding, is ASCII under a C locale and would print '?' for every glyph).
+        shell.output(charset.on(terminal));
         opener.shell(shell);
         if (statement != null) {
             session.startWarmUp();
             shell.keys(() -> readKey(terminal));
-            shell.unicode(terminal.encoding().name().toUpperCase(java.util.Locale.ROOT).startsWith("UTF"));
             boolean ok = shell.execute(statement);
             try {
                 terminal.close();
@@ -70,7 +72,6 @@ final class Repl {
         reader.getHistory().forEach(h -> shell.history().add(h.line()));
         shell.pager(lines -> page(terminal, lines), terminal::getHeight);
         shell.keys(() -> readKey(terminal));
-        shell.unicode(terminal.encoding().name().toUpperCase(java.util.Locale.ROOT).startsWith("UTF"));
         shell.println(banner);
         String prompt = color ? "\u001b[1mpagelab>\u001b[0m " : "pagelab> ";
         session.startWarmUp();

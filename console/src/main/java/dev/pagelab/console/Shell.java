@@ -27,12 +27,19 @@ final class Shell implements AutoCloseable {
     private final PrintWriter out;
     private final Tee tee;
 
-    /** Everything printed goes to the console's output and, while a recording runs, to a copy. */
+    /**
+     * Everything printed goes to the console's output and, while a recording runs, to a copy. The output is the
+     * one place where text meets the charset: in ASCII every character goes through {@link OutputCharset#ascii}
+     * on its way out (the copy, an asciinema file, is UTF-8 and keeps the glyphs).
+     */
     private static final class Tee extends java.io.Writer {
         private final java.io.Writer base;
         private volatile java.io.Writer copy;
         /** While set, output is held here instead of being shown (a recipe check shows it only on failure). */
         private volatile StringBuilder held;
+        private volatile OutputCharset charset = OutputCharset.UTF8;
+        /** A high surrogate at the end of the last write, waiting for its low half. */
+        private char highSurrogate;
 
         Tee(java.io.Writer base) { this.base = base; }
 
@@ -43,7 +50,19 @@ final class Shell implements AutoCloseable {
                 h.append(b, off, len);
                 return;
             }
-            base.write(b, off, len);
+            if (charset.unicode()) {
+                base.write(b, off, len);
+            } else {
+                StringBuilder s = new StringBuilder(len + 1);
+                if (highSurrogate != 0) s.append(highSurrogate);
+                s.append(b, off, len);
+                highSurrogate = 0;
+                if (!s.isEmpty() && Character.isHighSurrogate(s.charAt(s.length() - 1))) {
+                    highSurrogate = s.charAt(s.length() - 1);
+                    s.setLength(s.length() - 1);
+                }
+                base.write(OutputCharset.ascii(s));
+            }
             java.io.Writer c = copy;
             if (c != null) c.write(b, off, len);
         }
@@ -119,7 +138,7 @@ final class Shell implements AutoCloseable {
 
     /** Prints {@code s} without a line end and flushes, for the typing effect. */
     void printRaw(String s) {
-        out.print(unicode ? s : ascii(s));
+        out.print(s);
         out.flush();
     }
     private final boolean json;
@@ -133,7 +152,6 @@ final class Shell implements AutoCloseable {
     }
 
     private Pager pager;
-    private boolean unicode = true;
     private java.util.function.IntSupplier height = () -> 0;
     private boolean exitRequested;
 
@@ -200,7 +218,7 @@ final class Shell implements AutoCloseable {
                 continue;
             }
             if (json) {
-                out.println(JsonRenderer.render("watch " + w.target(), r));
+                out.println(tee.charset.json(JsonRenderer.render("watch " + w.target(), r)));
                 continue;
             }
             int screen = height.getAsInt();
@@ -213,37 +231,18 @@ final class Shell implements AutoCloseable {
     Session session() { return session; }
 
     /**
-     * Whether the output can carry non-ASCII (→, µ, ≈, █). With a C/POSIX locale the terminal would show '?'
-     * for each, so plain ASCII stands in.
+     * What the output can carry (see {@link OutputCharset}): UTF-8, or ASCII, in which every glyph has a stand-in
+     * (with a C/POSIX locale the terminal would show '?' for each).
      */
-    void unicode(boolean on) { unicode = on; }
-
-    static String ascii(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '\u2192' -> b.append("->");
-                case '\u00b5' -> b.append('u');
-                case '\u2248' -> b.append('~');
-                case '\u2265' -> b.append(">=");
-                case '\u2264' -> b.append("<=");
-                case '\u2014', '\u2013' -> b.append("--");
-                case '\u2212' -> b.append('-');
-                case '\u2026' -> b.append("...");
-                case '\u2588' -> b.append('#');
-                case '\u2593' -> b.append('+');
-                case '\u2591' -> b.append(':');
-                case '\u00b7' -> b.append('.');
-                case '\u2022' -> b.append('*');
-                case '\u00d7' -> b.append('x');
-                case '\u2190' -> b.append("<-");
-                case '\u201c', '\u201d' -> b.append('"');
-                default -> b.append(c < 0x80 ? c : '?');
-            }
-        }
-        return b.toString();
+    void output(OutputCharset charset) {
+        out.flush();
+        tee.charset = charset;
     }
+
+    OutputCharset output() { return tee.charset; }
+
+    /** UTF-8 ({@code true}) or ASCII. */
+    void unicode(boolean on) { output(on ? OutputCharset.UTF8 : OutputCharset.ASCII); }
 
     /** Interactive consoles page manual pages that do not fit the screen. */
     void pager(Pager p, java.util.function.IntSupplier screenHeight) {
@@ -337,13 +336,13 @@ final class Shell implements AutoCloseable {
                     ? session.call(() -> command.run(session, cl))
                     : command.run(session, cl);
             if (json) {
-                out.println(JsonRenderer.render(statement, report));
+                out.println(tee.charset.json(JsonRenderer.render(statement, report)));
             } else {
                 List<AttributedString> lines = TextRenderer.render(report, feedback, width());
                 boolean paged = pager != null && report instanceof dev.pagelab.commands.TextReport t
                         && t.verb().equals("help") && height.getAsInt() > 0 && lines.size() > height.getAsInt() - 2
                         && pager.page(lines.stream().map(a -> color ? a.toAnsi() : a.toString())
-                                .map(x -> unicode ? x : ascii(x)).toList());
+                                .map(tee.charset::text).toList());
                 if (!paged) print(lines);
             }
             if (report instanceof StepReport || report instanceof ClearRefsReport
@@ -368,7 +367,7 @@ final class Shell implements AutoCloseable {
 
     private void printError(String statement, String verb, CommandError e, List<int[]> spans) {
         if (json) {
-            out.println(JsonRenderer.error(statement, verb, e));
+            out.println(tee.charset.json(JsonRenderer.error(statement, verb, e)));
         } else {
             print(TextRenderer.error(verb, statement, e, spans));
         }
@@ -378,7 +377,7 @@ final class Shell implements AutoCloseable {
     void print(List<AttributedString> lines) {
         for (AttributedString a : lines) {
             String s = color ? (mono ? monochrome(a) : a).toAnsi() : a.toString();
-            out.println(unicode ? s : ascii(s));
+            out.println(s);
         }
         out.flush();
     }
@@ -397,7 +396,7 @@ final class Shell implements AutoCloseable {
     }
 
     void println(String s) {
-        out.println(unicode ? s : ascii(s));
+        out.println(s);
         out.flush();
     }
 

@@ -30,11 +30,11 @@ final class TerminalOpener {
      * (~20 ms more that the main thread need not wait for): the interactive console. Without, only the terminal
      * (a recipe played step by step reads single keys).
      */
-    static TerminalOpener start(boolean lineReader) {
+    static TerminalOpener start(boolean lineReader, java.nio.charset.Charset output) {
         TerminalOpener opener = new TerminalOpener();
         Thread t = new Thread(() -> {
             try {
-                Terminal term = open();
+                Terminal term = open(output);
                 opener.handleInterrupt(term);
                 opener.terminal.complete(term);
                 if (lineReader) opener.reader.complete(opener.buildReader(term));
@@ -110,7 +110,7 @@ final class TerminalOpener {
      * library not load; then JLine's own choice (a dumb terminal at worst). {@code -Dorg.jline.terminal.provider}
      * picks one.
      */
-    static Terminal open() throws IOException {
+    static Terminal open(java.nio.charset.Charset output) throws IOException {
         Optional<TerminfoCache> cache = TerminfoCache.forEnvironment(System.getenv());
         cache.ifPresent(TerminfoCache::seed);
         Terminal t = null;
@@ -121,21 +121,24 @@ final class TerminalOpener {
             try {
                 // Only this provider: JLine otherwise also loads its exec provider, which runs `test -t 1` in a
                 // child process just to be listed (~40 ms). dumb(false): fail rather than quietly go dumb.
-                t = builder().provider(provider).dumb(false).build();
+                t = builder(output).provider(provider).dumb(false).build();
                 break;
             } catch (IOException | RuntimeException | LinkageError e) {
                 // try the next one
             }
         }
-        if (t == null) t = builder().build();
+        if (t == null) t = builder(output).build();
         cache.ifPresent(TerminfoCache::store);
         return t;
     }
 
-    private static TerminalBuilder builder() {
+    private static TerminalBuilder builder(java.nio.charset.Charset output) {
         // No grapheme-cluster probe: it writes DECRQM queries and waits up to 200 ms (and drains 25 ms more) for
         // the terminal's answers — a network round trip over SSH — for a mode pagelab, whose output is ASCII and
         // box drawing, has no use for.
-        return TerminalBuilder.builder().system(true).name("pagelab").graphemeCluster(false);
+        // The output encoding is the locale's decision (OutputCharset), not the JDK's stdout.encoding: with a locale
+        // name the C library does not know, the JDK falls back to ASCII, and JLine would print '?' for every glyph.
+        return TerminalBuilder.builder().system(true).name("pagelab").graphemeCluster(false)
+                .stdoutEncoding(output).stderrEncoding(output);
     }
 }

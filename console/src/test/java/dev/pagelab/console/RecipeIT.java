@@ -46,7 +46,7 @@ class RecipeIT {
                 "dropping to an unprivileged user needs root and setpriv(1)");
         List<String> cmd = new java.util.ArrayList<>(prlimit);
         cmd.addAll(List.of("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--inh-caps=-all",
-                "env", "HOME=/tmp", "NO_COLOR=1", "PAGELAB_NO_BUILD=1", "XDG_CONFIG_HOME=/nonexistent/pagelab-test-config",
+                "env", "-u", "LC_ALL", "-u", "LC_CTYPE", "LANG=C.UTF-8", "HOME=/tmp", "NO_COLOR=1", "PAGELAB_NO_BUILD=1", "XDG_CONFIG_HOME=/nonexistent/pagelab-test-config",
                 ScriptModeIT.LAUNCHER.toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).start();

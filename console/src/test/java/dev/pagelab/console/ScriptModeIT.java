@@ -27,6 +27,10 @@ class ScriptModeIT {
         pb.environment().put("XDG_CONFIG_HOME", "/nonexistent/pagelab-test-config");
         pb.environment().remove("PAGELAB_CONFIG");
         pb.environment().remove("NO_COLOR");
+        // the locale decides between glyphs and ASCII: a UTF-8 one, whatever the caller's (CI may have none)
+        pb.environment().remove("LC_ALL");
+        pb.environment().remove("LC_CTYPE");
+        pb.environment().put("LANG", "C.UTF-8");
         pb.environment().putAll(env);
         Process p = pb.start();
         if (stdin != null) p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));

@@ -279,6 +279,21 @@ class ShellTranscriptTest extends ConsoleSessionTest {
         assertThat(buffer.toString()).contains("present  0 -> 16 pages").matches("\\p{ASCII}*");
     }
 
+    /** In ASCII the text is transliterated but JSON is escaped: the same string value, in ASCII bytes. */
+    @Test
+    void asciiJsonEscapesTheGlyphsItDoesNotTransliterate() {
+        StringWriter text = new StringWriter(), json = new StringWriter();
+        Shell plain = new Shell(session, new PrintWriter(text), false, false, () -> 80);
+        Shell asJson = new Shell(session, new PrintWriter(json), true, false, () -> 80);
+        plain.unicode(false);
+        asJson.unicode(false);
+        plain.execute("map a7 16p --no-thp; touch a7[1M:4K]");
+        asJson.execute("touch a7[1M:4K]");
+        assertThat(text.toString()).contains("offset 1M is outside a7 (64K) - offsets").matches("\\p{ASCII}*");
+        assertThat(json.toString()).contains("offset 1M is outside a7 (64K) \\u2014 offsets").matches("\\p{ASCII}*");
+        plain.execute("unmap a7");
+    }
+
     @Test
     void viewDrawsOneCellPerPageWithALegendThatCounts() {
         shell.execute("map v 64p --no-thp; touch v[0:16p]; touch v[32p:8p] --read");
