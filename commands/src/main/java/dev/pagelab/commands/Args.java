@@ -15,12 +15,44 @@ public final class Args {
 
     public record Option(String name, String value, int index) {}
 
-    /** Which options a command takes: flags, options that need a value, options whose value is optional. */
-    public record OptionSpec(Set<String> flags, Set<String> valued, Set<String> optionalValue) {
+    /**
+     * Which options a command takes: flags, options that need a value, options whose value is optional, and for an
+     * option that takes one of a few words, those words (its canonical spellings: what completion offers, what the
+     * man page's synopsis lists, what a wrong value's hint names; a command may accept aliases besides).
+     */
+    public record OptionSpec(Set<String> flags, Set<String> valued, Set<String> optionalValue,
+                             Map<String, List<String>> choices) {
         public static final OptionSpec NONE = new OptionSpec(Set.of(), Set.of(), Set.of());
+
+        public OptionSpec(Set<String> flags, Set<String> valued, Set<String> optionalValue) {
+            this(flags, valued, optionalValue, Map.of());
+        }
 
         public static OptionSpec of(Set<String> flags, Set<String> valued) {
             return new OptionSpec(flags, valued, Set.of());
+        }
+
+        /** This spec with {@code option} (one it takes a value for) limited to {@code words}. */
+        public OptionSpec withChoices(String option, String... words) {
+            if (!valued.contains(option) && !optionalValue.contains(option)) {
+                throw new IllegalArgumentException("--" + option + " takes no value");
+            }
+            Map<String, List<String>> c = new LinkedHashMap<>(choices);
+            c.put(option, List.of(words));
+            return new OptionSpec(flags, valued, optionalValue, Map.copyOf(c));
+        }
+
+        /** The words {@code option} takes, empty where its value is free (a size, a path). */
+        public List<String> choicesOf(String option) {
+            return choices.getOrDefault(option, List.of());
+        }
+
+        /** "use seq, reverse or random": the hint for a value of {@code option} that is none of its words. */
+        public String choicesHint(String option) {
+            List<String> w = choicesOf(option);
+            if (w.isEmpty()) return "";
+            if (w.size() == 1) return "use " + w.get(0);
+            return "use " + String.join(", ", w.subList(0, w.size() - 1)) + " or " + w.get(w.size() - 1);
         }
 
         public List<String> all() {

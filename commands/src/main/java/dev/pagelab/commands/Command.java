@@ -24,6 +24,11 @@ public interface Command {
      * file names list the directory it names. The console filters the candidates by that prefix.
      */
     default List<String> complete(Session session, List<String> before, int wordIndex, String partial) {
+        // the value of an option that takes one of a few words: those words, from the one place they are declared
+        if (!before.isEmpty() && before.get(before.size() - 1).startsWith("--")) {
+            List<String> words = options().choicesOf(before.get(before.size() - 1).substring(2));
+            if (!words.isEmpty()) return words;
+        }
         return complete(session, before, wordIndex);
     }
 

@@ -17,7 +17,8 @@ import java.util.Set;
  * entry: PAGEMAP_SCAN finds them first, so a sparse mapping costs what its touched pages cost.
  */
 public final class InspectPagemapCommand extends BaseCommand {
-    private static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(Set.of("pages", "written"), Set.of("method"));
+    private static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(Set.of("pages", "written"), Set.of("method"))
+            .withChoices("method", ViewCommand.METHODS);
     static final int MAX_ROWS = 65536;
     /**
      * Pages read and decoded at a time: 1 GiB. PFNs are sorted within a batch before /proc/kpageflags is read, and a
@@ -58,7 +59,6 @@ public final class InspectPagemapCommand extends BaseCommand {
 
     @Override
     public List<String> complete(Session session, List<String> before, int wordIndex) {
-        if (!before.isEmpty() && before.get(before.size() - 1).equals("--method")) return List.of("scan", "pread");
         return Completions.rangesAndOptions(session, OPTIONS);
     }
 

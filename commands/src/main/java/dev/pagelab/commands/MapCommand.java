@@ -17,7 +17,7 @@ import java.util.Set;
 public final class MapCommand extends BaseCommand {
     static final Args.OptionSpec OPTIONS = new Args.OptionSpec(
             Set.of("shared", "create", "memfd", "populate", "noreserve", "locked", "thp", "no-thp", "force"),
-            Set.of("file", "align", "prot"), Set.of("hugetlb"));
+            Set.of("file", "align", "prot"), Set.of("hugetlb")).withChoices("prot", "r", "rw", "rx", "none");
     private static final int MADV_HUGEPAGE = 14, MADV_NOHUGEPAGE = 15;
 
     public MapCommand() {
@@ -25,9 +25,17 @@ public final class MapCommand extends BaseCommand {
     }
 
     @Override
+    public List<String> complete(Session session, List<String> before, int wordIndex, String partial) {
+        // --file PATH completes paths, as cache and evict do
+        if (!before.isEmpty() && before.get(before.size() - 1).equals("--file")) {
+            return Completions.paths(partial == null ? "" : partial);
+        }
+        return super.complete(session, before, wordIndex, partial);
+    }
+
+    @Override
     public List<String> complete(Session session, List<String> before, int wordIndex) {
         String prev = before.isEmpty() ? "" : before.get(before.size() - 1);
-        if (prev.equals("--prot")) return List.of("r", "rw", "rx", "none");
         if (prev.equals("--align")) {
             return java.util.stream.Stream.of(Sizes.format(PageGeometry.current().pmdSize()), "1G", "64K").distinct().toList();
         }
@@ -372,7 +380,7 @@ public final class MapCommand extends BaseCommand {
             case "rw" -> Mman.PROT_READ | Mman.PROT_WRITE;
             case "rx" -> Mman.PROT_READ | Mman.PROT_EXEC;
             case "none" -> Mman.PROT_NONE;
-            default -> throw CommandError.usage(index, "'" + word + "' is not a protection", "use r, rw, rx or none");
+            default -> throw CommandError.usage(index, "'" + word + "' is not a protection", OPTIONS.choicesHint("prot"));
         };
     }
 

@@ -16,7 +16,8 @@ import java.util.Set;
 /** {@code touch RANGE [--read|--write] [--stride SIZE] [--order seq|reverse|random] [--timing] [--force]}. */
 public final class TouchCommand extends BaseCommand {
     private static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(
-            Set.of("read", "write", "timing", "force"), Set.of("stride", "order"));
+            Set.of("read", "write", "timing", "force"), Set.of("stride", "order"))
+            .withChoices("order", "seq", "reverse", "random");
 
     public TouchCommand() {
         super("touch", OPTIONS);
@@ -25,7 +26,6 @@ public final class TouchCommand extends BaseCommand {
     @Override
     public List<String> complete(Session session, List<String> before, int wordIndex) {
         String prev = before.isEmpty() ? "" : before.get(before.size() - 1);
-        if (prev.equals("--order")) return List.of("seq", "reverse", "random");
         if (prev.equals("--stride")) {
             PageGeometry g = PageGeometry.current();
             return List.of(Sizes.format(g.pageSize()), "64", Sizes.format(g.pmdSize()), "16p");
@@ -55,7 +55,7 @@ public final class TouchCommand extends BaseCommand {
                 case "seq", "sequential" -> PageToucher.Order.SEQ;
                 case "reverse", "rev" -> PageToucher.Order.REVERSE;
                 case "random", "rand" -> PageToucher.Order.RANDOM;
-                default -> throw CommandError.usage(o.index(), "'" + o.value() + "' is not an order", "use seq, reverse or random");
+                default -> throw CommandError.usage(o.index(), "'" + o.value() + "' is not an order", OPTIONS.choicesHint("order"));
             };
         }
         AccessCheck.check(t, write);

@@ -11,7 +11,10 @@ import java.util.Set;
  * page or per group of pages. The command reads the states; the console draws them for its width.
  */
 public final class ViewCommand extends BaseCommand {
-    private static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(Set.of(), Set.of("rows", "cell", "method"));
+    /** The words of {@code --method}, shared with inspect-pagemap. */
+    static final String[] METHODS = {"scan", "pread"};
+    private static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(Set.of(), Set.of("rows", "cell", "method"))
+            .withChoices("method", METHODS);
     static final int MAX_ROWS = 200;
 
     public ViewCommand() {
@@ -21,7 +24,6 @@ public final class ViewCommand extends BaseCommand {
     @Override
     public List<String> complete(Session session, List<String> before, int wordIndex) {
         String prev = before.isEmpty() ? "" : before.get(before.size() - 1);
-        if (prev.equals("--method")) return List.of("scan", "pread");
         if (prev.equals("--rows")) return List.of("4", "8", "16", "32");
         if (prev.equals("--cell")) return List.of("1p", "16p", Sizes.format(PageGeometry.current().pmdSize()));
         return Completions.rangesAndOptions(session, OPTIONS);
@@ -66,7 +68,7 @@ public final class ViewCommand extends BaseCommand {
                 yield Residency.Method.SCAN;
             }
             case "pread", "read" -> Residency.Method.PREAD;
-            default -> throw CommandError.usage(o.index(), "'" + o.value() + "' is not a method", "use scan or pread");
+            default -> throw CommandError.usage(o.index(), "'" + o.value() + "' is not a method", OPTIONS.choicesHint("method"));
         };
     }
 }

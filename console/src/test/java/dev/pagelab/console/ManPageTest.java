@@ -81,6 +81,38 @@ class ManPageTest {
         assertThat(commandPagesOnDisk()).as("pages in man/").containsExactlyInAnyOrderElementsOf(registry);
     }
 
+    /**
+     * A command's options are declared once, in its OptionSpec, which parsing and completion read; its page's
+     * synopsis must name exactly those, so the manual cannot promise an option the parser refuses or hide one it takes.
+     */
+    @Test
+    void everyCommandsOptionsAreTheOnesItsSynopsisNames() throws IOException {
+        List<String> mismatches = new ArrayList<>();
+        int withOptions = 0;
+        try (Session session = new Session()) {
+            Shell shell = new Shell(session, new PrintWriter(new StringWriter()), false, false, () -> 80);
+            for (dev.pagelab.commands.Command c : shell.registry().all()) {
+                java.util.Set<String> declared = new java.util.TreeSet<>(c.options().all());
+                java.util.Set<String> inSynopsis = new java.util.TreeSet<>();
+                Matcher m = Pattern.compile("(?<![\\w-])--([a-z][a-z0-9-]*)").matcher(page(MAN.resolve("pagelab-" + c.name() + ".1")).synopsis());
+                while (m.find()) inSynopsis.add(m.group(1));
+                if (!inSynopsis.isEmpty()) withOptions++;
+                // "--order seq|reverse|random": the words an option takes, as its spec declares them
+                String synopsis = page(MAN.resolve("pagelab-" + c.name() + ".1")).synopsis();
+                Matcher w = Pattern.compile("--([a-z][a-z0-9-]*)[ =]([a-z0-9_]+(?:\\|[a-z0-9_]+)+)").matcher(synopsis);
+                java.util.Map<String, List<String>> listed = new java.util.TreeMap<>();
+                while (w.find()) listed.put(w.group(1), List.of(w.group(2).split("\\|")));
+                java.util.Map<String, List<String>> spec = new java.util.TreeMap<>(c.options().choices());
+                if (!listed.equals(spec)) mismatches.add(c.name() + ": words declared " + spec + ", synopsis " + listed);
+                if (!declared.equals(inSynopsis)) {
+                    mismatches.add(c.name() + ": declared " + declared + ", synopsis " + inSynopsis);
+                }
+            }
+        }
+        assertThat(mismatches).as("commands whose OptionSpec and man synopsis differ").isEmpty();
+        assertThat(withOptions).as("commands with options (the synopses were read)").isGreaterThan(10);
+    }
+
     // ---- each page ----------------------------------------------------------------------------------------------
 
     @Test

@@ -232,9 +232,12 @@ class ShellTranscriptTest extends ConsoleSessionTest {
         var reg = shell.registry();
         assertThat(reg.lookup("advise").complete(session, List.of("buf"), 2))
                 .contains("dontneed", "free", "populate_write", "collapse", "guard_install");
-        assertThat(reg.lookup("touch").complete(session, List.of("buf", "--order"), 3)).containsExactly("seq", "reverse", "random");
+        assertThat(reg.lookup("touch").complete(session, List.of("buf", "--order"), 3, "")).containsExactly("seq", "reverse", "random");
         assertThat(reg.lookup("touch").complete(session, List.of(), 1)).contains("buf", "buf[0:4K]", "--timing", "--stride");
-        assertThat(reg.lookup("map").complete(session, List.of("4M", "--prot"), 3)).containsExactly("r", "rw", "rx", "none");
+        assertThat(reg.lookup("map").complete(session, List.of("4M", "--prot"), 3, "")).containsExactly("r", "rw", "rx", "none");
+        assertThat(reg.lookup("inspect-pagemap").complete(session, List.of("buf", "--method"), 3, "")).containsExactly("scan", "pread");
+        assertThat(reg.lookup("map").complete(session, List.of("f", "4M", "--file"), 4, "/etc/host"))
+                .isNotEmpty().allMatch(c -> c.startsWith("/etc/host"));
         assertThat(reg.lookup("map").complete(session, List.of(), 1)).contains("--hugetlb=1G", "--populate", "--thp");
         assertThat(reg.lookup("set").complete(session, List.of("feedback"), 2)).contains("verbose", "concise");
         assertThat(reg.lookup("help").complete(session, List.of(), 1)).contains("inspect-pagemap", "pagelab");
