@@ -2,5 +2,5 @@ package dev.pagelab.commands;
 
 /** What a command returns. The console renders it (text, colour or JSON); commands never print. */
 public sealed interface Report permits StepReport, PagemapReport, MapsReport, ListReport, CacheReport, EvictReport,
-        TextReport, ClearRefsReport, ResidencyReport, BenchReport, SweepReport, KernelReport {
+        TextReport, ManualReport, ClearRefsReport, ResidencyReport, BenchReport, SweepReport, KernelReport {
 }

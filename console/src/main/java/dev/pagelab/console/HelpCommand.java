@@ -7,11 +7,9 @@ import dev.pagelab.commands.CommandError;
 import dev.pagelab.commands.CommandLine;
 import dev.pagelab.commands.Report;
 import dev.pagelab.commands.Session;
-import dev.pagelab.commands.TextReport;
+import dev.pagelab.commands.ManualReport;
 import java.util.ArrayList;
 import java.util.List;
-import org.jline.utils.AttributedStringBuilder;
-import org.jline.utils.AttributedStyle;
 
 /** {@code help [COMMAND]}: the manual pages of man/, rendered to the terminal's width. */
 final class HelpCommand extends BaseCommand {
@@ -41,35 +39,38 @@ final class HelpCommand extends BaseCommand {
         String name = w.text().equals("pagelab") ? "pagelab" : shell.registry().lookup(w.text()).name();
         ManPage page = ManPage.load(name).orElseThrow(() -> CommandError.usage(w.index(),
                 "no manual page for '" + name + "'", "'help' lists the commands"));
-        List<String> lines = new ArrayList<>();
+        List<ManualReport.Line> lines = new ArrayList<>();
         for (ManPage.Line l : page.render(shell.width() - 1)) {
-            AttributedStringBuilder b = new AttributedStringBuilder();
+            List<ManualReport.Span> spans = new ArrayList<>();
             for (ManPage.Span s : l.spans()) {
-                AttributedStyle st = switch (s.style()) {
-                    case BOLD, HEADING -> AttributedStyle.BOLD;
-                    case ITALIC -> AttributedStyle.DEFAULT.underline();
-                    case PLAIN -> AttributedStyle.DEFAULT;
+                ManualReport.Emphasis e = switch (s.style()) {
+                    case BOLD, HEADING -> ManualReport.Emphasis.STRONG;
+                    case ITALIC -> ManualReport.Emphasis.PLACEHOLDER;
+                    case PLAIN -> ManualReport.Emphasis.PLAIN;
                 };
-                b.styled(st, s.text());
+                spans.add(new ManualReport.Span(s.text(), e));
             }
-            lines.add(shell.color() ? b.toAnsi() : b.toString());
+            lines.add(new ManualReport.Line(spans));
         }
-        return new TextReport("help", lines);
+        return new ManualReport("help", lines);
     }
 
     private Report overview() {
-        List<String> lines = new ArrayList<>();
-        lines.add("pagelab commands (help COMMAND for its page; help pagelab for the overview):");
+        List<ManualReport.Line> lines = new ArrayList<>();
+        lines.add(plain("pagelab commands (help COMMAND for its page; help pagelab for the overview):"));
         int w = 0;
         for (String n : shell.registry().names()) w = Math.max(w, n.length());
         for (String n : shell.registry().names()) {
             String summary = ManPage.load(n).map(ManPage::summary).orElse("(no manual page)");
-            String head = String.format("  %-" + w + "s  ", n);
-            AttributedStringBuilder b = new AttributedStringBuilder().styled(AttributedStyle.BOLD, head).append(summary);
-            lines.add(shell.color() ? b.toAnsi() : b.toString());
+            lines.add(ManualReport.Line.of(new ManualReport.Span(String.format("  %-" + w + "s  ", n),
+                    ManualReport.Emphasis.STRONG), new ManualReport.Span(summary, ManualReport.Emphasis.PLAIN)));
         }
-        lines.add("A RANGE is NAME or NAME[OFFSET:LENGTH], e.g. m1[1M:64p].");
-        lines.add("Sizes: 4096, 0x1000, 4K, 2M, 1G, 1T, or pages: 256p.");
-        return new TextReport("help", lines);
+        lines.add(plain("A RANGE is NAME or NAME[OFFSET:LENGTH], e.g. m1[1M:64p]."));
+        lines.add(plain("Sizes: 4096, 0x1000, 4K, 2M, 1G, 1T, or pages: 256p."));
+        return new ManualReport("help", lines);
+    }
+
+    private static ManualReport.Line plain(String text) {
+        return ManualReport.Line.of(new ManualReport.Span(text, ManualReport.Emphasis.PLAIN));
     }
 }

@@ -41,6 +41,10 @@ final class JsonRenderer {
                 o.put("verb", t.verb());
                 o.put("lines", t.lines());
             }
+            case dev.pagelab.commands.ManualReport m -> {
+                o.put("verb", m.verb());
+                o.put("lines", m.texts());
+            }
             case ResidencyReport v -> residency(o, v);
             case ClearRefsReport c -> clearRefs(o, c);
             case BenchReport b -> bench(o, b);

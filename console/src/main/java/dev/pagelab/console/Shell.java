@@ -339,8 +339,9 @@ final class Shell implements AutoCloseable {
                 out.println(tee.charset.json(JsonRenderer.render(statement, report)));
             } else {
                 List<AttributedString> lines = TextRenderer.render(report, feedback, width());
-                boolean paged = pager != null && report instanceof dev.pagelab.commands.TextReport t
-                        && t.verb().equals("help") && height.getAsInt() > 0 && lines.size() > height.getAsInt() - 2
+                // a manual page taller than the screen goes through the pager, as man's does
+                boolean paged = pager != null && report instanceof dev.pagelab.commands.ManualReport
+                        && height.getAsInt() > 0 && lines.size() > height.getAsInt() - 2
                         && pager.page(lines.stream().map(a -> color ? a.toAnsi() : a.toString())
                                 .map(tee.charset::text).toList());
                 if (!paged) print(lines);

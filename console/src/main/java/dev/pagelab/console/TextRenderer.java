@@ -46,13 +46,31 @@ final class TextRenderer {
             case ListReport l -> list(l, width);
             case CacheReport c -> cache(c, feedback, width);
             case EvictReport e -> evict(e, feedback, width);
-            case TextReport t -> t.lines().stream().map(AttributedString::fromAnsi).toList();
+            case TextReport t -> t.lines().stream().map(AttributedString::new).toList();
+            case dev.pagelab.commands.ManualReport m -> manual(m);
             case ResidencyReport v -> ResidencyRenderer.render(v, width, ResidencyRenderer.VIEW_ROWS, false);
             case ClearRefsReport c -> clearRefs(c);
             case BenchReport b -> bench(b);
             case dev.pagelab.commands.SweepReport w -> SweepRenderer.render(w, width);
             case KernelReport k -> kernel(k, width);
         };
+    }
+
+    /** A manual's emphasis as man shows it on a terminal: literals and headings bold, placeholders underlined. */
+    static List<AttributedString> manual(dev.pagelab.commands.ManualReport m) {
+        List<AttributedString> out = new java.util.ArrayList<>();
+        for (dev.pagelab.commands.ManualReport.Line l : m.lines()) {
+            AttributedStringBuilder b = new AttributedStringBuilder();
+            for (dev.pagelab.commands.ManualReport.Span s : l.spans()) {
+                b.styled(switch (s.emphasis()) {
+                    case STRONG -> AttributedStyle.BOLD;
+                    case PLACEHOLDER -> AttributedStyle.DEFAULT.underline();
+                    case PLAIN -> AttributedStyle.DEFAULT;
+                }, s.text());
+            }
+            out.add(b.toAttributedString());
+        }
+        return out;
     }
 
     // ---- step reports -------------------------------------------------------------------------------------
