@@ -258,7 +258,7 @@ final class JsonRenderer {
         for (LatencyModes.Mode m : lm.modes()) {
             Map<String, Object> mm = band(m.band());
             mm.put("kind", m.kind().name().toLowerCase(java.util.Locale.ROOT));
-            mm.put("name", TextRenderer.modeName(m, lm));
+            mm.put("name", StepRenderer.modeName(m, lm));
             if (m.reference() >= 0) {
                 mm.put("compared_with", m.reference());
                 mm.put("slower_by", Math.round(m.slowerBy() * 100) / 100.0);

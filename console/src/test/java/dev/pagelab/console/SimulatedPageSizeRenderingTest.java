@@ -65,10 +65,10 @@ class SimulatedPageSizeRenderingTest {
     })
     void thePageCacheIsDrawnInPagesOfTheKernel(long page, String cell, String run, String dropped) {
         CacheReport.FileResidency before = file(page, 3), after = file(page, 0);
-        assertThat(TextRenderer.strip(before, 80).toString()).endsWith("| " + cell + "/cell");
-        assertThat(TextRenderer.runs(before, 80).toString()).isEqualTo("  runs     " + run);
+        assertThat(PageCacheRenderer.strip(before, 80).toString()).endsWith("| " + cell + "/cell");
+        assertThat(PageCacheRenderer.runs(before, 80).toString()).isEqualTo("  runs     " + run);
         EvictReport e = new EvictReport(before, after, 0, 0, false, -1, 0, 1000, List.of(), 0, 0, List.of());
-        assertThat(plain(TextRenderer.evict(e, Feedback.NORMAL, 100)))
+        assertThat(plain(PageCacheRenderer.evict(e, Feedback.NORMAL, 100)))
                 .anyMatch(l -> l.startsWith("  resident 3 \u2192 0 pages (3 dropped, " + dropped + ")"));
         assertThat(JsonRenderer.render("cache f", new CacheReport(List.of(before), List.of())))
                 .contains("\"page_size_bytes\":" + page);
@@ -103,7 +103,7 @@ class SimulatedPageSizeRenderingTest {
         PagemapReport r = new PagemapReport("m1", BASE, 64, List.of(present, absent),
                 new PagemapReport.Totals(10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), true, null, "pread", false, false, null, false,
                 page);
-        List<String> lines = plain(TextRenderer.pagemap(r, 100));
+        List<String> lines = plain(PagemapRenderer.pagemap(r, 100));
         assertThat(lines.get(1)).startsWith("  0+10p            present");
         assertThat(lines.get(2)).startsWith("  " + absentAt + "+54p");
         assertThat(JsonRenderer.render("inspect-pagemap m1", r)).contains("\"page_size_bytes\":" + page);
