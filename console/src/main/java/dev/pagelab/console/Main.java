@@ -201,5 +201,5 @@ public final class Main {
               --typing[=CPS]  type each command at CPS characters per second (default 30) for live demos
               --cast FILE     also write an asciinema v2 recording of the replay to FILE
             Exit status: 0 all commands succeeded, 1 a command failed, 2 bad usage.
-            Manual: man -l man/pagelab.1, or 'help' inside the console.""";
+            Manual: man pagelab (installed), man -l man/pagelab.1 (in a clone), or 'help' inside the console.""";
 }
