@@ -194,7 +194,7 @@ public final class Main {
               --keep-going    do not stop at the first failing command (exit status is still 1)
               --no-color      no colour (NO_COLOR in the environment does the same)
               --config FILE   settings from FILE instead of ~/.config/pagelab/config.toml ($PAGELAB_CONFIG too)
-              --recipe R      replay a recipe (a .toml file, a directory of them, or a name from recipes/);
+              --recipe R      replay a recipe (a .toml file, a directory of them, or the name of a shipped recipe);
                               repeatable. On a terminal step by step (Enter runs the next step), else as --auto
               --check         run the recipes without pauses, print each expectation's verdict, exit 1 on a failure
               --auto          no keys: pause --delay seconds (default 1.5) after each narration

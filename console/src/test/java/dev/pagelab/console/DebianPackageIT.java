@@ -15,11 +15,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The .deb on a fresh system: {@code packaging/build} makes the packages from this build (a jlink runtime, the jars,
+ * The packages on a fresh system: {@code packaging/build} makes them from this build (a jlink runtime, the jars,
  * recipes, manual pages, completion), then {@code packaging/test-debian} installs the .deb into a minimal Debian
  * bookworm root without any JDK (debootstrap, cached under ~/.cache/pagelab/debian) and checks it in a chroot: the
  * postinst's AOT cache, every recipe check, {@code man -w}, bash completion, a user who can write nowhere, concurrent
- * first starts, and a purge that leaves nothing behind. Skipped, with the script's reason, when not root or when
+ * first starts, and a purge that leaves nothing behind; then the .tar.gz unpacked into /opt. Skipped, with the script's reason, when not root or when
  * debootstrap cannot be installed or run (offline); {@code PAGELAB_DEBIAN=0} skips it on request.
  */
 class DebianPackageIT {
@@ -34,16 +34,19 @@ class DebianPackageIT {
         assumeFalse("0".equals(System.getenv("PAGELAB_DEBIAN")), "PAGELAB_DEBIAN=0: the Debian package test is skipped on request");
         assumeTrue(isRoot(), "needs root: debootstrap, chroot and mounts (run ./mvnw verify as root)");
         Path jdk = Path.of(System.getProperty("java.home"));
-        Result build = run(List.of(ROOT.resolve("packaging/build").toString(), "--jdk", jdk.toString(), "--deb-only"), 10);
+        Result build = run(List.of(ROOT.resolve("packaging/build").toString(), "--jdk", jdk.toString()), 10);
         assertThat(build.status()).as("packaging/build:\n%s", build.out()).isZero();
-        Path deb;
-        try (var s = Files.list(ROOT.resolve("target"))) {
-            deb = s.filter(p -> p.getFileName().toString().matches("pagelab_.*_amd64\\.deb")).findFirst().orElseThrow();
-        }
-        Result test = run(List.of(ROOT.resolve("packaging/test-debian").toString(), deb.toString()), LIMIT_MINUTES);
+        Path deb = built("pagelab_.*_amd64\\.deb"), tgz = built("pagelab-.*-linux-x64\\.tar\\.gz");
+        Result test = run(List.of(ROOT.resolve("packaging/test-debian").toString(), deb.toString(), tgz.toString()), LIMIT_MINUTES);
         String last = test.out().strip().lines().reduce((a, b) -> b).orElse("");
         assumeTrue(test.status() != SKIPPED, last);
         assertThat(test.status()).as("packaging/test-debian (see the FAILED lines):\n%s", test.out()).isZero();
+    }
+
+    private static Path built(String name) throws java.io.IOException {
+        try (var s = Files.list(ROOT.resolve("target"))) {
+            return s.filter(p -> p.getFileName().toString().matches(name)).findFirst().orElseThrow();
+        }
     }
 
     private static boolean isRoot() throws Exception {
