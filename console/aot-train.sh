@@ -40,9 +40,16 @@ exit
     "${env[@]}" timeout 120 "${java[@]}" --keep-going -c "$(printf '%s' "$session" | tr '\n' ';')" >"$tmp/train.log" 2>&1 || status=$?
   fi
   if [ -s "$tmp/pagelab.aot" ]; then
-    mv -f "$tmp/pagelab.aot" "$out.tmp" && mv -f "$out.tmp" "$out"
-    # Caches of earlier builds are never used again.
-    find "$(dirname "$out")" -maxdepth 1 -name 'pagelab-*' ! -path "$out" -delete 2>/dev/null || true
+    # A temporary name of its own beside the cache, then a rename: a launcher never maps a half-written cache, and
+    # two trainings (where flock is missing) never write one file.
+    local part
+    if part=$(mktemp "$out.part.XXXXXX") && mv -f "$tmp/pagelab.aot" "$part" && chmod a+r "$part" && mv -f "$part" "$out"; then
+      # Caches of earlier builds are never used again.
+      find "$(dirname "$out")" -maxdepth 1 \( -name 'pagelab-*.aot' -o -name 'pagelab-*.aot.failed' \) ! -path "$out" \
+        -delete 2>/dev/null || true
+    else
+      rm -f "${part:-}"
+    fi
   else
     echo "pagelab: no start-up cache recorded (training exited with $status; see below); starting without it," \
       "and not trying again for this build (remove $out.failed to retry)" >&2

@@ -200,12 +200,12 @@ public final class Main {
               --keep-going    do not stop at the first failing command (exit status is still 1)
               --no-color      no colour (NO_COLOR in the environment does the same)
               --config FILE   settings from FILE instead of ~/.config/pagelab/config.toml ($PAGELAB_CONFIG too)
-              --recipe R      replay a recipe (a .toml file, a directory of them, or a name from recipes/);
+              --recipe R      replay a recipe (a .toml file, a directory of them, or the name of a shipped recipe);
                               repeatable. On a terminal step by step (Enter runs the next step), else as --auto
               --check         run the recipes without pauses, print each expectation's verdict, exit 1 on a failure
               --auto          no keys: pause --delay seconds (default 1.5) after each narration
               --typing[=CPS]  type each command at CPS characters per second (default 30) for live demos
               --cast FILE     also write an asciinema v2 recording of the replay to FILE
             Exit status: 0 all commands succeeded, 1 a command failed, 2 bad usage.
-            Manual: man -l man/pagelab.1, or 'help' inside the console.""";
+            Manual: man pagelab (installed), man -l man/pagelab.1 (in a clone), or 'help' inside the console.""";
 }

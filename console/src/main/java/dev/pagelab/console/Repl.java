@@ -146,7 +146,9 @@ final class Repl {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            return Path.of(System.getProperty("java.io.tmpdir"), "pagelab-history");
+            // No writable state directory: a file of this user's own in the temporary directory (on a shared host
+            // another user's name must never be taken; JLine keeps history in memory when even this cannot be written).
+            return Path.of(System.getProperty("java.io.tmpdir"), "pagelab-history-" + System.getProperty("user.name", "user"));
         }
         return dir.resolve("history");
     }
