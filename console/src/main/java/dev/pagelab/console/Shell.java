@@ -141,7 +141,7 @@ final class Shell implements AutoCloseable {
         out.print(s);
         out.flush();
     }
-    private final boolean json;
+    private final Renderer renderer;
     private final boolean color;
     private final IntSupplier width;
     private final List<String> history = new ArrayList<>();
@@ -159,7 +159,7 @@ final class Shell implements AutoCloseable {
         this.session = session;
         this.tee = new Tee(out);
         this.out = new PrintWriter(tee, false);
-        this.json = json;
+        this.renderer = json ? new JsonOutput() : new TextOutput();
         this.color = color;
         this.width = width;
         this.registry = CommandRegistry.withSessionCommands();
@@ -217,13 +217,9 @@ final class Shell implements AutoCloseable {
                 println("watch: " + w.target() + " can no longer be drawn (" + e.getMessage() + "); no longer watched");
                 continue;
             }
-            if (json) {
-                out.println(tee.charset.json(JsonRenderer.render("watch " + w.target(), r)));
-                continue;
-            }
             int screen = height.getAsInt();
             int share = screen > 0 ? Math.max(2, Math.min(8, (screen - 9) / watches.size() - 2)) : 8;
-            print(ResidencyRenderer.render(r, width(), w.rows() > 0 ? w.rows() : share, true));
+            renderer.watch(w.target(), r, w.rows() > 0 ? w.rows() : share);
         }
         out.flush();
     }
@@ -331,21 +327,11 @@ final class Shell implements AutoCloseable {
             Command command = registry.lookup(cl.name());
             verb = command.name();
             // The system-wide context is sampled only when it will be shown: JSON, or verbose feedback.
-            session.systemContext(json || feedback == Feedback.VERBOSE);
+            session.systemContext(renderer.showsSystemContext(feedback));
             Report report = command.runsOnStepThread()
                     ? session.call(() -> command.run(session, cl))
                     : command.run(session, cl);
-            if (json) {
-                out.println(tee.charset.json(JsonRenderer.render(statement, report)));
-            } else {
-                List<AttributedString> lines = TextRenderer.render(report, feedback, width());
-                // a manual page taller than the screen goes through the pager, as man's does
-                boolean paged = pager != null && report instanceof dev.pagelab.commands.ManualReport
-                        && height.getAsInt() > 0 && lines.size() > height.getAsInt() - 2
-                        && pager.page(lines.stream().map(a -> color ? a.toAnsi() : a.toString())
-                                .map(tee.charset::text).toList());
-                if (!paged) print(lines);
-            }
+            renderer.report(statement, report);
             if (report instanceof StepReport || report instanceof ClearRefsReport
                     || command instanceof WatchCommand && !watches.isEmpty()) {
                 redrawWatches();
@@ -367,12 +353,70 @@ final class Shell implements AutoCloseable {
     }
 
     private void printError(String statement, String verb, CommandError e, List<int[]> spans) {
-        if (json) {
-            out.println(tee.charset.json(JsonRenderer.error(statement, verb, e)));
-        } else {
-            print(TextRenderer.error(verb, statement, e, spans));
-        }
+        renderer.error(statement, verb, e, spans);
         out.flush();
+    }
+
+    /**
+     * How outcomes reach the output, chosen once when the shell is made: styled text for people (colour when the
+     * terminal and the settings allow it), or one JSON object per outcome for programs.
+     */
+    private interface Renderer {
+        void report(String statement, Report report);
+
+        void error(String statement, String verb, CommandError e, List<int[]> wordSpans);
+
+        /** A watched range's picture, after a step; {@code rows} is its share of the screen. */
+        void watch(String target, ResidencyReport picture, int rows);
+
+        /** Whether steps sample the system-wide context: shown in JSON always, in text when verbose. */
+        boolean showsSystemContext(Feedback feedback);
+    }
+
+    private final class TextOutput implements Renderer {
+        @Override
+        public void report(String statement, Report report) {
+            List<AttributedString> lines = TextRenderer.render(report, feedback, width());
+            // a manual page taller than the screen goes through the pager, as man's does
+            boolean paged = pager != null && report instanceof dev.pagelab.commands.ManualReport
+                    && height.getAsInt() > 0 && lines.size() > height.getAsInt() - 2
+                    && pager.page(lines.stream().map(a -> color ? a.toAnsi() : a.toString())
+                            .map(tee.charset::text).toList());
+            if (!paged) print(lines);
+        }
+
+        @Override
+        public void error(String statement, String verb, CommandError e, List<int[]> wordSpans) {
+            print(TextRenderer.error(verb, statement, e, wordSpans));
+        }
+
+        @Override
+        public void watch(String target, ResidencyReport picture, int rows) {
+            print(ResidencyRenderer.render(picture, width(), rows, true));
+        }
+
+        @Override
+        public boolean showsSystemContext(Feedback f) { return f == Feedback.VERBOSE; }
+    }
+
+    private final class JsonOutput implements Renderer {
+        @Override
+        public void report(String statement, Report report) {
+            out.println(tee.charset.json(JsonRenderer.render(statement, report)));
+        }
+
+        @Override
+        public void error(String statement, String verb, CommandError e, List<int[]> wordSpans) {
+            out.println(tee.charset.json(JsonRenderer.error(statement, verb, e)));
+        }
+
+        @Override
+        public void watch(String target, ResidencyReport picture, int rows) {
+            out.println(tee.charset.json(JsonRenderer.render("watch " + target, picture)));
+        }
+
+        @Override
+        public boolean showsSystemContext(Feedback f) { return true; }
     }
 
     void print(List<AttributedString> lines) {
@@ -403,7 +447,6 @@ final class Shell implements AutoCloseable {
 
     boolean color() { return color; }
 
-    boolean json() { return json; }
 
     @Override
     public void close() {
