@@ -8,7 +8,6 @@ import dev.pagelab.linux.KernelProfile;
 import dev.pagelab.linux.Pagemap;
 import dev.pagelab.linux.ProcFs;
 import java.io.IOException;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -186,11 +185,16 @@ final class RecipeRequirements {
         for (String c : candidates) {
             Path p = Path.of(c);
             if (!Files.isDirectory(p) || !Files.isWritable(p)) continue;
+            // fstatfs(2), not Files.getFileStore: that looks the directory up in the mount table, which a chroot
+            // whose root is not a mount point does not have (found installing the .deb into a debootstrapped root)
             try {
-                FileStore store = Files.getFileStore(p);
-                String type = store.type();
-                if (!type.equals("tmpfs") && !type.equals("ramfs")) return p;
-            } catch (IOException e) {
+                int fd = dev.pagelab.linux.FileIo.open(c, dev.pagelab.linux.FileIo.O_RDONLY, 0);
+                try {
+                    if (!dev.pagelab.linux.FileStat.fstatfs(fd).memoryOnly()) return p;
+                } finally {
+                    dev.pagelab.linux.FileIo.close(fd);
+                }
+            } catch (dev.pagelab.linux.LinuxException e) {
                 // not usable: try the next
             }
         }
