@@ -2,6 +2,7 @@ package dev.pagelab.linux;
 
 import static dev.pagelab.linux.Libc.INT;
 import static dev.pagelab.linux.Libc.LONG;
+import static dev.pagelab.linux.LinuxConstants.*;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -14,14 +15,6 @@ import java.lang.invoke.MethodHandle;
  * number itself and leaves errno alone.
  */
 public final class FileIo {
-    // asm-generic/fcntl.h
-    public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_NOCTTY = 0400,
-            O_NONBLOCK = 04000, O_CLOEXEC = 02000000;
-    // linux/fadvise.h (x86-64; s390x numbers DONTNEED and NOREUSE 6 and 7)
-    public static final int POSIX_FADV_NORMAL = 0, POSIX_FADV_RANDOM = 1, POSIX_FADV_SEQUENTIAL = 2,
-            POSIX_FADV_WILLNEED = 3, POSIX_FADV_DONTNEED = 4, POSIX_FADV_NOREUSE = 5;
-    private static final int SEEK_END = 2;
-
     // One holder class per function, as jextract generates them: a handle is linked (which spins a class, several
     // milliseconds at start-up) the first time its function is called, not when FileIo is first used — the
     // banner's one read of /proc/kpageflags must not link seven.

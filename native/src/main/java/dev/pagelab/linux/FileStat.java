@@ -185,4 +185,27 @@ public final class FileStat {
         if (m == CEPH_SUPER_MAGIC) return "ceph";
         return "fs magic 0x" + Long.toHexString(m);
     }
+
+    /**
+     * The type of the file system mounted from device {@code major:minor} (field 3 of /proc/self/mountinfo, the
+     * type follows the " - " separator), e.g. ext4, which statfs cannot tell from ext2 or ext3. Empty for a
+     * device no mount in this namespace shows (memfd, anonymous inodes).
+     */
+    public static java.util.Optional<String> mountType(long major, long minor) {
+        return mountType(ProcText.lines("/proc/self/mountinfo"), major, minor);
+    }
+
+    /** The file system type of the first line of mountinfo text whose device is {@code major:minor}. */
+    static java.util.Optional<String> mountType(java.util.List<String> mountinfoLines, long major, long minor) {
+        String dev = major + ":" + minor;
+        for (String line : mountinfoLines) {
+            String[] f = line.split(" ");
+            if (f.length < 3 || !f[2].equals(dev)) continue;
+            int sep = line.indexOf(" - ");
+            if (sep < 0) continue;
+            String[] tail = line.substring(sep + 3).split(" ");
+            if (tail.length > 0 && !tail[0].isEmpty()) return java.util.Optional.of(tail[0]);
+        }
+        return java.util.Optional.empty();
+    }
 }

@@ -1,6 +1,7 @@
 package dev.pagelab.linux;
 
 import static dev.pagelab.linux.Libc.INT;
+import static dev.pagelab.linux.LinuxConstants.*;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -15,10 +16,6 @@ import java.lang.invoke.MethodHandle;
  * thread that makes the calls is enough, and it can be raised again while it stays in the permitted set.
  */
 public final class Limits {
-    public static final int RLIMIT_MEMLOCK = 8;
-    public static final long RLIM_INFINITY = -1L;
-    public static final int CAP_IPC_LOCK = 14;
-    private static final int CAPABILITY_VERSION_3 = 0x20080522;
 
     private static final MethodHandle GETRLIMIT = Libc.withErrno("getrlimit", FunctionDescriptor.of(INT, INT, Libc.PTR));
     private static final MethodHandle SETRLIMIT = Libc.withErrno("setrlimit", FunctionDescriptor.of(INT, INT, Libc.PTR));
@@ -27,7 +24,7 @@ public final class Limits {
 
     private Limits() {}
 
-    /** Soft and hard limit in bytes; {@link #RLIM_INFINITY} for unlimited. */
+    /** Soft and hard limit in bytes; {@link LinuxConstants#RLIM_INFINITY} for unlimited. */
     public record Rlimit(long soft, long hard) {}
 
     public static Rlimit get(int resource) throws LinuxException {
@@ -45,6 +42,22 @@ public final class Limits {
             r.set(ValueLayout.JAVA_LONG, 8, limit.hard());
             call(SETRLIMIT, resource, r, "setrlimit(" + name(resource) + ", " + text(limit.soft()) + ", " + text(limit.hard()) + ")");
         }
+    }
+
+    /** RLIMIT_MEMLOCK soft limit in bytes, -1 for unlimited, from /proc/self/limits. */
+    public static long memlockLimit() {
+        return memlockLimit(ProcText.lines("/proc/self/limits"));
+    }
+
+    /** The soft "Max locked memory" of /proc/self/limits text in bytes; -1 for unlimited or when absent. */
+    static long memlockLimit(java.util.List<String> limitsLines) {
+        for (String line : limitsLines) {
+            if (line.startsWith("Max locked memory")) {
+                String[] f = line.substring("Max locked memory".length()).trim().split("\\s+");
+                return f[0].equals("unlimited") ? -1 : Long.parseLong(f[0]);
+            }
+        }
+        return -1;
     }
 
     /** The calling thread's effective and permitted capability sets (low 64 bits). */
@@ -84,7 +97,7 @@ public final class Limits {
 
     private static MemorySegment header(Arena a) {
         MemorySegment h = a.allocate(8, 4);
-        h.set(ValueLayout.JAVA_INT, 0, CAPABILITY_VERSION_3);
+        h.set(ValueLayout.JAVA_INT, 0, _LINUX_CAPABILITY_VERSION_3);
         h.set(ValueLayout.JAVA_INT, 4, 0);                             // 0: the calling thread
         return h;
     }

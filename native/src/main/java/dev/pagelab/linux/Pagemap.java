@@ -2,6 +2,7 @@ package dev.pagelab.linux;
 
 import static dev.pagelab.linux.Libc.INT;
 import static dev.pagelab.linux.Libc.LONG;
+import static dev.pagelab.linux.LinuxConstants.*;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -55,7 +56,7 @@ public final class Pagemap {
         int f = fd;
         if (f < 0) {
             synchronized (Pagemap.class) {
-                if (fd < 0) fd = FileIo.open("/proc/self/pagemap", FileIo.O_RDONLY, 0);
+                if (fd < 0) fd = FileIo.open("/proc/self/pagemap", O_RDONLY, 0);
                 f = fd;
             }
         }
@@ -315,7 +316,7 @@ public final class Pagemap {
 
     static long estimatePresent(long start, long end) {
         double pages = 0;
-        for (ProcFs.SmapsArea a : ProcFs.smaps(start, end)) {
+        for (ProcMaps.SmapsArea a : ProcMaps.smaps(start, end)) {
             long kb = a.kb().getOrDefault("Rss", 0L) + a.kb().getOrDefault("Private_Hugetlb", 0L)
                     + a.kb().getOrDefault("Shared_Hugetlb", 0L);
             long vmaStart = a.area().start(), vmaEnd = a.area().end();

@@ -2,6 +2,7 @@ package dev.pagelab.linux;
 
 import static dev.pagelab.linux.Libc.INT;
 import static dev.pagelab.linux.Libc.LONG;
+import static dev.pagelab.linux.LinuxConstants.*;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -21,8 +22,7 @@ import java.lang.invoke.MethodHandle;
  * 0: only faults raised by user code are tracked, which is all a touch makes. One owner: {@link #close()}.
  */
 public final class Userfaultfd implements AutoCloseable {
-    private static final long SYS_USERFAULTFD = 323;                       // x86-64, asm/unistd_64.h
-    private static final int O_NONBLOCK = 04000, UFFD_USER_MODE_ONLY = 1;
+    private static final int UFFD_USER_MODE_ONLY = 1;
     private static final long UFFD_API = 0xAA;
     public static final long FEATURE_WP_UNPOPULATED = 1L << 13, FEATURE_WP_ASYNC = 1L << 15;
     private static final long REGISTER_MODE_WP = 2;
@@ -51,7 +51,7 @@ public final class Userfaultfd implements AutoCloseable {
         MemorySegment cs = Libc.callState();
         long r;
         try {
-            r = (long) SYSCALL.invokeExact(cs, SYS_USERFAULTFD, (long) (FileIo.O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY));
+            r = (long) SYSCALL.invokeExact(cs, SYS_userfaultfd, (long) (O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY));
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
