@@ -38,9 +38,19 @@ public final class FileStat {
     // struct statfs (x86-64): f_type 0, f_bsize 8, f_blocks 16, f_bfree 24, f_bavail 32; 120 bytes in all.
     private static final long STATFS_SIZE = 120;
 
-    private static final MethodHandle STAT = Libc.withErrno("stat", FunctionDescriptor.of(INT, Libc.PTR, LONG));
-    private static final MethodHandle FSTAT = Libc.withErrno("fstat", FunctionDescriptor.of(INT, INT, LONG));
-    private static final MethodHandle FSTATFS = Libc.withErrno("fstatfs", FunctionDescriptor.of(INT, INT, LONG));
+    // One holder class per function (see Mman): linked on first call.
+    /** {@code int stat(const char *pathname, struct stat *statbuf);} stat(2) */
+    private static final class StatCall {
+        static final MethodHandle HANDLE = Libc.withErrno("stat", FunctionDescriptor.of(INT, Libc.PTR, LONG));
+    }
+    /** {@code int fstat(int fd, struct stat *statbuf);} stat(2) */
+    private static final class FstatCall {
+        static final MethodHandle HANDLE = Libc.withErrno("fstat", FunctionDescriptor.of(INT, INT, LONG));
+    }
+    /** {@code int fstatfs(int fd, struct statfs *buf);} statfs(2) */
+    private static final class FstatfsCall {
+        static final MethodHandle HANDLE = Libc.withErrno("fstatfs", FunctionDescriptor.of(INT, INT, LONG));
+    }
 
     private FileStat() {}
 
@@ -101,7 +111,7 @@ public final class FileStat {
             MemorySegment cs = Libc.callState();
             int r;
             try {
-                r = (int) STAT.invokeExact(cs, arena.allocateFrom(path), buf.address());
+                r = (int) StatCall.HANDLE.invokeExact(cs, arena.allocateFrom(path), buf.address());
             } catch (Throwable t) {
                 throw new AssertionError(t);
             }
@@ -116,7 +126,7 @@ public final class FileStat {
             MemorySegment cs = Libc.callState();
             int r;
             try {
-                r = (int) FSTAT.invokeExact(cs, fd, buf.address());
+                r = (int) FstatCall.HANDLE.invokeExact(cs, fd, buf.address());
             } catch (Throwable t) {
                 throw new AssertionError(t);
             }
@@ -131,7 +141,7 @@ public final class FileStat {
             MemorySegment cs = Libc.callState();
             int r;
             try {
-                r = (int) FSTATFS.invokeExact(cs, fd, buf.address());
+                r = (int) FstatfsCall.HANDLE.invokeExact(cs, fd, buf.address());
             } catch (Throwable t) {
                 throw new AssertionError(t);
             }

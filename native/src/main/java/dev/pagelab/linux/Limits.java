@@ -17,10 +17,23 @@ import java.lang.invoke.MethodHandle;
  */
 public final class Limits {
 
-    private static final MethodHandle GETRLIMIT = Libc.withErrno("getrlimit", FunctionDescriptor.of(INT, INT, Libc.PTR));
-    private static final MethodHandle SETRLIMIT = Libc.withErrno("setrlimit", FunctionDescriptor.of(INT, INT, Libc.PTR));
-    private static final MethodHandle CAPGET = Libc.withErrno("capget", FunctionDescriptor.of(INT, Libc.PTR, Libc.PTR));
-    private static final MethodHandle CAPSET = Libc.withErrno("capset", FunctionDescriptor.of(INT, Libc.PTR, Libc.PTR));
+    // One holder class per function (see Mman): linked on first call.
+    /** {@code int getrlimit(int resource, struct rlimit *rlim);} getrlimit(2) */
+    private static final class Getrlimit {
+        static final MethodHandle HANDLE = Libc.withErrno("getrlimit", FunctionDescriptor.of(INT, INT, Libc.PTR));
+    }
+    /** {@code int setrlimit(int resource, const struct rlimit *rlim);} getrlimit(2) */
+    private static final class Setrlimit {
+        static final MethodHandle HANDLE = Libc.withErrno("setrlimit", FunctionDescriptor.of(INT, INT, Libc.PTR));
+    }
+    /** {@code int capget(cap_user_header_t hdrp, cap_user_data_t datap);} capget(2) */
+    private static final class Capget {
+        static final MethodHandle HANDLE = Libc.withErrno("capget", FunctionDescriptor.of(INT, Libc.PTR, Libc.PTR));
+    }
+    /** {@code int capset(cap_user_header_t hdrp, const cap_user_data_t datap);} capget(2) */
+    private static final class Capset {
+        static final MethodHandle HANDLE = Libc.withErrno("capset", FunctionDescriptor.of(INT, Libc.PTR, Libc.PTR));
+    }
 
     private Limits() {}
 
@@ -30,7 +43,7 @@ public final class Limits {
     public static Rlimit get(int resource) throws LinuxException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment r = a.allocate(16, 8);
-            call(GETRLIMIT, resource, r, "getrlimit(" + name(resource) + ")");
+            call(Getrlimit.HANDLE, resource, r, "getrlimit(" + name(resource) + ")");
             return new Rlimit(r.get(ValueLayout.JAVA_LONG, 0), r.get(ValueLayout.JAVA_LONG, 8));
         }
     }
@@ -40,7 +53,7 @@ public final class Limits {
             MemorySegment r = a.allocate(16, 8);
             r.set(ValueLayout.JAVA_LONG, 0, limit.soft());
             r.set(ValueLayout.JAVA_LONG, 8, limit.hard());
-            call(SETRLIMIT, resource, r, "setrlimit(" + name(resource) + ", " + text(limit.soft()) + ", " + text(limit.hard()) + ")");
+            call(Setrlimit.HANDLE, resource, r, "setrlimit(" + name(resource) + ", " + text(limit.soft()) + ", " + text(limit.hard()) + ")");
         }
     }
 
@@ -71,7 +84,7 @@ public final class Limits {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment header = header(a);
             MemorySegment data = a.allocate(24, 4);
-            capCall(CAPGET, header, data, "capget(0)");
+            capCall(Capget.HANDLE, header, data, "capget(0)");
             return new Capabilities(word(data, 0), word(data, 4));
         }
     }
@@ -81,12 +94,12 @@ public final class Limits {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment header = header(a);
             MemorySegment data = a.allocate(24, 4);
-            capCall(CAPGET, header, data, "capget(0)");
+            capCall(Capget.HANDLE, header, data, "capget(0)");
             int index = cap / 32 * 12;
             int bit = 1 << (cap % 32);
             int eff = data.get(ValueLayout.JAVA_INT, index);
             data.set(ValueLayout.JAVA_INT, index, on ? eff | bit : eff & ~bit);
-            capCall(CAPSET, header(a), data, "capset(0, " + (on ? "+" : "-") + "CAP " + cap + " effective)");
+            capCall(Capset.HANDLE, header(a), data, "capset(0, " + (on ? "+" : "-") + "CAP " + cap + " effective)");
         }
     }
 

@@ -62,7 +62,7 @@ public final class LinuxConstants {
     /** The header version capget/capset take: two 32-bit words per set. */
     public static final int _LINUX_CAPABILITY_VERSION_3 = 0x20080522;
 
-    // ---- unistd.h: sysconf(3) names (glibc's bits/confname.h) ---------------------------------------------------
+    // ---- unistd.h: sysconf(3) names (bits/confname.h, glibc and musl alike) --------------------------------------
     public static final int _SC_PAGESIZE = 30;
 
     // ---- syscall numbers with no glibc wrapper: arch/x86/entry/syscalls/syscall_64.tbl ----------------------------

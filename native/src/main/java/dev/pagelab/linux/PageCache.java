@@ -21,6 +21,7 @@ public final class PageCache {
     /** Pages per mincore call: a 64 KiB vector (256 MiB of file with 4 KiB pages), whatever the file's size. */
     public static final long CHUNK_PAGES = 65536;
 
+    /** {@code long syscall(long number, ...);} syscall(2), here cachestat(2) (Linux 6.5; no glibc wrapper). */
     private static final MethodHandle SYSCALL = Libc.LINKER.downcallHandle(
             Libc.LOOKUP.find("syscall").orElseThrow(() -> new UnsatisfiedLinkError("libc has no syscall")),
             FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG, LONG),

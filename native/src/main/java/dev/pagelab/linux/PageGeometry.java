@@ -89,9 +89,8 @@ public record PageGeometry(long pageSize, long pmdSize) {
 
     /** This kernel's sizes, read on first use (the linking of sysconf stays off the start-up path). */
     private static final class Kernel {
-        /** bits/confname.h (glibc and musl alike). */
         private static final String HPAGE_PMD_SIZE = "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size";
-        /** {@code long sysconf(int name)}: the value, or -1 with errno set (never for _SC_PAGESIZE). */
+        /** {@code long sysconf(int name);} sysconf(3): the value, or -1 with errno set (never for _SC_PAGESIZE). */
         private static final MethodHandle SYSCONF = Libc.withErrno("sysconf", FunctionDescriptor.of(LONG, INT));
         static final PageGeometry GEOMETRY = parse(sysconfPageSize(), readPmdSize());
 

@@ -42,6 +42,7 @@ public final class Pagemap {
     private static final long ARG_SIZE = 96, REGION_SIZE = 24;
     private static final int REGIONS_PER_CALL = 512;
 
+    /** {@code int ioctl(int fd, unsigned long request, ...);} ioctl(2), here PAGEMAP_SCAN on /proc/self/pagemap. */
     private static final MethodHandle IOCTL = Libc.LINKER.downcallHandle(
             Libc.LOOKUP.find("ioctl").orElseThrow(),
             FunctionDescriptor.of(INT, INT, LONG, LONG),

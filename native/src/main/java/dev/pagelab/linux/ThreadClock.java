@@ -20,6 +20,10 @@ public final class ThreadClock {
     // struct rusage: two struct timeval (16 bytes each), then 14 longs; ru_minflt is the 5th, ru_majflt the 6th.
     static final long RUSAGE_SIZE = 144, MINFLT = 32 + 4 * 8, MAJFLT = 32 + 5 * 8;
 
+    /**
+     * {@code int getrusage(int who, struct rusage *usage);} getrusage(2). Linked when the class loads: it is the
+     * measuring call itself, so it must be linked before any window; it cannot fail for RUSAGE_THREAD/SELF.
+     */
     private static final MethodHandle GETRUSAGE = Libc.plain("getrusage",
             FunctionDescriptor.of(INT, INT, ValueLayout.JAVA_LONG));
 

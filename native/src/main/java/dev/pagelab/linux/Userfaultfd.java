@@ -30,9 +30,11 @@ public final class Userfaultfd implements AutoCloseable {
     // uffdio_range): values printed from the 6.18 headers with gcc.
     private static final long UFFDIO_API = 0xc018aa3fL, UFFDIO_REGISTER = 0xc020aa00L, UFFDIO_UNREGISTER = 0x8010aa01L;
 
+    /** {@code long syscall(long number, ...);} syscall(2), here userfaultfd(2): glibc 2.36 has no wrapper for it. */
     private static final MethodHandle SYSCALL = Libc.LINKER.downcallHandle(Libc.LOOKUP.find("syscall").orElseThrow(),
             FunctionDescriptor.of(LONG, LONG, LONG), Linker.Option.firstVariadicArg(1),
             Linker.Option.captureCallState("errno"));
+    /** {@code int ioctl(int fd, unsigned long request, ...);} ioctl(2), here ioctl_userfaultfd(2). */
     private static final MethodHandle IOCTL = Libc.LINKER.downcallHandle(Libc.LOOKUP.find("ioctl").orElseThrow(),
             FunctionDescriptor.of(INT, INT, LONG, LONG), Linker.Option.firstVariadicArg(2),
             Linker.Option.captureCallState("errno"));
