@@ -1,10 +1,13 @@
 package dev.pagelab.commands;
 
+import static dev.pagelab.linux.LinuxConstants.MAP_NORESERVE;
+
+import dev.pagelab.linux.HugetlbPool;
 import dev.pagelab.linux.LinuxException;
 import dev.pagelab.linux.PageGeometry;
 import dev.pagelab.linux.Pagemap;
 import dev.pagelab.linux.PagemapEntry;
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.ProcMaps;
 import java.util.List;
 
 /**
@@ -26,9 +29,9 @@ final class AccessCheck {
                     "touch only mapped parts: 'list' shows them");
         }
         long start = t.address(), end = start + t.length();
-        List<ProcFs.VmArea> areas = ProcFs.maps();
+        List<ProcMaps.VmArea> areas = ProcMaps.maps();
         long at = start;
-        for (ProcFs.VmArea v : areas) {
+        for (ProcMaps.VmArea v : areas) {
             if (v.end() <= at || v.start() >= end) continue;
             if (v.start() > at) break;
             String where = rangeText(m, v.start(), Math.min(v.end(), end));
@@ -75,10 +78,10 @@ final class AccessCheck {
                                     + "] guard_remove' first");
                 }
             }
-            if (m.hugetlb() && (m.mmapFlags() & dev.pagelab.linux.Mman.MAP_NORESERVE) != 0) {
+            if (m.hugetlb() && (m.mmapFlags() & MAP_NORESERVE) != 0) {
                 long presentHuge = Pagemap.countPresent(start, end) / m.geometry().pages(m.pageSize());
                 long needed = t.pages() - presentHuge;
-                long free = ProcFs.hugePagesFree(m.pageSize());
+                long free = HugetlbPool.freePages(m.pageSize());
                 if (needed > free) {
                     throw CommandError.refused(subject, "needs " + needed + " huge pages of " + Sizes.format(m.pageSize())
                             + " but that pool has " + free + " free; this MAP_NORESERVE hugetlb mapping would get SIGBUS",

@@ -4,7 +4,7 @@ import dev.pagelab.linux.Errno;
 import dev.pagelab.linux.KernelProfile;
 import dev.pagelab.linux.PageGeometry;
 import dev.pagelab.linux.Pagemap;
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.ProcMaps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -138,7 +138,7 @@ public final class AdviseCommand extends BaseCommand {
     }
 
     private static boolean locked(Mapping m) {
-        for (ProcFs.SmapsArea s : ProcFs.smaps(m.base(), m.end())) {
+        for (ProcMaps.SmapsArea s : ProcMaps.smaps(m.base(), m.end())) {
             if (s.vmFlags().contains("lo")) return true;
         }
         return false;

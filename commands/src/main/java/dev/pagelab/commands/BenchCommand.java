@@ -1,11 +1,13 @@
 package dev.pagelab.commands;
 
-import dev.pagelab.linux.KernelProfile;
 import dev.pagelab.linux.KPageFlags;
+import dev.pagelab.linux.KernelProfile;
+import dev.pagelab.linux.Machine;
 import dev.pagelab.linux.PageGeometry;
 import dev.pagelab.linux.Pagemap;
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.ProcMeminfo;
 import dev.pagelab.linux.StepMeter;
+import dev.pagelab.linux.ThpSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -75,7 +77,7 @@ public final class BenchCommand extends BaseCommand {
         int reps = a.integer("reps", 1, 100, 5, "a count");
         PageGeometry g = PageGeometry.current();
         // One mapping exists at a time; the cap keeps the largest, and the OOM killer, far apart.
-        long cap = Math.max(0, ProcFs.memAvailableBytes() - Session.MEMORY_MARGIN - (256L << 20));
+        long cap = Math.max(0, ProcMeminfo.memAvailableBytes() - Session.MEMORY_MARGIN - (256L << 20));
         List<Long> sizes = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         if (a.has("sizes")) {
@@ -191,7 +193,7 @@ public final class BenchCommand extends BaseCommand {
             }
         }
         List<String> context = List.of(
-                "kernel " + ProcFs.kernelRelease() + ", THP " + ProcFs.thpEnabled().orElse("?")
+                "kernel " + Machine.kernelRelease() + ", THP " + ThpSettings.thpEnabled().orElse("?")
                         + ", " + Runtime.getRuntime().availableProcessors() + " CPUs",
                 KPageFlags.availability().isEmpty() ? "root: inspect-pagemap also reads /proc/kpageflags and /proc/kpagecount"
                         : "not root: PFNs hidden, /proc/kpageflags not read",

@@ -2,7 +2,8 @@ package dev.pagelab.commands;
 
 import dev.pagelab.linux.LinuxException;
 import dev.pagelab.linux.Pagemap;
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.ProcMaps;
+import dev.pagelab.linux.ProcMeminfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -56,15 +57,15 @@ public final class ClearRefsCommand extends BaseCommand {
             case "anon" -> 2;
             default -> 3;
         };
-        long before = ProcFs.smapsRollup().getOrDefault("Referenced", -1L);
+        long before = ProcMaps.smapsRollup().getOrDefault("Referenced", -1L);
         long t0 = System.nanoTime();
         clear(value);
         long elapsed = System.nanoTime() - t0;
-        long after = ProcFs.smapsRollup().getOrDefault("Referenced", -1L);
+        long after = ProcMaps.smapsRollup().getOrDefault("Referenced", -1L);
         List<ClearRefsReport.Row> rows = new ArrayList<>();
         for (Mapping m : session.mappings()) {
             long ref = 0;
-            for (ProcFs.SmapsArea area : ProcFs.smaps(m.base(), m.end())) ref += area.kb().getOrDefault("Referenced", 0L);
+            for (ProcMaps.SmapsArea area : ProcMaps.smaps(m.base(), m.end())) ref += area.kb().getOrDefault("Referenced", 0L);
             rows.add(new ClearRefsReport.Row(m.name(), -1, present(session, m), ref));
         }
         return new ClearRefsReport(mode, value, null, rows, before, after, elapsed, List.of(
@@ -74,11 +75,11 @@ public final class ClearRefsCommand extends BaseCommand {
     /** 5: VmHWM back to the current RSS. */
     private static Report peakRss(Args a) throws CommandError {
         a.atMost(1, "clear-refs peak-rss");
-        long before = ProcFs.statusKb("VmHWM");
+        long before = ProcMeminfo.statusKb("VmHWM");
         long t0 = System.nanoTime();
         clear(5);
         long elapsed = System.nanoTime() - t0;
-        return new ClearRefsReport("peak-rss", 5, null, List.of(), before, ProcFs.statusKb("VmHWM"), elapsed,
+        return new ClearRefsReport("peak-rss", 5, null, List.of(), before, ProcMeminfo.statusKb("VmHWM"), elapsed,
                 List.of("VmHWM in /proc/self/status now starts again from the current RSS"));
     }
 
@@ -163,7 +164,7 @@ public final class ClearRefsCommand extends BaseCommand {
 
     private static void clear(int value) throws CommandError {
         try {
-            ProcFs.clearRefs(value);
+            ProcMaps.clearRefs(value);
         } catch (LinuxException e) {
             throw CommandError.kernel("clear_refs", e, "this kernel does not know clear_refs value " + value, null);
         }

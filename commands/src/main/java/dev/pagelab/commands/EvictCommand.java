@@ -1,9 +1,11 @@
 package dev.pagelab.commands;
 
+import static dev.pagelab.linux.LinuxConstants.POSIX_FADV_DONTNEED;
+
 import dev.pagelab.linux.FileIo;
 import dev.pagelab.linux.FileStat;
 import dev.pagelab.linux.LinuxException;
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.ProcMeminfo;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,7 +57,7 @@ public final class EvictCommand extends BaseCommand {
         if (!fs.memoryOnly()) return;
         String what = t.mapping() != null && t.mapping().kind() == Mapping.Kind.MEMFD
                 ? "a memfd's pages are tmpfs (shmem) pages, and " : "";
-        long swap = ProcFs.swapTotalBytes();
+        long swap = ProcMeminfo.swapTotalBytes();
         String adviseHint = t.mapping() != null ? "'advise " + t.mapping().name() + " remove' frees them (a hole punch)"
                 : "truncating or deleting the file frees them";
         if (fs.type() == FileStat.HUGETLBFS_MAGIC) {
@@ -100,7 +102,7 @@ public final class EvictCommand extends BaseCommand {
         }
         long t1 = System.nanoTime();
         try {
-            FileIo.posixFadvise(t.fd(), 0, 0, FileIo.POSIX_FADV_DONTNEED);
+            FileIo.posixFadvise(t.fd(), 0, 0, POSIX_FADV_DONTNEED);
         } catch (LinuxException e) {
             throw CommandError.kernel(t.label(), e, e.errnoName().equals("ESPIPE") ? "not a file with a page cache" : "", null);
         }

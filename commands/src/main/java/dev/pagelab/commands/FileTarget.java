@@ -1,10 +1,14 @@
 package dev.pagelab.commands;
 
+import static dev.pagelab.linux.LinuxConstants.O_NOCTTY;
+import static dev.pagelab.linux.LinuxConstants.O_NONBLOCK;
+import static dev.pagelab.linux.LinuxConstants.O_RDONLY;
+
 import dev.pagelab.linux.Errno;
 import dev.pagelab.linux.FileIo;
 import dev.pagelab.linux.FileStat;
 import dev.pagelab.linux.LinuxException;
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.ProcMeminfo;
 
 /**
  * A file named by {@code cache} or {@code evict}: a PATH, opened read-only here and closed with {@link #close},
@@ -71,7 +75,7 @@ record FileTarget(String label, String path, Mapping mapping, int fd, boolean ow
                 }
                 yield h;
             }
-            case Errno.EACCES -> "no permission as uid " + ProcFs.status().getOrDefault("Uid", "?").split("\\s+")[0]
+            case Errno.EACCES -> "no permission as uid " + ProcMeminfo.status().getOrDefault("Uid", "?").split("\\s+")[0]
                     + ": the file must be readable and every directory above it searchable";
             case Errno.EPERM -> "not permitted (a security module, or the file is sealed)";
             case Errno.ENOTDIR -> "a component of the path is not a directory";
@@ -90,7 +94,7 @@ record FileTarget(String label, String path, Mapping mapping, int fd, boolean ow
         refuseIrregular(path, st, verb);
         int fd;
         try {
-            fd = FileIo.open(path, FileIo.O_RDONLY | FileIo.O_NONBLOCK | FileIo.O_NOCTTY, 0);
+            fd = FileIo.open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
         } catch (LinuxException e) {
             throw CommandError.kernel(path, e, pathHint(session, path, e.errno()), null);
         }
@@ -138,7 +142,7 @@ record FileTarget(String label, String path, Mapping mapping, int fd, boolean ow
     private static String fsType(FileStat.Stat st, FileStat.FsStat fs) {
         // statfs cannot tell ext2, ext3 and ext4 apart; the mount table can. memfd is on an internal mount.
         try {
-            return ProcFs.mountType(st.devMajor(), st.devMinor()).orElse(fs.typeName());
+            return FileStat.mountType(st.devMajor(), st.devMinor()).orElse(fs.typeName());
         } catch (java.io.UncheckedIOException e) {
             return fs.typeName();
         }

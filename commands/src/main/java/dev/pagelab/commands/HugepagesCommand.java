@@ -1,7 +1,7 @@
 package dev.pagelab.commands;
 
+import dev.pagelab.linux.HugetlbPool;
 import dev.pagelab.linux.LinuxException;
-import dev.pagelab.linux.ProcFs;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,7 +18,7 @@ public final class HugepagesCommand extends BaseCommand {
     public List<String> complete(Session session, List<String> before, int wordIndex) {
         if (before.isEmpty()) {
             List<String> out = new ArrayList<>();
-            for (long size : ProcFs.hugetlbSizes()) out.add(Sizes.format(size));
+            for (long size : HugetlbPool.sizes()) out.add(Sizes.format(size));
             out.add("reset");
             return out;
         }
@@ -33,7 +33,7 @@ public final class HugepagesCommand extends BaseCommand {
         List<String> lines = new ArrayList<>();
         if (a.positional().size() == 1 && a.positional().get(0).text().equals("reset")) {
             boolean any = false;
-            for (long size : ProcFs.hugetlbSizes()) any |= session.restoreNow("hugetlb-" + size);
+            for (long size : HugetlbPool.sizes()) any |= session.restoreNow("hugetlb-" + size);
             lines.add(any ? "every pool this session changed is back to its size before" : "no pool was changed");
         } else if (a.positional().size() == 1) {
             throw CommandError.usage(a.positional().get(0).index(), "hugepages SIZE needs a COUNT", "e.g. 'hugepages 2M 4', or 'hugepages' to list");
@@ -41,7 +41,7 @@ public final class HugepagesCommand extends BaseCommand {
         if (a.positional().size() == 2) {
             Args.Positional sizeWord = a.positional().get(0), countWord = a.positional().get(1);
             long size = Sizes.parse(sizeWord.text(), 1, sizeWord.index(), "huge page size");
-            ProcFs.HugetlbPool before = ProcFs.hugetlbPool(size).orElseThrow(() -> CommandError.usage(sizeWord.index(),
+            HugetlbPool before = HugetlbPool.of(size).orElseThrow(() -> CommandError.usage(sizeWord.index(),
                     "this kernel has no " + Sizes.format(size) + " hugetlb pool", "pools: " + sizes()));
             long count;
             try {
@@ -55,7 +55,7 @@ public final class HugepagesCommand extends BaseCommand {
                         "reserving " + (count - before.total()) + " more huge pages");
             }
             try {
-                ProcFs.setHugetlbPages(size, count);
+                HugetlbPool.setPages(size, count);
             } catch (LinuxException e) {
                 throw CommandError.kernel(Sizes.format(size) + " pool", e, e.errno() == 13 || e.errno() == 1
                         ? "sizing a hugetlb pool needs root (write access to /sys/kernel/mm/hugepages)" : "", null);
@@ -64,20 +64,20 @@ public final class HugepagesCommand extends BaseCommand {
             long original = session.original("hugetlb-" + size, before.total() - before.surplus());
             session.restoreAtClose("hugetlb-" + size, () -> {
                 try {
-                    ProcFs.setHugetlbPages(size, original);
+                    HugetlbPool.setPages(size, original);
                 } catch (LinuxException ignored) {
                     // leaving: the pool keeps what it has
                 }
             });
-            ProcFs.HugetlbPool after = ProcFs.hugetlbPool(size).orElse(before);
+            HugetlbPool after = HugetlbPool.of(size).orElse(before);
             String granted = after.total() == count ? "" : " — the kernel granted " + after.total()
                     + (after.total() < count ? " (memory too fragmented for more)" : " (pages in use stay, as surplus pages)");
             lines.add(Sizes.format(size) + " pool: nr_hugepages " + before.total() + " \u2192 " + count + granted
                     + "; " + original + " again when the session ends");
         }
         lines.add(String.format("%-6s %8s %8s %8s %8s %10s", "size", "total", "free", "reserved", "surplus", "overcommit"));
-        for (long size : ProcFs.hugetlbSizes()) {
-            ProcFs.hugetlbPool(size).ifPresent(p -> lines.add(String.format("%-6s %8d %8d %8d %8d %10d", Sizes.format(size),
+        for (long size : HugetlbPool.sizes()) {
+            HugetlbPool.of(size).ifPresent(p -> lines.add(String.format("%-6s %8d %8d %8d %8d %10d", Sizes.format(size),
                     p.total(), p.free(), p.reserved(), p.surplus(), p.overcommit())));
         }
         return new TextReport("hugepages", lines);
@@ -85,7 +85,7 @@ public final class HugepagesCommand extends BaseCommand {
 
     private static String sizes() {
         List<String> out = new ArrayList<>();
-        for (long s : ProcFs.hugetlbSizes()) out.add(Sizes.format(s));
+        for (long s : HugetlbPool.sizes()) out.add(Sizes.format(s));
         return out.isEmpty() ? "none" : String.join(", ", out);
     }
 }

@@ -5,7 +5,7 @@ import dev.pagelab.linux.LinuxException;
 import dev.pagelab.linux.PageGeometry;
 import dev.pagelab.linux.Pagemap;
 import dev.pagelab.linux.PagemapEntry;
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.ProcMeminfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -119,7 +119,7 @@ public final class InspectPagemapCommand extends BaseCommand {
         List<Pagemap.Region> regions = new ArrayList<>();
         // userfaultfd write-protect leaves a marker, which PAGEMAP_SCAN calls swapped, on every page not faulted in:
         // with no swap on the machine, "swapped" can only be those, and reading them would cost one entry per page
-        long swapped = m.uffdRegistered() && ProcFs.swapTotalBytes() == 0 ? 0 : Pagemap.PAGE_IS_SWAPPED;
+        long swapped = m.uffdRegistered() && ProcMeminfo.swapTotalBytes() == 0 ? 0 : Pagemap.PAGE_IS_SWAPPED;
         long required = b.writtenOnly ? WriteTracking.writtenCategories(m.writeTracking()) : 0;
         Pagemap.scan(base + from, base + to, required, Pagemap.PAGE_IS_PRESENT | swapped,
                 Pagemap.PAGE_IS_PRESENT | swapped, regions::add);

@@ -3,8 +3,9 @@ package dev.pagelab.commands;
 import dev.pagelab.commands.KernelReport.Fact;
 import dev.pagelab.commands.KernelReport.Section;
 import dev.pagelab.commands.KernelReport.Standing;
+import dev.pagelab.linux.HugetlbPool;
 import dev.pagelab.linux.KernelProfile;
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.ThpSettings;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -70,7 +71,7 @@ public final class KernelCommand extends BaseCommand {
         sections.add(new Section("madvise", advice));
 
         List<Fact> thp = new ArrayList<>();
-        ProcFs.ThpSettings t = p.thp();
+        ThpSettings t = p.thp();
         if (!p.thpAvailable()) {
             thp.add(fact("thp_enabled", "THP", "absent", "absent (CONFIG_TRANSPARENT_HUGEPAGE off)", Standing.MISSING,
                     "every anonymous page is a base page; --thp is refused"));
@@ -107,7 +108,7 @@ public final class KernelCommand extends BaseCommand {
 
         List<Fact> hugetlb = new ArrayList<>();
         List<String> pools = new ArrayList<>();
-        for (ProcFs.HugetlbPool pool : p.hugetlbPools()) {
+        for (HugetlbPool pool : p.hugetlbPools()) {
             pools.add(Sizes.format(pool.sizeBytes()) + ": " + pool.free() + " free of " + pool.total());
         }
         hugetlb.add(pools.isEmpty()

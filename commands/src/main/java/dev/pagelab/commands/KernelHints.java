@@ -1,16 +1,20 @@
 package dev.pagelab.commands;
 
+import static dev.pagelab.linux.LinuxConstants.CAP_IPC_LOCK;
+
+import dev.pagelab.linux.Capabilities;
 import dev.pagelab.linux.Errno;
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.Limits;
+import dev.pagelab.linux.ProcMeminfo;
 
 /** What to do about an errno, per kind of call: the hint half of every kernel error line. */
 final class KernelHints {
     private KernelHints() {}
 
     static String memlock(int errno) {
-        long limit = ProcFs.memlockLimit();
+        long limit = Limits.memlockLimit();
         String lim = limit < 0 ? "unlimited" : Sizes.human(limit);
-        boolean cap = ProcFs.hasCapability(ProcFs.CAP_IPC_LOCK);
+        boolean cap = Capabilities.has(CAP_IPC_LOCK);
         return switch (errno) {
             case Errno.ENOMEM -> cap
                     ? "the kernel could not lock that much (CAP_IPC_LOCK lifts RLIMIT_MEMLOCK, " + lim
@@ -25,7 +29,7 @@ final class KernelHints {
 
     static String hugetlb(int errno, long hugePageSize) {
         if (errno != Errno.ENOMEM && errno != Errno.EINVAL) return "";
-        var mi = ProcFs.meminfo();
+        var mi = ProcMeminfo.meminfo();
         long free = mi.getOrDefault("HugePages_Free", 0L), total = mi.getOrDefault("HugePages_Total", 0L);
         String sizeDir = "/sys/kernel/mm/hugepages/hugepages-" + (hugePageSize >> 10) + "kB/nr_hugepages";
         if (errno == Errno.EINVAL) {

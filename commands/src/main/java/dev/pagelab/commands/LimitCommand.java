@@ -1,8 +1,12 @@
 package dev.pagelab.commands;
 
+import static dev.pagelab.linux.LinuxConstants.CAP_IPC_LOCK;
+import static dev.pagelab.linux.LinuxConstants.RLIMIT_MEMLOCK;
+import static dev.pagelab.linux.LinuxConstants.RLIM_INFINITY;
+
 import dev.pagelab.linux.Limits;
 import dev.pagelab.linux.LinuxException;
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.ProcMeminfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -68,18 +72,18 @@ public final class LimitCommand extends BaseCommand {
     }
 
     private static String memlock(Session session, Args.Positional value) throws CommandError, LinuxException {
-        Limits.Rlimit old = Limits.get(Limits.RLIMIT_MEMLOCK);
+        Limits.Rlimit old = Limits.get(RLIMIT_MEMLOCK);
         long soft = value.text().equalsIgnoreCase("unlimited") || value.text().equalsIgnoreCase("infinity")
-                ? Limits.RLIM_INFINITY : Sizes.parse(value.text(), 1, value.index(), "memlock limit");
+                ? RLIM_INFINITY : Sizes.parse(value.text(), 1, value.index(), "memlock limit");
         long hard = old.hard();
-        if (hard != Limits.RLIM_INFINITY && (soft == Limits.RLIM_INFINITY || soft > hard)) {
+        if (hard != RLIM_INFINITY && (soft == RLIM_INFINITY || soft > hard)) {
             // only a process with CAP_SYS_RESOURCE may raise the hard limit; try, and let the kernel say no
             hard = soft;
         }
-        Limits.set(Limits.RLIMIT_MEMLOCK, new Limits.Rlimit(soft, hard));
+        Limits.set(RLIMIT_MEMLOCK, new Limits.Rlimit(soft, hard));
         session.restoreAtClose("rlimit-memlock", () -> {
             try {
-                Limits.set(Limits.RLIMIT_MEMLOCK, old);
+                Limits.set(RLIMIT_MEMLOCK, old);
             } catch (LinuxException ignored) {
                 // a lowered hard limit cannot be raised again without CAP_SYS_RESOURCE
             }
@@ -94,15 +98,15 @@ public final class LimitCommand extends BaseCommand {
             default -> throw CommandError.usage(value.index(), "'" + value.text() + "' is not on or off", "limit ipc_lock off");
         };
         Limits.Capabilities caps = Limits.capabilities();
-        if (!caps.permitted(Limits.CAP_IPC_LOCK)) {
+        if (!caps.permitted(CAP_IPC_LOCK)) {
             throw CommandError.refused("ipc_lock", "this process does not hold CAP_IPC_LOCK at all (not in its permitted set)",
                     on ? "run pagelab as root to have it" : "it is off already: RLIMIT_MEMLOCK applies");
         }
-        boolean was = caps.effective(Limits.CAP_IPC_LOCK);
-        Limits.setEffective(Limits.CAP_IPC_LOCK, on);
+        boolean was = caps.effective(CAP_IPC_LOCK);
+        Limits.setEffective(CAP_IPC_LOCK, on);
         session.restoreAtClose("cap-ipc-lock", () -> {
             try {
-                Limits.setEffective(Limits.CAP_IPC_LOCK, was);
+                Limits.setEffective(CAP_IPC_LOCK, was);
             } catch (LinuxException ignored) {
                 // leaving anyway
             }
@@ -112,19 +116,19 @@ public final class LimitCommand extends BaseCommand {
     }
 
     private static List<String> status() throws LinuxException {
-        Limits.Rlimit r = Limits.get(Limits.RLIMIT_MEMLOCK);
+        Limits.Rlimit r = Limits.get(RLIMIT_MEMLOCK);
         Limits.Capabilities c = Limits.capabilities();
         List<String> out = new ArrayList<>();
         out.add("RLIMIT_MEMLOCK  soft " + text(r.soft()) + "  hard " + text(r.hard()));
-        out.add("CAP_IPC_LOCK    " + (c.effective(Limits.CAP_IPC_LOCK) ? "effective: mlock is not bound by RLIMIT_MEMLOCK"
-                : c.permitted(Limits.CAP_IPC_LOCK) ? "permitted but not effective: RLIMIT_MEMLOCK applies"
+        out.add("CAP_IPC_LOCK    " + (c.effective(CAP_IPC_LOCK) ? "effective: mlock is not bound by RLIMIT_MEMLOCK"
+                : c.permitted(CAP_IPC_LOCK) ? "permitted but not effective: RLIMIT_MEMLOCK applies"
                 : "not held: RLIMIT_MEMLOCK applies"));
-        String vmLck = ProcFs.status().getOrDefault("VmLck", "?");
+        String vmLck = ProcMeminfo.status().getOrDefault("VmLck", "?");
         out.add("locked now      " + vmLck + " (VmLck, the whole process)");
         return out;
     }
 
     private static String text(long v) {
-        return v == Limits.RLIM_INFINITY ? "unlimited" : Sizes.format(v);
+        return v == RLIM_INFINITY ? "unlimited" : Sizes.format(v);
     }
 }

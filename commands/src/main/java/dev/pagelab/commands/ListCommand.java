@@ -1,7 +1,7 @@
 package dev.pagelab.commands;
 
 import dev.pagelab.linux.LinuxException;
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.ProcMaps;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,7 +23,7 @@ public final class ListCommand extends BaseCommand {
         for (Mapping m : session.mappings()) {
             Set<String> prots = new LinkedHashSet<>();
             long locked = 0;
-            for (ProcFs.SmapsArea s : ProcFs.smaps(m.base(), m.end())) {
+            for (ProcMaps.SmapsArea s : ProcMaps.smaps(m.base(), m.end())) {
                 if (MapsCommand.labelFor(session, s.area()).isEmpty()) continue;
                 prots.add(s.area().perms());
                 locked += s.kb().getOrDefault("Locked", 0L) * 1024;

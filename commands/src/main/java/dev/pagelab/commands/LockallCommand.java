@@ -1,7 +1,12 @@
 package dev.pagelab.commands;
 
+import static dev.pagelab.linux.LinuxConstants.MCL_CURRENT;
+import static dev.pagelab.linux.LinuxConstants.MCL_FUTURE;
+import static dev.pagelab.linux.LinuxConstants.MCL_ONFAULT;
+
 import dev.pagelab.linux.Mman;
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.ProcMaps;
+import dev.pagelab.linux.ProcMeminfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,28 +33,28 @@ public final class LockallCommand extends BaseCommand {
         int flags = 0;
         for (Args.Positional p : a.positional()) {
             flags |= switch (p.text().toLowerCase(Locale.ROOT)) {
-                case "current" -> Mman.MCL_CURRENT;
-                case "future" -> Mman.MCL_FUTURE;
-                case "onfault" -> Mman.MCL_ONFAULT;
+                case "current" -> MCL_CURRENT;
+                case "future" -> MCL_FUTURE;
+                case "onfault" -> MCL_ONFAULT;
                 default -> throw CommandError.usage(p.index(), "'" + p.text() + "' is not a lockall flag",
                         "use current, future and/or onfault");
             };
         }
-        if ((flags & (Mman.MCL_CURRENT | Mman.MCL_FUTURE)) == 0) {
+        if ((flags & (MCL_CURRENT | MCL_FUTURE)) == 0) {
             throw CommandError.usage(a.positional().isEmpty() ? 0 : a.positional().get(0).index(),
                     "lockall needs current and/or future", "e.g. 'lockall current' or 'lockall current future onfault'");
         }
         List<String> notes = new ArrayList<>();
-        if ((flags & Mman.MCL_CURRENT) != 0 && (flags & Mman.MCL_ONFAULT) == 0) {
+        if ((flags & MCL_CURRENT) != 0 && (flags & MCL_ONFAULT) == 0) {
             long accessible = 0;
-            for (ProcFs.VmArea v : ProcFs.maps()) {
+            for (ProcMaps.VmArea v : ProcMaps.maps()) {
                 if (v.readable() || v.writable() || v.executable()) accessible += v.size();
             }
-            long need = accessible - ProcFs.rssBytes();
+            long need = accessible - ProcMeminfo.rssBytes();
             session.checkMemory("lockall", need, a.has("force"), "MCL_CURRENT (faulting in every accessible mapping, "
                     + "the JVM's included)");
         }
-        if ((flags & Mman.MCL_FUTURE) != 0) {
+        if ((flags & MCL_FUTURE) != 0) {
             notes.add("every later mapping is locked too, the JVM's own (thread stacks, GC, code cache) included; "
                     + "'unlockall' ends it");
         }
@@ -58,7 +63,7 @@ public final class LockallCommand extends BaseCommand {
         StepReport r = Steps.run(session, "lockall", null, "mlockall(" + Mman.mclName(flags) + ")", null, -1,
                 Steps.details("flags", Mman.mclName(flags)), notes, KernelHints::memlock, meter -> meter.mlockall(mcl));
         // mlockall replaces the previous flags: MCL_FUTURE stays on only if given again.
-        session.futureMappingsPopulated((flags & Mman.MCL_FUTURE) != 0 && (flags & Mman.MCL_ONFAULT) == 0);
+        session.futureMappingsPopulated((flags & MCL_FUTURE) != 0 && (flags & MCL_ONFAULT) == 0);
         return r;
     }
 }

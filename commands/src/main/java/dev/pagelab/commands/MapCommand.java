@@ -1,13 +1,31 @@
 package dev.pagelab.commands;
 
+import static dev.pagelab.linux.LinuxConstants.MADV_HUGEPAGE;
+import static dev.pagelab.linux.LinuxConstants.MADV_NOHUGEPAGE;
+import static dev.pagelab.linux.LinuxConstants.MAP_ANONYMOUS;
+import static dev.pagelab.linux.LinuxConstants.MAP_FIXED;
+import static dev.pagelab.linux.LinuxConstants.MAP_HUGETLB;
+import static dev.pagelab.linux.LinuxConstants.MAP_LOCKED;
+import static dev.pagelab.linux.LinuxConstants.MAP_NORESERVE;
+import static dev.pagelab.linux.LinuxConstants.MAP_POPULATE;
+import static dev.pagelab.linux.LinuxConstants.MAP_PRIVATE;
+import static dev.pagelab.linux.LinuxConstants.MAP_SHARED;
+import static dev.pagelab.linux.LinuxConstants.O_CREAT;
+import static dev.pagelab.linux.LinuxConstants.O_RDONLY;
+import static dev.pagelab.linux.LinuxConstants.O_RDWR;
+import static dev.pagelab.linux.LinuxConstants.PROT_EXEC;
+import static dev.pagelab.linux.LinuxConstants.PROT_NONE;
+import static dev.pagelab.linux.LinuxConstants.PROT_READ;
+import static dev.pagelab.linux.LinuxConstants.PROT_WRITE;
+
 import dev.pagelab.linux.FaultSample;
 import dev.pagelab.linux.FileIo;
+import dev.pagelab.linux.HugetlbPool;
 import dev.pagelab.linux.KernelProfile;
 import dev.pagelab.linux.LinuxException;
 import dev.pagelab.linux.Mman;
 import dev.pagelab.linux.PageGeometry;
 import dev.pagelab.linux.PageToucher;
-import dev.pagelab.linux.ProcFs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +36,6 @@ public final class MapCommand extends BaseCommand {
     static final Args.OptionSpec OPTIONS = new Args.OptionSpec(
             Set.of("shared", "create", "memfd", "populate", "noreserve", "locked", "thp", "no-thp", "force"),
             Set.of("file", "align", "prot"), Set.of("hugetlb")).withChoices("prot", "r", "rw", "rx", "none");
-    private static final int MADV_HUGEPAGE = 14, MADV_NOHUGEPAGE = 15;
 
     public MapCommand() {
         super("map", OPTIONS);
@@ -42,7 +59,7 @@ public final class MapCommand extends BaseCommand {
         List<String> out = new ArrayList<>(Completions.options(OPTIONS));
         out.remove("--hugetlb");
         out.add("--hugetlb");
-        for (long size : ProcFs.hugetlbSizes()) out.add("--hugetlb=" + Sizes.format(size));
+        for (long size : HugetlbPool.sizes()) out.add("--hugetlb=" + Sizes.format(size));
         out.addAll(List.of("4K", "64K", "1M", "2M", "4M", "64M", "1G", "256p"));
         return out;
     }
@@ -80,7 +97,7 @@ public final class MapCommand extends BaseCommand {
         PageGeometry g = PageGeometry.current();
         long hugeSize = g.pageSize();
         if (a.has("hugetlb")) {
-            hugeSize = hugetlbSize(a.value("hugetlb"), a.option("hugetlb").index(), g, ProcFs.hugetlbSizes());
+            hugeSize = hugetlbSize(a.value("hugetlb"), a.option("hugetlb").index(), g, HugetlbPool.sizes());
             if (a.has("file")) {
                 throw CommandError.usage(a.option("hugetlb").index(), "--hugetlb maps anonymous memory",
                         "for a hugetlbfs file, map a file under a hugetlbfs mount with --file");
@@ -101,26 +118,26 @@ public final class MapCommand extends BaseCommand {
         int flags;
         if (a.has("memfd")) {
             kind = Mapping.Kind.MEMFD;
-            flags = Mman.MAP_SHARED;
+            flags = MAP_SHARED;
         } else if (a.has("file")) {
             kind = a.has("shared") ? Mapping.Kind.FILE_SHARED : Mapping.Kind.FILE_PRIVATE;
-            flags = a.has("shared") ? Mman.MAP_SHARED : Mman.MAP_PRIVATE;
+            flags = a.has("shared") ? MAP_SHARED : MAP_PRIVATE;
         } else {
             kind = a.has("shared") ? Mapping.Kind.ANON_SHARED : Mapping.Kind.ANON_PRIVATE;
-            flags = (a.has("shared") ? Mman.MAP_SHARED : Mman.MAP_PRIVATE) | Mman.MAP_ANONYMOUS;
+            flags = (a.has("shared") ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS;
         }
         List<String> creation = new ArrayList<>();
-        if (a.has("populate")) { flags |= Mman.MAP_POPULATE; creation.add("populate"); }
-        if (a.has("noreserve")) { flags |= Mman.MAP_NORESERVE; creation.add("noreserve"); }
-        if (a.has("locked")) { flags |= Mman.MAP_LOCKED; creation.add("locked"); session.lockingUsed(true); }
+        if (a.has("populate")) { flags |= MAP_POPULATE; creation.add("populate"); }
+        if (a.has("noreserve")) { flags |= MAP_NORESERVE; creation.add("noreserve"); }
+        if (a.has("locked")) { flags |= MAP_LOCKED; creation.add("locked"); session.lockingUsed(true); }
         if (hugeSize != g.pageSize()) {
-            flags |= Mman.MAP_HUGETLB | Mman.mapHuge(hugeSize);
+            flags |= MAP_HUGETLB | Mman.mapHuge(hugeSize);
             creation.add("hugetlb=" + Sizes.format(hugeSize));
         }
         if (a.has("thp")) creation.add("thp");
         if (a.has("no-thp")) creation.add("no-thp");
         if (align > 0) creation.add("align=" + Sizes.format(align));
-        if (prot != (Mman.PROT_READ | Mman.PROT_WRITE)) creation.add("prot=" + a.value("prot"));
+        if (prot != (PROT_READ | PROT_WRITE)) creation.add("prot=" + a.value("prot"));
 
         String subject = name;
         if (a.has("populate") || a.has("locked")) {
@@ -131,16 +148,16 @@ public final class MapCommand extends BaseCommand {
         // THP advice must come before the pages are faulted in: with MAP_POPULATE or MAP_LOCKED the kernel fills
         // the range inside mmap, before MADV_HUGEPAGE exists, and THP in madvise mode would not apply. So the
         // populate (or lock) is done after the advice, as MADV_POPULATE_WRITE (or mlock), in the same step.
-        boolean populateAfterAdvice = (a.has("thp") || a.has("no-thp")) && (flags & (Mman.MAP_POPULATE | Mman.MAP_LOCKED)) != 0;
-        final boolean lockAfter = populateAfterAdvice && (flags & Mman.MAP_LOCKED) != 0;
-        final boolean populateAfter = populateAfterAdvice && (flags & Mman.MAP_POPULATE) != 0 && !lockAfter;
+        boolean populateAfterAdvice = (a.has("thp") || a.has("no-thp")) && (flags & (MAP_POPULATE | MAP_LOCKED)) != 0;
+        final boolean lockAfter = populateAfterAdvice && (flags & MAP_LOCKED) != 0;
+        final boolean populateAfter = populateAfterAdvice && (flags & MAP_POPULATE) != 0 && !lockAfter;
         // MADV_POPULATE_READ/WRITE arrived in Linux 5.14. Before it, the populate is a touch of every page, after the
         // advice and in the same window: the page size comes out as advised, and the faults count on this step, as
         // MAP_POPULATE's do. (Falling back to MAP_POPULATE itself would fill the range before the advice.)
-        Advice populateAdvice = (prot & Mman.PROT_WRITE) != 0 ? Advice.POPULATE_WRITE : Advice.POPULATE_READ;
+        Advice populateAdvice = (prot & PROT_WRITE) != 0 ? Advice.POPULATE_WRITE : Advice.POPULATE_READ;
         final boolean populateByTouch = populateAfter && !KernelProfile.current().madvise(populateAdvice.value());
         if (populateAfterAdvice) {
-            flags &= ~(Mman.MAP_POPULATE | Mman.MAP_LOCKED);
+            flags &= ~(MAP_POPULATE | MAP_LOCKED);
             notes.add((lockAfter ? "MAP_LOCKED done as mlock" : populateByTouch
                     ? "MAP_POPULATE done by touching every page (" + populateAdvice.constant() + " needs Linux 5.14; this is "
                       + KernelProfile.current().release() + ")"
@@ -170,8 +187,8 @@ public final class MapCommand extends BaseCommand {
                     throw CommandError.usage(a.option("file").index(), path + " is not a regular file",
                             "map a regular file, or use --memfd / --shared for shared memory");
                 }
-                boolean writable = kind == Mapping.Kind.FILE_SHARED && (prot & Mman.PROT_WRITE) != 0;
-                int oflags = (writable || a.has("create") ? FileIo.O_RDWR : FileIo.O_RDONLY) | (a.has("create") ? FileIo.O_CREAT : 0);
+                boolean writable = kind == Mapping.Kind.FILE_SHARED && (prot & PROT_WRITE) != 0;
+                int oflags = (writable || a.has("create") ? O_RDWR : O_RDONLY) | (a.has("create") ? O_CREAT : 0);
                 fd = FileIo.open(path, oflags, 0644);
                 long fileSize = FileIo.size(fd);
                 if (a.has("create") && fileSize < size) {
@@ -208,7 +225,7 @@ public final class MapCommand extends BaseCommand {
             r = Steps.run(session, "map", name, "mmap " + sizeWords(size, hugeSize, hugetlb) + " " + kind.label() + " "
                             + protWord(prot), null, new SystemActivity.Scope(kind, hugetlb ? hugeSize : 0), g.pages(size), null, notes,
                     errno -> hugetlb ? KernelHints.hugetlb(errno, huge)
-                            : errno == dev.pagelab.linux.Errno.ENOMEM && (mmapFlags & Mman.MAP_NORESERVE) != 0
+                            : errno == dev.pagelab.linux.Errno.ENOMEM && (mmapFlags & MAP_NORESERVE) != 0
                             ? "no room in the address space: x86-64 gives a process 128 TiB (47 bits) and the JVM "
                               + "already holds parts of it"
                             : KernelHints.mmap(errno),
@@ -218,7 +235,7 @@ public final class MapCommand extends BaseCommand {
                             long reserve = reserve(length + alignment);
                             long aligned = (reserve + alignment - 1) & -alignment;
                             try {
-                                s = meter.mmap(aligned, length, mmapProt, mmapFlags | Mman.MAP_FIXED, mmapFd, 0);
+                                s = meter.mmap(aligned, length, mmapProt, mmapFlags | MAP_FIXED, mmapFd, 0);
                             } catch (dev.pagelab.linux.StepMeter.MeasuredFailure f) {
                                 unmapQuietly(reserve, length + alignment);
                                 throw f;
@@ -236,8 +253,8 @@ public final class MapCommand extends BaseCommand {
                         if (lockAfter) s = s.plus(meter.mlock(where[0], length, false));
                         if (populateAfter && !populateByTouch) {
                             s = s.plus(meter.madvise(where[0], length, populateAdvice.value(), populateAdvice.constant()));
-                        } else if (populateAfter && mmapProt != Mman.PROT_NONE) {
-                            boolean w = (mmapProt & Mman.PROT_WRITE) != 0;
+                        } else if (populateAfter && mmapProt != PROT_NONE) {
+                            boolean w = (mmapProt & PROT_WRITE) != 0;
                             s = s.plus(meter.touch(where[0], length, 0, populatePages, page, !w ? PageToucher.Access.READ
                                     : mmapFd >= 0 ? PageToucher.Access.WRITE_KEEP : PageToucher.Access.WRITE_ZERO,
                                     PageToucher.Order.SEQ, 0, null));
@@ -344,7 +361,7 @@ public final class MapCommand extends BaseCommand {
     /** Address space to carve an aligned mapping from: PROT_NONE and unreserved, so it costs nothing. */
     private static long reserve(long length) throws CommandError {
         try {
-            return Mman.mmap(0, length, Mman.PROT_NONE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_NORESERVE, -1, 0);
+            return Mman.mmap(0, length, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
         } catch (LinuxException e) {
             throw CommandError.kernel("alignment", e, "no room in the address space for that alignment", null);
         }
@@ -369,24 +386,24 @@ public final class MapCommand extends BaseCommand {
     }
 
     static int parseProt(Args a) throws CommandError {
-        if (!a.has("prot")) return Mman.PROT_READ | Mman.PROT_WRITE;
+        if (!a.has("prot")) return PROT_READ | PROT_WRITE;
         Args.Option o = a.option("prot");
         return protOf(o.value(), o.index());
     }
 
     static int protOf(String word, int index) throws CommandError {
         return switch (word) {
-            case "r" -> Mman.PROT_READ;
-            case "rw" -> Mman.PROT_READ | Mman.PROT_WRITE;
-            case "rx" -> Mman.PROT_READ | Mman.PROT_EXEC;
-            case "none" -> Mman.PROT_NONE;
+            case "r" -> PROT_READ;
+            case "rw" -> PROT_READ | PROT_WRITE;
+            case "rx" -> PROT_READ | PROT_EXEC;
+            case "none" -> PROT_NONE;
             default -> throw CommandError.usage(index, "'" + word + "' is not a protection", OPTIONS.choicesHint("prot"));
         };
     }
 
     static String protWord(int prot) {
-        if (prot == Mman.PROT_NONE) return "none";
-        return ((prot & Mman.PROT_READ) != 0 ? "r" : "") + ((prot & Mman.PROT_WRITE) != 0 ? "w" : "")
-                + ((prot & Mman.PROT_EXEC) != 0 ? "x" : "");
+        if (prot == PROT_NONE) return "none";
+        return ((prot & PROT_READ) != 0 ? "r" : "") + ((prot & PROT_WRITE) != 0 ? "w" : "")
+                + ((prot & PROT_EXEC) != 0 ? "x" : "");
     }
 }

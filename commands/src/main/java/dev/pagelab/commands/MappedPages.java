@@ -5,7 +5,7 @@ import dev.pagelab.linux.LinuxException;
 import dev.pagelab.linux.PageGeometry;
 import dev.pagelab.linux.Pagemap;
 import dev.pagelab.linux.PagemapEntry;
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.ProcMaps;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +32,7 @@ final class MappedPages {
         Map<String, long[]> perHolder = new LinkedHashMap<>();
         Map<String, String> mappingOf = new LinkedHashMap<>();
         List<long[]> intervals = new ArrayList<>();
-        for (ProcFs.VmArea v : ProcFs.maps()) {
+        for (ProcMaps.VmArea v : ProcMaps.maps()) {
             if (v.inode() != file.ino() || !sameDevice(v.device(), file)) continue;
             Mapping owner = null;
             for (Mapping m : session.mappings()) {

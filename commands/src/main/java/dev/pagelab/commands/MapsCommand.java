@@ -1,6 +1,6 @@
 package dev.pagelab.commands;
 
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.ProcMaps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -24,7 +24,7 @@ public final class MapsCommand extends BaseCommand {
         List<MapsReport.Area> areas = new ArrayList<>();
         if (a.positional().size() == 1) {
             Mapping m = session.mappingOf(a.positional().get(0));
-            for (ProcFs.SmapsArea s : ProcFs.smaps(m.base(), m.end())) {
+            for (ProcMaps.SmapsArea s : ProcMaps.smaps(m.base(), m.end())) {
                 String label = labelFor(session, s.area());
                 if (label.isEmpty()) continue;
                 lines.add(new MapsReport.Line(label, s.area().start(), s.area().end(), s.area().line()));
@@ -33,7 +33,7 @@ public final class MapsCommand extends BaseCommand {
             }
             return new MapsReport(m.name(), lines, areas);
         }
-        for (ProcFs.VmArea v : ProcFs.maps()) {
+        for (ProcMaps.VmArea v : ProcMaps.maps()) {
             String label = labelFor(session, v);
             if (label.isEmpty() && !a.has("all")) continue;
             lines.add(new MapsReport.Line(label, v.start(), v.end(), v.line()));
@@ -46,7 +46,7 @@ public final class MapsCommand extends BaseCommand {
      * adjacent anonymous VMAs with equal flags (two maps side by side, or a JVM thread stack made next to one),
      * and then smaps figures are for the whole merged VMA. "" for VMAs with nothing of the session's.
      */
-    static String labelFor(Session session, ProcFs.VmArea v) {
+    static String labelFor(Session session, ProcMaps.VmArea v) {
         for (Mapping m : session.mappings()) {
             long s = Math.max(v.start(), m.base()), e = Math.min(v.end(), m.end());
             if (s >= e || m.liveWithin(s - m.base(), e - s).isEmpty()) continue;

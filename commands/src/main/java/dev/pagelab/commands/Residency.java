@@ -5,7 +5,8 @@ import dev.pagelab.linux.LinuxException;
 import dev.pagelab.linux.PageGeometry;
 import dev.pagelab.linux.Pagemap;
 import dev.pagelab.linux.PagemapEntry;
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.ProcMaps;
+import dev.pagelab.linux.ProcMeminfo;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -66,7 +67,7 @@ final class Residency {
         long t0 = System.nanoTime();
         try {
             if (session.lockingUsed()) {
-                for (ProcFs.SmapsArea a : ProcFs.smaps(m.base() + firstOff, m.base() + endOff)) {
+                for (ProcMaps.SmapsArea a : ProcMaps.smaps(m.base() + firstOff, m.base() + endOff)) {
                     if (a.vmFlags().contains("lo")) r.locked.add(new long[] {a.area().start() - m.base(), a.area().end() - m.base()});
                 }
             }
@@ -112,7 +113,7 @@ final class Residency {
             scanPart(from, to);
             return;
         }
-        long swapTotal = markersPossible ? ProcFs.swapTotalBytes() : 0;
+        long swapTotal = markersPossible ? ProcMeminfo.swapTotalBytes() : 0;
         long at = from;
         for (Pagemap.Region region : regions) {
             long s = region.start() - base, e = region.end() - base;

@@ -7,7 +7,7 @@ import dev.pagelab.linux.Mman;
 import dev.pagelab.linux.NanoClock;
 import dev.pagelab.linux.PageGeometry;
 import dev.pagelab.linux.Pagemap;
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.ProcMeminfo;
 import dev.pagelab.linux.StepMeter;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -290,7 +290,7 @@ public final class Session implements AutoCloseable {
     /** Refuses a request whose part still to be made resident would not fit in MemAvailable, unless forced. */
     void checkMemory(String subject, long bytesNeeded, boolean force, String what) throws CommandError {
         if (force || bytesNeeded <= 0) return;
-        long avail = ProcFs.memAvailableBytes();
+        long avail = ProcMeminfo.memAvailableBytes();
         if (bytesNeeded > avail - MEMORY_MARGIN) {
             throw CommandError.refused(subject, what + " needs up to " + Sizes.human(bytesNeeded)
                     + " but MemAvailable is " + Sizes.human(avail) + " (less a " + Sizes.human(MEMORY_MARGIN)

@@ -3,7 +3,7 @@ package dev.pagelab.commands;
 import dev.pagelab.linux.FaultSample;
 import dev.pagelab.linux.LinuxException;
 import dev.pagelab.linux.Pagemap;
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.ProcMeminfo;
 import dev.pagelab.linux.StepMeter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +39,7 @@ final class Steps {
                           IntFunction<String> hints, Window window) throws CommandError {
         try {
             long presentBefore = m == null ? -1 : session.present(m);
-            long rssBefore = ProcFs.rssBytes();
+            long rssBefore = ProcMeminfo.rssBytes();
             SystemActivity.Before systemBefore = session.systemContext() ? SystemActivity.before(scope) : null;
             FaultSample sample;
             StepMeter meter = session.meter();
@@ -58,7 +58,7 @@ final class Steps {
                 throw CommandError.kernel(target, e, hints.apply(e.errno()), f.sample());
             }
             SystemActivity system = systemBefore == null ? null : SystemActivity.after(scope, systemBefore);
-            long rssAfter = ProcFs.rssBytes();
+            long rssAfter = ProcMeminfo.rssBytes();
             long presentAfter = m == null || m.fullyUnmapped() || !session.mappings().contains(m) ? 0 : session.present(m);
             List<String> allNotes = notes == null ? new java.util.ArrayList<>() : notes;
             if (session.calibrationRounds() < 0) {

@@ -1,12 +1,23 @@
 package dev.pagelab.commands;
 
+import static dev.pagelab.linux.LinuxConstants.MADV_DONTNEED;
+import static dev.pagelab.linux.LinuxConstants.MADV_FREE;
+import static dev.pagelab.linux.LinuxConstants.MADV_NOHUGEPAGE;
+import static dev.pagelab.linux.LinuxConstants.MADV_POPULATE_WRITE;
+import static dev.pagelab.linux.LinuxConstants.MAP_ANONYMOUS;
+import static dev.pagelab.linux.LinuxConstants.MAP_POPULATE;
+import static dev.pagelab.linux.LinuxConstants.MAP_PRIVATE;
+import static dev.pagelab.linux.LinuxConstants.PROT_READ;
+import static dev.pagelab.linux.LinuxConstants.PROT_WRITE;
+
 import dev.pagelab.linux.FaultSample;
 import dev.pagelab.linux.KernelProfile;
+import dev.pagelab.linux.Machine;
 import dev.pagelab.linux.Mman;
-import dev.pagelab.linux.PageToucher;
 import dev.pagelab.linux.PageGeometry;
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.PageToucher;
 import dev.pagelab.linux.StepMeter;
+import dev.pagelab.linux.ThpSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -37,8 +48,7 @@ final class Sweep {
         if (!p.madvise(MADV_FREE)) out.add("after_free left out: MADV_FREE needs Linux 4.5; this is " + p.release());
         return out;
     }
-    private static final int MADV_DONTNEED = 4, MADV_FREE = 8, MADV_NOHUGEPAGE = 15, MADV_POPULATE_WRITE = 23;
-    private static final int PROT = Mman.PROT_READ | Mman.PROT_WRITE, FLAGS = Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS;
+    private static final int PROT = PROT_READ | PROT_WRITE, FLAGS = MAP_PRIVATE | MAP_ANONYMOUS;
 
     private final StepMeter meter;
     private final long page;
@@ -83,7 +93,7 @@ final class Sweep {
         long addr;
         switch (strategy) {
             case "map_populate" -> {
-                total = meter.mmap(0, size, PROT, FLAGS | Mman.MAP_POPULATE, -1, 0);
+                total = meter.mmap(0, size, PROT, FLAGS | MAP_POPULATE, -1, 0);
                 addr = meter.lastAddress();
             }
             default -> {
@@ -126,9 +136,9 @@ final class Sweep {
     /** The machine the figures belong to. */
     static List<String> context() {
         List<String> out = new ArrayList<>();
-        out.add("Linux " + ProcFs.kernelRelease() + ", THP " + ProcFs.thpEnabled().orElse("unavailable")
+        out.add("Linux " + Machine.kernelRelease() + ", THP " + ThpSettings.thpEnabled().orElse("unavailable")
                 + " (off here: MADV_NOHUGEPAGE), " + Runtime.getRuntime().availableProcessors() + " CPUs, "
-                + ProcFs.virtualization().map(v -> "virtual machine (" + v + ")").orElse("bare metal"));
+                + Machine.virtualization().map(v -> "virtual machine (" + v + ")").orElse("bare metal"));
         return out;
     }
 }

@@ -1,8 +1,10 @@
 package dev.pagelab.commands;
 
+import dev.pagelab.linux.HugetlbPool;
 import dev.pagelab.linux.KernelCounters;
 import dev.pagelab.linux.PageGeometry;
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.ProcMeminfo;
+import dev.pagelab.linux.ThpSettings;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -30,7 +32,7 @@ public record SystemActivity(List<Delta> vmstat, List<Delta> meminfo, Map<String
         public boolean hugePages() { return name.startsWith("HugePages_"); }
     }
 
-    public record PoolChange(ProcFs.HugetlbPool before, ProcFs.HugetlbPool after) {}
+    public record PoolChange(HugetlbPool before, HugetlbPool after) {}
 
     /**
      * The /proc/vmstat counters worth showing for a step, as name prefixes in display order: what a user of
@@ -68,24 +70,24 @@ public record SystemActivity(List<Delta> vmstat, List<Delta> meminfo, Map<String
 
     /** The state read before the window. */
     record Before(KernelCounters vmstat, KernelCounters meminfo, Map<String, String> settings,
-                  Optional<ProcFs.HugetlbPool> pool, long nanos) {}
+                  Optional<HugetlbPool> pool, long nanos) {}
 
     /** Reads the settings, then /proc/meminfo, then /proc/vmstat last (closest to the window). */
     static Before before(Scope scope) {
         long t0 = System.nanoTime();
-        Optional<ProcFs.HugetlbPool> pool = scope.hugetlb() ? ProcFs.hugetlbPool(scope.hugePageSize()) : Optional.empty();
+        Optional<HugetlbPool> pool = scope.hugetlb() ? HugetlbPool.of(scope.hugePageSize()) : Optional.empty();
         Map<String, String> settings = settings(scope, pool);
-        KernelCounters meminfo = ProcFs.meminfoCounters();
-        KernelCounters vmstat = ProcFs.vmstat();
+        KernelCounters meminfo = ProcMeminfo.meminfoCounters();
+        KernelCounters vmstat = ProcMeminfo.vmstat();
         return new Before(vmstat, meminfo, settings, pool, System.nanoTime() - t0);
     }
 
     /** Reads /proc/vmstat first (closest to the window), then /proc/meminfo, and builds the changes. */
     static SystemActivity after(Scope scope, Before b) {
         long t0 = System.nanoTime();
-        KernelCounters vmstat = ProcFs.vmstat();
-        KernelCounters meminfo = ProcFs.meminfoCounters();
-        Optional<ProcFs.HugetlbPool> pool = scope.hugetlb() ? ProcFs.hugetlbPool(scope.hugePageSize()) : Optional.empty();
+        KernelCounters vmstat = ProcMeminfo.vmstat();
+        KernelCounters meminfo = ProcMeminfo.meminfoCounters();
+        Optional<HugetlbPool> pool = scope.hugetlb() ? HugetlbPool.of(scope.hugePageSize()) : Optional.empty();
         long nanos = b.nanos() + System.nanoTime() - t0;
         PoolChange change = b.pool().isPresent() && pool.isPresent() ? new PoolChange(b.pool().get(), pool.get()) : null;
         return new SystemActivity(vmstatDeltas(b.vmstat(), vmstat), meminfoDeltas(b.meminfo(), meminfo), b.settings(),
@@ -148,9 +150,9 @@ public record SystemActivity(List<Delta> vmstat, List<Delta> meminfo, Map<String
      * memory the multi-size THP sizes that are not off; for shmem (shared anonymous, memfd) shmem_enabled and
      * its sizes that are not off; for hugetlb the pool of the mapping's size.
      */
-    static Map<String, String> settings(Scope scope, Optional<ProcFs.HugetlbPool> pool) {
+    static Map<String, String> settings(Scope scope, Optional<HugetlbPool> pool) {
         Map<String, String> out = new LinkedHashMap<>();
-        ProcFs.ThpSettings t = ProcFs.thpSettings(scope.anonPrivate(), scope.shmem());
+        ThpSettings t = ThpSettings.read(scope.anonPrivate(), scope.shmem());
         if (!t.enabled().isEmpty()) out.put("transparent_hugepage/enabled", t.enabled());
         if (!t.defrag().isEmpty()) out.put("transparent_hugepage/defrag", t.defrag());
         if (scope.shmem() && !t.shmemEnabled().isEmpty()) out.put("transparent_hugepage/shmem_enabled", t.shmemEnabled());
@@ -195,7 +197,7 @@ public record SystemActivity(List<Delta> vmstat, List<Delta> meminfo, Map<String
         }
         if (!sizes.isEmpty()) b.append("; mTHP ").append(String.join(" ", sizes));
         if (pool != null) {
-            ProcFs.HugetlbPool p0 = pool.before(), p1 = pool.after();
+            HugetlbPool p0 = pool.before(), p1 = pool.after();
             b.append("; hugetlb ").append(Sizes.format(p0.sizeBytes())).append(" pool ").append(moved(p0.total(), p1.total()))
                     .append(", free ").append(moved(p0.free(), p1.free()))
                     .append(", resv ").append(moved(p0.reserved(), p1.reserved()))

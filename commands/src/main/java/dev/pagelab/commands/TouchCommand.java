@@ -3,11 +3,13 @@ package dev.pagelab.commands;
 import dev.pagelab.linux.KernelProfile;
 import dev.pagelab.linux.LatencyHistogram;
 import dev.pagelab.linux.LinuxException;
+import dev.pagelab.linux.Machine;
 import dev.pagelab.linux.NanoClock;
 import dev.pagelab.linux.PageGeometry;
-import dev.pagelab.linux.Pagemap;
 import dev.pagelab.linux.PageToucher;
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.Pagemap;
+import dev.pagelab.linux.ProcMeminfo;
+import dev.pagelab.linux.ThpSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -72,7 +74,7 @@ public final class TouchCommand extends BaseCommand {
             // Each access makes at most one page of the mapping resident (a huge page for hugetlb or a THP), so a
             // sparse stride over a huge range needs only what its accesses touch.
             // Unless it was made --no-thp, a mapping may have been advised hugepage since, or THP may be 'always'.
-            boolean thpPossible = !m.creation().contains("no-thp") && !"never".equals(ProcFs.thpEnabled().orElse("never"));
+            boolean thpPossible = !m.creation().contains("no-thp") && !"never".equals(ThpSettings.thpEnabled().orElse("never"));
             long pagesPerAccess = g.pages(Math.max(m.pageSize(), thpPossible ? g.pmdSize() : 0));
             long missing = Math.min(rangePages - presentInRange,
                     count > Long.MAX_VALUE / pagesPerAccess ? Long.MAX_VALUE : count * pagesPerAccess);
@@ -109,7 +111,7 @@ public final class TouchCommand extends BaseCommand {
             NanoClock.Calibration clock = NanoClock.calibration();
             timing = new StepReport.Timing(histogram, LatencyModes.of(histogram,
                     r.sample().minorFaults() + r.sample().majorFaults(), clock.quantumNanos()), clock,
-                    ProcFs.virtualization());
+                    Machine.virtualization());
         }
         if (watchCow) cowNote(m, cowBefore, categories(t), notes);
         zeroPageNote(m, write, r, notes);
@@ -125,7 +127,7 @@ public final class TouchCommand extends BaseCommand {
     static void shmemMajorNote(Mapping m, StepReport r, List<String> notes) {
         if (m.kind() != Mapping.Kind.ANON_SHARED && m.kind() != Mapping.Kind.MEMFD) return;
         long major = r.sample().majorFaults();
-        if (major == 0 || ProcFs.swapTotalBytes() > 0) return;
+        if (major == 0 || ProcMeminfo.swapTotalBytes() > 0) return;
         notes.add("no I/O behind the " + major + " major fault" + (major == 1 ? "" : "s") + ": there is no swap, so a "
                 + "shmem page has nothing to be read from; this kernel counts the fault that allocates a shmem page "
                 + "as major (Debian's 5.10 does for writes; 6.1 and later count it minor)");

@@ -3,7 +3,7 @@ package dev.pagelab.commands;
 import dev.pagelab.linux.LinuxException;
 import dev.pagelab.linux.Pagemap;
 import dev.pagelab.linux.PagemapEntry;
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.ProcMaps;
 import dev.pagelab.linux.Userfaultfd;
 
 /**
@@ -35,7 +35,7 @@ public final class WriteTracking {
     public static Availability availability() {
         Availability a = availability;
         if (a == null) {
-            if (ProcFs.softDirtyAvailable()) {
+            if (ProcMaps.softDirtyAvailable()) {
                 a = new Availability(Mechanism.SOFT_DIRTY, null);
             } else if (!Pagemap.scanSupported()) {
                 a = new Availability(null, "this kernel has neither soft-dirty tracking (CONFIG_MEM_SOFT_DIRTY) nor "

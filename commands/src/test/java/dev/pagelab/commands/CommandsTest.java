@@ -1,12 +1,14 @@
 package dev.pagelab.commands;
 
+import static dev.pagelab.linux.LinuxConstants.CAP_SYS_ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.pagelab.linux.Capabilities;
 import dev.pagelab.linux.KPageFlags;
 import dev.pagelab.linux.KernelProfile;
 import dev.pagelab.linux.Pagemap;
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.ProcMeminfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -108,7 +110,7 @@ class CommandsTest extends RealKernelTest {
         StepReport touch = f.step("touch s");
         // one fault per page; 5.10 counts a write fault that allocates a shmem page as major, and says why
         assertThat(touch.sample().minorFaults() + touch.sample().majorFaults()).isEqualTo(16);
-        if (touch.sample().majorFaults() > 0 && ProcFs.swapTotalBytes() == 0) {
+        if (touch.sample().majorFaults() > 0 && ProcMeminfo.swapTotalBytes() == 0) {
             assertThat(touch.notes()).anyMatch(n -> n.startsWith("no I/O behind the"));
         }
         PagemapReport p = f.pagemap("inspect-pagemap s");
@@ -206,12 +208,12 @@ class CommandsTest extends RealKernelTest {
 
     @Test
     void hugetlbWithAPoolFaultsOncePerHugePage() throws Exception {
-        assumeTrue(ProcFs.hasCapability(ProcFs.CAP_SYS_ADMIN), "raising nr_hugepages needs root (CAP_SYS_ADMIN)");
+        assumeTrue(Capabilities.has(CAP_SYS_ADMIN), "raising nr_hugepages needs root (CAP_SYS_ADMIN)");
         Path knob = Path.of("/proc/sys/vm/nr_hugepages");
         String before = Files.readString(knob).trim();
         try {
             Files.writeString(knob, Long.toString(Long.parseLong(before) + 2));
-            assumeTrue(ProcFs.meminfo().getOrDefault("HugePages_Free", 0L) >= 2, "the kernel could not allocate 2 huge pages");
+            assumeTrue(ProcMeminfo.meminfo().getOrDefault("HugePages_Free", 0L) >= 2, "the kernel could not allocate 2 huge pages");
             f.run("map hp 4M --hugetlb");
             StepReport t = f.step("touch hp");
             assertThat(t.accesses()).isEqualTo(2);

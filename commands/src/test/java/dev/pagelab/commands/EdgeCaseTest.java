@@ -1,12 +1,14 @@
 package dev.pagelab.commands;
 
+import static dev.pagelab.linux.LinuxConstants.MADV_POPULATE_READ;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.pagelab.linux.HugetlbPool;
 import dev.pagelab.linux.KPageFlags;
-import dev.pagelab.linux.Pagemap;
 import dev.pagelab.linux.KernelProfile;
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.Pagemap;
+import dev.pagelab.linux.ThpSettings;
 import org.junit.jupiter.api.Test;
 
 /** Cases a demanding user found: each once gave a wrong figure, a crash risk or a misleading message. */
@@ -19,7 +21,7 @@ class EdgeCaseTest extends RealKernelTest {
     void thpModeNeverAndAlwaysAreSaidAndCounted() throws Exception {
         java.nio.file.Path enabled = java.nio.file.Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
         assumeTrue(java.nio.file.Files.isWritable(enabled), "changing the THP mode needs root and THP");
-        String before = ProcFs.thpEnabled().orElseThrow();
+        String before = ThpSettings.thpEnabled().orElseThrow();
         try {
             java.nio.file.Files.writeString(enabled, "never");
             StepReport map = f.step("map n 8M --thp");
@@ -83,14 +85,14 @@ class EdgeCaseTest extends RealKernelTest {
             assertThat(f.pagemap("inspect-pagemap huge[0:64G]").totals().present()).isZero();
         }
         assertThat(f.error("touch huge --read").line()).contains("MemAvailable");
-        if (KernelProfile.current().madvise(22 /* MADV_POPULATE_READ, 5.14 */)) {
+        if (KernelProfile.current().madvise(MADV_POPULATE_READ /* 5.14 */)) {
             assertThat(f.error("advise huge populate_read").line()).contains("MemAvailable");
         }
     }
 
     @Test
     void thpAdviceComesBeforePopulateAndLock() throws Exception {
-        assumeTrue(!ProcFs.thpEnabled().orElse("never").equals("never"), "THP is disabled here");
+        assumeTrue(!ThpSettings.thpEnabled().orElse("never").equals("never"), "THP is disabled here");
         StepReport p = f.step("map a 8M --thp --populate");
         assertThat(p.sample().minorFaults()).as("one fault per 2 MiB").isEqualTo(4);
         assertThat(p.notes()).anyMatch(n -> n.contains("after the THP advice"));
@@ -104,7 +106,7 @@ class EdgeCaseTest extends RealKernelTest {
 
     @Test
     void gigantic1GHugetlbWithoutPoolIsRefused() throws Exception {
-        assumeTrue(ProcFs.hugePagesFree(1L << 30) == 0, "the 1 GiB pool has free pages here");
+        assumeTrue(HugetlbPool.freePages(1L << 30) == 0, "the 1 GiB pool has free pages here");
         StepReport m;
         try {
             m = f.step("map h1 2G --hugetlb=1G --noreserve");

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pagelab.linux.KPageFlags;
 import dev.pagelab.linux.KernelProfile;
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.ThpSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -126,7 +126,7 @@ class FaultExactnessTest {
 
     @Test
     void transparentHugePagesFaultOncePer2M() throws Exception {
-        String thp = ProcFs.thpEnabled().orElse("never");
+        String thp = ThpSettings.thpEnabled().orElse("never");
         assumeTrue(!thp.equals("never"), "THP is disabled on this machine (transparent_hugepage/enabled = never)");
         for (int rep = 0; rep < REPEATS; rep++) {
             StepReport map = f.step("map h 8M --thp");

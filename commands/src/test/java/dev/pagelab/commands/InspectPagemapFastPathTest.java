@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pagelab.linux.KPageFlags;
 import dev.pagelab.linux.Pagemap;
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.ThpSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -138,7 +138,7 @@ class InspectPagemapFastPathTest extends RealKernelTest {
 
     @Test
     void transparentHugePagesViaAdvice() throws Exception {
-        assumeTrue(!ProcFs.thpEnabled().orElse("never").equals("never"), "THP is disabled here");
+        assumeTrue(!ThpSettings.thpEnabled().orElse("never").equals("never"), "THP is disabled here");
         f.run("map t 16M --align 2M");
         f.run("advise t hugepage");
         f.run("touch t");
@@ -195,7 +195,7 @@ class InspectPagemapFastPathTest extends RealKernelTest {
         f.run("touch cow[128K:] --read");
         f.run("map lk 1M --locked --no-thp");
         List<String> names = new ArrayList<>(List.of("anon", "zero", "shared", "f1", "f2", "cow", "lk"));
-        if (!ProcFs.thpEnabled().orElse("never").equals("never")) {
+        if (!ThpSettings.thpEnabled().orElse("never").equals("never")) {
             f.run("map thp 8M --align 2M --thp --populate");
             names.add("thp");
         }

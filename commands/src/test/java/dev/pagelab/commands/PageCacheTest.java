@@ -1,5 +1,6 @@
 package dev.pagelab.commands;
 
+import static dev.pagelab.linux.LinuxConstants.O_RDONLY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -8,7 +9,7 @@ import dev.pagelab.linux.FileStat;
 import dev.pagelab.linux.KPageFlags;
 import dev.pagelab.linux.KernelProfile;
 import dev.pagelab.linux.PageCache;
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.ProcMeminfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,7 +45,7 @@ class PageCacheTest extends RealKernelTest {
     }
 
     static boolean memoryOnly(Path p) throws Exception {
-        int fd = FileIo.open(p.toString(), FileIo.O_RDONLY, 0);
+        int fd = FileIo.open(p.toString(), O_RDONLY, 0);
         try {
             return FileStat.fstatfs(fd).memoryOnly();
         } finally {
@@ -319,7 +320,7 @@ class PageCacheTest extends RealKernelTest {
 
     @Test
     void tmpfsCannotBeEvictedWithoutSwap() throws Exception {
-        assumeTrue(ProcFs.swapTotalBytes() == 0, "this machine has swap");
+        assumeTrue(ProcMeminfo.swapTotalBytes() == 0, "this machine has swap");
         f.run("map mf 16p --memfd");
         f.run("touch mf");
         CommandError e = f.error("evict mf");

@@ -105,7 +105,7 @@ class RefusalTest extends RealKernelTest {
 
     @Test
     void hugetlbWithEmptyPoolExplainsNrHugepages() throws Exception {
-        long total = dev.pagelab.linux.ProcFs.meminfo().getOrDefault("HugePages_Total", 0L);
+        long total = dev.pagelab.linux.ProcMeminfo.meminfo().getOrDefault("HugePages_Total", 0L);
         org.junit.jupiter.api.Assumptions.assumeTrue(total == 0, "the hugetlb pool is not empty here");
         CommandError e = f.error("map h 2M --hugetlb");
         assertThat(e.errnoName()).isEqualTo("ENOMEM");

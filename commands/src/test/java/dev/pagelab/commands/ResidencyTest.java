@@ -1,12 +1,17 @@
 package dev.pagelab.commands;
 
+import static dev.pagelab.linux.LinuxConstants.CAP_IPC_LOCK;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.pagelab.linux.Capabilities;
+import dev.pagelab.linux.HugetlbPool;
 import dev.pagelab.linux.KPageFlags;
 import dev.pagelab.linux.KernelProfile;
+import dev.pagelab.linux.Limits;
 import dev.pagelab.linux.Pagemap;
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.ProcMaps;
+import dev.pagelab.linux.ThpSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -69,7 +74,7 @@ class ResidencyTest extends RealKernelTest {
 
     @Test
     void rangesHolesLockedGuardsAndHugePages() throws Exception {
-        assumeTrue(ProcFs.memlockLimit() < 0 || ProcFs.memlockLimit() >= (2L << 20) || ProcFs.hasCapability(ProcFs.CAP_IPC_LOCK),
+        assumeTrue(Limits.memlockLimit() < 0 || Limits.memlockLimit() >= (2L << 20) || Capabilities.has(CAP_IPC_LOCK),
                 "RLIMIT_MEMLOCK below 2 MiB without CAP_IPC_LOCK");
         f.run("map a 4M --no-thp");
         f.run("touch a[0:64K]");
@@ -89,8 +94,8 @@ class ResidencyTest extends RealKernelTest {
         assertThat(pages(part)[64]).isEqualTo(PageState.NOT_PRESENT);
         assertSameStates(r, view("view a --method pread"));
 
-        assumeTrue("madvise".equals(ProcFs.thpEnabled().orElse("")) || "always".equals(ProcFs.thpEnabled().orElse("")),
-                "THP is " + ProcFs.thpEnabled().orElse("absent"));
+        assumeTrue("madvise".equals(ThpSettings.thpEnabled().orElse("")) || "always".equals(ThpSettings.thpEnabled().orElse("")),
+                "THP is " + ThpSettings.thpEnabled().orElse("absent"));
         f.run("map t 8M --thp --align 2M");
         f.run("touch t[0:4M]");
         ResidencyReport thp = view("view t");
@@ -188,7 +193,7 @@ class ResidencyTest extends RealKernelTest {
         f.run("touch r[0:64K]");
         long referenced = 0;
         Mapping m = f.session.mapping("r");
-        for (ProcFs.SmapsArea a : ProcFs.smaps(m.base(), m.end())) referenced += a.kb().getOrDefault("Referenced", 0L);
+        for (ProcMaps.SmapsArea a : ProcMaps.smaps(m.base(), m.end())) referenced += a.kb().getOrDefault("Referenced", 0L);
         // At most the 16 pages touched since. Not exactly 16: clearing the accessed bits does not flush the TLB (only
         // clearing soft-dirty bits does), and a CPU that still holds a page's translation sets no bit when it touches it
         // again; measured: 64 kB on this KVM guest, less under QEMU's software TLB and on a PVM guest's shadow tables.
@@ -218,23 +223,23 @@ class ResidencyTest extends RealKernelTest {
     @Test
     void hugepagesSizesThePoolAndTheSessionPutsItBack() throws Exception {
         assumeTrue(KPageFlags.availability().isEmpty(), "sizing a hugetlb pool needs root");
-        long before = ProcFs.hugetlbPool(2L << 20).orElseThrow().total();
+        long before = HugetlbPool.of(2L << 20).orElseThrow().total();
         f.run("hugepages 2M " + (before + 2));
-        assertThat(ProcFs.hugetlbPool(2L << 20).orElseThrow().total()).isEqualTo(before + 2);
+        assertThat(HugetlbPool.of(2L << 20).orElseThrow().total()).isEqualTo(before + 2);
         f.run("map h 4M --hugetlb=2M");
         assertThat(f.step("touch h").sample().minorFaults()).isEqualTo(2);
         TextReport shrink = (TextReport) f.run("hugepages 2M " + before);
         assertThat(shrink.lines().get(0)).contains("pages in use stay, as surplus pages");
         f.run("unmap h");
         f.run("hugepages reset");
-        assertThat(ProcFs.hugetlbPool(2L << 20).orElseThrow().total()).isEqualTo(before);
+        assertThat(HugetlbPool.of(2L << 20).orElseThrow().total()).isEqualTo(before);
         assertThat(f.error("hugepages 3M 1").line()).contains("no 3M hugetlb pool");
         assertThat(f.error("hugepages 2M lots").line()).contains("not a number of pages");
     }
 
     @Test
     void limitDropsCapIpcLockOnTheStepThreadAndResetPutsItBack() throws Exception {
-        assumeTrue(ProcFs.hasCapability(ProcFs.CAP_IPC_LOCK), "needs CAP_IPC_LOCK to drop it");
+        assumeTrue(Capabilities.has(CAP_IPC_LOCK), "needs CAP_IPC_LOCK to drop it");
         f.run("map l 1M --no-thp");
         f.run("limit memlock 64K ipc_lock off");
         assertThat(f.error("lock l").line()).contains("ENOMEM").contains("RLIMIT_MEMLOCK is 64.0 KiB");
@@ -243,7 +248,7 @@ class ResidencyTest extends RealKernelTest {
         assertThat(f.error("lock l[32K:4K]").line()).contains("EPERM");
         f.run("limit reset");
         assertThat(f.step("lock l").sample().minorFaults()).isEqualTo(248);
-        assertThat(ProcFs.hasCapability(ProcFs.CAP_IPC_LOCK)).as("this (test) thread never lost it").isTrue();
+        assertThat(Capabilities.has(CAP_IPC_LOCK)).as("this (test) thread never lost it").isTrue();
         assertThat(f.error("limit memlock").line()).contains("needs a value");
     }
 

@@ -1,5 +1,9 @@
 package dev.pagelab.commands;
 
+import static dev.pagelab.linux.LinuxConstants.MAP_ANONYMOUS;
+import static dev.pagelab.linux.LinuxConstants.MAP_HUGETLB;
+import static dev.pagelab.linux.LinuxConstants.MAP_PRIVATE;
+import static dev.pagelab.linux.LinuxConstants.MAP_SHARED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,7 +28,7 @@ class SimulatedPageSizeTest {
 
     private static Mapping mapping(PageGeometry g, long length) {
         return new Mapping("m1", BASE, length, Mapping.Kind.ANON_PRIVATE, g.pageSize(), g,
-                Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, null, 0, -1, List.of());
+                MAP_PRIVATE | MAP_ANONYMOUS, null, 0, -1, List.of());
     }
 
     private static Target range(Mapping m, String text, boolean aligned) throws CommandError {
@@ -163,7 +167,7 @@ class SimulatedPageSizeTest {
 
         // a hugetlb mapping of two huge pages: its pages are huge, its base pages the kernel's
         Mapping h = new Mapping("h", BASE, 2 * chosen, Mapping.Kind.ANON_PRIVATE, chosen, g,
-                Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_HUGETLB | Mman.mapHuge(chosen), null, 0, -1, List.of());
+                MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | Mman.mapHuge(chosen), null, 0, -1, List.of());
         assertThat(h.hugetlb()).isTrue();
         Target all = range(h, "h", true);
         assertThat(all.pages()).isEqualTo(2);
@@ -193,7 +197,7 @@ class SimulatedPageSizeTest {
     })
     void aFileIsBackedToTheEndOfItsLastPage(long page, long past) {
         PageGeometry g = PageGeometry.of(page);
-        Mapping f = new Mapping("f", BASE, 64 << 10, Mapping.Kind.FILE_SHARED, page, g, Mman.MAP_SHARED, "/f", 0, -1,
+        Mapping f = new Mapping("f", BASE, 64 << 10, Mapping.Kind.FILE_SHARED, page, g, MAP_SHARED, "/f", 0, -1,
                 List.of());
         assertThat(f.bytesPastEof(10000, 0, 64 << 10)).isEqualTo(past);
     }

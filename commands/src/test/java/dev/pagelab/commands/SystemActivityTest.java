@@ -1,9 +1,11 @@
 package dev.pagelab.commands;
 
+import static dev.pagelab.linux.LinuxConstants.CAP_SYS_ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.Capabilities;
+import dev.pagelab.linux.HugetlbPool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class SystemActivityTest extends RealKernelTest {
     static final String THP = "/sys/kernel/mm/transparent_hugepage/";
 
-    /** The bracketed choice of a sysfs file, read here independently of ProcFs. */
+    /** The bracketed choice of a sysfs file, read here independently of ThpSettings. */
     static String sysChoice(String path) throws Exception {
         String s = Files.readString(Path.of(path));
         return s.substring(s.indexOf('[') + 1, s.indexOf(']'));
@@ -89,8 +91,8 @@ class SystemActivityTest extends RealKernelTest {
 
     @Test
     void theSettingsLineShowsAHugetlbPoolMovingAndNothingElseOfIt() {
-        var before = new ProcFs.HugetlbPool(2L << 20, 4, 4, 2, 0, 0);
-        var after = new ProcFs.HugetlbPool(2L << 20, 4, 2, 0, 0, 0);
+        var before = new HugetlbPool(2L << 20, 4, 4, 2, 0, 0);
+        var after = new HugetlbPool(2L << 20, 4, 2, 0, 0, 0);
         SystemActivity sys = new SystemActivity(java.util.List.of(), java.util.List.of(),
                 java.util.Map.of("transparent_hugepage/enabled", "madvise", "transparent_hugepage/defrag", "madvise"),
                 new SystemActivity.PoolChange(before, after), 1);
@@ -100,12 +102,12 @@ class SystemActivityTest extends RealKernelTest {
 
     @Test
     void aHugetlbStepReportsItsPool() throws Exception {
-        assumeTrue(ProcFs.hasCapability(ProcFs.CAP_SYS_ADMIN), "raising nr_hugepages needs root (CAP_SYS_ADMIN)");
+        assumeTrue(Capabilities.has(CAP_SYS_ADMIN), "raising nr_hugepages needs root (CAP_SYS_ADMIN)");
         Path knob = Path.of("/proc/sys/vm/nr_hugepages");
         String was = Files.readString(knob).trim();
         try {
             Files.writeString(knob, Long.toString(Long.parseLong(was) + 1));
-            assumeTrue(ProcFs.hugetlbPool(2L << 20).map(p -> p.free() >= 1).orElse(false), "no free 2 MiB huge page");
+            assumeTrue(HugetlbPool.of(2L << 20).map(p -> p.free() >= 1).orElse(false), "no free 2 MiB huge page");
             StepReport map = f.step("map hp 2M --hugetlb");
             assertThat(map.system().pool()).isNotNull();
             assertThat(map.system().pool().before().sizeBytes()).isEqualTo(2L << 20);

@@ -5,11 +5,11 @@ import dev.pagelab.commands.CacheReport;
 import dev.pagelab.commands.ClearRefsReport;
 import dev.pagelab.commands.CommandError;
 import dev.pagelab.commands.EvictReport;
-import dev.pagelab.commands.LatencyModes;
-import dev.pagelab.commands.PageState;
 import dev.pagelab.commands.KernelReport;
+import dev.pagelab.commands.LatencyModes;
 import dev.pagelab.commands.ListReport;
 import dev.pagelab.commands.MapsReport;
+import dev.pagelab.commands.PageState;
 import dev.pagelab.commands.PagemapReport;
 import dev.pagelab.commands.Report;
 import dev.pagelab.commands.ResidencyReport;
@@ -219,7 +219,7 @@ final class JsonRenderer {
         return m;
     }
 
-    private static Map<String, Object> pool(dev.pagelab.linux.ProcFs.HugetlbPool p) {
+    private static Map<String, Object> pool(dev.pagelab.linux.HugetlbPool p) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("total", p.total());
         m.put("free", p.free());

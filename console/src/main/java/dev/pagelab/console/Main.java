@@ -3,7 +3,8 @@ package dev.pagelab.console;
 import dev.pagelab.commands.CommandLine;
 import dev.pagelab.commands.Session;
 import dev.pagelab.linux.KPageFlags;
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.Machine;
+import dev.pagelab.linux.ThpSettings;
 import dev.pagelab.linux.Tty;
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
@@ -167,9 +168,9 @@ public final class Main {
     }
 
     static String banner() {
-        String thp = ProcFs.thpEnabled().orElse("unavailable");
+        String thp = ThpSettings.thpEnabled().orElse("unavailable");
         String privilege = KPageFlags.availability().isEmpty() ? "root (PFNs, page flags)" : "not root (no PFNs)";
-        return "pagelab " + VERSION + " \u2014 Linux " + ProcFs.kernelRelease() + ", THP " + thp + ", " + privilege
+        return "pagelab " + VERSION + " \u2014 Linux " + Machine.kernelRelease() + ", THP " + thp + ", " + privilege
                 + "\nType 'help' for the commands, Tab to complete, Ctrl-D to leave.";
     }
 

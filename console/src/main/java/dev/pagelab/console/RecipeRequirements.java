@@ -1,12 +1,18 @@
 package dev.pagelab.console;
 
+import static dev.pagelab.linux.LinuxConstants.CAP_IPC_LOCK;
+
 import dev.pagelab.commands.Advice;
 import dev.pagelab.commands.Sizes;
 import dev.pagelab.commands.WriteTracking;
+import dev.pagelab.linux.Capabilities;
+import dev.pagelab.linux.HugetlbPool;
 import dev.pagelab.linux.KPageFlags;
 import dev.pagelab.linux.KernelProfile;
+import dev.pagelab.linux.Limits;
+import dev.pagelab.linux.Machine;
 import dev.pagelab.linux.Pagemap;
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.ProcMeminfo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,7 +108,7 @@ final class RecipeRequirements {
         String thpMode();
 
         /** The hugetlb pool of {@code size} bytes, empty when this kernel has none of that size. */
-        Optional<ProcFs.HugetlbPool> hugetlbPool(long size);
+        Optional<HugetlbPool> hugetlbPool(long size);
 
         /** Whether this user may resize that pool (write nr_hugepages). */
         boolean canSizeHugetlb(long size);
@@ -135,7 +141,7 @@ final class RecipeRequirements {
         }
         if (r.hugetlbSize() > 0) {
             String size = Sizes.exact(r.hugetlbSize());
-            Optional<ProcFs.HugetlbPool> pool = m.hugetlbPool(r.hugetlbSize());
+            Optional<HugetlbPool> pool = m.hugetlbPool(r.hugetlbSize());
             if (pool.isEmpty()) {
                 out.add("needs a " + size + " hugetlb pool, which this kernel does not offer");
             } else if (pool.get().free() < r.hugetlbPages() && !m.canSizeHugetlb(r.hugetlbSize())) {
@@ -188,7 +194,7 @@ final class RecipeRequirements {
             // fstatfs(2), not Files.getFileStore: that looks the directory up in the mount table, which a chroot
             // whose root is not a mount point does not have (found installing the .deb into a debootstrapped root)
             try {
-                int fd = dev.pagelab.linux.FileIo.open(c, dev.pagelab.linux.FileIo.O_RDONLY, 0);
+                int fd = dev.pagelab.linux.FileIo.open(c, dev.pagelab.linux.LinuxConstants.O_RDONLY, 0);
                 try {
                     if (!dev.pagelab.linux.FileStat.fstatfs(fd).memoryOnly()) return p;
                 } finally {
@@ -263,12 +269,12 @@ final class RecipeRequirements {
                             : new Fact(true, "written pages are told by " + a.mechanism().description());
                 }
                 case "root" -> KPageFlags.availability().isEmpty() ? new Fact(true, "this process has CAP_SYS_ADMIN")
-                        : new Fact(false, "pagelab runs as uid " + ProcFs.status().getOrDefault("Uid", "?").trim()
+                        : new Fact(false, "pagelab runs as uid " + ProcMeminfo.status().getOrDefault("Uid", "?").trim()
                         .split("\\s+")[0] + ", without CAP_SYS_ADMIN");
-                case "cap_ipc_lock" -> ProcFs.hasCapability(ProcFs.CAP_IPC_LOCK)
+                case "cap_ipc_lock" -> Capabilities.has(CAP_IPC_LOCK)
                         ? new Fact(true, "this process holds CAP_IPC_LOCK")
                         : new Fact(false, "this process does not hold CAP_IPC_LOCK, so RLIMIT_MEMLOCK ("
-                        + (ProcFs.memlockLimit() < 0 ? "unlimited" : Sizes.human(ProcFs.memlockLimit())) + ") binds it");
+                        + (Limits.memlockLimit() < 0 ? "unlimited" : Sizes.human(Limits.memlockLimit())) + ") binds it");
                 case "huge_flag" -> {
                     if (p.pagemapScan() && (p.scanCategories() & Pagemap.PAGE_IS_HUGE) != 0) {
                         yield new Fact(true, "PAGEMAP_SCAN's HUGE category tells huge pages");
@@ -290,7 +296,7 @@ final class RecipeRequirements {
         }
 
         @Override
-        public Optional<ProcFs.HugetlbPool> hugetlbPool(long size) { return ProcFs.hugetlbPool(size); }
+        public Optional<HugetlbPool> hugetlbPool(long size) { return HugetlbPool.of(size); }
 
         @Override
         public boolean canSizeHugetlb(long size) {
@@ -298,7 +304,7 @@ final class RecipeRequirements {
         }
 
         @Override
-        public long memlockLimit() { return ProcFs.memlockLimit(); }
+        public long memlockLimit() { return Limits.memlockLimit(); }
 
         @Override
         public String release() { return KernelProfile.current().release(); }

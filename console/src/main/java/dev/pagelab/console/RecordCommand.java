@@ -14,7 +14,7 @@ import dev.pagelab.commands.StepReport;
 import dev.pagelab.commands.TextReport;
 import dev.pagelab.linux.KPageFlags;
 import dev.pagelab.linux.KernelProfile;
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.Machine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,7 +115,7 @@ final class RecordCommand extends BaseCommand {
     private int write(Recording r, Session session) throws CommandError {
         StringBuilder b = new StringBuilder();
         b.append("# Recorded by pagelab ").append(Main.VERSION).append(" on ")
-                .append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(", Linux ").append(ProcFs.kernelRelease())
+                .append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(", Linux ").append(Machine.kernelRelease())
                 .append(KPageFlags.availability().isEmpty() ? ", as root" : "").append(".\n")
                 .append("# The expectations are what was observed then: edit them into the claims the story makes\n")
                 .append("# (e.g. \"> 0\", \"<= 1.05\", \"256 \u00b1 2\"), and add say = \"...\" to narrate a step.\n");

@@ -29,7 +29,7 @@ class RecipeIT {
         assertThat(passed + skipped).as(r.out()).isEqualTo(files.size());
         assertThat(r.out()).contains(files.size() + " recipes: " + passed + " passed, 0 failed, " + skipped + " skipped");
         // swapping is the one story whose subject may be missing here: it says so, and runs nothing
-        if (dev.pagelab.linux.ProcFs.swapTotalBytes() == 0) {
+        if (dev.pagelab.linux.ProcMeminfo.swapTotalBytes() == 0) {
             assertThat(r.out()).containsPattern("recipe: Swapping[^\n]*\n  skipped: needs swap: this machine has no swap");
         }
         // on the CI machine kind (root, THP madvise, disk /var/tmp, Linux 6.18) every other recipe must run

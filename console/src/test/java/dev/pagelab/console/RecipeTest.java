@@ -3,7 +3,7 @@ package dev.pagelab.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.HugetlbPool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -164,8 +164,8 @@ class RecipeTest extends ConsoleSessionTest {
             public String thpMode() { return "madvise"; }
 
             @Override
-            public Optional<ProcFs.HugetlbPool> hugetlbPool(long size) {
-                return Optional.of(new ProcFs.HugetlbPool(size, 0, 0, 0, 0, 0));
+            public Optional<HugetlbPool> hugetlbPool(long size) {
+                return Optional.of(new HugetlbPool(size, 0, 0, 0, 0, 0));
             }
 
             @Override

@@ -1,5 +1,6 @@
 package dev.pagelab.console;
 
+import static dev.pagelab.linux.LinuxConstants.O_RDONLY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pagelab.linux.FileIo;
@@ -9,9 +10,9 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,7 +58,7 @@ class ShellTranscriptTest extends ConsoleSessionTest {
     void kernelShowsEachFactWithWhatItChanges() {
         assertThat(shell.execute("kernel")).isTrue();
         List<String> l = lines();
-        assertThat(l.get(0)).startsWith("kernel " + dev.pagelab.linux.ProcFs.kernelRelease() + "  (probed in ");
+        assertThat(l.get(0)).startsWith("kernel " + dev.pagelab.linux.Machine.kernelRelease() + "  (probed in ");
         assertThat(l).contains("pages", "pagemap", "madvise", "transparent huge pages", "hugetlb", "swap and reclaim",
                 "tracking", "this process", "machine");
         assertThat(l).anyMatch(x -> x.matches("[ \u2260-] page size +" + dev.pagelab.commands.Sizes.format(
@@ -380,7 +381,7 @@ class ShellTranscriptTest extends ConsoleSessionTest {
 
     /** A 64-page file on a disk file system (evict refuses tmpfs), written now: resident and dirty. */
     static Path diskFile(Path dir, String name) throws Exception {
-        int fd = FileIo.open(dir.toString(), FileIo.O_RDONLY, 0);
+        int fd = FileIo.open(dir.toString(), O_RDONLY, 0);
         boolean memory;
         try {
             memory = FileStat.fstatfs(fd).memoryOnly();

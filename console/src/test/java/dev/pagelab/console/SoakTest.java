@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.pagelab.commands.Mapping;
-import dev.pagelab.linux.ProcFs;
+import dev.pagelab.linux.ProcMaps;
+import dev.pagelab.linux.ProcMeminfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,7 @@ class SoakTest extends ConsoleSessionTest {
                 String out = buffer.toString();
                 assertThat(out).as("seed %d, command %d: %s", SEED, i, line).doesNotContain("internal error");
                 assertAgreement(i, line);
-                if (ProcFs.rssBytes() > CAP + (256L << 20)) for (String n : session.names()) shell.execute("unmap " + n);
+                if (ProcMeminfo.rssBytes() > CAP + (256L << 20)) for (String n : session.names()) shell.execute("unmap " + n);
             }
         });
         assertThat(failed[0]).as("a good share of random commands are refused").isBetween(COMMANDS / 10, COMMANDS * 9 / 10);
@@ -73,14 +74,14 @@ class SoakTest extends ConsoleSessionTest {
 
     /** Every live part of every mapping is covered by VMAs of /proc/self/maps, with the expected protection. */
     static void assertAgreement(int i, String line) {
-        List<ProcFs.VmArea> maps = ProcFs.maps();
+        List<ProcMaps.VmArea> maps = ProcMaps.maps();
         for (Mapping m : session.mappings()) {
             for (long[] part : m.liveParts()) {
                 long at = m.base() + part[0], end = m.base() + part[1];
-                List<ProcFs.VmArea> covering = new ArrayList<>();
-                for (ProcFs.VmArea a : maps) if (a.end() > at && a.start() < end) covering.add(a);
+                List<ProcMaps.VmArea> covering = new ArrayList<>();
+                for (ProcMaps.VmArea a : maps) if (a.end() > at && a.start() < end) covering.add(a);
                 long c = at;
-                for (ProcFs.VmArea a : covering) {
+                for (ProcMaps.VmArea a : covering) {
                     assertThat(a.start()).as("command %d (%s): %s part [%x, %x) has a gap at %x", i, line, m.name(), at, end, c)
                             .isLessThanOrEqualTo(c);
                     c = Math.max(c, a.end());

@@ -2,6 +2,7 @@ package dev.pagelab.linux;
 
 import static dev.pagelab.linux.Libc.INT;
 import static dev.pagelab.linux.Libc.LONG;
+import static dev.pagelab.linux.LinuxConstants.*;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -14,36 +15,37 @@ import java.lang.invoke.MethodHandle;
  * number itself and leaves errno alone.
  */
 public final class FileIo {
-    // asm-generic/fcntl.h
-    public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_NOCTTY = 0400,
-            O_NONBLOCK = 04000, O_CLOEXEC = 02000000;
-    // linux/fadvise.h (x86-64; s390x numbers DONTNEED and NOREUSE 6 and 7)
-    public static final int POSIX_FADV_NORMAL = 0, POSIX_FADV_RANDOM = 1, POSIX_FADV_SEQUENTIAL = 2,
-            POSIX_FADV_WILLNEED = 3, POSIX_FADV_DONTNEED = 4, POSIX_FADV_NOREUSE = 5;
-    private static final int SEEK_END = 2;
-
     // One holder class per function, as jextract generates them: a handle is linked (which spins a class, several
     // milliseconds at start-up) the first time its function is called, not when FileIo is first used — the
     // banner's one read of /proc/kpageflags must not link seven.
+    /** {@code int open(const char *pathname, int flags, mode_t mode);} open(2) */
     private static final class Open {
         static final MethodHandle HANDLE = Libc.withErrno("open", FunctionDescriptor.of(INT, Libc.PTR, INT, INT));
     }
+    /** {@code int close(int fd);} close(2) */
     private static final class Close {
         static final MethodHandle HANDLE = Libc.withErrno("close", FunctionDescriptor.of(INT, INT));
     }
+    /** {@code int ftruncate(int fd, off_t length);} truncate(2) */
     private static final class Ftruncate {
         static final MethodHandle HANDLE = Libc.withErrno("ftruncate", FunctionDescriptor.of(INT, INT, LONG));
     }
+    /** {@code ssize_t pread(int fd, void *buf, size_t count, off_t offset);} pread(2) */
     private static final class Pread {
         static final MethodHandle HANDLE = Libc.withErrno("pread", FunctionDescriptor.of(LONG, INT, LONG, LONG, LONG));
     }
+    /** {@code off_t lseek(int fd, off_t offset, int whence);} lseek(2) */
     private static final class Lseek {
         static final MethodHandle HANDLE = Libc.withErrno("lseek", FunctionDescriptor.of(LONG, INT, LONG, INT));
     }
+    /** {@code int fsync(int fd);} fsync(2) */
     private static final class Fsync {
         static final MethodHandle HANDLE = Libc.withErrno("fsync", FunctionDescriptor.of(INT, INT));
     }
-    /** Returns the error number (0 on success); errno is not set, so nothing is captured. */
+    /**
+     * {@code int posix_fadvise(int fd, off_t offset, off_t len, int advice);} posix_fadvise(2): returns the error
+     * number (0 on success); errno is not set, so nothing is captured.
+     */
     private static final class PosixFadvise {
         static final MethodHandle HANDLE = Libc.plain("posix_fadvise",
                 FunctionDescriptor.of(INT, INT, LONG, LONG, INT));

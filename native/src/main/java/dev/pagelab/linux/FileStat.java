@@ -38,9 +38,19 @@ public final class FileStat {
     // struct statfs (x86-64): f_type 0, f_bsize 8, f_blocks 16, f_bfree 24, f_bavail 32; 120 bytes in all.
     private static final long STATFS_SIZE = 120;
 
-    private static final MethodHandle STAT = Libc.withErrno("stat", FunctionDescriptor.of(INT, Libc.PTR, LONG));
-    private static final MethodHandle FSTAT = Libc.withErrno("fstat", FunctionDescriptor.of(INT, INT, LONG));
-    private static final MethodHandle FSTATFS = Libc.withErrno("fstatfs", FunctionDescriptor.of(INT, INT, LONG));
+    // One holder class per function (see Mman): linked on first call.
+    /** {@code int stat(const char *pathname, struct stat *statbuf);} stat(2) */
+    private static final class StatCall {
+        static final MethodHandle HANDLE = Libc.withErrno("stat", FunctionDescriptor.of(INT, Libc.PTR, LONG));
+    }
+    /** {@code int fstat(int fd, struct stat *statbuf);} stat(2) */
+    private static final class FstatCall {
+        static final MethodHandle HANDLE = Libc.withErrno("fstat", FunctionDescriptor.of(INT, INT, LONG));
+    }
+    /** {@code int fstatfs(int fd, struct statfs *buf);} statfs(2) */
+    private static final class FstatfsCall {
+        static final MethodHandle HANDLE = Libc.withErrno("fstatfs", FunctionDescriptor.of(INT, INT, LONG));
+    }
 
     private FileStat() {}
 
@@ -101,7 +111,7 @@ public final class FileStat {
             MemorySegment cs = Libc.callState();
             int r;
             try {
-                r = (int) STAT.invokeExact(cs, arena.allocateFrom(path), buf.address());
+                r = (int) StatCall.HANDLE.invokeExact(cs, arena.allocateFrom(path), buf.address());
             } catch (Throwable t) {
                 throw new AssertionError(t);
             }
@@ -116,7 +126,7 @@ public final class FileStat {
             MemorySegment cs = Libc.callState();
             int r;
             try {
-                r = (int) FSTAT.invokeExact(cs, fd, buf.address());
+                r = (int) FstatCall.HANDLE.invokeExact(cs, fd, buf.address());
             } catch (Throwable t) {
                 throw new AssertionError(t);
             }
@@ -131,7 +141,7 @@ public final class FileStat {
             MemorySegment cs = Libc.callState();
             int r;
             try {
-                r = (int) FSTATFS.invokeExact(cs, fd, buf.address());
+                r = (int) FstatfsCall.HANDLE.invokeExact(cs, fd, buf.address());
             } catch (Throwable t) {
                 throw new AssertionError(t);
             }
@@ -184,5 +194,28 @@ public final class FileStat {
         if (m == EXFAT_SUPER_MAGIC) return "exfat";
         if (m == CEPH_SUPER_MAGIC) return "ceph";
         return "fs magic 0x" + Long.toHexString(m);
+    }
+
+    /**
+     * The type of the file system mounted from device {@code major:minor} (field 3 of /proc/self/mountinfo, the
+     * type follows the " - " separator), e.g. ext4, which statfs cannot tell from ext2 or ext3. Empty for a
+     * device no mount in this namespace shows (memfd, anonymous inodes).
+     */
+    public static java.util.Optional<String> mountType(long major, long minor) {
+        return mountType(ProcText.lines("/proc/self/mountinfo"), major, minor);
+    }
+
+    /** The file system type of the first line of mountinfo text whose device is {@code major:minor}. */
+    static java.util.Optional<String> mountType(java.util.List<String> mountinfoLines, long major, long minor) {
+        String dev = major + ":" + minor;
+        for (String line : mountinfoLines) {
+            String[] f = line.split(" ");
+            if (f.length < 3 || !f[2].equals(dev)) continue;
+            int sep = line.indexOf(" - ");
+            if (sep < 0) continue;
+            String[] tail = line.substring(sep + 3).split(" ");
+            if (tail.length > 0 && !tail[0].isEmpty()) return java.util.Optional.of(tail[0]);
+        }
+        return java.util.Optional.empty();
     }
 }

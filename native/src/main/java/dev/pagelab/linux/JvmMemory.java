@@ -1,5 +1,7 @@
 package dev.pagelab.linux;
 
+import static dev.pagelab.linux.LinuxConstants.*;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,8 +27,6 @@ import java.util.List;
  * call it outside every window.
  */
 public final class JvmMemory {
-    private static final int MADV_NOHUGEPAGE = 15;
-
     private JvmMemory() {}
 
     /**
@@ -35,8 +35,8 @@ public final class JvmMemory {
      * ranges, and the JVM advises none.
      */
     public static boolean collapsesUnadvised() {
-        if (ProcFs.thpEnabled().orElse("").equals("always")) return true;
-        return ProcFs.thpSettings(true, false).anonBySizeKb().containsValue("always");
+        if (ThpSettings.thpEnabled().orElse("").equals("always")) return true;
+        return ThpSettings.read(true, false).anonBySizeKb().containsValue("always");
     }
 
     /**
@@ -63,10 +63,10 @@ public final class JvmMemory {
      * which none overlaps an owned range or is a kernel-special mapping ([vvar], [vdso], [vsyscall], [uprobes]),
      * each less one page at both ends; runs of three pages or fewer are left out.
      */
-    static List<long[]> stretches(List<ProcFs.VmArea> maps, List<long[]> owned, long page) {
+    static List<long[]> stretches(List<ProcMaps.VmArea> maps, List<long[]> owned, long page) {
         List<long[]> out = new ArrayList<>();
         long runStart = -1, runEnd = -1;
-        for (ProcFs.VmArea v : maps) {
+        for (ProcMaps.VmArea v : maps) {
             boolean breaker = special(v) || overlapsAny(v.start(), v.end(), owned);
             if (breaker || v.start() != runEnd) {
                 addRun(out, runStart, runEnd, page);
@@ -83,16 +83,16 @@ public final class JvmMemory {
     /**
      * /proc/self/maps with only what {@link #stretches} needs: each VMA's bounds, and its path when it is bracketed
      * ([heap], [vdso]…; "" otherwise). Read through a kept handle and parsed by hand: a JVM has a few hundred VMAs,
-     * and this runs before every step ({@link ProcFs#maps()} splits every line with a regular expression).
+     * and this runs before every step ({@link ProcMaps#maps()} splits every line with a regular expression).
      */
-    static List<ProcFs.VmArea> maps() {
+    static List<ProcMaps.VmArea> maps() {
         byte[] b;
         try {
-            b = ProcFs.readKept("/proc/self/maps", 64 << 10);
+            b = ProcText.readKept("/proc/self/maps", 64 << 10);
         } catch (java.io.IOException e) {
             return List.of();
         }
-        List<ProcFs.VmArea> out = new ArrayList<>();
+        List<ProcMaps.VmArea> out = new ArrayList<>();
         if (b == null) return out;
         int i = 0, n = b.length;
         while (i < n) {
@@ -107,7 +107,7 @@ public final class JvmMemory {
             int p = i;
             while (i < n && b[i] != '\n') i++;
             String path = p < i && b[p] == '[' ? new String(b, p, i - p, java.nio.charset.StandardCharsets.ISO_8859_1) : "";
-            out.add(new ProcFs.VmArea(start, end, "", 0, "", 0, path));
+            out.add(new ProcMaps.VmArea(start, end, "", 0, "", 0, path));
             i++;
         }
         return out;
@@ -117,7 +117,7 @@ public final class JvmMemory {
         if (start >= 0 && end - start > 3 * page) out.add(new long[] {start + page, end - page});
     }
 
-    private static boolean special(ProcFs.VmArea v) {
+    private static boolean special(ProcMaps.VmArea v) {
         String p = v.path();
         return p.startsWith("[") && !p.equals("[heap]") && !p.equals("[stack]") && !p.startsWith("[anon:");
     }

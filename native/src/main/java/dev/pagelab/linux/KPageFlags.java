@@ -1,5 +1,7 @@
 package dev.pagelab.linux;
 
+import static dev.pagelab.linux.LinuxConstants.*;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -37,8 +39,8 @@ public final class KPageFlags {
         if (!probed) {
             probed = true;
             try {
-                flagsFd = FileIo.open("/proc/kpageflags", FileIo.O_RDONLY, 0);
-                countFd = FileIo.open("/proc/kpagecount", FileIo.O_RDONLY, 0);
+                flagsFd = FileIo.open("/proc/kpageflags", O_RDONLY, 0);
+                countFd = FileIo.open("/proc/kpagecount", O_RDONLY, 0);
                 // Opening can succeed where reading is refused; read PFN 0 to be sure.
                 try (Arena a = Arena.ofConfined()) {
                     FileIo.pread(flagsFd, a.allocate(8, 8), 0);

@@ -1,5 +1,7 @@
 package dev.pagelab.linux;
 
+import static dev.pagelab.linux.LinuxConstants.*;
+
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -58,8 +60,6 @@ public final class KernelProfile {
 
     /** madvise(2) values probed (asm-generic/mman-common.h); the probe covers every value up to this bound. */
     private static final int MADVISE_PROBE_LIMIT = 128;
-    /** Linux 5.14's MADV_POPULATE_READ/WRITE; 6.1's MADV_COLLAPSE; 6.13's guard regions. */
-    public static final int MADV_NOHUGEPAGE = 15, MADV_HUGEPAGE = 14;
 
     private static volatile KernelProfile current;
 
@@ -153,7 +153,7 @@ public final class KernelProfile {
     public HugeZeroPage hugeZeroPage() { return hugeZeroPage; }
 
     /** /sys/kernel/mm/transparent_hugepage/use_zero_page now, or "" when the file does not exist. */
-    public String thpUseZeroPage() { return firstLine(ProcFs.THP + "/use_zero_page"); }
+    public String thpUseZeroPage() { return firstLine(ThpSettings.DIR + "/use_zero_page"); }
 
     /** Whether the PAGEMAP_SCAN ioctl exists (Linux 6.7, or a backport). */
     public boolean pagemapScan() { return pagemapScan; }
@@ -179,19 +179,19 @@ public final class KernelProfile {
     // are read when asked, not kept from the probe: each is one small sysfs or procfs read.
 
     /** THP settings now: enabled, defrag, shmem_enabled and the multi-size THP (mTHP) settings per size. */
-    public ProcFs.ThpSettings thp() { return ProcFs.thpSettings(true, true); }
+    public ThpSettings thp() { return ThpSettings.read(true, true); }
 
     /** Whether the kernel has transparent huge pages at all (CONFIG_TRANSPARENT_HUGEPAGE). */
     public boolean thpAvailable() { return thpAvailable; }
 
     /** The hugetlb pools now, smallest size first. */
-    public List<ProcFs.HugetlbPool> hugetlbPools() {
-        List<ProcFs.HugetlbPool> out = new ArrayList<>();
-        for (long size : ProcFs.hugetlbSizes()) ProcFs.hugetlbPool(size).ifPresent(out::add);
+    public List<HugetlbPool> hugetlbPools() {
+        List<HugetlbPool> out = new ArrayList<>();
+        for (long size : HugetlbPool.sizes()) HugetlbPool.of(size).ifPresent(out::add);
         return out;
     }
 
-    public long swapTotalBytes() { return ProcFs.swapTotalBytes(); }
+    public long swapTotalBytes() { return ProcMeminfo.swapTotalBytes(); }
 
     /** /proc/swaps now, one line per swap area: "FILE type size kB". */
     public List<String> swapDevices() {
@@ -226,10 +226,10 @@ public final class KernelProfile {
     public Optional<String> kpageflagsUnavailable() { return Optional.ofNullable(kpageflags); }
 
     /** RLIMIT_MEMLOCK in bytes now, -1 for unlimited. */
-    public long memlockLimit() { return ProcFs.memlockLimit(); }
+    public long memlockLimit() { return Limits.memlockLimit(); }
 
     /** Whether the calling thread holds CAP_IPC_LOCK now ('limit ipc_lock off' drops it on the step thread). */
-    public boolean capIpcLock() { return ProcFs.hasCapability(ProcFs.CAP_IPC_LOCK); }
+    public boolean capIpcLock() { return Capabilities.has(CAP_IPC_LOCK); }
 
     /** vm.overcommit_memory now: 0 heuristic, 1 always, 2 never. */
     public String overcommit() { return firstLine("/proc/sys/vm/overcommit_memory"); }
@@ -277,7 +277,7 @@ public final class KernelProfile {
         boolean cachestat;
         String uffdWpAsync;
         boolean softDirty, softDirtyKnown;
-        ProcFs.ThpSettings thp;
+        ThpSettings thp;
         String cgroup = "", hypervisor = "";
         List<String> bootParameters = List.of();
         boolean pfnsVisible;
@@ -286,22 +286,22 @@ public final class KernelProfile {
 
         Prober run() {
             long t0 = System.nanoTime();
-            release = ProcFs.kernelRelease();
+            release = Machine.kernelRelease();
             version = firstLine("/proc/version");
             PageGeometry geometry = PageGeometry.current();
             pageSize = geometry.pageSize();
             pmdSize = geometry.pmdSize();
-            thp = ProcFs.thpSettings(true, true);
+            thp = ThpSettings.read(true, true);
             pagemapScan = Pagemap.scanSupported();
             if (pagemapScan) scanCategories = scanCategories();
             probeMadvise();
             probeZeroPage();
             probeHugeZeroPage();
             cachestat = probeCachestat();
-            if (!softDirtyKnown) softDirty = ProcFs.softDirtyAvailable();
+            if (!softDirtyKnown) softDirty = ProcMaps.softDirtyAvailable();
             uffdWpAsync = probeUffd();
             cgroup = cgroup();
-            hypervisor = ProcFs.virtualization().orElse("");
+            hypervisor = Machine.virtualization().orElse("");
             bootParameters = memoryBootParameters(firstLine("/proc/cmdline"));
             kpageflags = KPageFlags.availability().orElse(null);
             nanos = System.nanoTime() - t0;
@@ -316,7 +316,7 @@ public final class KernelProfile {
         void probeMadvise() {
             long addr;
             try {
-                addr = Mman.mmap(0, pageSize, Mman.PROT_READ, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
+                addr = Mman.mmap(0, pageSize, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
             } catch (LinuxException e) {
                 return;
             }
@@ -341,8 +341,8 @@ public final class KernelProfile {
         void probeZeroPage() {
             long a = 0, b = 0;
             try {
-                a = Mman.mmap(0, pageSize, Mman.PROT_READ, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
-                b = Mman.mmap(0, pageSize, Mman.PROT_READ, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
+                a = Mman.mmap(0, pageSize, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+                b = Mman.mmap(0, pageSize, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
                 read(a);
                 read(b);
                 PagemapEntry ea = Pagemap.entry(a), eb = Pagemap.entry(b);
@@ -385,7 +385,7 @@ public final class KernelProfile {
             }
             long reserve = 0, span = 2 * pmdSize;
             try {
-                reserve = Mman.mmap(0, span, Mman.PROT_READ, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_NORESERVE,
+                reserve = Mman.mmap(0, span, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
                         -1, 0);
                 long aligned = (reserve + pmdSize - 1) & -pmdSize;
                 Mman.madvise(aligned, pmdSize, MADV_HUGEPAGE, "MADV_HUGEPAGE");
@@ -413,7 +413,7 @@ public final class KernelProfile {
             long known = 0;
             long addr = 0;
             try {
-                addr = Mman.mmap(0, pageSize, Mman.PROT_READ, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
+                addr = Mman.mmap(0, pageSize, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
                 for (int bit = 0; bit < 16; bit++) {
                     try {
                         Pagemap.scan(addr, addr + pageSize, 0, 1L << bit, 1L << bit, r -> { });

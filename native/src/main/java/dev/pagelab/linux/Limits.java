@@ -1,6 +1,7 @@
 package dev.pagelab.linux;
 
 import static dev.pagelab.linux.Libc.INT;
+import static dev.pagelab.linux.LinuxConstants.*;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -15,25 +16,34 @@ import java.lang.invoke.MethodHandle;
  * thread that makes the calls is enough, and it can be raised again while it stays in the permitted set.
  */
 public final class Limits {
-    public static final int RLIMIT_MEMLOCK = 8;
-    public static final long RLIM_INFINITY = -1L;
-    public static final int CAP_IPC_LOCK = 14;
-    private static final int CAPABILITY_VERSION_3 = 0x20080522;
 
-    private static final MethodHandle GETRLIMIT = Libc.withErrno("getrlimit", FunctionDescriptor.of(INT, INT, Libc.PTR));
-    private static final MethodHandle SETRLIMIT = Libc.withErrno("setrlimit", FunctionDescriptor.of(INT, INT, Libc.PTR));
-    private static final MethodHandle CAPGET = Libc.withErrno("capget", FunctionDescriptor.of(INT, Libc.PTR, Libc.PTR));
-    private static final MethodHandle CAPSET = Libc.withErrno("capset", FunctionDescriptor.of(INT, Libc.PTR, Libc.PTR));
+    // One holder class per function (see Mman): linked on first call.
+    /** {@code int getrlimit(int resource, struct rlimit *rlim);} getrlimit(2) */
+    private static final class Getrlimit {
+        static final MethodHandle HANDLE = Libc.withErrno("getrlimit", FunctionDescriptor.of(INT, INT, Libc.PTR));
+    }
+    /** {@code int setrlimit(int resource, const struct rlimit *rlim);} getrlimit(2) */
+    private static final class Setrlimit {
+        static final MethodHandle HANDLE = Libc.withErrno("setrlimit", FunctionDescriptor.of(INT, INT, Libc.PTR));
+    }
+    /** {@code int capget(cap_user_header_t hdrp, cap_user_data_t datap);} capget(2) */
+    private static final class Capget {
+        static final MethodHandle HANDLE = Libc.withErrno("capget", FunctionDescriptor.of(INT, Libc.PTR, Libc.PTR));
+    }
+    /** {@code int capset(cap_user_header_t hdrp, const cap_user_data_t datap);} capget(2) */
+    private static final class Capset {
+        static final MethodHandle HANDLE = Libc.withErrno("capset", FunctionDescriptor.of(INT, Libc.PTR, Libc.PTR));
+    }
 
     private Limits() {}
 
-    /** Soft and hard limit in bytes; {@link #RLIM_INFINITY} for unlimited. */
+    /** Soft and hard limit in bytes; {@link LinuxConstants#RLIM_INFINITY} for unlimited. */
     public record Rlimit(long soft, long hard) {}
 
     public static Rlimit get(int resource) throws LinuxException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment r = a.allocate(16, 8);
-            call(GETRLIMIT, resource, r, "getrlimit(" + name(resource) + ")");
+            call(Getrlimit.HANDLE, resource, r, "getrlimit(" + name(resource) + ")");
             return new Rlimit(r.get(ValueLayout.JAVA_LONG, 0), r.get(ValueLayout.JAVA_LONG, 8));
         }
     }
@@ -43,8 +53,24 @@ public final class Limits {
             MemorySegment r = a.allocate(16, 8);
             r.set(ValueLayout.JAVA_LONG, 0, limit.soft());
             r.set(ValueLayout.JAVA_LONG, 8, limit.hard());
-            call(SETRLIMIT, resource, r, "setrlimit(" + name(resource) + ", " + text(limit.soft()) + ", " + text(limit.hard()) + ")");
+            call(Setrlimit.HANDLE, resource, r, "setrlimit(" + name(resource) + ", " + text(limit.soft()) + ", " + text(limit.hard()) + ")");
         }
+    }
+
+    /** RLIMIT_MEMLOCK soft limit in bytes, -1 for unlimited, from /proc/self/limits. */
+    public static long memlockLimit() {
+        return memlockLimit(ProcText.lines("/proc/self/limits"));
+    }
+
+    /** The soft "Max locked memory" of /proc/self/limits text in bytes; -1 for unlimited or when absent. */
+    static long memlockLimit(java.util.List<String> limitsLines) {
+        for (String line : limitsLines) {
+            if (line.startsWith("Max locked memory")) {
+                String[] f = line.substring("Max locked memory".length()).trim().split("\\s+");
+                return f[0].equals("unlimited") ? -1 : Long.parseLong(f[0]);
+            }
+        }
+        return -1;
     }
 
     /** The calling thread's effective and permitted capability sets (low 64 bits). */
@@ -58,7 +84,7 @@ public final class Limits {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment header = header(a);
             MemorySegment data = a.allocate(24, 4);
-            capCall(CAPGET, header, data, "capget(0)");
+            capCall(Capget.HANDLE, header, data, "capget(0)");
             return new Capabilities(word(data, 0), word(data, 4));
         }
     }
@@ -68,12 +94,12 @@ public final class Limits {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment header = header(a);
             MemorySegment data = a.allocate(24, 4);
-            capCall(CAPGET, header, data, "capget(0)");
+            capCall(Capget.HANDLE, header, data, "capget(0)");
             int index = cap / 32 * 12;
             int bit = 1 << (cap % 32);
             int eff = data.get(ValueLayout.JAVA_INT, index);
             data.set(ValueLayout.JAVA_INT, index, on ? eff | bit : eff & ~bit);
-            capCall(CAPSET, header(a), data, "capset(0, " + (on ? "+" : "-") + "CAP " + cap + " effective)");
+            capCall(Capset.HANDLE, header(a), data, "capset(0, " + (on ? "+" : "-") + "CAP " + cap + " effective)");
         }
     }
 
@@ -84,7 +110,7 @@ public final class Limits {
 
     private static MemorySegment header(Arena a) {
         MemorySegment h = a.allocate(8, 4);
-        h.set(ValueLayout.JAVA_INT, 0, CAPABILITY_VERSION_3);
+        h.set(ValueLayout.JAVA_INT, 0, _LINUX_CAPABILITY_VERSION_3);
         h.set(ValueLayout.JAVA_INT, 4, 0);                             // 0: the calling thread
         return h;
     }

@@ -2,42 +2,71 @@ package dev.pagelab.linux;
 
 import static dev.pagelab.linux.Libc.INT;
 import static dev.pagelab.linux.Libc.LONG;
+import static dev.pagelab.linux.LinuxConstants.*;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
 /**
- * The memory-management calls of sys/mman.h: mmap, munmap, mprotect, madvise, the mlock family,
- * mincore and memfd_create. C contract of each: 0 (or the address for mmap) on success, -1 with errno set.
- * Pointers cross as {@code long} so that a call inside a measured window allocates nothing.
+ * The memory-management calls of sys/mman.h: mmap, munmap, mprotect, madvise, the mlock family, mincore and
+ * memfd_create; their flags are in {@link LinuxConstants}. C contract of each: 0 (or the address for mmap, the
+ * descriptor for memfd_create) on success, -1 with errno set. Pointers cross as {@code long} so that a call inside a
+ * measured window allocates nothing.
+ *
+ * <p>One holder class per function, as jextract generates them: a function is linked the first time it is called
+ * (StepMeter's warm-up calls every measured one before the first step, so no window links a handle), and a C library
+ * without the symbol fails that call alone, with ENOSYS, as the kernel answers a call it does not have
+ * ({@link Libc#withErrno}).
  */
 public final class Mman {
-    // sys/mman.h, asm-generic/mman-common.h, asm-generic/mman.h (x86-64)
-    public static final int PROT_NONE = 0, PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
-    public static final int MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20,
-            MAP_LOCKED = 0x2000, MAP_NORESERVE = 0x4000, MAP_POPULATE = 0x8000, MAP_HUGETLB = 0x40000,
-            MAP_FIXED_NOREPLACE = 0x100000;
-    public static final int MAP_HUGE_SHIFT = 26;
-    public static final int MAP_HUGE_2MB = 21 << MAP_HUGE_SHIFT, MAP_HUGE_1GB = 30 << MAP_HUGE_SHIFT;
-    public static final int MLOCK_ONFAULT = 1;
-    public static final int MCL_CURRENT = 1, MCL_FUTURE = 2, MCL_ONFAULT = 4;
-    public static final int MFD_CLOEXEC = 1;
     private static final long MAP_FAILED = -1L;
 
-    private static final MethodHandle MMAP = Libc.withErrno("mmap",
-            FunctionDescriptor.of(LONG, LONG, LONG, INT, INT, INT, LONG));
-    private static final MethodHandle MUNMAP = Libc.withErrno("munmap", FunctionDescriptor.of(INT, LONG, LONG));
-    private static final MethodHandle MPROTECT = Libc.withErrno("mprotect", FunctionDescriptor.of(INT, LONG, LONG, INT));
-    private static final MethodHandle MADVISE = Libc.withErrno("madvise", FunctionDescriptor.of(INT, LONG, LONG, INT));
-    private static final MethodHandle MLOCK = Libc.withErrno("mlock", FunctionDescriptor.of(INT, LONG, LONG));
-    private static final MethodHandle MLOCK2 = Libc.withErrno("mlock2", FunctionDescriptor.of(INT, LONG, LONG, INT));
-    private static final MethodHandle MUNLOCK = Libc.withErrno("munlock", FunctionDescriptor.of(INT, LONG, LONG));
-    private static final MethodHandle MLOCKALL = Libc.withErrno("mlockall", FunctionDescriptor.of(INT, INT));
-    private static final MethodHandle MUNLOCKALL = Libc.withErrno("munlockall", FunctionDescriptor.of(INT));
-    private static final MethodHandle MINCORE = Libc.withErrno("mincore", FunctionDescriptor.of(INT, LONG, LONG, LONG));
-    private static final MethodHandle MEMFD_CREATE = Libc.withErrno("memfd_create",
-            FunctionDescriptor.of(INT, Libc.PTR, INT));
+    /** {@code void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset);} mmap(2) */
+    private static final class Mmap {
+        static final MethodHandle HANDLE = Libc.withErrno("mmap",
+                FunctionDescriptor.of(LONG, LONG, LONG, INT, INT, INT, LONG));
+    }
+    /** {@code int munmap(void *addr, size_t length);} mmap(2) */
+    private static final class Munmap {
+        static final MethodHandle HANDLE = Libc.withErrno("munmap", FunctionDescriptor.of(INT, LONG, LONG));
+    }
+    /** {@code int mprotect(void *addr, size_t len, int prot);} mprotect(2) */
+    private static final class Mprotect {
+        static final MethodHandle HANDLE = Libc.withErrno("mprotect", FunctionDescriptor.of(INT, LONG, LONG, INT));
+    }
+    /** {@code int madvise(void *addr, size_t length, int advice);} madvise(2) */
+    private static final class Madvise {
+        static final MethodHandle HANDLE = Libc.withErrno("madvise", FunctionDescriptor.of(INT, LONG, LONG, INT));
+    }
+    /** {@code int mlock(const void *addr, size_t len);} mlock(2) */
+    private static final class Mlock {
+        static final MethodHandle HANDLE = Libc.withErrno("mlock", FunctionDescriptor.of(INT, LONG, LONG));
+    }
+    /** {@code int mlock2(const void *addr, size_t len, unsigned int flags);} mlock(2): Linux 4.4, glibc 2.27 */
+    private static final class Mlock2 {
+        static final MethodHandle HANDLE = Libc.withErrno("mlock2", FunctionDescriptor.of(INT, LONG, LONG, INT));
+    }
+    /** {@code int munlock(const void *addr, size_t len);} mlock(2) */
+    private static final class Munlock {
+        static final MethodHandle HANDLE = Libc.withErrno("munlock", FunctionDescriptor.of(INT, LONG, LONG));
+    }
+    /** {@code int mlockall(int flags);} mlock(2) */
+    private static final class Mlockall {
+        static final MethodHandle HANDLE = Libc.withErrno("mlockall", FunctionDescriptor.of(INT, INT));
+    }
+    /** {@code int munlockall(void);} mlock(2) */
+    private static final class Munlockall {
+        static final MethodHandle HANDLE = Libc.withErrno("munlockall", FunctionDescriptor.of(INT));
+    }
+    /** {@code int mincore(void *addr, size_t length, unsigned char *vec);} mincore(2) */
+    private static final class Mincore {
+        static final MethodHandle HANDLE = Libc.withErrno("mincore", FunctionDescriptor.of(INT, LONG, LONG, LONG));
+    }
+    /** {@code int memfd_create(const char *name, unsigned int flags);} memfd_create(2): Linux 3.17, glibc 2.27 */
+    private static final class MemfdCreate {
+        static final MethodHandle HANDLE = Libc.withErrno("memfd_create", FunctionDescriptor.of(INT, Libc.PTR, INT));
+    }
 
     private Mman() {}
 
@@ -45,7 +74,7 @@ public final class Mman {
         MemorySegment cs = Libc.callState();
         long r;
         try {
-            r = (long) MMAP.invokeExact(cs, addr, length, prot, flags, fd, offset);
+            r = (long) Mmap.HANDLE.invokeExact(cs, addr, length, prot, flags, fd, offset);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -57,33 +86,33 @@ public final class Mman {
     }
 
     public static void munmap(long addr, long length) throws LinuxException {
-        int e = call2(MUNMAP, addr, length);
+        int e = call2(Munmap.HANDLE, addr, length);
         if (e != 0) throw new LinuxException("munmap(" + Libc.hex(addr) + ", " + length + ")", e);
     }
 
     public static void mprotect(long addr, long length, int prot) throws LinuxException {
-        int e = call3(MPROTECT, addr, length, prot);
+        int e = call3(Mprotect.HANDLE, addr, length, prot);
         if (e != 0) throw new LinuxException("mprotect(" + Libc.hex(addr) + ", " + length + ", " + protName(prot) + ")", e);
     }
 
     public static void madvise(long addr, long length, int advice, String adviceName) throws LinuxException {
-        int e = call3(MADVISE, addr, length, advice);
+        int e = call3(Madvise.HANDLE, addr, length, advice);
         if (e != 0) throw new LinuxException("madvise(" + Libc.hex(addr) + ", " + length + ", " + adviceName + ")", e);
     }
 
     public static void mlock(long addr, long length) throws LinuxException {
-        int e = call2(MLOCK, addr, length);
+        int e = call2(Mlock.HANDLE, addr, length);
         if (e != 0) throw new LinuxException("mlock(" + Libc.hex(addr) + ", " + length + ")", e);
     }
 
     public static void mlock2(long addr, long length, int flags) throws LinuxException {
-        int e = call3(MLOCK2, addr, length, flags);
+        int e = call3(Mlock2.HANDLE, addr, length, flags);
         if (e != 0) throw new LinuxException("mlock2(" + Libc.hex(addr) + ", " + length
                 + (flags == MLOCK_ONFAULT ? ", MLOCK_ONFAULT)" : ", " + flags + ")"), e);
     }
 
     public static void munlock(long addr, long length) throws LinuxException {
-        int e = call2(MUNLOCK, addr, length);
+        int e = call2(Munlock.HANDLE, addr, length);
         if (e != 0) throw new LinuxException("munlock(" + Libc.hex(addr) + ", " + length + ")", e);
     }
 
@@ -91,7 +120,7 @@ public final class Mman {
         MemorySegment cs = Libc.callState();
         int r;
         try {
-            r = (int) MLOCKALL.invokeExact(cs, flags);
+            r = (int) Mlockall.HANDLE.invokeExact(cs, flags);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -102,7 +131,7 @@ public final class Mman {
         MemorySegment cs = Libc.callState();
         int r;
         try {
-            r = (int) MUNLOCKALL.invokeExact(cs);
+            r = (int) Munlockall.HANDLE.invokeExact(cs);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -114,7 +143,7 @@ public final class Mman {
         MemorySegment cs = Libc.callState();
         int r;
         try {
-            r = (int) MINCORE.invokeExact(cs, addr, length, vec.address());
+            r = (int) Mincore.HANDLE.invokeExact(cs, addr, length, vec.address());
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -127,7 +156,7 @@ public final class Mman {
             MemorySegment cs = Libc.callState();
             int fd;
             try {
-                fd = (int) MEMFD_CREATE.invokeExact(cs, arena.allocateFrom(name), MFD_CLOEXEC);
+                fd = (int) MemfdCreate.HANDLE.invokeExact(cs, arena.allocateFrom(name), MFD_CLOEXEC);
             } catch (Throwable t) {
                 throw new AssertionError(t);
             }

@@ -1,6 +1,7 @@
 package dev.pagelab.linux;
 
 import static dev.pagelab.linux.Libc.LONG;
+import static dev.pagelab.linux.LinuxConstants.*;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -19,9 +20,8 @@ public final class PageCache {
     private static final long PAGE = PageGeometry.current().pageSize();
     /** Pages per mincore call: a 64 KiB vector (256 MiB of file with 4 KiB pages), whatever the file's size. */
     public static final long CHUNK_PAGES = 65536;
-    /** arch/x86/entry/syscalls/syscall_64.tbl */
-    private static final long SYS_CACHESTAT = 451;
 
+    /** {@code long syscall(long number, ...);} syscall(2), here cachestat(2) (Linux 6.5; no glibc wrapper). */
     private static final MethodHandle SYSCALL = Libc.LINKER.downcallHandle(
             Libc.LOOKUP.find("syscall").orElseThrow(() -> new UnsatisfiedLinkError("libc has no syscall")),
             FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG, LONG),
@@ -45,7 +45,7 @@ public final class PageCache {
             MemorySegment cs = Libc.callState();
             long r;
             try {
-                r = (long) SYSCALL.invokeExact(cs, SYS_CACHESTAT, (long) fd, range.address(), out.address(), 0L);
+                r = (long) SYSCALL.invokeExact(cs, SYS_cachestat, (long) fd, range.address(), out.address(), 0L);
             } catch (Throwable t) {
                 throw new AssertionError(t);
             }
@@ -106,7 +106,7 @@ public final class PageCache {
                     }
                 }
                 long length = n * PAGE;
-                long addr = Mman.mmap(0, length, Mman.PROT_READ, Mman.MAP_SHARED, fd, first * PAGE);
+                long addr = Mman.mmap(0, length, PROT_READ, MAP_SHARED, fd, first * PAGE);
                 try {
                     Mman.mincore(addr, length, vec);
                 } finally {

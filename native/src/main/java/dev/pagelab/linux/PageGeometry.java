@@ -2,6 +2,7 @@ package dev.pagelab.linux;
 
 import static dev.pagelab.linux.Libc.INT;
 import static dev.pagelab.linux.Libc.LONG;
+import static dev.pagelab.linux.LinuxConstants.*;
 
 import java.io.IOException;
 import java.lang.foreign.FunctionDescriptor;
@@ -88,10 +89,8 @@ public record PageGeometry(long pageSize, long pmdSize) {
 
     /** This kernel's sizes, read on first use (the linking of sysconf stays off the start-up path). */
     private static final class Kernel {
-        /** bits/confname.h (glibc and musl alike). */
-        private static final int SC_PAGESIZE = 30;
         private static final String HPAGE_PMD_SIZE = "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size";
-        /** {@code long sysconf(int name)}: the value, or -1 with errno set (never for _SC_PAGESIZE). */
+        /** {@code long sysconf(int name);} sysconf(3): the value, or -1 with errno set (never for _SC_PAGESIZE). */
         private static final MethodHandle SYSCONF = Libc.withErrno("sysconf", FunctionDescriptor.of(LONG, INT));
         static final PageGeometry GEOMETRY = parse(sysconfPageSize(), readPmdSize());
 
@@ -99,7 +98,7 @@ public record PageGeometry(long pageSize, long pmdSize) {
             MemorySegment cs = Libc.callState();
             long r;
             try {
-                r = (long) SYSCONF.invokeExact(cs, SC_PAGESIZE);
+                r = (long) SYSCONF.invokeExact(cs, _SC_PAGESIZE);
             } catch (Throwable t) {
                 throw new AssertionError(t);
             }

@@ -2,6 +2,7 @@ package dev.pagelab.linux;
 
 import static dev.pagelab.linux.Libc.INT;
 import static dev.pagelab.linux.Libc.LONG;
+import static dev.pagelab.linux.LinuxConstants.*;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -41,6 +42,7 @@ public final class Pagemap {
     private static final long ARG_SIZE = 96, REGION_SIZE = 24;
     private static final int REGIONS_PER_CALL = 512;
 
+    /** {@code int ioctl(int fd, unsigned long request, ...);} ioctl(2), here PAGEMAP_SCAN on /proc/self/pagemap. */
     private static final MethodHandle IOCTL = Libc.LINKER.downcallHandle(
             Libc.LOOKUP.find("ioctl").orElseThrow(),
             FunctionDescriptor.of(INT, INT, LONG, LONG),
@@ -55,7 +57,7 @@ public final class Pagemap {
         int f = fd;
         if (f < 0) {
             synchronized (Pagemap.class) {
-                if (fd < 0) fd = FileIo.open("/proc/self/pagemap", FileIo.O_RDONLY, 0);
+                if (fd < 0) fd = FileIo.open("/proc/self/pagemap", O_RDONLY, 0);
                 f = fd;
             }
         }
@@ -315,7 +317,7 @@ public final class Pagemap {
 
     static long estimatePresent(long start, long end) {
         double pages = 0;
-        for (ProcFs.SmapsArea a : ProcFs.smaps(start, end)) {
+        for (ProcMaps.SmapsArea a : ProcMaps.smaps(start, end)) {
             long kb = a.kb().getOrDefault("Rss", 0L) + a.kb().getOrDefault("Private_Hugetlb", 0L)
                     + a.kb().getOrDefault("Shared_Hugetlb", 0L);
             long vmaStart = a.area().start(), vmaEnd = a.area().end();

@@ -1,5 +1,7 @@
 package dev.pagelab.linux;
 
+import static dev.pagelab.linux.LinuxConstants.*;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -79,7 +81,7 @@ public final class StepMeter {
     public FaultSample mlock(long addr, long length, boolean onFault) throws MeasuredFailure {
         begin();
         try {
-            if (onFault) Mman.mlock2(addr, length, Mman.MLOCK_ONFAULT);
+            if (onFault) Mman.mlock2(addr, length, MLOCK_ONFAULT);
             else Mman.mlock(addr, length);
         } catch (LinuxException e) {
             throw fail(e);
@@ -171,7 +173,7 @@ public final class StepMeter {
         final long len = pages * page;
         LatencyHistogram histogram = new LatencyHistogram();
         try {
-            FaultSample s = mmap(0, len, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
+            FaultSample s = mmap(0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
             long addr = lastAddress;
             MemorySegment seg = MemorySegment.ofAddress(addr).reinterpret(len);
             try {
@@ -189,9 +191,9 @@ public final class StepMeter {
                         touch(seg, 0, count, page, acc, o, round, histogram);
                     }
                     if ((round & 255) == 0) {
-                        madvise(addr, len, 4 /* MADV_DONTNEED */, "MADV_DONTNEED");
-                        mprotect(addr, len, Mman.PROT_READ);
-                        mprotect(addr, len, Mman.PROT_READ | Mman.PROT_WRITE);
+                        madvise(addr, len, MADV_DONTNEED, "MADV_DONTNEED");
+                        mprotect(addr, len, PROT_READ);
+                        mprotect(addr, len, PROT_READ | PROT_WRITE);
                         try {
                             // RLIMIT_MEMLOCK may be 0 for this user: then the failure path is what gets warmed.
                             mlock(addr, page, (round & 512) == 0);
@@ -199,7 +201,7 @@ public final class StepMeter {
                         } catch (MeasuredFailure lockRefused) {
                             // not needed for the warm-up to be complete
                         }
-                        mmap(0, page, Mman.PROT_READ, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
+                        mmap(0, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
                         munmap(lastAddress, page);
                     }
                 }
@@ -214,9 +216,9 @@ public final class StepMeter {
                 // 128th mmap of the JVM's life. Every measured call is made past that point here, at no cost to
                 // the process: zero-length and invalid calls change nothing.
                 for (int i = 0; i < 160; i++) {
-                    mmap(0, page, Mman.PROT_READ, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
+                    mmap(0, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
                     munmap(lastAddress, page);
-                    mprotect(addr, page, Mman.PROT_READ | Mman.PROT_WRITE);
+                    mprotect(addr, page, PROT_READ | PROT_WRITE);
                     try {
                         mlock(addr, 0, false);
                         mlock(addr, 0, true);
@@ -251,7 +253,7 @@ public final class StepMeter {
                 // Calibrate: a fresh page, written once, must measure exactly one minor fault.
                 int exactInARow = 0;
                 for (int round = 1; round <= 2000; round++) {
-                    madvise(addr, len, 4, "MADV_DONTNEED");
+                    madvise(addr, len, MADV_DONTNEED, "MADV_DONTNEED");
                     // the one-page write must be exact with both write kinds
                     PageToucher.Access oneWrite = (round & 4) == 0 ? PageToucher.Access.WRITE_ZERO : PageToucher.Access.WRITE_KEEP;
                     FaultSample one = touch(seg, 0, 1, page, oneWrite, PageToucher.Order.SEQ, 0, null);

@@ -1,6 +1,8 @@
 package dev.pagelab.linux;
 
 import static dev.pagelab.linux.Libc.INT;
+import static dev.pagelab.linux.LinuxConstants.RUSAGE_SELF;
+import static dev.pagelab.linux.LinuxConstants.RUSAGE_THREAD;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -15,10 +17,13 @@ import java.lang.invoke.MethodHandle;
  * (GC, JIT, the console) and is shown only for contrast.
  */
 public final class ThreadClock {
-    private static final int RUSAGE_SELF = 0, RUSAGE_THREAD = 1;
     // struct rusage: two struct timeval (16 bytes each), then 14 longs; ru_minflt is the 5th, ru_majflt the 6th.
     static final long RUSAGE_SIZE = 144, MINFLT = 32 + 4 * 8, MAJFLT = 32 + 5 * 8;
 
+    /**
+     * {@code int getrusage(int who, struct rusage *usage);} getrusage(2). Linked when the class loads: it is the
+     * measuring call itself, so it must be linked before any window; it cannot fail for RUSAGE_THREAD/SELF.
+     */
     private static final MethodHandle GETRUSAGE = Libc.plain("getrusage",
             FunctionDescriptor.of(INT, INT, ValueLayout.JAVA_LONG));
 

@@ -7,6 +7,7 @@ import java.lang.invoke.MethodHandle;
 
 /** isatty(3): whether a standard stream is a terminal (stdout may be piped while stdin is not, and vice versa). */
 public final class Tty {
+    /** {@code int isatty(int fd);} isatty(3): 1 for a terminal, else 0 (errno is not needed). */
     private static final MethodHandle ISATTY = Libc.plain("isatty", FunctionDescriptor.of(INT, INT));
 
     private Tty() {}

@@ -2,6 +2,7 @@ package dev.pagelab.linux;
 
 import static dev.pagelab.linux.Libc.INT;
 import static dev.pagelab.linux.Libc.LONG;
+import static dev.pagelab.linux.LinuxConstants.*;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -21,8 +22,7 @@ import java.lang.invoke.MethodHandle;
  * 0: only faults raised by user code are tracked, which is all a touch makes. One owner: {@link #close()}.
  */
 public final class Userfaultfd implements AutoCloseable {
-    private static final long SYS_USERFAULTFD = 323;                       // x86-64, asm/unistd_64.h
-    private static final int O_NONBLOCK = 04000, UFFD_USER_MODE_ONLY = 1;
+    private static final int UFFD_USER_MODE_ONLY = 1;
     private static final long UFFD_API = 0xAA;
     public static final long FEATURE_WP_UNPOPULATED = 1L << 13, FEATURE_WP_ASYNC = 1L << 15;
     private static final long REGISTER_MODE_WP = 2;
@@ -30,9 +30,11 @@ public final class Userfaultfd implements AutoCloseable {
     // uffdio_range): values printed from the 6.18 headers with gcc.
     private static final long UFFDIO_API = 0xc018aa3fL, UFFDIO_REGISTER = 0xc020aa00L, UFFDIO_UNREGISTER = 0x8010aa01L;
 
+    /** {@code long syscall(long number, ...);} syscall(2), here userfaultfd(2): glibc 2.36 has no wrapper for it. */
     private static final MethodHandle SYSCALL = Libc.LINKER.downcallHandle(Libc.LOOKUP.find("syscall").orElseThrow(),
             FunctionDescriptor.of(LONG, LONG, LONG), Linker.Option.firstVariadicArg(1),
             Linker.Option.captureCallState("errno"));
+    /** {@code int ioctl(int fd, unsigned long request, ...);} ioctl(2), here ioctl_userfaultfd(2). */
     private static final MethodHandle IOCTL = Libc.LINKER.downcallHandle(Libc.LOOKUP.find("ioctl").orElseThrow(),
             FunctionDescriptor.of(INT, INT, LONG, LONG), Linker.Option.firstVariadicArg(2),
             Linker.Option.captureCallState("errno"));
@@ -51,7 +53,7 @@ public final class Userfaultfd implements AutoCloseable {
         MemorySegment cs = Libc.callState();
         long r;
         try {
-            r = (long) SYSCALL.invokeExact(cs, SYS_USERFAULTFD, (long) (FileIo.O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY));
+            r = (long) SYSCALL.invokeExact(cs, SYS_userfaultfd, (long) (O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY));
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

@@ -1,5 +1,6 @@
 package dev.pagelab.linux;
 
+import static dev.pagelab.linux.LinuxConstants.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -13,13 +14,13 @@ import org.junit.jupiter.api.Test;
 class JvmMemoryTest {
     private static final long P = 4096;
 
-    private static ProcFs.VmArea vma(long start, long end, String path) {
-        return new ProcFs.VmArea(start * P, end * P, "rw-p", 0, "00:00", 0, path);
+    private static ProcMaps.VmArea vma(long start, long end, String path) {
+        return new ProcMaps.VmArea(start * P, end * P, "rw-p", 0, "00:00", 0, path);
     }
 
     @Test
     void contiguousRunsLessAnEdgePageEachAndNeverTheOwnedOrSpecialOnes() {
-        List<ProcFs.VmArea> maps = List.of(
+        List<ProcMaps.VmArea> maps = List.of(
                 vma(100, 110, ""), vma(110, 200, ""),           // one run of two VMAs: [101, 199)
                 vma(300, 303, ""),                              // three pages: left out
                 vma(400, 420, ""), vma(420, 440, "[heap]"),     // the owned one at 440 ends this run: [401, 439)
@@ -37,7 +38,7 @@ class JvmMemoryTest {
     @Test
     void theAdviceSplitsNothingFurtherOnTheNextPass() {
         // what the first pass leaves: the run [100, 200) split at its edge pages; the second advises the same range
-        List<ProcFs.VmArea> after = List.of(vma(100, 101, ""), vma(101, 199, ""), vma(199, 200, ""));
+        List<ProcMaps.VmArea> after = List.of(vma(100, 101, ""), vma(101, 199, ""), vma(199, 200, ""));
         assertThat(JvmMemory.stretches(after, List.of(), P)).containsExactly(new long[] {101 * P, 199 * P});
     }
 
@@ -45,14 +46,14 @@ class JvmMemoryTest {
     void theJvmsMemoryIsAdvisedAndTheOwnedMappingIsNot() throws LinuxException {
         long page = PageGeometry.current().pageSize();
         long len = 64 * page;
-        long a = Mman.mmap(0, len, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
+        long a = Mman.mmap(0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         try {
             boolean belowBefore = nh(a - page), aboveBefore = nh(a + len);
             assertThat(JvmMemory.keepOffHugePages(List.of(new long[] {a, a + len}))).isPositive();
-            List<ProcFs.SmapsArea> all = ProcFs.smaps(0, Long.MAX_VALUE);
+            List<ProcMaps.SmapsArea> all = ProcMaps.smaps(0, Long.MAX_VALUE);
             long advised = all.stream().filter(s -> s.vmFlags().contains("nh")).count();
             assertThat(advised).as("VMAs of the JVM with nh").isGreaterThan(all.size() / 3);
-            for (ProcFs.SmapsArea s : ProcFs.smaps(a, a + len)) {
+            for (ProcMaps.SmapsArea s : ProcMaps.smaps(a, a + len)) {
                 assertThat(s.vmFlags()).as("the owned mapping keeps its flags").doesNotContain("nh");
             }
             // the pages next to it keep theirs, so that it merges with its neighbours as it would have
@@ -64,11 +65,11 @@ class JvmMemoryTest {
     }
 
     @Test
-    void itsOwnMapsParserAgreesWithProcFs() {
+    void itsOwnMapsParserAgreesWithProcMaps() {
         // the JVM maps and unmaps on other threads meanwhile: compare the VMAs both readings have
-        java.util.Map<Long, ProcFs.VmArea> full = new java.util.HashMap<>();
-        for (ProcFs.VmArea v : ProcFs.maps()) full.put(v.start(), v);
-        List<ProcFs.VmArea> lean = JvmMemory.maps();
+        java.util.Map<Long, ProcMaps.VmArea> full = new java.util.HashMap<>();
+        for (ProcMaps.VmArea v : ProcMaps.maps()) full.put(v.start(), v);
+        List<ProcMaps.VmArea> lean = JvmMemory.maps();
         assertThat(lean).hasSizeGreaterThan(20);
         long same = lean.stream().filter(v -> full.containsKey(v.start()) && full.get(v.start()).end() == v.end())
                 .peek(v -> assertThat(v.path()).isEqualTo(full.get(v.start()).path().startsWith("[")
@@ -79,6 +80,6 @@ class JvmMemoryTest {
 
     /** Whether the VMA holding {@code addr} is MADV_NOHUGEPAGE (false where nothing is mapped). */
     private static boolean nh(long addr) {
-        return ProcFs.smaps(addr, addr + 1).stream().anyMatch(s -> s.vmFlags().contains("nh"));
+        return ProcMaps.smaps(addr, addr + 1).stream().anyMatch(s -> s.vmFlags().contains("nh"));
     }
 }

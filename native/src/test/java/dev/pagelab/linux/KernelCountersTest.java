@@ -64,14 +64,14 @@ class KernelCountersTest {
     /** The real files: every line of /proc/vmstat is "name value", and a second read shares the first's names. */
     @Test
     void realVmstatAndMeminfo() throws Exception {
-        KernelCounters v1 = ProcFs.vmstat();
-        KernelCounters v2 = ProcFs.vmstat();
+        KernelCounters v1 = ProcMeminfo.vmstat();
+        KernelCounters v2 = ProcMeminfo.vmstat();
         long lines = Files.readAllLines(Path.of("/proc/vmstat")).size();
         assertThat(v2.size()).isEqualTo(lines);
         assertThat(v2.indexOf("pgfault")).isNotNegative();
         assertThat(v2.name(0)).isSameAs(v1.name(0));
         assertThat(KernelCounters.delta(v1, v2, v2.indexOf("pgfault"))).isNotNegative();
-        KernelCounters m = ProcFs.meminfoCounters();
+        KernelCounters m = ProcMeminfo.meminfoCounters();
         assertThat(m.get("MemTotal", -1)).isPositive();
         assertThat(m.indexOf("HugePages_Free")).isNotNegative();
     }

@@ -1,5 +1,6 @@
 package dev.pagelab.linux;
 
+import static dev.pagelab.linux.LinuxConstants.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,7 +18,7 @@ class KernelProfileTest {
         // 2.6 s under QEMU TCG, and it runs off the prompt path either way
         assertThat(KernelProfile.current()).isSameAs(p);
         assertThat(p.probeNanos()).isPositive();
-        assertThat(p.release()).isEqualTo(ProcFs.kernelRelease());
+        assertThat(p.release()).isEqualTo(Machine.kernelRelease());
         assertThat(p.pageSize()).isEqualTo(Pagemap.PAGE_SIZE);
         assertThat(Long.bitCount(p.pmdSize())).isEqualTo(1);
         assertThat(p.pmdSize()).isGreaterThan(p.pageSize());
@@ -31,9 +32,9 @@ class KernelProfileTest {
     void zeroPageClaimMatchesWhatAReadThenWriteDoes() throws LinuxException {
         assertThat(p.zeroPage()).isNotEqualTo(KernelProfile.ZeroPage.UNKNOWN);
         long pages = 16, len = pages * p.pageSize();
-        long a = Mman.mmap(0, len, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
+        long a = Mman.mmap(0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         try {
-            Mman.madvise(a, len, KernelProfile.MADV_NOHUGEPAGE, "MADV_NOHUGEPAGE");
+            Mman.madvise(a, len, MADV_NOHUGEPAGE, "MADV_NOHUGEPAGE");
             MemorySegment seg = MemorySegment.ofAddress(a).reinterpret(len);
             for (long i = 0; i < pages; i++) seg.get(ValueLayout.JAVA_BYTE, i * p.pageSize());
             long[] afterRead = Pagemap.read(a, (int) pages);
@@ -55,32 +56,32 @@ class KernelProfileTest {
     @Test
     void madviseProbeAgreesWithRealCalls() throws LinuxException {
         long len = 4 * p.pageSize();
-        long a = Mman.mmap(0, len, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1, 0);
+        long a = Mman.mmap(0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         try {
             // MADV_DONTNEED (4) and MADV_NORMAL (0) exist on every kernel; 127 is no advice at all
-            assertThat(p.madvise(4)).isTrue();
-            assertThat(p.madvise(0)).isTrue();
+            assertThat(p.madvise(MADV_DONTNEED)).isTrue();
+            assertThat(p.madvise(MADV_NORMAL)).isTrue();
             assertThat(p.madvise(127)).isFalse();
             assertThatThrownBy(() -> Mman.madvise(a, len, 127, "127")).isInstanceOf(LinuxException.class)
                     .satisfies(e -> assertThat(((LinuxException) e).errno()).isEqualTo(Errno.EINVAL));
             // MADV_POPULATE_WRITE (23, Linux 5.14): the probe's answer is what a real call on real memory does
             boolean populate;
             try {
-                Mman.madvise(a, len, 23, "MADV_POPULATE_WRITE");
+                Mman.madvise(a, len, MADV_POPULATE_WRITE, "MADV_POPULATE_WRITE");
                 populate = true;
             } catch (LinuxException e) {
                 populate = false;
             }
-            assertThat(p.madvise(23)).isEqualTo(populate);
+            assertThat(p.madvise(MADV_POPULATE_WRITE)).isEqualTo(populate);
             // MADV_COLD (20, 5.4): harmless on any range
             boolean cold;
             try {
-                Mman.madvise(a, len, 20, "MADV_COLD");
+                Mman.madvise(a, len, MADV_COLD, "MADV_COLD");
                 cold = true;
             } catch (LinuxException e) {
                 cold = false;
             }
-            assertThat(p.madvise(20)).isEqualTo(cold);
+            assertThat(p.madvise(MADV_COLD)).isEqualTo(cold);
         } finally {
             Mman.munmap(a, len);
         }
@@ -99,12 +100,12 @@ class KernelProfileTest {
 
     @Test
     void softDirtyClaimMatchesTheVmaFlags() {
-        assertThat(p.softDirty()).isEqualTo(ProcFs.softDirtyAvailable());
+        assertThat(p.softDirty()).isEqualTo(ProcMaps.softDirtyAvailable());
     }
 
     @Test
     void pfnVisibilityMatchesPrivilege() {
-        assertThat(p.pfnsVisible()).isEqualTo(ProcFs.hasCapability(ProcFs.CAP_SYS_ADMIN));
+        assertThat(p.pfnsVisible()).isEqualTo(Capabilities.has(CAP_SYS_ADMIN));
         assertThat(p.kpageflagsUnavailable().isEmpty()).isEqualTo(KPageFlags.availability().isEmpty());
     }
 

@@ -1,5 +1,6 @@
 package dev.pagelab.linux;
 
+import static dev.pagelab.linux.LinuxConstants.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -77,7 +78,7 @@ class PageGeometryTest {
     })
     void mapHugetlbFlagsForEverySize(long size, int bits, String name) {
         assertThat(Mman.mapHuge(size)).isEqualTo(bits);
-        assertThat(Mman.mapFlagsName(Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_HUGETLB | Mman.mapHuge(size)))
+        assertThat(Mman.mapFlagsName(MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | Mman.mapHuge(size)))
                 .isEqualTo("MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB|" + name);
     }
 

@@ -1,5 +1,6 @@
 package dev.pagelab.linux;
 
+import static dev.pagelab.linux.LinuxConstants.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -35,8 +36,8 @@ class PagemapScanEmulationTest {
 
     /** 64 pages: 16 read (zero page where the kernel has one), 16 written, 16 untouched, 16 read then written. */
     private long anonymousMix() throws LinuxException {
-        long a = map(64 * PAGE, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1);
-        Mman.madvise(a, 64 * PAGE, KernelProfile.MADV_NOHUGEPAGE, "MADV_NOHUGEPAGE");
+        long a = map(64 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+        Mman.madvise(a, 64 * PAGE, MADV_NOHUGEPAGE, "MADV_NOHUGEPAGE");
         MemorySegment s = MemorySegment.ofAddress(a).reinterpret(64 * PAGE);
         for (int i = 0; i < 16; i++) s.get(ValueLayout.JAVA_BYTE, i * PAGE);
         for (int i = 16; i < 32; i++) s.set(ValueLayout.JAVA_BYTE, i * PAGE, (byte) 1);
@@ -91,13 +92,13 @@ class PagemapScanEmulationTest {
         assumeTrue(Pagemap.scanSupported(), "needs the PAGEMAP_SCAN ioctl (Linux 6.7) to compare with");
         Path f = dir.resolve("data");
         Files.write(f, new byte[(int) (32 * PAGE)]);
-        int fd = FileIo.open(f.toString(), FileIo.O_RDONLY, 0);
+        int fd = FileIo.open(f.toString(), O_RDONLY, 0);
         try {
-            long a = map(32 * PAGE, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE, fd);
+            long a = map(32 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd);
             MemorySegment s = MemorySegment.ofAddress(a).reinterpret(32 * PAGE);
             for (int i = 0; i < 16; i++) s.get(ValueLayout.JAVA_BYTE, i * PAGE);        // page-cache pages
             for (int i = 8; i < 24; i++) s.set(ValueLayout.JAVA_BYTE, i * PAGE, (byte) 2); // private copies
-            long shared = map(16 * PAGE, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_SHARED | Mman.MAP_ANONYMOUS, -1);
+            long shared = map(16 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1);
             MemorySegment t = MemorySegment.ofAddress(shared).reinterpret(16 * PAGE);
             for (int i = 0; i < 8; i++) t.set(ValueLayout.JAVA_BYTE, i * PAGE, (byte) 3);
             long cats = Pagemap.PAGE_IS_PRESENT | Pagemap.PAGE_IS_FILE | Pagemap.PAGE_IS_PFNZERO;
@@ -118,9 +119,9 @@ class PagemapScanEmulationTest {
         KernelProfile p = KernelProfile.current();
         assumeTrue(p.thpAvailable() && !p.thp().enabled().equals("never"), "needs transparent huge pages");
         long len = 2 * p.pmdSize();
-        long r = map(2 * len, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, -1);
+        long r = map(2 * len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
         long a = (r + p.pmdSize() - 1) & -p.pmdSize();
-        Mman.madvise(a, len, KernelProfile.MADV_HUGEPAGE, "MADV_HUGEPAGE");
+        Mman.madvise(a, len, MADV_HUGEPAGE, "MADV_HUGEPAGE");
         MemorySegment s = MemorySegment.ofAddress(a).reinterpret(len);
         s.set(ValueLayout.JAVA_BYTE, 0, (byte) 1);                   // one write: a whole THP if one can be had
         s.get(ValueLayout.JAVA_BYTE, p.pmdSize());                  // one read: the huge zero page where there is one
@@ -162,9 +163,9 @@ class PagemapScanEmulationTest {
     @Test
     void presentEstimateFromSmapsCountsWrittenPagesAndLeavesOutTheZeroPage() throws LinuxException {
         long length = 65536 * PAGE;
-        long a = map(length, Mman.PROT_READ | Mman.PROT_WRITE,
-                Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS | Mman.MAP_NORESERVE, -1);
-        Mman.madvise(a, length, KernelProfile.MADV_NOHUGEPAGE, "MADV_NOHUGEPAGE");
+        long a = map(length, PROT_READ | PROT_WRITE,
+                MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1);
+        Mman.madvise(a, length, MADV_NOHUGEPAGE, "MADV_NOHUGEPAGE");
         MemorySegment s = MemorySegment.ofAddress(a).reinterpret(length);
         for (int i = 0; i < 4096; i++) s.set(ValueLayout.JAVA_BYTE, i * 16 * PAGE, (byte) 1);   // spread evenly
         long written = Pagemap.countPresent(a, a + length);
