@@ -31,7 +31,9 @@ public final class ProcMaps {
         /** The line as the kernel prints it (path column aligned the same way). */
         public String line() {
             String head = String.format("%08x-%08x %s %08x %s %d", start, end, perms, offset, device, inode);
-            return path.isEmpty() ? head : String.format("%-73s %s", head, path);
+            // as the kernel writes it: the header ends in a space, and a path follows once the line is 72 columns
+            // wide and one more space (show_map_vma: seq_setwidth(25 + 6 * sizeof(void *) - 1), then seq_pad)
+            return path.isEmpty() ? head + " " : String.format("%-72s %s", head, path);
         }
     }
 

@@ -84,9 +84,14 @@ class ProcMapsTest {
         assertThat(file.executable() && file.shared() && !file.writable()).isTrue();
         assertThat(maps.get(2).path()).isEmpty();
         assertThat(maps.get(3).start()).as("above 2^63").isEqualTo(0xffffffffff600000L);
-        assertThat(maps.get(2).line()).isEqualTo("7ffc00000000-7ffc00001000 ---p 00000000 00:00 0");
-        // line() puts a path one column further right than the kernel does (column 74, the kernel 73): left as is
-        assertThat(maps.get(0).line()).endsWith(" [heap]").startsWith("55b539448000-55b539469000 rw-p 00000000 00:00 0 ");
+        assertThat(maps.get(2).line()).isEqualTo("7ffc00000000-7ffc00001000 ---p 00000000 00:00 0 ");
+        // the path where the kernel puts it: index 73, after the header padded to 72 columns and a space
+        assertThat(maps.get(0).line()).startsWith("55b539448000-55b539469000 rw-p 00000000 00:00 0 ")
+                .endsWith(" [heap]").hasSize(73 + "[heap]".length());
+        for (String real : ProcText.lines("/proc/self/maps")) {
+            List<ProcMaps.VmArea> parsed = ProcMaps.parseMaps(List.of(real));
+            assertThat(parsed.get(0).line()).as("as the kernel wrote it").isEqualTo(real);
+        }
     }
 
     @Test
