@@ -179,15 +179,7 @@ final class RecipeParser {
 
     /** A capability word or a list of them, each checked against the vocabulary. */
     private List<String> capabilityWords(TomlTable t, String key) {
-        List<String> out = new ArrayList<>();
-        if (t.isString(key)) {
-            out.add(t.getString(key));
-        } else if (t.isArray(key) && all(t.getArray(key), false)) {
-            for (Object o : t.getArray(key).toList()) out.add((String) o);
-        } else {
-            problems.add(at(t, key) + key + " must be a capability word or an array of them, e.g. [\"madv_pageout\"]");
-            return List.of();
-        }
+        List<String> out = stringOrStrings(t, key, "a capability word or an array of them, e.g. [\"madv_pageout\"]");
         for (String w : out) capabilityWord(at(t, key), w);
         return out;
     }
@@ -421,21 +413,25 @@ final class RecipeParser {
     /** A string or array of strings, each one of {@code allowed}. */
     private List<String> words(TomlTable t, String key, Set<String> allowed) {
         if (!t.contains(key)) return List.of();
-        List<String> out = new ArrayList<>();
-        if (t.isString(key)) {
-            out.add(t.getString(key));
-        } else if (t.isArray(key) && all(t.getArray(key), false)) {
-            for (Object o : t.getArray(key).toList()) out.add((String) o);
-        } else {
-            problems.add(at(t, key) + key + " must be a string or an array of strings");
-            return List.of();
-        }
+        List<String> out = stringOrStrings(t, key, "a string or an array of strings");
         for (String w : out) {
             if (!allowed.contains(w)) {
                 problems.add(at(t, key) + "'" + shown(w) + "' is not one of " + String.join(", ", allowed.stream().sorted().toList()));
             }
         }
         return out;
+    }
+
+    /** The string at {@code key}, or the strings of its array; else a problem saying it must be {@code what}. */
+    private List<String> stringOrStrings(TomlTable t, String key, String what) {
+        if (t.isString(key)) return List.of(t.getString(key));
+        if (t.isArray(key) && all(t.getArray(key), false)) {
+            List<String> out = new ArrayList<>();
+            for (Object o : t.getArray(key).toList()) out.add((String) o);
+            return out;
+        }
+        problems.add(at(t, key) + key + " must be " + what);
+        return List.of();
     }
 
     /** Whether every element is a table (or, with {@code tables} false, a string). */
