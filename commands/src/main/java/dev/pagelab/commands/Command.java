@@ -1,5 +1,6 @@
 package dev.pagelab.commands;
 
+import dev.pagelab.commands.report.Report;
 import java.util.List;
 
 /**

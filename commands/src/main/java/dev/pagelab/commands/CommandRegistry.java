@@ -1,5 +1,25 @@
 package dev.pagelab.commands;
 
+import dev.pagelab.commands.inspect.ClearRefsCommand;
+import dev.pagelab.commands.inspect.InspectPagemapCommand;
+import dev.pagelab.commands.inspect.KernelCommand;
+import dev.pagelab.commands.inspect.MapsCommand;
+import dev.pagelab.commands.inspect.ViewCommand;
+import dev.pagelab.commands.machine.BenchCommand;
+import dev.pagelab.commands.machine.CacheCommand;
+import dev.pagelab.commands.machine.EvictCommand;
+import dev.pagelab.commands.machine.HugepagesCommand;
+import dev.pagelab.commands.machine.LimitCommand;
+import dev.pagelab.commands.mapping.AdviseCommand;
+import dev.pagelab.commands.mapping.ListCommand;
+import dev.pagelab.commands.mapping.LockCommand;
+import dev.pagelab.commands.mapping.LockallCommand;
+import dev.pagelab.commands.mapping.MapCommand;
+import dev.pagelab.commands.mapping.ProtectCommand;
+import dev.pagelab.commands.mapping.TouchCommand;
+import dev.pagelab.commands.mapping.UnlockCommand;
+import dev.pagelab.commands.mapping.UnlockallCommand;
+import dev.pagelab.commands.mapping.UnmapCommand;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -50,7 +50,7 @@ public final class Mapping {
      * @param pageSize its page size: the base page size, or the huge page size of a hugetlb mapping
      * @param geometry the page sizes of the kernel it was made on (a test's simulated ones)
      */
-    Mapping(String name, long base, long length, Kind kind, long pageSize, PageGeometry geometry, int mmapFlags,
+    public Mapping(String name, long base, long length, Kind kind, long pageSize, PageGeometry geometry, int mmapFlags,
             String path, long fileOffset, int fd, List<String> creation) {
         this.name = name;
         this.base = base;
@@ -98,17 +98,17 @@ public final class Mapping {
 
     public boolean guardsInstalled() { return guardsInstalled; }
 
-    void markGuardsInstalled() { guardsInstalled = true; }
+    public void markGuardsInstalled() { guardsInstalled = true; }
 
     /** How written pages are told apart since the last {@code clear-refs soft-dirty} that covered it, or null. */
     public WriteTracking.Mechanism writeTracking() { return writeTracking; }
 
-    void writeTracking(WriteTracking.Mechanism m) { writeTracking = m; }
+    public void writeTracking(WriteTracking.Mechanism m) { writeTracking = m; }
 
     /** Whether its live parts are registered with the session's userfaultfd (for async write-protect). */
-    boolean uffdRegistered() { return uffdRegistered; }
+    public boolean uffdRegistered() { return uffdRegistered; }
 
-    void uffdRegistered(boolean on) { uffdRegistered = on; }
+    public void uffdRegistered(boolean on) { uffdRegistered = on; }
 
     /** The parts still mapped, as [offset, end) pairs in offset order. */
     public List<long[]> liveParts() {
@@ -146,7 +146,7 @@ public final class Mapping {
     }
 
     /** Records that [off, off+len) was unmapped. */
-    void removeLive(long off, long len) {
+    public void removeLive(long off, long len) {
         long end = off + len;
         List<long[]> keep = new ArrayList<>();
         for (Map.Entry<Long, Long> e : live.entrySet()) {

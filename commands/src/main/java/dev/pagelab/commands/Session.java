@@ -1,5 +1,7 @@
 package dev.pagelab.commands;
 
+import dev.pagelab.commands.mapping.Target;
+import dev.pagelab.commands.report.SystemActivity;
 import dev.pagelab.linux.JvmMemory;
 import dev.pagelab.linux.KernelProfile;
 import dev.pagelab.linux.LinuxException;
@@ -30,7 +32,7 @@ import java.util.regex.Pattern;
 public final class Session implements AutoCloseable {
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,31}");
     /** Head-room kept free when checking a request against MemAvailable. */
-    static final long MEMORY_MARGIN = 64L << 20;
+    public static final long MEMORY_MARGIN = 64L << 20;
 
     private final Map<String, Mapping> mappings = new LinkedHashMap<>();
     private final ExecutorService stepThread;
@@ -94,7 +96,7 @@ public final class Session implements AutoCloseable {
      * every window, outside it: the JVM maps memory all along (code cache, heap, metaspace, thread stacks, arenas).
      * Does nothing, and reads nothing but the THP settings, where THP is {@code madvise} or {@code never}.
      */
-    void keepJvmOffHugePages() {
+    public void keepJvmOffHugePages() {
         if (!JvmMemory.collapsesUnadvised()) return;
         List<long[]> owned = new ArrayList<>();
         for (Mapping m : mappings()) {
@@ -176,58 +178,58 @@ public final class Session implements AutoCloseable {
     public synchronized List<String> names() { return new ArrayList<>(mappings.keySet()); }
 
     /** The next free default name: m1, m2, … */
-    synchronized String nextName() {
+    public synchronized String nextName() {
         while (mappings.containsKey("m" + nextNumber)) nextNumber++;
         return "m" + nextNumber;
     }
 
-    static boolean validName(String s) { return NAME.matcher(s).matches(); }
+    public static boolean validName(String s) { return NAME.matcher(s).matches(); }
 
-    boolean futureMappingsPopulated() { return futureMappingsPopulated; }
+    public boolean futureMappingsPopulated() { return futureMappingsPopulated; }
 
     /**
      * Whether any mlock-family call or MAP_LOCKED was made in this session. Until then no VMA of a mapping can be
      * VM_LOCKED, and pictures skip reading /proc/self/smaps (milliseconds for a JVM's few hundred VMAs).
      */
-    boolean lockingUsed() { return lockingUsed; }
+    public boolean lockingUsed() { return lockingUsed; }
 
     /**
      * Registers how to undo a change to the process (keyed, so the first registration, holding the original value,
      * wins); run on the step thread when the session closes. Returns whether this key was new.
      */
-    boolean restoreAtClose(String key, Runnable undo) { return restorers.putIfAbsent(key, undo) == null; }
+    public boolean restoreAtClose(String key, Runnable undo) { return restorers.putIfAbsent(key, undo) == null; }
 
     private final java.util.Map<String, Long> originals = new java.util.HashMap<>();
 
     /** The value {@code key} had before the session first changed it ({@code current} if this is the first time). */
-    long original(String key, long current) { return originals.computeIfAbsent(key, k -> current); }
+    public long original(String key, long current) { return originals.computeIfAbsent(key, k -> current); }
 
     /** Undoes the change registered under {@code key} now (step thread); false when there was none. */
-    boolean restoreNow(String key) {
+    public boolean restoreNow(String key) {
         Runnable r = restorers.remove(key);
         if (r != null) r.run();
         return r != null;
     }
 
-    void lockingUsed(boolean on) { lockingUsed |= on; }
+    public void lockingUsed(boolean on) { lockingUsed |= on; }
 
     /** The session's userfaultfd for async write-protect tracking, opened on first use (step thread only). */
-    dev.pagelab.linux.Userfaultfd userfaultfd() throws LinuxException {
+    public dev.pagelab.linux.Userfaultfd userfaultfd() throws LinuxException {
         if (userfaultfd == null) userfaultfd = dev.pagelab.linux.Userfaultfd.openAsyncWriteProtect();
         return userfaultfd;
     }
 
-    void futureMappingsPopulated(boolean on) { futureMappingsPopulated = on; }
+    public void futureMappingsPopulated(boolean on) { futureMappingsPopulated = on; }
 
-    synchronized void add(Mapping m) { mappings.put(m.name(), m); }
+    public synchronized void add(Mapping m) { mappings.put(m.name(), m); }
 
-    synchronized void remove(Mapping m) {
+    public synchronized void remove(Mapping m) {
         mappings.remove(m.name());
         m.closeFile();
     }
 
     /** The mapping named by {@code word}, which may carry a range ({@code m1[0:4M]}); the range is ignored. */
-    synchronized Mapping mappingOf(Args.Positional word) throws CommandError {
+    public synchronized Mapping mappingOf(Args.Positional word) throws CommandError {
         String text = word.text();
         int bracket = text.indexOf('[');
         String name = bracket < 0 ? text : text.substring(0, bracket);
@@ -244,12 +246,12 @@ public final class Session implements AutoCloseable {
      * offset must be a multiple of the mapping's page size and the length is rounded up to one, as the kernel
      * does for mprotect/madvise/mlock/munmap.
      */
-    Target resolve(Args.Positional word, boolean aligned) throws CommandError {
+    public Target resolve(Args.Positional word, boolean aligned) throws CommandError {
         return resolve(mappingOf(word), word, aligned);
     }
 
     /** {@link #resolve(Args.Positional, boolean)} of a range of {@code m}: sizes in {@code p} count its pages. */
-    static Target resolve(Mapping m, Args.Positional word, boolean aligned) throws CommandError {
+    public static Target resolve(Mapping m, Args.Positional word, boolean aligned) throws CommandError {
         String text = word.text();
         int bracket = text.indexOf('[');
         if (bracket < 0) return new Target(m, 0, m.length(), text);
@@ -288,7 +290,7 @@ public final class Session implements AutoCloseable {
     }
 
     /** Refuses a request whose part still to be made resident would not fit in MemAvailable, unless forced. */
-    void checkMemory(String subject, long bytesNeeded, boolean force, String what) throws CommandError {
+    public void checkMemory(String subject, long bytesNeeded, boolean force, String what) throws CommandError {
         if (force || bytesNeeded <= 0) return;
         long avail = ProcMeminfo.memAvailableBytes();
         if (bytesNeeded > avail - MEMORY_MARGIN) {
@@ -299,7 +301,7 @@ public final class Session implements AutoCloseable {
     }
 
     /** Present base pages of the mapping's live parts. */
-    long present(Mapping m) throws LinuxException {
+    public long present(Mapping m) throws LinuxException {
         long n = 0;
         for (long[] p : m.liveParts()) n += Pagemap.countPresent(m.base() + p[0], m.base() + p[1]);
         return n;
@@ -309,7 +311,7 @@ public final class Session implements AutoCloseable {
      * Refuses to read a range's pagemap entry by entry where that would take minutes: a kernel without PAGEMAP_SCAN
      * (before 6.7) writes an entry for every page of a hole too (see {@code Pagemap.ENTRY_READ_LIMIT}).
      */
-    void checkPagemapReadable(Target t, String verb) throws CommandError {
+    public void checkPagemapReadable(Target t, String verb) throws CommandError {
         long pages = PageGeometry.current().pages(t.mapping().geometry().alignUp(t.end())
                 - t.mapping().geometry().alignDown(t.offset()));
         if (Pagemap.scanSupported() || pages <= Pagemap.ENTRY_READ_LIMIT) return;
@@ -320,12 +322,12 @@ public final class Session implements AutoCloseable {
     }
 
     /** Whether {@link #present(Mapping)} counts every part of the mapping exactly (see {@code Pagemap.countsExactly}). */
-    boolean presentExact(Mapping m) {
+    public boolean presentExact(Mapping m) {
         for (long[] p : m.liveParts()) if (!Pagemap.countsExactly(m.base() + p[0], m.base() + p[1])) return false;
         return true;
     }
 
-    long present(Target t) throws LinuxException {
+    public long present(Target t) throws LinuxException {
         long n = 0;
         // touch accepts unaligned offsets; PAGEMAP_SCAN wants page-aligned bounds
         long from = t.mapping().geometry().alignDown(t.offset());

@@ -54,13 +54,13 @@ public final class WriteTracking {
     }
 
     /** Whether the page of {@code e} was written since tracking was armed, for a mapping tracked by {@code m}. */
-    static boolean written(PagemapEntry e, Mechanism m) {
+    public static boolean written(PagemapEntry e, Mechanism m) {
         if (m == null || !(e.present() || e.swapped())) return false;
         return m == Mechanism.SOFT_DIRTY ? e.softDirty() : !e.uffdWriteProtected();
     }
 
     /** PAGEMAP_SCAN categories that all mean "written since", for {@code m}. */
-    static long writtenCategories(Mechanism m) {
+    public static long writtenCategories(Mechanism m) {
         return m == Mechanism.SOFT_DIRTY ? Pagemap.PAGE_IS_SOFT_DIRTY : Pagemap.PAGE_IS_WRITTEN | Pagemap.PAGE_IS_WPALLOWED;
     }
 }

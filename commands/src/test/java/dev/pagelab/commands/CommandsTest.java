@@ -1,5 +1,10 @@
 package dev.pagelab.commands;
 
+import dev.pagelab.commands.mapping.AdviseCommand;
+import dev.pagelab.commands.report.ListReport;
+import dev.pagelab.commands.report.MapsReport;
+import dev.pagelab.commands.report.PagemapReport;
+import dev.pagelab.commands.report.StepReport;
 import static dev.pagelab.linux.LinuxConstants.CAP_SYS_ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,5 +1,8 @@
 package dev.pagelab.commands;
 
+import dev.pagelab.commands.report.ListReport;
+import dev.pagelab.commands.report.MapsReport;
+import dev.pagelab.commands.report.StepReport;
 import static dev.pagelab.linux.LinuxConstants.MADV_POPULATE_READ;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

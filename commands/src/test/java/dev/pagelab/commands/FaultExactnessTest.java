@@ -1,5 +1,7 @@
 package dev.pagelab.commands;
 
+import dev.pagelab.commands.report.PagemapReport;
+import dev.pagelab.commands.report.StepReport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -1,5 +1,7 @@
 package dev.pagelab.commands;
 
+import dev.pagelab.commands.inspect.InspectPagemapCommand;
+import dev.pagelab.commands.report.PagemapReport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

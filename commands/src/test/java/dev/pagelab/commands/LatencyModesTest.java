@@ -1,9 +1,10 @@
 package dev.pagelab.commands;
 
+import dev.pagelab.commands.report.LatencyModes;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pagelab.commands.LatencyModes.Kind;
-import dev.pagelab.commands.LatencyModes.Mode;
+import dev.pagelab.commands.report.LatencyModes.Kind;
+import dev.pagelab.commands.report.LatencyModes.Mode;
 import dev.pagelab.linux.LatencyHistogram;
 import java.util.List;
 import java.util.Random;

@@ -1,5 +1,10 @@
 package dev.pagelab.commands;
 
+import dev.pagelab.commands.machine.FileTarget;
+import dev.pagelab.commands.report.CacheReport;
+import dev.pagelab.commands.report.EvictReport;
+import dev.pagelab.commands.report.PagemapReport;
+import dev.pagelab.commands.report.StepReport;
 import static dev.pagelab.linux.LinuxConstants.O_RDONLY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

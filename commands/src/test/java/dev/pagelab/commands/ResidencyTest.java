@@ -1,5 +1,15 @@
 package dev.pagelab.commands;
 
+import dev.pagelab.commands.machine.BenchCommand;
+import dev.pagelab.commands.machine.Sweep;
+import dev.pagelab.commands.report.BenchReport;
+import dev.pagelab.commands.report.ClearRefsReport;
+import dev.pagelab.commands.report.PageState;
+import dev.pagelab.commands.report.PagemapReport;
+import dev.pagelab.commands.report.ResidencyReport;
+import dev.pagelab.commands.report.StepReport;
+import dev.pagelab.commands.report.SweepReport;
+import dev.pagelab.commands.report.TextReport;
 import static dev.pagelab.linux.LinuxConstants.CAP_IPC_LOCK;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

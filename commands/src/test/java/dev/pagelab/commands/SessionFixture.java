@@ -1,5 +1,9 @@
 package dev.pagelab.commands;
 
+import dev.pagelab.commands.report.PagemapReport;
+import dev.pagelab.commands.report.Report;
+import dev.pagelab.commands.report.StepReport;
+
 /** Runs command lines against a real session on the real kernel, as the console does. */
 final class SessionFixture implements AutoCloseable {
     final Session session = new Session();

@@ -1,5 +1,14 @@
 package dev.pagelab.commands;
 
+import dev.pagelab.commands.inspect.InspectPagemapCommand;
+import dev.pagelab.commands.inspect.ViewCommand;
+import dev.pagelab.commands.machine.BenchCommand;
+import dev.pagelab.commands.machine.Sweep;
+import dev.pagelab.commands.mapping.AdviseCommand;
+import dev.pagelab.commands.mapping.MapCommand;
+import dev.pagelab.commands.mapping.Target;
+import dev.pagelab.commands.report.PagemapReport;
+import dev.pagelab.commands.report.SweepReport;
 import static dev.pagelab.linux.LinuxConstants.MAP_ANONYMOUS;
 import static dev.pagelab.linux.LinuxConstants.MAP_HUGETLB;
 import static dev.pagelab.linux.LinuxConstants.MAP_PRIVATE;

@@ -1,5 +1,7 @@
 package dev.pagelab.commands;
 
+import dev.pagelab.commands.report.StepReport;
+import dev.pagelab.commands.report.SystemActivity;
 import static dev.pagelab.linux.LinuxConstants.CAP_SYS_ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,8 +1,10 @@
 package dev.pagelab.commands;
 
+import dev.pagelab.commands.report.LatencyModes;
+import dev.pagelab.commands.report.StepReport;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pagelab.commands.LatencyModes.Mode;
+import dev.pagelab.commands.report.LatencyModes.Mode;
 import org.junit.jupiter.api.Test;
 
 /** touch --timing on the real kernel: the modes account for exactly the faults the step counted. */

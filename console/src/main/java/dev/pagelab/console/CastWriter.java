@@ -1,5 +1,6 @@
 package dev.pagelab.console;
 
+import dev.pagelab.console.render.Json;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Writer;

@@ -1,5 +1,7 @@
 package dev.pagelab.console;
 
+import dev.pagelab.console.recipe.Expectation;
+import dev.pagelab.console.recipe.RecipeParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +30,7 @@ import org.tomlj.TomlTable;
  * @param typingSpeed  characters per second of replay's typing effect
  * @param problems     what was wrong with the file, one line each
  */
-record Config(Path source, Feedback feedback, String color, String theme, int historySize, List<Path> recipePath,
+public record Config(Path source, Feedback feedback, String color, String theme, int historySize, List<Path> recipePath,
               double replayDelay, double typingSpeed, List<String> problems) {
     static final Config DEFAULTS = new Config(null, Feedback.NORMAL, "auto", "default", 2000, List.of(),
             ReplayCommand.DEFAULT_DELAY, ReplayCommand.DEFAULT_TYPING, List.of());

@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** How much a step report says, as jshell's feedback modes. */
-enum Feedback {
+public enum Feedback {
     VERBOSE, NORMAL, CONCISE, SILENT;
 
     static Optional<Feedback> of(String word) {

@@ -1,5 +1,8 @@
 package dev.pagelab.console;
 
+import dev.pagelab.console.terminal.OutputCharset;
+import dev.pagelab.console.terminal.Repl;
+import dev.pagelab.console.terminal.TerminalOpener;
 import dev.pagelab.commands.CommandLine;
 import dev.pagelab.commands.Session;
 import dev.pagelab.linux.KPageFlags;

@@ -1,5 +1,6 @@
 package dev.pagelab.console;
 
+import dev.pagelab.commands.Command;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,17 +1,19 @@
 package dev.pagelab.console;
 
+import dev.pagelab.console.recipe.Observations;
+import dev.pagelab.console.render.Json;
 import dev.pagelab.commands.Advice;
 import dev.pagelab.commands.Args;
 import dev.pagelab.commands.BaseCommand;
 import dev.pagelab.commands.CommandError;
 import dev.pagelab.commands.CommandLine;
-import dev.pagelab.commands.PageState;
-import dev.pagelab.commands.PagemapReport;
-import dev.pagelab.commands.Report;
-import dev.pagelab.commands.ResidencyReport;
+import dev.pagelab.commands.report.PageState;
+import dev.pagelab.commands.report.PagemapReport;
+import dev.pagelab.commands.report.Report;
+import dev.pagelab.commands.report.ResidencyReport;
 import dev.pagelab.commands.Session;
-import dev.pagelab.commands.StepReport;
-import dev.pagelab.commands.TextReport;
+import dev.pagelab.commands.report.StepReport;
+import dev.pagelab.commands.report.TextReport;
 import dev.pagelab.linux.KPageFlags;
 import dev.pagelab.linux.KernelProfile;
 import dev.pagelab.linux.Machine;

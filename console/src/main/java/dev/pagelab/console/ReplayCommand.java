@@ -1,13 +1,18 @@
 package dev.pagelab.console;
 
+import dev.pagelab.console.recipe.Expectation;
+import dev.pagelab.console.recipe.Recipe;
+import dev.pagelab.console.recipe.RecipeLibrary;
+import dev.pagelab.console.recipe.RecipeParser;
+import dev.pagelab.console.recipe.RecipePlayer;
 import dev.pagelab.commands.Args;
 import dev.pagelab.commands.BaseCommand;
 import dev.pagelab.commands.CommandError;
 import dev.pagelab.commands.CommandLine;
 import dev.pagelab.commands.Completions;
-import dev.pagelab.commands.Report;
+import dev.pagelab.commands.report.Report;
 import dev.pagelab.commands.Session;
-import dev.pagelab.commands.TextReport;
+import dev.pagelab.commands.report.TextReport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

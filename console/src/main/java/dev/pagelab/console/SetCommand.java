@@ -1,13 +1,14 @@
 package dev.pagelab.console;
 
+import dev.pagelab.console.recipe.Expectation;
 import dev.pagelab.commands.Args;
 import dev.pagelab.commands.BaseCommand;
 import dev.pagelab.commands.Command;
 import dev.pagelab.commands.CommandError;
 import dev.pagelab.commands.CommandLine;
-import dev.pagelab.commands.Report;
+import dev.pagelab.commands.report.Report;
 import dev.pagelab.commands.Session;
-import dev.pagelab.commands.TextReport;
+import dev.pagelab.commands.report.TextReport;
 import java.util.Arrays;
 import java.util.List;
 

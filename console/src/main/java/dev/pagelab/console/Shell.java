@@ -1,14 +1,20 @@
 package dev.pagelab.console;
 
+import dev.pagelab.console.recipe.Recipe;
+import dev.pagelab.console.recipe.RecipePlayer;
+import dev.pagelab.console.render.JsonRenderer;
+import dev.pagelab.console.render.ResidencyRenderer;
+import dev.pagelab.console.render.TextRenderer;
+import dev.pagelab.console.terminal.OutputCharset;
 import dev.pagelab.commands.Command;
 import dev.pagelab.commands.CommandError;
 import dev.pagelab.commands.CommandLine;
 import dev.pagelab.commands.CommandRegistry;
-import dev.pagelab.commands.Report;
-import dev.pagelab.commands.ResidencyReport;
+import dev.pagelab.commands.report.Report;
+import dev.pagelab.commands.report.ResidencyReport;
 import dev.pagelab.commands.Session;
-import dev.pagelab.commands.StepReport;
-import dev.pagelab.commands.ClearRefsReport;
+import dev.pagelab.commands.report.StepReport;
+import dev.pagelab.commands.report.ClearRefsReport;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -21,7 +27,7 @@ import org.jline.utils.AttributedString;
  * one registry, runs it (kernel commands on the session's step thread), renders its report, and turns every
  * failure into one line. Nothing a user types can end the session except {@code exit}.
  */
-final class Shell implements AutoCloseable {
+public final class Shell implements AutoCloseable {
     private final Session session;
     private final CommandRegistry registry;
     private final PrintWriter out;
@@ -84,7 +90,7 @@ final class Shell implements AutoCloseable {
     private RecipePlayer.Keys keys;
     private volatile RecipePlayer playing;
 
-    void keys(RecipePlayer.Keys k) { keys = k; }
+    public void keys(RecipePlayer.Keys k) { keys = k; }
 
     private List<java.nio.file.Path> recipePath = List.of();
     private double replayDelay = ReplayCommand.DEFAULT_DELAY, typingSpeed = ReplayCommand.DEFAULT_TYPING;
@@ -103,7 +109,7 @@ final class Shell implements AutoCloseable {
     private boolean mono;
 
     /** The user's settings: default feedback, theme, recipe path and replay pace. */
-    void apply(Config c) {
+    public void apply(Config c) {
         config = c;
         feedback = c.feedback();
         mono = c.theme().equals("mono");
@@ -116,7 +122,7 @@ final class Shell implements AutoCloseable {
 
     double typingSpeed() { return typingSpeed; }
 
-    RecipePlayer.Keys keys() { return keys; }
+    public RecipePlayer.Keys keys() { return keys; }
 
     int height() { return height.getAsInt(); }
 
@@ -124,7 +130,7 @@ final class Shell implements AutoCloseable {
     void playing(RecipePlayer p) { playing = p; }
 
     /** Ctrl-C: stops the touch in progress and, during a replay, the replay after its current step. */
-    void interrupt() {
+    public void interrupt() {
         session.cancelStep();
         RecipePlayer p = playing;
         if (p != null) p.stop();
@@ -137,7 +143,7 @@ final class Shell implements AutoCloseable {
     }
 
     /** Prints {@code s} without a line end and flushes, for the typing effect. */
-    void printRaw(String s) {
+    public void printRaw(String s) {
         out.print(s);
         out.flush();
     }
@@ -147,7 +153,7 @@ final class Shell implements AutoCloseable {
     private final List<String> history = new ArrayList<>();
     private Feedback feedback = Feedback.NORMAL;
     /** Shows text longer than the screen one screen at a time; returns false when no pager could run. */
-    interface Pager {
+    public interface Pager {
         boolean page(List<String> lines);
     }
 
@@ -155,7 +161,7 @@ final class Shell implements AutoCloseable {
     private java.util.function.IntSupplier height = () -> 0;
     private boolean exitRequested;
 
-    Shell(Session session, PrintWriter out, boolean json, boolean color, IntSupplier width) {
+    public Shell(Session session, PrintWriter out, boolean json, boolean color, IntSupplier width) {
         this.session = session;
         this.tee = new Tee(out);
         this.out = new PrintWriter(tee, false);
@@ -224,44 +230,44 @@ final class Shell implements AutoCloseable {
         out.flush();
     }
 
-    Session session() { return session; }
+    public Session session() { return session; }
 
     /**
      * What the output can carry (see {@link OutputCharset}): UTF-8, or ASCII, in which every glyph has a stand-in
      * (with a C/POSIX locale the terminal would show '?' for each).
      */
-    void output(OutputCharset charset) {
+    public void output(OutputCharset charset) {
         out.flush();
         tee.charset = charset;
     }
 
-    OutputCharset output() { return tee.charset; }
+    public OutputCharset output() { return tee.charset; }
 
     /** UTF-8 ({@code true}) or ASCII. */
     void unicode(boolean on) { output(on ? OutputCharset.UTF8 : OutputCharset.ASCII); }
 
     /** Interactive consoles page manual pages that do not fit the screen. */
-    void pager(Pager p, java.util.function.IntSupplier screenHeight) {
+    public void pager(Pager p, java.util.function.IntSupplier screenHeight) {
         this.pager = p;
         this.height = screenHeight;
     }
 
-    CommandRegistry registry() { return registry; }
+    public CommandRegistry registry() { return registry; }
 
     Feedback feedback() { return feedback; }
 
     void feedback(Feedback f) { feedback = f; }
 
-    List<String> history() { return history; }
+    public List<String> history() { return history; }
 
     void requestExit() { exitRequested = true; }
 
-    boolean exitRequested() { return exitRequested; }
+    public boolean exitRequested() { return exitRequested; }
 
-    int width() { return Math.max(40, width.getAsInt()); }
+    public int width() { return Math.max(40, width.getAsInt()); }
 
     /** Runs every statement of {@code line} (split at ';'); returns false if any failed. */
-    boolean execute(String line) {
+    public boolean execute(String line) {
         if (line.isBlank() || line.trim().startsWith("#")) return true;
         history.add(line.trim());
         boolean ok = true;
@@ -274,8 +280,8 @@ final class Shell implements AutoCloseable {
     }
 
     /** What one statement did: its report, or the error it was refused with (exactly one of the two is null). */
-    record Outcome(String statement, String verb, Report report, CommandError error) {
-        boolean ok() { return error == null; }
+    public record Outcome(String statement, String verb, Report report, CommandError error) {
+        public boolean ok() { return error == null; }
     }
 
     /** Observers of every statement run (the recorder); called after the outcome has been printed. */
@@ -286,7 +292,7 @@ final class Shell implements AutoCloseable {
     void stopObserving(java.util.function.Consumer<Outcome> o) { observers.remove(o); }
 
     /** Runs one statement as {@link #run} does, but holds its output and returns it instead of printing it. */
-    Outcome runHeld(String statement, StringBuilder output) {
+    public Outcome runHeld(String statement, StringBuilder output) {
         out.flush();
         tee.held = output;
         try {
@@ -299,7 +305,7 @@ final class Shell implements AutoCloseable {
     }
 
     /** Runs one statement (no ';' splitting), prints it as the console does, and returns what it did. */
-    Outcome run(String statement) {
+    public Outcome run(String statement) {
         Outcome o = executeOne(statement);
         out.flush();
         return o;
@@ -319,7 +325,7 @@ final class Shell implements AutoCloseable {
             printError(statement, "", e, List.of());
             return new Outcome(statement, "", null, e);
         }
-        if (cl.isEmpty()) return new Outcome(statement, "", new dev.pagelab.commands.TextReport("", List.of()), null);
+        if (cl.isEmpty()) return new Outcome(statement, "", new dev.pagelab.commands.report.TextReport("", List.of()), null);
         String verb = "";
         List<int[]> spans = new ArrayList<>();
         for (CommandLine.Word w : cl.words()) spans.add(new int[] {w.column(), w.text().length()});
@@ -378,7 +384,7 @@ final class Shell implements AutoCloseable {
         public void report(String statement, Report report) {
             List<AttributedString> lines = TextRenderer.render(report, feedback, width());
             // a manual page taller than the screen goes through the pager, as man's does
-            boolean paged = pager != null && report instanceof dev.pagelab.commands.ManualReport
+            boolean paged = pager != null && report instanceof dev.pagelab.commands.report.ManualReport
                     && height.getAsInt() > 0 && lines.size() > height.getAsInt() - 2
                     && pager.page(lines.stream().map(a -> color ? a.toAnsi() : a.toString())
                             .map(tee.charset::text).toList());
@@ -419,7 +425,7 @@ final class Shell implements AutoCloseable {
         public boolean showsSystemContext(Feedback f) { return true; }
     }
 
-    void print(List<AttributedString> lines) {
+    public void print(List<AttributedString> lines) {
         for (AttributedString a : lines) {
             String s = color ? (mono ? monochrome(a) : a).toAnsi() : a.toString();
             out.println(s);
@@ -440,12 +446,12 @@ final class Shell implements AutoCloseable {
         return b.toAttributedString();
     }
 
-    void println(String s) {
+    public void println(String s) {
         out.println(s);
         out.flush();
     }
 
-    boolean color() { return color; }
+    public boolean color() { return color; }
 
 
     @Override

@@ -4,9 +4,9 @@ import dev.pagelab.commands.Args;
 import dev.pagelab.commands.BaseCommand;
 import dev.pagelab.commands.CommandError;
 import dev.pagelab.commands.CommandLine;
-import dev.pagelab.commands.Report;
+import dev.pagelab.commands.report.Report;
 import dev.pagelab.commands.Session;
-import dev.pagelab.commands.TextReport;
+import dev.pagelab.commands.report.TextReport;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,7 @@
 package dev.pagelab.console;
 
+import dev.pagelab.console.render.Json;
+import dev.pagelab.console.terminal.OutputCharset;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;

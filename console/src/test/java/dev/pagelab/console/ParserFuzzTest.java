@@ -1,5 +1,8 @@
 package dev.pagelab.console;
 
+import dev.pagelab.console.recipe.Recipe;
+import dev.pagelab.console.recipe.RecipeLibrary;
+import dev.pagelab.console.recipe.RecipeParser;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 

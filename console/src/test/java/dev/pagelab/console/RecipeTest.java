@@ -1,5 +1,11 @@
 package dev.pagelab.console;
 
+import dev.pagelab.console.recipe.Expectation;
+import dev.pagelab.console.recipe.Recipe;
+import dev.pagelab.console.recipe.RecipeLibrary;
+import dev.pagelab.console.recipe.RecipeParser;
+import dev.pagelab.console.recipe.RecipePlayer;
+import dev.pagelab.console.recipe.RecipeRequirements;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

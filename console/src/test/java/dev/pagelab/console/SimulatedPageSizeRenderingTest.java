@@ -1,12 +1,16 @@
 package dev.pagelab.console;
 
+import dev.pagelab.console.render.JsonRenderer;
+import dev.pagelab.console.render.PageCacheRenderer;
+import dev.pagelab.console.render.PagemapRenderer;
+import dev.pagelab.console.render.ResidencyRenderer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pagelab.commands.CacheReport;
-import dev.pagelab.commands.EvictReport;
-import dev.pagelab.commands.PageState;
-import dev.pagelab.commands.PagemapReport;
-import dev.pagelab.commands.ResidencyReport;
+import dev.pagelab.commands.report.CacheReport;
+import dev.pagelab.commands.report.EvictReport;
+import dev.pagelab.commands.report.PageState;
+import dev.pagelab.commands.report.PagemapReport;
+import dev.pagelab.commands.report.ResidencyReport;
 import java.util.List;
 import org.jline.utils.AttributedString;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,5 +1,6 @@
 package dev.pagelab.console;
 
+import dev.pagelab.console.terminal.TerminfoCache;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;

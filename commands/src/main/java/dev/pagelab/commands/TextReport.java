@@ -1,7 +1,0 @@
-package dev.pagelab.commands;
-
-import java.util.List;
-
-/** Plain lines (help, history, settings); {@code styled} lines may carry console markup left to the renderer. */
-public record TextReport(String verb, List<String> lines) implements Report {
-}
