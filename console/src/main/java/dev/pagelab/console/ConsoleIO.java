@@ -41,4 +41,13 @@ public interface ConsoleIO {
     void observe(Consumer<Outcome> o);
 
     void stopObserving(Consumer<Outcome> o);
+
+    /**
+     * Says where the statements run from now on come from (a script's {@code <stdin>:2}, a recipe's
+     * {@code file.toml:14}), for the position a script's errors carry; returns the origin it replaces.
+     */
+    String origin(String where);
+
+    /** A line about the input rather than a result (a recipe's format problems): with the errors in a script. */
+    void warn(String line);
 }

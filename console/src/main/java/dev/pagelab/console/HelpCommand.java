@@ -39,7 +39,7 @@ final class HelpCommand extends BaseCommand {
         a.atMost(1, "help [COMMAND]");
         if (a.positional().isEmpty()) return overview();
         Args.Positional w = a.positional().get(0);
-        String name = w.text().equals("pagelab") ? "pagelab" : registry.lookup(w.text()).name();
+        String name = w.text().equals("pagelab") ? "pagelab" : registry.describe(w.text()).name();
         ManPage page = ManPage.load(name).orElseThrow(() -> CommandError.usage(w.index(),
                 "no manual page for '" + name + "'", "'help' lists the commands"));
         List<ManualReport.Line> lines = new ArrayList<>();

@@ -95,9 +95,9 @@ final class ReplayCommand extends BaseCommand {
             }
         }
         if (!problems.isEmpty()) {
-            for (String p : problems) io.println(p);
-            throw CommandError.refused(files.size() == 1 ? files.get(0).toString() : files.size() + " recipes",
-                    problems.size() + (problems.size() == 1 ? " problem" : " problems") + " in the recipe file, listed above;"
+            for (String p : problems) io.warn(p);
+            throw CommandError.usage(-1, (files.size() == 1 ? files.get(0).toString() : files.size() + " recipes") + ": "
+                    + problems.size() + (problems.size() == 1 ? " problem" : " problems") + " in the recipe file, listed above;"
                             + " nothing was run", "the format is in 'help replay'");
         }
 
@@ -199,4 +199,8 @@ final class ReplayCommand extends BaseCommand {
         }
         return v;
     }
+
+    /** A replay maps, touches and unmaps: by its full name only, like the commands it runs. */
+    @Override
+    public boolean changesState() { return true; }
 }

@@ -73,6 +73,11 @@ public final class Shell implements ConsoleIO, AutoCloseable {
         out.flush();
     }
     private final Renderer renderer;
+    /** Where script errors go (stderr), with or without colour; null interactively. */
+    private PrintWriter errors;
+    private boolean errorColor;
+    /** Where the statement being run came from, e.g. {@code <stdin>:2}, {@code -c:3}, {@code 02-zero-page.toml:14}. */
+    private String origin;
     private final boolean color;
     private final IntSupplier width;
     private final List<String> history = new ArrayList<>();
@@ -251,6 +256,37 @@ public final class Shell implements ConsoleIO, AutoCloseable {
         }
     }
 
+    /**
+     * Script mode: errors from now on go to {@code err} (stderr), each prefixed with the statement's origin;
+     * interactively (never called) they stay with the output, under the statement they refer to.
+     */
+    public void errorsTo(PrintWriter err, boolean color) {
+        this.errors = err;
+        this.errorColor = color;
+    }
+
+    @Override
+    public String origin(String where) {
+        String before = origin;
+        origin = where;
+        return before;
+    }
+
+    @Override
+    public void warn(String line) {
+        if (errors == null) {
+            println(line);
+            return;
+        }
+        out.flush();
+        errors.println(tee.charset.text(line));
+        errors.flush();
+    }
+
+    private String styled(AttributedString a, boolean color) {
+        return tee.charset.text(color ? (mono ? monochrome(a) : a).toAnsi() : a.toString());
+    }
+
     private void printError(String statement, String verb, CommandError e, List<int[]> spans) {
         renderer.error(statement, verb, e, spans);
         out.flush();
@@ -286,7 +322,18 @@ public final class Shell implements ConsoleIO, AutoCloseable {
 
         @Override
         public void error(String statement, String verb, CommandError e, List<int[]> wordSpans) {
-            print(TextRenderer.error(verb, statement, e, wordSpans));
+            List<AttributedString> lines = TextRenderer.error(verb, statement, e, wordSpans, width());
+            if (errors == null) {
+                print(lines);
+                return;
+            }
+            // A script's errors go to stderr as psql's do, the message first, prefixed with where the statement came
+            // from, so that `2>errors.log` and editors' "file:line:" jumps work; the echo and its caret follow.
+            out.flush();
+            AttributedString message = lines.get(lines.size() - 1);
+            errors.println("pagelab:" + (origin == null ? "" : origin + ":") + " " + styled(message, errorColor));
+            for (AttributedString l : lines.subList(0, lines.size() - 1)) errors.println(styled(l, errorColor));
+            errors.flush();
         }
 
         @Override

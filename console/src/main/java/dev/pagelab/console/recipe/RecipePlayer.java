@@ -263,12 +263,18 @@ public final class RecipePlayer {
         Outcome last = null;
         StringBuilder held = new StringBuilder();
         boolean first = true;
-        for (String statement : statements(command)) {
-            prompt(statement, first ? step.variant() : null);
-            first = false;
-            // A check shows the reports only when something went wrong; a replay shows them as they come.
-            last = options.mode() == Mode.CHECK ? shell.runHeld(statement, held) : shell.run(statement);
-            if (!last.ok()) break;
+        // a script's errors name the recipe file and the line of the step's run
+        String origin = shell.origin((r.source() == null ? "recipe" : r.source().getFileName().toString()) + ":" + step.step().line());
+        try {
+            for (String statement : statements(command)) {
+                prompt(statement, first ? step.variant() : null);
+                first = false;
+                // A check shows the reports only when something went wrong; a replay shows them as they come.
+                last = options.mode() == Mode.CHECK ? shell.runHeld(statement, held) : shell.run(statement);
+                if (!last.ok()) break;
+            }
+        } finally {
+            shell.origin(origin);
         }
         if (last == null) return new StepResult(0, false, null);
         int failuresBefore = failures.size();

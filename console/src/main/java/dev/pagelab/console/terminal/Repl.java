@@ -173,7 +173,7 @@ public final class Repl {
             }
             Optional<Command> command;
             try {
-                command = Optional.of(shell.registry().lookup(words.get(0)));
+                command = Optional.of(shell.registry().describe(words.get(0)));
             } catch (Exception e) {
                 return;
             }
