@@ -9,7 +9,7 @@ import java.util.Optional;
 /**
  * Every madvise(2) advice a user may give: its word, its value (from {@link dev.pagelab.linux.LinuxConstants},
  * asm-generic/mman-common.h), the upstream release that added it and what it does. The release is for messages only:
- * whether this kernel has an advice is probed ({@link dev.pagelab.linux.KernelProfile#madvise}), since distribution
+ * whether this kernel has an advice is probed ({@link dev.pagelab.linux.proc.KernelProfile#madvise}), since distribution
  * kernels backport them.
  */
 public enum Advice {

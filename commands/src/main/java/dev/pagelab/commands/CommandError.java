@@ -1,6 +1,6 @@
 package dev.pagelab.commands;
 
-import dev.pagelab.linux.FaultSample;
+import dev.pagelab.linux.measure.FaultSample;
 import dev.pagelab.linux.LinuxException;
 
 /**

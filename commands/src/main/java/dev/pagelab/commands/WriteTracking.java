@@ -1,9 +1,9 @@
 package dev.pagelab.commands;
 
 import dev.pagelab.linux.LinuxException;
-import dev.pagelab.linux.Pagemap;
-import dev.pagelab.linux.PagemapEntry;
-import dev.pagelab.linux.ProcMaps;
+import dev.pagelab.linux.proc.Pagemap;
+import dev.pagelab.linux.proc.PagemapEntry;
+import dev.pagelab.linux.proc.ProcMaps;
 import dev.pagelab.linux.Userfaultfd;
 
 /**

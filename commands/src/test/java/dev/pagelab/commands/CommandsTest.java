@@ -9,11 +9,11 @@ import static dev.pagelab.linux.LinuxConstants.CAP_SYS_ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.pagelab.linux.Capabilities;
-import dev.pagelab.linux.KPageFlags;
-import dev.pagelab.linux.KernelProfile;
-import dev.pagelab.linux.Pagemap;
-import dev.pagelab.linux.ProcMeminfo;
+import dev.pagelab.linux.proc.Capabilities;
+import dev.pagelab.linux.proc.KPageFlags;
+import dev.pagelab.linux.proc.KernelProfile;
+import dev.pagelab.linux.proc.Pagemap;
+import dev.pagelab.linux.proc.ProcMeminfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

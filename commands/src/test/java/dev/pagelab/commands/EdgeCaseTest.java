@@ -7,12 +7,12 @@ import static dev.pagelab.linux.LinuxConstants.MADV_POPULATE_READ;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.pagelab.linux.HugetlbPool;
-import dev.pagelab.linux.KPageFlags;
-import dev.pagelab.linux.KernelProfile;
-import dev.pagelab.linux.Pagemap;
-import dev.pagelab.linux.ProcMaps;
-import dev.pagelab.linux.ThpSettings;
+import dev.pagelab.linux.proc.HugetlbPool;
+import dev.pagelab.linux.proc.KPageFlags;
+import dev.pagelab.linux.proc.KernelProfile;
+import dev.pagelab.linux.proc.Pagemap;
+import dev.pagelab.linux.proc.ProcMaps;
+import dev.pagelab.linux.proc.ThpSettings;
 import org.junit.jupiter.api.Test;
 
 /** Cases a demanding user found: each once gave a wrong figure, a crash risk or a misleading message. */

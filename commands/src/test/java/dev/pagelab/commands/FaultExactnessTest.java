@@ -5,9 +5,9 @@ import dev.pagelab.commands.report.StepReport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.pagelab.linux.KPageFlags;
-import dev.pagelab.linux.KernelProfile;
-import dev.pagelab.linux.ThpSettings;
+import dev.pagelab.linux.proc.KPageFlags;
+import dev.pagelab.linux.proc.KernelProfile;
+import dev.pagelab.linux.proc.ThpSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pagelab.commands.report.LatencyModes.Kind;
 import dev.pagelab.commands.report.LatencyModes.Mode;
-import dev.pagelab.linux.LatencyHistogram;
+import dev.pagelab.linux.measure.LatencyHistogram;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

@@ -11,10 +11,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pagelab.linux.FileIo;
 import dev.pagelab.linux.FileStat;
-import dev.pagelab.linux.KPageFlags;
-import dev.pagelab.linux.KernelProfile;
+import dev.pagelab.linux.proc.KPageFlags;
+import dev.pagelab.linux.proc.KernelProfile;
 import dev.pagelab.linux.PageCache;
-import dev.pagelab.linux.ProcMeminfo;
+import dev.pagelab.linux.proc.ProcMeminfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

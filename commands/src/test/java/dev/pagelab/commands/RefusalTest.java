@@ -4,7 +4,7 @@ import dev.pagelab.commands.report.PagemapReport;
 import dev.pagelab.commands.report.StepReport;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pagelab.linux.KernelProfile;
+import dev.pagelab.linux.proc.KernelProfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -107,7 +107,7 @@ class RefusalTest extends RealKernelTest {
 
     @Test
     void hugetlbWithEmptyPoolExplainsNrHugepages() throws Exception {
-        long total = dev.pagelab.linux.ProcMeminfo.meminfo().getOrDefault("HugePages_Total", 0L);
+        long total = dev.pagelab.linux.proc.ProcMeminfo.meminfo().getOrDefault("HugePages_Total", 0L);
         org.junit.jupiter.api.Assumptions.assumeTrue(total == 0, "the hugetlb pool is not empty here");
         CommandError e = f.error("map h 2M --hugetlb");
         assertThat(e.errnoName()).isEqualTo("ENOMEM");

@@ -14,14 +14,14 @@ import static dev.pagelab.linux.LinuxConstants.CAP_IPC_LOCK;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.pagelab.linux.Capabilities;
-import dev.pagelab.linux.HugetlbPool;
-import dev.pagelab.linux.KPageFlags;
-import dev.pagelab.linux.KernelProfile;
+import dev.pagelab.linux.proc.Capabilities;
+import dev.pagelab.linux.proc.HugetlbPool;
+import dev.pagelab.linux.proc.KPageFlags;
+import dev.pagelab.linux.proc.KernelProfile;
 import dev.pagelab.linux.Limits;
-import dev.pagelab.linux.Pagemap;
-import dev.pagelab.linux.ProcMaps;
-import dev.pagelab.linux.ThpSettings;
+import dev.pagelab.linux.proc.Pagemap;
+import dev.pagelab.linux.proc.ProcMaps;
+import dev.pagelab.linux.proc.ThpSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -273,7 +273,7 @@ class ResidencyTest extends RealKernelTest {
         assertThat(r.cells()).hasSize(2 * ways.size());
         if (ways.size() < 6) assertThat(r.notes()).anyMatch(n -> n.contains("left out"));
         for (SweepReport.Cell c : r.cells()) {
-            long pages = c.size() / dev.pagelab.linux.Pagemap.PAGE_SIZE;
+            long pages = c.size() / dev.pagelab.linux.proc.Pagemap.PAGE_SIZE;
             // every way faults each page exactly once (prepare or use); a freed page re-used without pressure: never
             assertThat(c.faults()).as(c.strategy() + " " + c.size()).isEqualTo(c.strategy().equals("after_free") ? 0 : pages);
             assertThat(c.minNs()).isLessThanOrEqualTo(c.medianNs());

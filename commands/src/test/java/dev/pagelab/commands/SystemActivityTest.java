@@ -6,8 +6,8 @@ import static dev.pagelab.linux.LinuxConstants.CAP_SYS_ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.pagelab.linux.Capabilities;
-import dev.pagelab.linux.HugetlbPool;
+import dev.pagelab.linux.proc.Capabilities;
+import dev.pagelab.linux.proc.HugetlbPool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

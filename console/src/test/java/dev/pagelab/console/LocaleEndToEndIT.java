@@ -33,7 +33,11 @@ class LocaleEndToEndIT {
     @TempDir
     Path state;
 
-    record Output(int status, byte[] bytes) {
+    /** {@code bytes}: stdout (with a pty, everything the terminal got); {@code err}: stderr of a pipe run. */
+    record Output(int status, byte[] bytes, byte[] err) {
+        /** What a script printed on stderr: its errors, each with where it came from. */
+        String errText() { return new String(err, StandardCharsets.UTF_8); }
+
         /** The text with the terminal's control sequences (JLine's mode switches) taken out. */
         String text() {
             return new String(bytes, StandardCharsets.UTF_8)
@@ -45,6 +49,7 @@ class LocaleEndToEndIT {
 
         boolean allAscii() {
             for (byte b : bytes) if (b < 0) return false;
+            for (byte b : err) if (b < 0) return false;
             return true;
         }
     }
@@ -62,7 +67,8 @@ class LocaleEndToEndIT {
         } else {
             cmd = launcher;
         }
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+        Path errFile = Files.createTempFile(state, "stderr", ".txt");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(errFile.toFile());
         Map<String, String> env = pb.environment();
         LOCALE_VARS.forEach(env::remove);
         env.remove("PAGELAB_CONFIG");
@@ -78,7 +84,7 @@ class LocaleEndToEndIT {
         p.getOutputStream().close();
         byte[] out = p.getInputStream().readAllBytes();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return new Output(p.exitValue(), out);
+        return new Output(p.exitValue(), out, Files.readAllBytes(errFile));
     }
 
     static Map<String, String> vars(String... kv) {
@@ -176,11 +182,13 @@ class LocaleEndToEndIT {
         Output ascii = run(false, vars("LANG", "C"), null, "--keep-going", "-c", c);
         assertThat(ascii.allAscii()).as(ascii.text()).isTrue();
         assertThat(ascii.text()).doesNotContain("?").contains("  present  0 -> 64 pages")
-                .containsPattern("\n  >=[0-9.]+ (ns|us|ms) +#+ ").contains("offset 1M is outside m1 (256K) - ");
+                .containsPattern("\n  >=[0-9.]+ (ns|us|ms) +#+ ");
+        // the script's error is on stderr, in ASCII too
+        assertThat(ascii.errText()).doesNotContain("?").contains("pagelab:-c:3: touch: offset 1M is outside m1 (256K) - ");
         assertThat(ascii.status()).isEqualTo(1);
         Output utf8 = run(false, vars("LANG", "C.UTF-8"), null, "--keep-going", "-c", c);
-        assertThat(utf8.text()).doesNotContain("?").contains("  present  0 \u2192 64 pages")
-                .contains("offset 1M is outside m1 (256K) \u2014 ");
+        assertThat(utf8.text()).doesNotContain("?").contains("  present  0 \u2192 64 pages");
+        assertThat(utf8.errText()).contains("offset 1M is outside m1 (256K) \u2014 ");
     }
 
     /** JSON under LANG=C: the same values, non-ASCII as \\uXXXX escapes, every byte ASCII. */

@@ -30,7 +30,7 @@ class RecipeIT {
         assertThat(passed + skipped).as(r.out()).isEqualTo(files.size());
         assertThat(r.out()).contains(files.size() + " recipes: " + passed + " passed, 0 failed, " + skipped + " skipped");
         // swapping is the one story whose subject may be missing here: it says so, and runs nothing
-        if (dev.pagelab.linux.ProcMeminfo.swapTotalBytes() == 0) {
+        if (dev.pagelab.linux.proc.ProcMeminfo.swapTotalBytes() == 0) {
             assertThat(r.out()).containsPattern("recipe: Swapping[^\n]*\n  skipped: needs swap: this machine has no swap");
         }
         // on the CI machine kind (root, THP madvise, disk /var/tmp, Linux 6.18) every other recipe must run
@@ -119,10 +119,10 @@ class RecipeIT {
         Files.writeString(bad, "title = \"t\"\nsummary = \"s\"\n[[step]]\nrun = \"map m 4K\"\nexpect.minr = 0\n"
                 + "[[step]]\nrun = \"touch m\"\nexpect.minor = \"lots\"\n");
         ScriptModeIT.Result r = ScriptModeIT.run(null, Map.of("NO_COLOR", "1"), "--recipe", bad.toString(), "--check");
-        assertThat(r.status()).isEqualTo(1);
-        assertThat(r.out()).contains(bad + ":5:1: expect.minr is not a figure pagelab reports (did you mean 'minor'?)")
-                .contains(bad + ":8:1: 'lots' is not a relation").contains("2 problems in the recipe file")
-                .doesNotContain("map m:");
+        assertThat(r.status()).as("a recipe that cannot be read is a usage error").isEqualTo(2);
+        assertThat(r.err()).contains(bad + ":5:1: expect.minr is not a figure pagelab reports (did you mean 'minor'?)")
+                .contains(bad + ":8:1: 'lots' is not a relation").contains("2 problems in the recipe file");
+        assertThat(r.out()).doesNotContain("map m:");
     }
 
     @Test
@@ -130,7 +130,8 @@ class RecipeIT {
         assertThat(ScriptModeIT.run(null, Map.of(), "--check").err()).contains("--check goes with --recipe FILE");
         assertThat(ScriptModeIT.run(null, Map.of(), "--recipe").status()).isEqualTo(2);
         ScriptModeIT.Result none = ScriptModeIT.run(null, Map.of("NO_COLOR", "1"), "--recipe", "no-such-story", "--check");
-        assertThat(none.status()).isEqualTo(1);
-        assertThat(none.out()).contains("no recipe 'no-such-story'").contains("demand-paging");
+        assertThat(none.status()).isEqualTo(2);
+        assertThat(none.err()).contains("pagelab: --recipe no-such-story: no such recipe").contains("demand-paging");
+        assertThat(none.out()).isEmpty();
     }
 }

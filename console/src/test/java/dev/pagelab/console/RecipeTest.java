@@ -9,7 +9,7 @@ import dev.pagelab.console.recipe.RecipeRequirements;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pagelab.linux.HugetlbPool;
+import dev.pagelab.linux.proc.HugetlbPool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -116,7 +116,7 @@ class ScriptModeIT {
         assertThat(lines).hasSize(4);
         String kernel = lines.get(0);
         assertThat(kernel).startsWith("{\"command\":\"kernel\",\"ok\":true,\"verb\":\"kernel\",\"release\":\"")
-                .contains("\"page_size\":{\"value\":" + dev.pagelab.linux.Pagemap.PAGE_SIZE + ",")
+                .contains("\"page_size\":{\"value\":" + dev.pagelab.linux.proc.Pagemap.PAGE_SIZE + ",")
                 .contains("\"pagemap_scan\":{\"value\":").contains("\"madvise\":{\"value\":[");
         boolean shared = kernel.contains("\"zero_page\":{\"value\":\"shared\"");
         boolean private_ = kernel.contains("\"zero_page\":{\"value\":\"private\"");
@@ -199,8 +199,8 @@ class ScriptModeIT {
         // the profile is probed as this user sees the kernel: no PFNs, and the zero page told without them
         assertThat(out).containsPattern("- PFNs +hidden \\(not root\\)").containsPattern("zero page +(shared|none)");
         // a read page is told to be the zero page without PFNs or page flags (where the kernel has a zero page)
-        assertThat(out).contains("zero page " + (dev.pagelab.linux.KernelProfile.current().zeroPage()
-                == dev.pagelab.linux.KernelProfile.ZeroPage.SHARED ? 1 : 0) + " (told by pagemap's exclusive bit)");
+        assertThat(out).contains("zero page " + (dev.pagelab.linux.proc.KernelProfile.current().zeroPage()
+                == dev.pagelab.linux.proc.KernelProfile.ZeroPage.SHARED ? 1 : 0) + " (told by pagemap's exclusive bit)");
         assertThat(p.exitValue()).isEqualTo(1);
 
         // With RLIMIT_MEMLOCK 0 the console still starts (its warm-up locks nothing) and explains EPERM.
@@ -209,9 +209,10 @@ class ScriptModeIT {
                     "--regid=nogroup", "--clear-groups", "--inh-caps=-all", "env", "HOME=/tmp", "NO_COLOR=1",
                     "PAGELAB_NO_BUILD=1", "XDG_CONFIG_HOME=/nonexistent/pagelab-test-config", LAUNCHER.toString(), "-c", "map 4K; touch m1; lock m1").start();
             String qout = new String(q.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String qerr = new String(q.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(q.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(qout).contains("faults   minor 1  major 0").contains("lock: m1: EPERM (Operation not permitted)")
-                    .contains("RLIMIT_MEMLOCK (now 0 B)");
+            assertThat(qout).contains("faults   minor 1  major 0");
+            assertThat(qerr).contains("pagelab:-c:3: lock: m1: EPERM (Operation not permitted)").contains("RLIMIT_MEMLOCK (now 0 B)");
         }
     }
 

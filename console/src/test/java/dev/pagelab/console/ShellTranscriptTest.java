@@ -58,11 +58,11 @@ class ShellTranscriptTest extends ConsoleSessionTest {
     void kernelShowsEachFactWithWhatItChanges() {
         assertThat(shell.execute("kernel")).isTrue();
         List<String> l = lines();
-        assertThat(l.get(0)).startsWith("kernel " + dev.pagelab.linux.Machine.kernelRelease() + "  (probed in ");
+        assertThat(l.get(0)).startsWith("kernel " + dev.pagelab.linux.proc.Machine.kernelRelease() + "  (probed in ");
         assertThat(l).contains("pages", "pagemap", "madvise", "transparent huge pages", "hugetlb", "swap and reclaim",
                 "tracking", "this process", "machine");
         assertThat(l).anyMatch(x -> x.matches("[ \u2260-] page size +" + dev.pagelab.commands.Sizes.format(
-                dev.pagelab.linux.Pagemap.PAGE_SIZE)));
+                dev.pagelab.linux.proc.Pagemap.PAGE_SIZE)));
         assertThat(l).anyMatch(x -> x.matches("[ \u2260-] zero page +(shared|none: reads allocate|unknown).*"));
         for (int i = 1; i < l.size(); i++) {
             assertThat(l.get(i).length()).as(l.get(i)).isLessThanOrEqualTo(80);

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.pagelab.commands.Mapping;
-import dev.pagelab.linux.ProcMaps;
-import dev.pagelab.linux.ProcMeminfo;
+import dev.pagelab.linux.proc.ProcMaps;
+import dev.pagelab.linux.proc.ProcMeminfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,10 @@
 package dev.pagelab.linux;
 
-import static dev.pagelab.linux.Libc.INT;
-import static dev.pagelab.linux.Libc.LONG;
+import dev.pagelab.linux.ffm.Libc;
+
+import dev.pagelab.linux.proc.ProcText;
+import static dev.pagelab.linux.ffm.Libc.INT;
+import static dev.pagelab.linux.ffm.Libc.LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -206,7 +209,7 @@ public final class FileStat {
     }
 
     /** The file system type of the first line of mountinfo text whose device is {@code major:minor}. */
-    static java.util.Optional<String> mountType(java.util.List<String> mountinfoLines, long major, long minor) {
+    public static java.util.Optional<String> mountType(java.util.List<String> mountinfoLines, long major, long minor) {
         String dev = major + ":" + minor;
         for (String line : mountinfoLines) {
             String[] f = line.split(" ");

@@ -1,6 +1,9 @@
 package dev.pagelab.linux;
 
-import static dev.pagelab.linux.Libc.INT;
+import dev.pagelab.linux.ffm.Libc;
+
+import dev.pagelab.linux.proc.ProcText;
+import static dev.pagelab.linux.ffm.Libc.INT;
 import static dev.pagelab.linux.LinuxConstants.*;
 
 import java.lang.foreign.Arena;
@@ -63,7 +66,7 @@ public final class Limits {
     }
 
     /** The soft "Max locked memory" of /proc/self/limits text in bytes; -1 for unlimited or when absent. */
-    static long memlockLimit(java.util.List<String> limitsLines) {
+    public static long memlockLimit(java.util.List<String> limitsLines) {
         for (String line : limitsLines) {
             if (line.startsWith("Max locked memory")) {
                 String[] f = line.substring("Max locked memory".length()).trim().split("\\s+");

@@ -1,7 +1,9 @@
 package dev.pagelab.linux;
 
-import static dev.pagelab.linux.Libc.INT;
-import static dev.pagelab.linux.Libc.LONG;
+import dev.pagelab.linux.ffm.Libc;
+
+import static dev.pagelab.linux.ffm.Libc.INT;
+import static dev.pagelab.linux.ffm.Libc.LONG;
 import static dev.pagelab.linux.LinuxConstants.*;
 
 import java.lang.foreign.FunctionDescriptor;

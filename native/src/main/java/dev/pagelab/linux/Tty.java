@@ -1,6 +1,8 @@
 package dev.pagelab.linux;
 
-import static dev.pagelab.linux.Libc.INT;
+import dev.pagelab.linux.ffm.Libc;
+
+import static dev.pagelab.linux.ffm.Libc.INT;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.invoke.MethodHandle;

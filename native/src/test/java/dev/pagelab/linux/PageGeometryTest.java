@@ -1,5 +1,6 @@
 package dev.pagelab.linux;
 
+import dev.pagelab.linux.proc.Pagemap;
 import static dev.pagelab.linux.LinuxConstants.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -12,9 +12,9 @@ import dev.pagelab.commands.report.Report;
 import dev.pagelab.commands.report.KernelReport.Fact;
 import dev.pagelab.commands.report.KernelReport.Section;
 import dev.pagelab.commands.report.KernelReport.Standing;
-import dev.pagelab.linux.HugetlbPool;
-import dev.pagelab.linux.KernelProfile;
-import dev.pagelab.linux.ThpSettings;
+import dev.pagelab.linux.proc.HugetlbPool;
+import dev.pagelab.linux.proc.KernelProfile;
+import dev.pagelab.linux.proc.ThpSettings;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -10,7 +10,7 @@ import dev.pagelab.commands.Sizes;
 import dev.pagelab.commands.report.MapsReport;
 import dev.pagelab.commands.report.Report;
 import dev.pagelab.commands.report.VmFlags;
-import dev.pagelab.linux.ProcMaps;
+import dev.pagelab.linux.proc.ProcMaps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

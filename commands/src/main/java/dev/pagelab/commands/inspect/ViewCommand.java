@@ -10,7 +10,7 @@ import dev.pagelab.commands.Sizes;
 import dev.pagelab.commands.mapping.Target;
 import dev.pagelab.commands.report.Report;
 import dev.pagelab.linux.PageGeometry;
-import dev.pagelab.linux.Pagemap;
+import dev.pagelab.linux.proc.Pagemap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;

@@ -17,7 +17,7 @@ import static dev.pagelab.linux.LinuxConstants.POSIX_FADV_DONTNEED;
 import dev.pagelab.linux.FileIo;
 import dev.pagelab.linux.FileStat;
 import dev.pagelab.linux.LinuxException;
-import dev.pagelab.linux.ProcMeminfo;
+import dev.pagelab.linux.proc.ProcMeminfo;
 import java.util.ArrayList;
 import java.util.List;
 

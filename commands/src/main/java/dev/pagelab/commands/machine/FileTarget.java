@@ -13,7 +13,7 @@ import dev.pagelab.linux.Errno;
 import dev.pagelab.linux.FileIo;
 import dev.pagelab.linux.FileStat;
 import dev.pagelab.linux.LinuxException;
-import dev.pagelab.linux.ProcMeminfo;
+import dev.pagelab.linux.proc.ProcMeminfo;
 
 /**
  * A file named by {@code cache} or {@code evict}: a PATH, opened read-only here and closed with {@link #close},

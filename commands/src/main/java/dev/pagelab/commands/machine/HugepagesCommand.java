@@ -8,7 +8,7 @@ import dev.pagelab.commands.Session;
 import dev.pagelab.commands.Sizes;
 import dev.pagelab.commands.report.Report;
 import dev.pagelab.commands.report.TextReport;
-import dev.pagelab.linux.HugetlbPool;
+import dev.pagelab.linux.proc.HugetlbPool;
 import dev.pagelab.linux.LinuxException;
 import java.util.ArrayList;
 import java.util.List;

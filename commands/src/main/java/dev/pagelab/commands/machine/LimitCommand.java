@@ -14,7 +14,7 @@ import static dev.pagelab.linux.LinuxConstants.RLIM_INFINITY;
 
 import dev.pagelab.linux.Limits;
 import dev.pagelab.linux.LinuxException;
-import dev.pagelab.linux.ProcMeminfo;
+import dev.pagelab.linux.proc.ProcMeminfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -5,12 +5,12 @@ import dev.pagelab.commands.Mapping;
 import dev.pagelab.commands.Sizes;
 import static dev.pagelab.linux.LinuxConstants.MAP_NORESERVE;
 
-import dev.pagelab.linux.HugetlbPool;
+import dev.pagelab.linux.proc.HugetlbPool;
 import dev.pagelab.linux.LinuxException;
 import dev.pagelab.linux.PageGeometry;
-import dev.pagelab.linux.Pagemap;
-import dev.pagelab.linux.PagemapEntry;
-import dev.pagelab.linux.ProcMaps;
+import dev.pagelab.linux.proc.Pagemap;
+import dev.pagelab.linux.proc.PagemapEntry;
+import dev.pagelab.linux.proc.ProcMaps;
 import java.util.List;
 
 /**

@@ -3,10 +3,10 @@ package dev.pagelab.commands.mapping;
 import dev.pagelab.commands.Sizes;
 import static dev.pagelab.linux.LinuxConstants.CAP_IPC_LOCK;
 
-import dev.pagelab.linux.Capabilities;
+import dev.pagelab.linux.proc.Capabilities;
 import dev.pagelab.linux.Errno;
 import dev.pagelab.linux.Limits;
-import dev.pagelab.linux.ProcMeminfo;
+import dev.pagelab.linux.proc.ProcMeminfo;
 
 /** What to do about an errno, per kind of call: the hint half of every kernel error line. */
 public final class KernelHints {

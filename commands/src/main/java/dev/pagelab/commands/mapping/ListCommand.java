@@ -11,7 +11,7 @@ import dev.pagelab.commands.inspect.MapsCommand;
 import dev.pagelab.commands.report.ListReport;
 import dev.pagelab.commands.report.Report;
 import dev.pagelab.linux.LinuxException;
-import dev.pagelab.linux.ProcMaps;
+import dev.pagelab.linux.proc.ProcMaps;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

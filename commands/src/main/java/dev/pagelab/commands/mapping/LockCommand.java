@@ -55,13 +55,13 @@ public final class LockCommand extends BaseCommand {
         String leftLocked = "; the range may be left marked locked ('maps " + t.mapping().name() + "' shows VmFlags lo)";
         if (errno == dev.pagelab.linux.Errno.ENOMEM && t.mapping().hugetlb()) {
             return "the " + Sizes.format(t.mapping().pageSize()) + " hugetlb pool has "
-                    + dev.pagelab.linux.HugetlbPool.freePages(t.mapping().pageSize()) + " free pages" + leftLocked;
+                    + dev.pagelab.linux.proc.HugetlbPool.freePages(t.mapping().pageSize()) + " free pages" + leftLocked;
         }
         if (errno == dev.pagelab.linux.Errno.ENOMEM && t.mapping().guardsInstalled()) {
             return "the range has guard regions, which mlock cannot fault in" + leftLocked;
         }
         if (errno == dev.pagelab.linux.Errno.ENOMEM) {
-            for (dev.pagelab.linux.ProcMaps.VmArea v : dev.pagelab.linux.ProcMaps.maps()) {
+            for (dev.pagelab.linux.proc.ProcMaps.VmArea v : dev.pagelab.linux.proc.ProcMaps.maps()) {
                 if (v.end() > t.address() && v.start() < t.address() + t.length()
                         && !v.readable() && !v.writable() && !v.executable()) {
                     return "part of the range is PROT_NONE, which mlock cannot fault in; the range may be left marked "

@@ -12,8 +12,8 @@ import static dev.pagelab.linux.LinuxConstants.MCL_FUTURE;
 import static dev.pagelab.linux.LinuxConstants.MCL_ONFAULT;
 
 import dev.pagelab.linux.Mman;
-import dev.pagelab.linux.ProcMaps;
-import dev.pagelab.linux.ProcMeminfo;
+import dev.pagelab.linux.proc.ProcMaps;
+import dev.pagelab.linux.proc.ProcMeminfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

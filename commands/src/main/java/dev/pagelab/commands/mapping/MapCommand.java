@@ -30,14 +30,14 @@ import static dev.pagelab.linux.LinuxConstants.PROT_NONE;
 import static dev.pagelab.linux.LinuxConstants.PROT_READ;
 import static dev.pagelab.linux.LinuxConstants.PROT_WRITE;
 
-import dev.pagelab.linux.FaultSample;
+import dev.pagelab.linux.measure.FaultSample;
 import dev.pagelab.linux.FileIo;
-import dev.pagelab.linux.HugetlbPool;
-import dev.pagelab.linux.KernelProfile;
+import dev.pagelab.linux.proc.HugetlbPool;
+import dev.pagelab.linux.proc.KernelProfile;
 import dev.pagelab.linux.LinuxException;
 import dev.pagelab.linux.Mman;
 import dev.pagelab.linux.PageGeometry;
-import dev.pagelab.linux.PageToucher;
+import dev.pagelab.linux.measure.PageToucher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -248,7 +248,7 @@ public final class MapCommand extends BaseCommand {
                             long aligned = (reserve + alignment - 1) & -alignment;
                             try {
                                 s = meter.mmap(aligned, length, mmapProt, mmapFlags | MAP_FIXED, mmapFd, 0);
-                            } catch (dev.pagelab.linux.StepMeter.MeasuredFailure f) {
+                            } catch (dev.pagelab.linux.measure.StepMeter.MeasuredFailure f) {
                                 unmapQuietly(reserve, length + alignment);
                                 throw f;
                             }

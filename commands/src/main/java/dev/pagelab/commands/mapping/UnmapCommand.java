@@ -10,7 +10,7 @@ import dev.pagelab.commands.Session;
 import dev.pagelab.commands.Sizes;
 import dev.pagelab.commands.report.Report;
 import dev.pagelab.commands.report.StepReport;
-import dev.pagelab.linux.FaultSample;
+import dev.pagelab.linux.measure.FaultSample;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

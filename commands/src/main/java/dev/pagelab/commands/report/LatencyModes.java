@@ -1,6 +1,6 @@
 package dev.pagelab.commands.report;
 
-import dev.pagelab.linux.LatencyHistogram;
+import dev.pagelab.linux.measure.LatencyHistogram;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package dev.pagelab.commands.report;
 
-import dev.pagelab.linux.FaultSample;
-import dev.pagelab.linux.LatencyHistogram;
-import dev.pagelab.linux.NanoClock;
+import dev.pagelab.linux.measure.FaultSample;
+import dev.pagelab.linux.measure.LatencyHistogram;
+import dev.pagelab.linux.measure.NanoClock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -2,11 +2,11 @@ package dev.pagelab.commands.report;
 
 import dev.pagelab.commands.Mapping;
 import dev.pagelab.commands.Sizes;
-import dev.pagelab.linux.HugetlbPool;
-import dev.pagelab.linux.KernelCounters;
+import dev.pagelab.linux.proc.HugetlbPool;
+import dev.pagelab.linux.proc.KernelCounters;
 import dev.pagelab.linux.PageGeometry;
-import dev.pagelab.linux.ProcMeminfo;
-import dev.pagelab.linux.ThpSettings;
+import dev.pagelab.linux.proc.ProcMeminfo;
+import dev.pagelab.linux.proc.ThpSettings;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

@@ -16,7 +16,7 @@ import dev.pagelab.commands.report.ResidencyReport;
 import dev.pagelab.commands.report.StepReport;
 import dev.pagelab.commands.report.SystemActivity;
 import dev.pagelab.commands.report.TextReport;
-import dev.pagelab.linux.LatencyHistogram;
+import dev.pagelab.linux.measure.LatencyHistogram;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -219,7 +219,7 @@ public final class JsonRenderer {
         return m;
     }
 
-    private static Map<String, Object> pool(dev.pagelab.linux.HugetlbPool p) {
+    private static Map<String, Object> pool(dev.pagelab.linux.proc.HugetlbPool p) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("total", p.total());
         m.put("free", p.free());
