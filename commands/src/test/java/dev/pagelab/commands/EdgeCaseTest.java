@@ -55,7 +55,7 @@ class EdgeCaseTest extends RealKernelTest {
     void unalignedTouchOffsets() throws Exception {
         f.run("map m1 64K --no-thp");
         StepReport r = f.step("touch m1[1:8K]");
-        assertThat(r.accesses()).isEqualTo(2);
+        assertThat(r.accessesMade()).isEqualTo(2);
         assertThat(r.sample().minorFaults()).isEqualTo(2);
         assertThat(f.step("touch m1[4095:2]").accesses()).isEqualTo(1);
     }

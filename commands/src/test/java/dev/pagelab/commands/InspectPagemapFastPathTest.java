@@ -118,7 +118,7 @@ class InspectPagemapFastPathTest extends RealKernelTest {
             }
         }
         return new PagemapReport(r.target(), r.start(), r.pages(), out, r.totals(), r.pfnsVisible(), r.kpageflagsNote(),
-                r.method(), r.perPage(), r.truncated(), r.tracking(), r.writtenOnly(), r.pageSize());
+                r.method(), r.perPage(), r.truncated(), r.tracking(), r.writtenOnly(), r.pageSize(), r.elapsedNanos());
     }
 
     @Test

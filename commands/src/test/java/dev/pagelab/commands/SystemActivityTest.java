@@ -32,7 +32,7 @@ class SystemActivityTest extends RealKernelTest {
         StepReport r = f.step("touch s");
         assertThat(r.sample().minorFaults()).as("the step's own faults").isEqualTo(4096);
         assertThat(r.sample().majorFaults()).isZero();
-        SystemActivity sys = r.system();
+        SystemActivity sys = r.system().orElseThrow();
         assertThat(sys.vmstatDelta("pgfault")).as("system-wide pgfault").isGreaterThanOrEqualTo(4096);
         long allocated = sys.vmstat().stream().filter(d -> d.name().startsWith("pgalloc_"))
                 .mapToLong(SystemActivity.Delta::delta).sum();
@@ -50,7 +50,7 @@ class SystemActivityTest extends RealKernelTest {
         assumeTrue(!enabled.equals("never"), "THP is disabled here (" + THP + "enabled = never)");
         f.run("map t 8M --thp --align 2M");
         StepReport r = f.step("touch t");
-        SystemActivity sys = r.system();
+        SystemActivity sys = r.system().orElseThrow();
         if (r.sample().minorFaults() == 4) {
             assertThat(sys.vmstatDelta("thp_fault_alloc")).as("four faults, each a 2 MiB page").isGreaterThanOrEqualTo(4);
         } else {
@@ -72,7 +72,7 @@ class SystemActivityTest extends RealKernelTest {
         StepReport shared = f.step("touch sh");
         assertThat(shared.system().settingsLine()).contains("shmem_enabled=" + sysChoice(THP + "shmem_enabled"));
         StepReport memfd = f.step("map mf 16p --memfd");
-        assertThat(memfd.system().settings()).as("map reports the settings of the kind it creates")
+        assertThat(memfd.system().orElseThrow().settings()).as("map reports the settings of the kind it creates")
                 .containsEntry("transparent_hugepage/shmem_enabled", sysChoice(THP + "shmem_enabled"));
         // multi-size THP: a size other than 2 MiB that is not off is named, and only then
         for (String d : new java.io.File(THP).list()) {
@@ -87,8 +87,8 @@ class SystemActivityTest extends RealKernelTest {
     @Test
     void aStepWithoutAMappingStillNamesTheThpSettings() throws Exception {
         StepReport r = f.step("unlockall");
-        assertThat(r.system().settingsLine()).startsWith("THP enabled=" + sysChoice(THP + "enabled"));
-        assertThat(r.system().pool()).isNull();
+        assertThat(r.system().orElseThrow().settingsLine()).startsWith("THP enabled=" + sysChoice(THP + "enabled"));
+        assertThat(r.system().orElseThrow().pool()).isNull();
     }
 
     @Test

@@ -42,9 +42,9 @@ class TimingModesTest extends RealKernelTest {
     void aStrideBelowThePageSizeSplitsFaultsFromResidentAccessesByRank() throws Exception {
         f.run("map st 1024p --no-thp");
         StepReport r = f.step("touch st --stride 1K --timing");
-        assertThat(r.accesses()).isEqualTo(4096);
+        assertThat(r.accessesMade()).isEqualTo(4096);
         assertThat(r.sample().minorFaults()).isEqualTo(1024);
-        LatencyModes m = r.timing().modes();
+        LatencyModes m = r.timing().orElseThrow().modes();
         assertThat(faultsInModes(m)).isEqualTo(1024);
         long counted = m.modes().stream().mapToLong(x -> x.band().count()).sum() + (m.elsewhere() == null ? 0 : m.elsewhere().count());
         assertThat(counted).isEqualTo(4096);
