@@ -66,11 +66,11 @@ class SystemActivityTest extends RealKernelTest {
     void settingsFollowTheMappingsKind() throws Exception {
         f.run("map p 16p --no-thp");
         StepReport priv = f.step("touch p");
-        assertThat(priv.system().settings()).containsEntry("transparent_hugepage/enabled", sysChoice(THP + "enabled"))
+        assertThat(priv.system().orElseThrow().settings()).containsEntry("transparent_hugepage/enabled", sysChoice(THP + "enabled"))
                 .doesNotContainKey("transparent_hugepage/shmem_enabled");
         f.run("map sh 16p --shared");
         StepReport shared = f.step("touch sh");
-        assertThat(shared.system().settingsLine()).contains("shmem_enabled=" + sysChoice(THP + "shmem_enabled"));
+        assertThat(shared.system().orElseThrow().settingsLine()).contains("shmem_enabled=" + sysChoice(THP + "shmem_enabled"));
         StepReport memfd = f.step("map mf 16p --memfd");
         assertThat(memfd.system().orElseThrow().settings()).as("map reports the settings of the kind it creates")
                 .containsEntry("transparent_hugepage/shmem_enabled", sysChoice(THP + "shmem_enabled"));
@@ -79,8 +79,8 @@ class SystemActivityTest extends RealKernelTest {
             if (!d.matches("hugepages-[0-9]+kB") || d.equals("hugepages-2048kB") || !Files.exists(Path.of(THP, d, "enabled"))) continue;
             String v = sysChoice(THP + d + "/enabled");
             String key = "transparent_hugepage/" + d + "/enabled";
-            if (v.equals("never")) assertThat(priv.system().settings()).doesNotContainKey(key);
-            else assertThat(priv.system().settings()).containsEntry(key, v);
+            if (v.equals("never")) assertThat(priv.system().orElseThrow().settings()).doesNotContainKey(key);
+            else assertThat(priv.system().orElseThrow().settings()).containsEntry(key, v);
         }
     }
 
@@ -111,13 +111,13 @@ class SystemActivityTest extends RealKernelTest {
             Files.writeString(knob, Long.toString(Long.parseLong(was) + 1));
             assumeTrue(HugetlbPool.of(2L << 20).map(p -> p.free() >= 1).orElse(false), "no free 2 MiB huge page");
             StepReport map = f.step("map hp 2M --hugetlb");
-            assertThat(map.system().pool()).isNotNull();
-            assertThat(map.system().pool().before().sizeBytes()).isEqualTo(2L << 20);
-            assertThat(map.system().settings()).containsKeys("hugepages/hugepages-2048kB/free_hugepages",
+            assertThat(map.system().orElseThrow().pool()).isNotNull();
+            assertThat(map.system().orElseThrow().pool().before().sizeBytes()).isEqualTo(2L << 20);
+            assertThat(map.system().orElseThrow().settings()).containsKeys("hugepages/hugepages-2048kB/free_hugepages",
                     "hugepages/hugepages-2048kB/nr_overcommit_hugepages");
             StepReport touch = f.step("touch hp");
             assertThat(touch.sample().minorFaults()).isEqualTo(1);
-            assertThat(touch.system().settingsLine()).contains("hugetlb 2M pool ");
+            assertThat(touch.system().orElseThrow().settingsLine()).contains("hugetlb 2M pool ");
             f.run("unmap hp");
         } finally {
             Files.writeString(knob, was);
