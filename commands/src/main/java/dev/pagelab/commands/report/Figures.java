@@ -34,7 +34,7 @@ public final class Figures {
     /** The kinds of object {@code --json} writes: one per report record, and one for an error. */
     public enum Kind {
         STEP("step", "a step that changed memory and was measured (map, touch, advise, protect, lock, unlock, "
-                + "lockall, unlockall, unmap…): the step thread's faults in the measured window, exact"),
+                + "lockall, unlockall, unmap...): the step thread's faults in the measured window, exact"),
         VIEW("view", "a residency picture's data (view, watch): pages per state, as runs; it reads pagemap and "
                 + "makes no access to the memory, so it has no fault figures"),
         PAGEMAP("pagemap", "inspect-pagemap: /proc/self/pagemap decoded, runs of pages in one state and totals"),
@@ -216,7 +216,7 @@ public final class Figures {
                     + "p90_ns, p99_ns, max_ns, mean_ns, buckets), its modes with the faults attributed to them, and "
                     + "the timer's own figures", s -> s.timing().orElse(null)).optional(),
             S.json("details", FREE, null, "further figures of the step, by name (address, flags, syscall, "
-                    + "present_via…)", StepReport::details),
+                    + "present_via...)", StepReport::details),
             S.json("notes", STRINGS, null, "remarks the user should see", StepReport::notes).recipe("note"),
             S.json("system", FREE, null, "system-wide context (verbose feedback): vmstat and meminfo changes over the "
                     + "step, settings", s -> s.system().orElse(null)).optional());
@@ -406,7 +406,7 @@ public final class Figures {
                     LR.json("end", STRING, null, "hex", r -> hex(r.end())),
                     LR.json("size_bytes", INTEGER, "bytes", "its length", ListReport.Row::size),
                     LR.json("mapped_bytes", INTEGER, "bytes", "what is still mapped of it", ListReport.Row::mappedBytes),
-                    LR.json("kind", STRING, null, "anon, shared, file…", ListReport.Row::kind),
+                    LR.json("kind", STRING, null, "anon private, anon shared, file, memfd...", ListReport.Row::kind),
                     LR.json("prot", STRING, null, "protections of its areas, as /proc/self/maps shows them",
                             ListReport.Row::prot),
                     LR.json("locked_bytes", INTEGER, "bytes", "smaps Locked", ListReport.Row::locked),
@@ -425,7 +425,7 @@ public final class Figures {
                     .nullable(),
             F.json("fs", STRING, null, "its file system", CacheReport.FileResidency::fsType),
             F.json("size_bytes", INTEGER, "bytes", "st_size", CacheReport.FileResidency::size),
-            F.json("allocated_bytes", INTEGER, "bytes", "st_blocks × 512", CacheReport.FileResidency::allocated),
+            F.json("allocated_bytes", INTEGER, "bytes", "st_blocks * 512", CacheReport.FileResidency::allocated),
             F.json("pages", INTEGER, "pages", "its size in pages, rounded up", CacheReport.FileResidency::pages),
             F.json("page_size_bytes", INTEGER, "bytes", "bytes in a page", CacheReport.FileResidency::pageSize),
             F.json("resident_pages", INTEGER, "pages", "pages mincore reported resident",
