@@ -102,7 +102,7 @@ class CommandsTest extends RealKernelTest {
         long base = f.session.mapping("u").base();
         f.run("unmap u[0:256K]");
         assertThat(f.session.mapping("u").base()).isEqualTo(base);
-        assertThat(f.step("touch u[256K:4K]").accesses()).isEqualTo(1);
+        assertThat(f.step("touch u[256K:4K]").accessesMade()).isEqualTo(1);
         ListReport l = (ListReport) f.run("list");
         assertThat(l.rows().get(0).mappedBytes()).isEqualTo(768 * 1024);
         f.run("unmap u[256K:]");

@@ -147,7 +147,7 @@ public final class Figures {
     public static final Figure CPUS = ANY_SUBJECT.recipeOnly("cpus", INTEGER, "CPUs", "CPUs this process may run on "
             + "(per-CPU batches of pages the kernel has not moved yet grow with them)",
             x -> Runtime.getRuntime().availableProcessors());
-    public static final List<Figure> COMMON = List.of(COMMAND, OK, REPORT, VERB, CPUS);
+    public static final List<Figure> COMMON = List.of(COMMAND, OK, VERB, REPORT, CPUS);
 
     private static String verb(Object subject) {
         return switch (subject) {

@@ -34,9 +34,9 @@ public final class JsonRenderer {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put(Figures.COMMAND.json(), command);
         o.put(Figures.OK.json(), Figures.OK.of(subject));
-        o.put(Figures.REPORT.json(), Figures.REPORT.of(subject));
         Object v = Figures.VERB.of(subject);
         o.put(Figures.VERB.json(), v != null ? v : verb);
+        o.put(Figures.REPORT.json(), Figures.REPORT.of(subject));
         fields(o, Figures.Kind.of(subject).figures(), subject);
         return o;
     }

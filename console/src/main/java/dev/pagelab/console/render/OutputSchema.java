@@ -59,11 +59,11 @@ public final class OutputSchema {
         s.put("$schema", DIALECT);
         s.put("$id", "https://pagelab.dev/schema/pagelab-output.schema.json");
         s.put("title", "pagelab --json: one object per statement, one per line");
-        s.put("description", "Every object has command, ok, report and verb; report names the kind of object, and "
+        s.put("description", "Every object has command, ok, verb and report; report names the kind of object, and "
                 + "the kind decides the other fields (see $defs). Units: fields ending in _ns are nanoseconds, _bytes "
                 + "bytes, _kb kibibytes; counts of pages are in base pages of page_size_bytes.");
         s.put("type", "object");
-        s.put("required", List.of(Figures.COMMAND.json(), Figures.OK.json(), Figures.REPORT.json(), Figures.VERB.json()));
+        s.put("required", List.of(Figures.COMMAND.json(), Figures.OK.json(), Figures.VERB.json(), Figures.REPORT.json()));
         Map<String, Object> props = new LinkedHashMap<>();
         for (Figure f : common()) props.put(f.json(), property(f));
         List<String> kinds = new ArrayList<>();
