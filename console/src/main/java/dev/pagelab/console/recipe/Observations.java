@@ -3,7 +3,7 @@ package dev.pagelab.console.recipe;
 import dev.pagelab.commands.report.Figure;
 import dev.pagelab.commands.report.Figures;
 import dev.pagelab.commands.report.StepReport;
-import dev.pagelab.console.Shell;
+import dev.pagelab.console.Outcome;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +23,7 @@ public final class Observations {
 
     private Observations() {}
 
-    public static Observations of(Shell.Outcome o) {
+    public static Observations of(Outcome o) {
         Observations obs = new Observations();
         Object subject = o.ok() ? o.report() : o.error();
         for (Figure f : Figures.COMMON) obs.observe(f, subject);

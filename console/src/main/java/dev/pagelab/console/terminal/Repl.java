@@ -48,7 +48,7 @@ public final class Repl {
         opener.shell(shell);
         if (statement != null) {
             session.startWarmUp();
-            shell.keys(() -> readKey(terminal));
+            shell.replays().keys(() -> readKey(terminal));
             boolean ok = shell.execute(statement);
             try {
                 terminal.close();
@@ -73,7 +73,7 @@ public final class Repl {
         }
         reader.getHistory().forEach(h -> shell.history().add(h.line()));
         shell.pager(lines -> page(terminal, lines), terminal::getHeight);
-        shell.keys(() -> readKey(terminal));
+        shell.replays().keys(() -> readKey(terminal));
         shell.println(banner);
         String prompt = color ? "\u001b[1mpagelab>\u001b[0m " : "pagelab> ";
         session.startWarmUp();

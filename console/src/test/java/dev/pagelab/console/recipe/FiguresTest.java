@@ -6,7 +6,7 @@ import dev.pagelab.commands.CommandError;
 import dev.pagelab.commands.report.Figure;
 import dev.pagelab.commands.report.Figures;
 import dev.pagelab.commands.report.StepReport;
-import dev.pagelab.console.Shell;
+import dev.pagelab.console.Outcome;
 import dev.pagelab.linux.FaultSample;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -67,7 +67,7 @@ class FiguresTest {
                 OptionalLong.of(16), Optional.of(new StepReport.Present(4, 16)), new StepReport.Rss(100, 4196),
                 Optional.of(new StepReport.Accesses(16, 16)), Optional.empty(), new LinkedHashMap<>(),
                 List.of("a note"), Optional.empty());
-        Observations o = Observations.of(new Shell.Outcome("touch m1", "touch", touch, null));
+        Observations o = Observations.of(new Outcome("touch m1", "touch", touch, null));
         Map<String, Double> n = o.numbers;
         assertThat(n).containsEntry("ok", 1.0).containsEntry("minor", 16.0).containsEntry("major", 0.0)
                 .containsEntry("faults", 16.0).containsEntry("present_before", 4.0).containsEntry("present", 16.0)
@@ -83,7 +83,7 @@ class FiguresTest {
         StepReport lockall = new StepReport("lockall", null, "mlockall(MCL_CURRENT)", new FaultSample(5, 0, 10, 5, 0),
                 OptionalLong.empty(), Optional.empty(), new StepReport.Rss(0, 0), Optional.empty(), Optional.empty(),
                 new LinkedHashMap<>(), List.of(), Optional.empty());
-        Observations o = Observations.of(new Shell.Outcome("lockall current", "lockall", lockall, null));
+        Observations o = Observations.of(new Outcome("lockall current", "lockall", lockall, null));
         assertThat(o.numbers).containsEntry("minor", 5.0).doesNotContainKeys("present", "present_before", "pages",
                 "accesses", "minor_per_page");
     }
@@ -91,7 +91,7 @@ class FiguresTest {
     @Test
     void anErrorBeforeAnyMeasurementHasNoFaultFigures() {
         CommandError e = CommandError.refused("nosuch", "no mapping named 'nosuch'", "'list' shows them");
-        Observations o = Observations.of(new Shell.Outcome("touch nosuch", "touch", null, e));
+        Observations o = Observations.of(new Outcome("touch nosuch", "touch", null, e));
         assertThat(o.numbers).containsEntry("ok", 0.0).doesNotContainKeys("minor", "major");
         assertThat(o.texts.get("error")).contains("no mapping named 'nosuch'");
     }
