@@ -73,7 +73,7 @@ public final class OutputSchema {
         List<Object> dispatch = new ArrayList<>();
         Map<String, Object> defs = new LinkedHashMap<>();
         for (Figures.Kind k : Figures.Kind.values()) {
-            Map<String, Object> when = Map.of("properties", Map.of(Figures.REPORT.json(), Map.of("const", k.key())),
+            Map<String, Object> when = ordered("properties", Map.of(Figures.REPORT.json(), Map.of("const", k.key())),
                     "required", List.of(Figures.REPORT.json()));
             dispatch.add(ordered("if", when, "then", Map.of("$ref", "#/$defs/" + k.key())));
             Map<String, Object> d = object(concat(common(), k.figures()));
