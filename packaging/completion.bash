@@ -22,7 +22,7 @@ _pagelab_recipe_dir()
 _pagelab()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-    local opts='-c --json --keep-going -k --no-color --config --recipe -r --check --auto --step --delay --typing --cast --help -h --version'
+    local opts='-c --json --json-schema --keep-going -k --no-color --config --recipe -r --check --auto --step --delay --typing --cast --help -h --version'
     COMPREPLY=()
     case $prev in
         -c)

@@ -18,6 +18,7 @@ _pagelab_recipes() {
 _arguments -s -S \
   '-c[run these commands and exit]:commands (separated by ;): ' \
   '--json[one JSON object per command on stdout]' \
+  '--json-schema[print the JSON Schema of the --json objects and exit]' \
   '(-k --keep-going)'{-k,--keep-going}'[do not stop at the first failing command]' \
   '--no-color[no colour]' \
   '--config[settings from this file]:settings file:_files -g "*.toml(-.)"' \

@@ -37,7 +37,7 @@ class CommandsTest extends RealKernelTest {
         f.run("map a 64p --no-thp");
         StepReport lock = f.step("lock a");
         assertThat(lock.sample().minorFaults()).as("mlock populates").isEqualTo(64);
-        assertThat(lock.presentAfter()).isEqualTo(64);
+        assertThat(lock.present().orElseThrow().after()).isEqualTo(64);
         ListReport l = (ListReport) f.run("list");
         assertThat(l.rows().get(0).locked()).isEqualTo(64 * 4096);
         assertThat(f.step("touch a").sample().minorFaults()).isZero();
@@ -47,7 +47,7 @@ class CommandsTest extends RealKernelTest {
         f.run("map b 64p --no-thp");
         StepReport onfault = f.step("lock b --onfault");
         assertThat(onfault.sample().minorFaults()).isZero();
-        assertThat(onfault.presentAfter()).isZero();
+        assertThat(onfault.present().orElseThrow().after()).isZero();
         assertThat(f.step("touch b").sample().minorFaults()).isEqualTo(64);
         MapsReport maps = (MapsReport) f.run("maps b");
         assertThat(maps.areas().get(0).vmFlagWords()).contains("locked");
@@ -59,7 +59,7 @@ class CommandsTest extends RealKernelTest {
     void mapLockedPopulates() throws Exception {
         StepReport map = f.step("map l 32p --locked --no-thp");
         assertThat(map.sample().minorFaults()).isEqualTo(32);
-        assertThat(map.presentAfter()).isEqualTo(32);
+        assertThat(map.present().orElseThrow().after()).isEqualTo(32);
         if (KPageFlags.availability().isEmpty()) {
             PagemapReport p = f.pagemap("inspect-pagemap l");
             assertThat(p.totals().locked()).isEqualTo(32);
@@ -102,7 +102,7 @@ class CommandsTest extends RealKernelTest {
         long base = f.session.mapping("u").base();
         f.run("unmap u[0:256K]");
         assertThat(f.session.mapping("u").base()).isEqualTo(base);
-        assertThat(f.step("touch u[256K:4K]").accesses()).isEqualTo(1);
+        assertThat(f.step("touch u[256K:4K]").accessesMade()).isEqualTo(1);
         ListReport l = (ListReport) f.run("list");
         assertThat(l.rows().get(0).mappedBytes()).isEqualTo(768 * 1024);
         f.run("unmap u[256K:]");
@@ -138,7 +138,7 @@ class CommandsTest extends RealKernelTest {
         assertThat(read.sample().majorFaults()).isZero();
         assertThat(read.sample().minorFaults()).as("fault-around maps several page-cache pages per fault")
                 .isBetween(1L, 64L);
-        assertThat(read.presentAfter()).isEqualTo(64);
+        assertThat(read.present().orElseThrow().after()).isEqualTo(64);
         assertThat(f.pagemap("inspect-pagemap fp").totals().file()).isEqualTo(64);
         StepReport write = f.step("touch fp --write");
         assertThat(write.sample().minorFaults()).as("one copy-on-write fault per page").isEqualTo(64);
@@ -196,7 +196,7 @@ class CommandsTest extends RealKernelTest {
         }
         StepReport p = f.step("advise pw populate_write");
         assertThat(p.sample().minorFaults()).isEqualTo(100);
-        assertThat(p.presentAfter()).isEqualTo(100);
+        assertThat(p.present().orElseThrow().after()).isEqualTo(100);
         assertThat(f.step("touch pw").sample().minorFaults()).isZero();
     }
 
@@ -204,11 +204,11 @@ class CommandsTest extends RealKernelTest {
     void strideAndOrder() throws Exception {
         f.run("map st 64p --no-thp");
         StepReport r = f.step("touch st --stride 1K --order random");
-        assertThat(r.accesses()).isEqualTo(256);
+        assertThat(r.accessesMade()).isEqualTo(256);
         assertThat(r.sample().minorFaults()).as("only the first access to each page faults").isEqualTo(64);
         StepReport t = f.step("touch st --stride 8K --read --timing");
-        assertThat(t.accesses()).isEqualTo(32);
-        assertThat(t.histogram().count()).isEqualTo(32);
+        assertThat(t.accessesMade()).isEqualTo(32);
+        assertThat(t.timing().orElseThrow().histogram().count()).isEqualTo(32);
     }
 
     @Test
@@ -221,9 +221,9 @@ class CommandsTest extends RealKernelTest {
             assumeTrue(ProcMeminfo.meminfo().getOrDefault("HugePages_Free", 0L) >= 2, "the kernel could not allocate 2 huge pages");
             f.run("map hp 4M --hugetlb");
             StepReport t = f.step("touch hp");
-            assertThat(t.accesses()).isEqualTo(2);
+            assertThat(t.accessesMade()).isEqualTo(2);
             assertThat(t.sample().minorFaults()).isEqualTo(2);
-            assertThat(t.presentAfter()).isEqualTo(1024);
+            assertThat(t.present().orElseThrow().after()).isEqualTo(1024);
             if (KPageFlags.availability().isEmpty()) assertThat(f.pagemap("inspect-pagemap hp").totals().hugetlb()).isEqualTo(1024);
             f.run("unmap hp");
         } finally {

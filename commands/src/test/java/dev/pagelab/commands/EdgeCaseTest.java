@@ -55,15 +55,15 @@ class EdgeCaseTest extends RealKernelTest {
     void unalignedTouchOffsets() throws Exception {
         f.run("map m1 64K --no-thp");
         StepReport r = f.step("touch m1[1:8K]");
-        assertThat(r.accesses()).isEqualTo(2);
+        assertThat(r.accessesMade()).isEqualTo(2);
         assertThat(r.sample().minorFaults()).isEqualTo(2);
-        assertThat(f.step("touch m1[4095:2]").accesses()).isEqualTo(1);
+        assertThat(f.step("touch m1[4095:2]").accessesMade()).isEqualTo(1);
     }
 
     @Test
     void hugeNumbersDoNotOverflow() throws Exception {
         f.run("map m1 4K");
-        assertThat(f.step("touch m1 --stride 0x7fffffffffffffff").accesses()).isEqualTo(1);
+        assertThat(f.step("touch m1 --stride 0x7fffffffffffffff").accessesMade()).isEqualTo(1);
         assertThat(f.error("touch m1[1:0xffffffffffffffff]").line()).contains("is not a range length");
         assertThat(f.error("map 16383P").line()).contains("sizes go up to T");
     }

@@ -42,9 +42,9 @@ class FaultExactnessTest {
                 StepReport r = f.step("touch w --write");
                 assertThat(r.sample().minorFaults()).as("minor faults, run %d", rep).isEqualTo(n);
                 assertThat(r.sample().majorFaults()).isZero();
-                assertThat(r.presentBefore()).isZero();
-                assertThat(r.presentAfter()).isEqualTo(n);
-                assertThat(r.accesses()).isEqualTo(n);
+                assertThat(r.present().orElseThrow().before()).isZero();
+                assertThat(r.present().orElseThrow().after()).isEqualTo(n);
+                assertThat(r.accessesMade()).isEqualTo(n);
                 StepReport again = f.step("touch w --write");
                 assertThat(again.sample().minorFaults()).as("re-touch of resident pages").isZero();
             } finally {
@@ -67,7 +67,7 @@ class FaultExactnessTest {
             try {
                 StepReport read = f.step("touch z --read --order random");
                 assertThat(read.sample().minorFaults()).as("read faults, run %d", rep).isEqualTo(n);
-                assertThat(read.presentAfter()).isEqualTo(n);
+                assertThat(read.present().orElseThrow().after()).isEqualTo(n);
                 if (rep == 0) {
                     PagemapReport p = f.pagemap("inspect-pagemap z");
                     if (KPageFlags.availability().isEmpty()) {
@@ -98,7 +98,7 @@ class FaultExactnessTest {
             try {
                 assertThat(map.sample().minorFaults()).as("populated with the advice first, faults on the map step")
                         .isEqualTo(n);
-                assertThat(map.presentAfter()).isEqualTo(n);
+                assertThat(map.present().orElseThrow().after()).isEqualTo(n);
                 StepReport touch = f.step("touch p");
                 assertThat(touch.sample().minorFaults()).isZero();
             } finally {
@@ -115,7 +115,7 @@ class FaultExactnessTest {
             try {
                 f.run("touch d");
                 StepReport dontneed = f.step("advise d dontneed");
-                assertThat(dontneed.presentAfter()).isZero();
+                assertThat(dontneed.present().orElseThrow().after()).isZero();
                 assertThat(f.step("touch d").sample().minorFaults()).as("after MADV_DONTNEED").isEqualTo(n);
                 StepReport free = f.step("advise d free");
                 assertThat(free.sample().minorFaults()).isZero();
@@ -137,7 +137,7 @@ class FaultExactnessTest {
             assertThat(m.base() % (2L << 20)).isZero();
             StepReport touch = f.step("touch h");
             assertThat(touch.sample().minorFaults()).as("one fault per 2 MiB huge page").isEqualTo(4);
-            assertThat(touch.presentAfter()).isEqualTo(4 * 512);
+            assertThat(touch.present().orElseThrow().after()).isEqualTo(4 * 512);
             if (KPageFlags.availability().isEmpty()) {
                 PagemapReport p = f.pagemap("inspect-pagemap h");
                 assertThat(p.totals().thp()).as("pages flagged THP in kpageflags").isEqualTo(4 * 512);

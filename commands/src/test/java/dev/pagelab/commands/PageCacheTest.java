@@ -99,7 +99,7 @@ class PageCacheTest extends RealKernelTest {
         assertThat(hot.sample().majorFaults()).as("the page cache is hot after writing the file").isZero();
         assertThat(hot.sample().minorFaults()).as("fault-around maps several cached pages per fault")
                 .isBetween(1L, (long) PAGES);
-        assertThat(hot.presentAfter()).isEqualTo(PAGES);
+        assertThat(hot.present().orElseThrow().after()).isEqualTo(PAGES);
         f.run("unmap f");
 
         EvictReport e = (EvictReport) f.run("evict " + file);
@@ -122,7 +122,7 @@ class PageCacheTest extends RealKernelTest {
         System.out.println("4 MiB read after evict: major " + major + ", minor " + minor);
         assertThat(major).as("pages come from the disk again").isPositive();
         assertThat(major + minor).as("read-ahead and fault-around: one fault maps many pages").isLessThanOrEqualTo(PAGES);
-        assertThat(cold.presentAfter()).isEqualTo(PAGES);
+        assertThat(cold.present().orElseThrow().after()).isEqualTo(PAGES);
 
         CacheReport.FileResidency after = cache(file.toString());
         assertThat(after.resident()).isEqualTo(PAGES);
@@ -142,7 +142,7 @@ class PageCacheTest extends RealKernelTest {
         f.run("map f 4M --file " + file);
         f.run("advise f random");
         StepReport t = f.step("touch f --read --stride 16K");
-        assertThat(t.accesses()).isEqualTo(256);
+        assertThat(t.accessesMade()).isEqualTo(256);
         assertThat(t.sample().majorFaults()).as("one major fault per page read").isEqualTo(256);
         assertThat(t.sample().minorFaults()).isZero();
 
@@ -179,7 +179,7 @@ class PageCacheTest extends RealKernelTest {
 
         // now clean: pageout reclaims what f alone maps, and the next touch reads from the disk
         StepReport out = f.step("advise f pageout");
-        assertThat(out.presentAfter()).isZero();
+        assertThat(out.present().orElseThrow().after()).isZero();
         assertThat(cache(file.toString()).resident()).isZero();
         assertThat(f.step("touch f --read").sample().majorFaults()).isPositive();
     }
@@ -230,8 +230,8 @@ class PageCacheTest extends RealKernelTest {
         StepReport dirtyOut = f.step("advise f pageout");
         // dirty or not, unmapped; a page still in another CPU's LRU batch cannot be isolated and stays (measured:
         // 2 of 1024 once on 6.12 in a 2-CPU guest), which the report says
-        assertThat(dirtyOut.presentAfter()).as("unmapped all the same, but for a batch").isLessThanOrEqualTo(PAGES / 16);
-        if (dirtyOut.presentAfter() > 0) assertThat(dirtyOut.notes()).anyMatch(n -> n.contains("stayed mapped"));
+        assertThat(dirtyOut.present().orElseThrow().after()).as("unmapped all the same, but for a batch").isLessThanOrEqualTo(PAGES / 16);
+        if (dirtyOut.present().orElseThrow().after() > 0) assertThat(dirtyOut.notes()).anyMatch(n -> n.contains("stayed mapped"));
         CacheReport.FileResidency stillCached = cache(file.toString());
         assertThat(stillCached.resident()).as("dirty pages stay in the page cache").isEqualTo(PAGES);
         StepReport again = f.step("touch f --read");
@@ -244,11 +244,11 @@ class PageCacheTest extends RealKernelTest {
         f.run("map g 4M --file " + file);
         f.run("touch g --read");
         StepReport shared = f.step("advise f pageout");
-        assertThat(shared.presentAfter()).as("pages g maps too are skipped").isEqualTo(PAGES);
+        assertThat(shared.present().orElseThrow().after()).as("pages g maps too are skipped").isEqualTo(PAGES);
         assertThat(cache(file.toString()).resident()).isEqualTo(PAGES);
         f.run("unmap g");
         StepReport clean = f.step("advise f pageout");
-        assertThat(clean.presentAfter()).isZero();
+        assertThat(clean.present().orElseThrow().after()).isZero();
         CacheReport.FileResidency gone = cache(file.toString());
         assertThat(gone.resident()).as("clean pages mapped only by f are dropped").isZero();
         if (gone.cachestat() != null) assertThat(gone.cachestat().evicted()).isEqualTo(PAGES);

@@ -70,7 +70,7 @@ class RefusalTest extends RealKernelTest {
         assertThat(e.line()).contains("past the end of").contains("SIGBUS");
         // 5000 bytes: two pages are backed (the second partly), the rest is past EOF.
         StepReport ok = f.step("touch m1[0:8K] --read");
-        assertThat(ok.accesses()).isEqualTo(2);
+        assertThat(ok.accessesMade()).isEqualTo(2);
     }
 
     @Test
@@ -85,7 +85,7 @@ class RefusalTest extends RealKernelTest {
         f.run("map m1 64K");
         if (!KernelProfile.current().madvise(Advice.GUARD_INSTALL.value())) {
             assertThat(f.error("advise m1[16K:4K] guard_install").line()).contains("MADV_GUARD_INSTALL needs Linux 6.13");
-            assertThat(f.step("touch m1").accesses()).as("the session goes on").isEqualTo(16);
+            assertThat(f.step("touch m1").accessesMade()).as("the session goes on").isEqualTo(16);
             return;
         }
         f.run("advise m1[16K:4K] guard_install");
@@ -94,7 +94,7 @@ class RefusalTest extends RealKernelTest {
         assertThat(p.totals().guard()).isEqualTo(1);
         assertThat(p.totals().swapped()).as("a guard marker is not swap").isZero();
         f.run("advise m1[16K:4K] guard_remove");
-        assertThat(f.step("touch m1").accesses()).isEqualTo(16);
+        assertThat(f.step("touch m1").accessesMade()).isEqualTo(16);
     }
 
     @Test

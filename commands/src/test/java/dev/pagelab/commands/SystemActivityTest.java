@@ -32,7 +32,7 @@ class SystemActivityTest extends RealKernelTest {
         StepReport r = f.step("touch s");
         assertThat(r.sample().minorFaults()).as("the step's own faults").isEqualTo(4096);
         assertThat(r.sample().majorFaults()).isZero();
-        SystemActivity sys = r.system();
+        SystemActivity sys = r.system().orElseThrow();
         assertThat(sys.vmstatDelta("pgfault")).as("system-wide pgfault").isGreaterThanOrEqualTo(4096);
         long allocated = sys.vmstat().stream().filter(d -> d.name().startsWith("pgalloc_"))
                 .mapToLong(SystemActivity.Delta::delta).sum();
@@ -50,7 +50,7 @@ class SystemActivityTest extends RealKernelTest {
         assumeTrue(!enabled.equals("never"), "THP is disabled here (" + THP + "enabled = never)");
         f.run("map t 8M --thp --align 2M");
         StepReport r = f.step("touch t");
-        SystemActivity sys = r.system();
+        SystemActivity sys = r.system().orElseThrow();
         if (r.sample().minorFaults() == 4) {
             assertThat(sys.vmstatDelta("thp_fault_alloc")).as("four faults, each a 2 MiB page").isGreaterThanOrEqualTo(4);
         } else {
@@ -66,29 +66,29 @@ class SystemActivityTest extends RealKernelTest {
     void settingsFollowTheMappingsKind() throws Exception {
         f.run("map p 16p --no-thp");
         StepReport priv = f.step("touch p");
-        assertThat(priv.system().settings()).containsEntry("transparent_hugepage/enabled", sysChoice(THP + "enabled"))
+        assertThat(priv.system().orElseThrow().settings()).containsEntry("transparent_hugepage/enabled", sysChoice(THP + "enabled"))
                 .doesNotContainKey("transparent_hugepage/shmem_enabled");
         f.run("map sh 16p --shared");
         StepReport shared = f.step("touch sh");
-        assertThat(shared.system().settingsLine()).contains("shmem_enabled=" + sysChoice(THP + "shmem_enabled"));
+        assertThat(shared.system().orElseThrow().settingsLine()).contains("shmem_enabled=" + sysChoice(THP + "shmem_enabled"));
         StepReport memfd = f.step("map mf 16p --memfd");
-        assertThat(memfd.system().settings()).as("map reports the settings of the kind it creates")
+        assertThat(memfd.system().orElseThrow().settings()).as("map reports the settings of the kind it creates")
                 .containsEntry("transparent_hugepage/shmem_enabled", sysChoice(THP + "shmem_enabled"));
         // multi-size THP: a size other than 2 MiB that is not off is named, and only then
         for (String d : new java.io.File(THP).list()) {
             if (!d.matches("hugepages-[0-9]+kB") || d.equals("hugepages-2048kB") || !Files.exists(Path.of(THP, d, "enabled"))) continue;
             String v = sysChoice(THP + d + "/enabled");
             String key = "transparent_hugepage/" + d + "/enabled";
-            if (v.equals("never")) assertThat(priv.system().settings()).doesNotContainKey(key);
-            else assertThat(priv.system().settings()).containsEntry(key, v);
+            if (v.equals("never")) assertThat(priv.system().orElseThrow().settings()).doesNotContainKey(key);
+            else assertThat(priv.system().orElseThrow().settings()).containsEntry(key, v);
         }
     }
 
     @Test
     void aStepWithoutAMappingStillNamesTheThpSettings() throws Exception {
         StepReport r = f.step("unlockall");
-        assertThat(r.system().settingsLine()).startsWith("THP enabled=" + sysChoice(THP + "enabled"));
-        assertThat(r.system().pool()).isNull();
+        assertThat(r.system().orElseThrow().settingsLine()).startsWith("THP enabled=" + sysChoice(THP + "enabled"));
+        assertThat(r.system().orElseThrow().pool()).isNull();
     }
 
     @Test
@@ -111,13 +111,13 @@ class SystemActivityTest extends RealKernelTest {
             Files.writeString(knob, Long.toString(Long.parseLong(was) + 1));
             assumeTrue(HugetlbPool.of(2L << 20).map(p -> p.free() >= 1).orElse(false), "no free 2 MiB huge page");
             StepReport map = f.step("map hp 2M --hugetlb");
-            assertThat(map.system().pool()).isNotNull();
-            assertThat(map.system().pool().before().sizeBytes()).isEqualTo(2L << 20);
-            assertThat(map.system().settings()).containsKeys("hugepages/hugepages-2048kB/free_hugepages",
+            assertThat(map.system().orElseThrow().pool()).isNotNull();
+            assertThat(map.system().orElseThrow().pool().before().sizeBytes()).isEqualTo(2L << 20);
+            assertThat(map.system().orElseThrow().settings()).containsKeys("hugepages/hugepages-2048kB/free_hugepages",
                     "hugepages/hugepages-2048kB/nr_overcommit_hugepages");
             StepReport touch = f.step("touch hp");
             assertThat(touch.sample().minorFaults()).isEqualTo(1);
-            assertThat(touch.system().settingsLine()).contains("hugetlb 2M pool ");
+            assertThat(touch.system().orElseThrow().settingsLine()).contains("hugetlb 2M pool ");
             f.run("unmap hp");
         } finally {
             Files.writeString(knob, was);

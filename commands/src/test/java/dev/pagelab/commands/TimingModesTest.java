@@ -19,7 +19,7 @@ class TimingModesTest extends RealKernelTest {
         StepReport first = f.step("touch tm --timing");
         long faults = first.sample().minorFaults() + first.sample().majorFaults();
         assertThat(faults).as("exact, with timing on").isEqualTo(1024);
-        LatencyModes m = first.timing().modes();
+        LatencyModes m = first.timing().orElseThrow().modes();
         assertThat(m.accesses()).isEqualTo(1024);
         assertThat(m.faults()).isEqualTo(faults);
         assertThat(faultsInModes(m)).as("faults attributed across the modes").isEqualTo(faults);
@@ -27,10 +27,10 @@ class TimingModesTest extends RealKernelTest {
 
         StepReport again = f.step("touch tm --timing");
         assertThat(again.sample().minorFaults()).isZero();
-        LatencyModes r = again.timing().modes();
+        LatencyModes r = again.timing().orElseThrow().modes();
         assertThat(faultsInModes(r)).isZero();
         assertThat(r.modes()).isNotEmpty().noneMatch(x -> x.kind().faulting());
-        assertThat(again.timing().clock().quantumNanos()).isPositive();
+        assertThat(again.timing().orElseThrow().clock().quantumNanos()).isPositive();
         // Whether a resident access is fast is a fact about the machine: under QEMU's software emulation (the kernel
         // matrix's guests, PAGELAB_GUEST=1) a re-touch takes microseconds and is rightly called "no fault but slow".
         org.junit.jupiter.api.Assumptions.assumeFalse("1".equals(System.getenv("PAGELAB_GUEST")),
@@ -42,9 +42,9 @@ class TimingModesTest extends RealKernelTest {
     void aStrideBelowThePageSizeSplitsFaultsFromResidentAccessesByRank() throws Exception {
         f.run("map st 1024p --no-thp");
         StepReport r = f.step("touch st --stride 1K --timing");
-        assertThat(r.accesses()).isEqualTo(4096);
+        assertThat(r.accessesMade()).isEqualTo(4096);
         assertThat(r.sample().minorFaults()).isEqualTo(1024);
-        LatencyModes m = r.timing().modes();
+        LatencyModes m = r.timing().orElseThrow().modes();
         assertThat(faultsInModes(m)).isEqualTo(1024);
         long counted = m.modes().stream().mapToLong(x -> x.band().count()).sum() + (m.elsewhere() == null ? 0 : m.elsewhere().count());
         assertThat(counted).isEqualTo(4096);

@@ -81,6 +81,10 @@ public final class Main {
                     System.out.println("pagelab " + VERSION);
                     return 0;
                 }
+                case "--json-schema" -> {
+                    System.out.print(dev.pagelab.console.render.OutputSchema.json());
+                    return 0;
+                }
                 default -> {
                     if (args[i].equals("--typing") || args[i].startsWith("--typing=")) {
                         replayFlags.add(args[i]);
@@ -225,6 +229,7 @@ public final class Main {
             with stdin from a pipe or file it reads one command a line; -c runs ';'-separated commands.
               -c CMDS         run these commands and exit
               --json          one JSON object per command on stdout
+              --json-schema   print the JSON Schema (draft 2020-12) of those objects and exit
               --keep-going    do not stop at the first failing command (exit status is still 1)
               --no-color      no colour (NO_COLOR in the environment does the same)
               --config FILE   settings from FILE instead of ~/.config/pagelab/config.toml ($PAGELAB_CONFIG too)

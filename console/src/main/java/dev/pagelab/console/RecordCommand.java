@@ -194,9 +194,7 @@ final class RecordCommand extends BaseCommand {
             case StepReport s -> {
                 add(out, obs, "minor");
                 add(out, obs, "major");
-                if (s.presentBefore() >= 0) {
-                    out.add("expect.present = " + Json.encode(s.presentBefore() + " -> " + s.presentAfter()));
-                }
+                s.present().ifPresent(p -> out.add("expect.present = " + Json.encode(p.before() + " -> " + p.after())));
             }
             case PagemapReport p -> {
                 add(out, obs, "present");

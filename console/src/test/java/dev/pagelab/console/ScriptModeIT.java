@@ -115,7 +115,7 @@ class ScriptModeIT {
         List<String> lines = r.out().lines().toList();
         assertThat(lines).hasSize(4);
         String kernel = lines.get(0);
-        assertThat(kernel).startsWith("{\"command\":\"kernel\",\"ok\":true,\"verb\":\"kernel\",\"release\":\"")
+        assertThat(kernel).startsWith("{\"command\":\"kernel\",\"ok\":true,\"verb\":\"kernel\",\"report\":\"kernel\",\"release\":\"")
                 .contains("\"page_size\":{\"value\":" + dev.pagelab.linux.proc.Pagemap.PAGE_SIZE + ",")
                 .contains("\"pagemap_scan\":{\"value\":").contains("\"madvise\":{\"value\":[");
         boolean shared = kernel.contains("\"zero_page\":{\"value\":\"shared\"");

@@ -106,7 +106,7 @@ class SimulatedPageSizeRenderingTest {
                 -1, 0, 0, 0);
         PagemapReport r = new PagemapReport("m1", BASE, 64, List.of(present, absent),
                 new PagemapReport.Totals(10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), true, null, "pread", false, false, null, false,
-                page);
+                page, 0);
         List<String> lines = plain(PagemapRenderer.pagemap(r, 100));
         assertThat(lines.get(1)).startsWith("  0+10p            present");
         assertThat(lines.get(2)).startsWith("  " + absentAt + "+54p");

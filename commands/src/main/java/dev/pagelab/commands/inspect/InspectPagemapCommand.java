@@ -102,6 +102,7 @@ public final class InspectPagemapCommand extends BaseCommand {
      */
     public PagemapReport report(Target t, boolean perPage, boolean writtenOnly, boolean scan, boolean flagsReadable,
                          String kpageflagsNote) throws LinuxException {
+        long t0 = System.nanoTime();
         Mapping m = t.mapping();
         PageGeometry g = m.geometry();
         long firstOff = g.alignDown(t.offset());
@@ -117,7 +118,8 @@ public final class InspectPagemapCommand extends BaseCommand {
         return new PagemapReport(t.text(), m.base() + firstOff, g.pages(endOff - firstOff), b.runs,
                 b.totals(), b.pfnsSeen || flagsReadable, kpageflagsNote,
                 scan ? "PAGEMAP_SCAN + pread" : "pread", perPage, b.truncated,
-                m.writeTracking() == null ? null : m.writeTracking().description(), writtenOnly, g.pageSize());
+                m.writeTracking() == null ? null : m.writeTracking().description(), writtenOnly, g.pageSize(),
+                System.nanoTime() - t0);
     }
 
     private static void readPart(Mapping m, long from, long to, boolean scan, Builder b, PageSource source)

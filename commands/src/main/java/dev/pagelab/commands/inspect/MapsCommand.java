@@ -27,6 +27,7 @@ public final class MapsCommand extends BaseCommand {
     public Report run(Session session, CommandLine line) throws CommandError {
         Args a = Args.parse(line, OPTIONS);
         a.atMost(1, "maps [NAME | --all]");
+        long t0 = System.nanoTime();
         if (a.has("all") && !a.positional().isEmpty()) {
             throw CommandError.usage(a.positional().get(0).index(), "give a NAME or --all, not both", "e.g. 'maps m1'");
         }
@@ -41,14 +42,14 @@ public final class MapsCommand extends BaseCommand {
                 areas.add(new MapsReport.Area(label, s.area().start(), s.area().end(), s.area().perms(), s.kb(),
                         s.vmFlags(), VmFlags.words(s.vmFlags()), s.thpEligible()));
             }
-            return new MapsReport(m.name(), lines, areas);
+            return new MapsReport(m.name(), lines, areas, System.nanoTime() - t0);
         }
         for (ProcMaps.VmArea v : ProcMaps.maps()) {
             String label = labelFor(session, v);
             if (label.isEmpty() && !a.has("all")) continue;
             lines.add(new MapsReport.Line(label, v.start(), v.end(), v.line()));
         }
-        return new MapsReport(a.has("all") ? "all" : "pagelab", lines, areas);
+        return new MapsReport(a.has("all") ? "all" : "pagelab", lines, areas, System.nanoTime() - t0);
     }
 
     /**

@@ -29,6 +29,7 @@ public final class ListCommand extends BaseCommand {
     @Override
     public Report run(Session session, CommandLine line) throws CommandError {
         Args.parse(line, Args.OptionSpec.NONE).atMost(0, "list");
+        long t0 = System.nanoTime();
         List<ListReport.Row> rows = new ArrayList<>();
         for (Mapping m : session.mappings()) {
             Set<String> prots = new LinkedHashSet<>();
@@ -48,6 +49,6 @@ public final class ListCommand extends BaseCommand {
                     m.hugetlb() ? "hugetlb " + Sizes.format(m.pageSize()) : m.kind().label(),
                     String.join(",", prots), locked, present, String.join(" ", m.creation())));
         }
-        return new ListReport(rows);
+        return new ListReport(rows, System.nanoTime() - t0);
     }
 }

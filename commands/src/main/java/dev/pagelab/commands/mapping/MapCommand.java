@@ -41,6 +41,7 @@ import dev.pagelab.linux.measure.PageToucher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** {@code map [NAME] SIZE [options]}: creates a named mapping with mmap(2). */
@@ -292,8 +293,10 @@ public final class MapCommand extends BaseCommand {
         if (thpAdvice != null) details.put("advice", thpAdvice);
         if (path != null) details.put("path", path);
         if (fd >= 0) details.put("fd", fd);
-        return new StepReport("map", name, r.action() + " at " + Steps.hex(m.base()), r.sample(), r.pages(), 0,
-                present, r.rssBefore(), r.rssAfter(), -1, -1, null, details, notes, r.system());
+        // before the map there was nothing of it: 0 present
+        return new StepReport("map", name, r.action() + " at " + Steps.hex(m.base()), r.sample(), r.pages(),
+                present < 0 ? Optional.empty() : Optional.of(new StepReport.Present(0, present)), r.rss(),
+                Optional.empty(), Optional.empty(), details, notes, r.system());
     }
 
     /**

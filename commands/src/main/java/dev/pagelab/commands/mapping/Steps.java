@@ -14,6 +14,8 @@ import dev.pagelab.linux.measure.StepMeter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.IntFunction;
 
 /** The common shape of a step: sample /proc, run the measured call, sample /proc again, report. */
@@ -72,8 +74,11 @@ final class Steps {
             }
             Map<String, Object> allDetails = details == null ? new LinkedHashMap<>() : details;
             if (m != null) presentSource(session, m, allDetails, allNotes);
-            return new StepReport(verb, target, action, sample, pages, presentBefore, presentAfter, rssBefore, rssAfter,
-                    -1, -1, null, allDetails, allNotes, system);
+            // pages < 0: a process-wide step (lockall), about no range
+            return new StepReport(verb, target, action, sample, pages < 0 ? OptionalLong.empty() : OptionalLong.of(pages),
+                    m == null ? Optional.empty() : Optional.of(new StepReport.Present(presentBefore, presentAfter)),
+                    new StepReport.Rss(rssBefore, rssAfter), Optional.empty(), Optional.empty(), allDetails, allNotes,
+                    Optional.ofNullable(system));
         } catch (LinuxException e) {
             throw CommandError.kernel(target, e, "reading /proc/self/pagemap failed", null);
         }
@@ -103,10 +108,9 @@ final class Steps {
         return out;
     }
 
+    /** {@code timing} is null without --timing. */
     static StepReport withTouch(StepReport r, long accesses, long asked, StepReport.Timing timing) {
-        return new StepReport(r.verb(), r.target(), r.action(), r.sample(), r.pages(), r.presentBefore(),
-                r.presentAfter(), r.rssBefore(), r.rssAfter(), accesses, asked, timing, r.details(), r.notes(),
-                r.system());
+        return r.withAccesses(new StepReport.Accesses(accesses, asked), Optional.ofNullable(timing));
     }
 
     static String hex(long v) {

@@ -154,11 +154,12 @@ public final class TouchCommand extends BaseCommand {
         KernelProfile p = KernelProfile.current();
         if (p.zeroPage() != KernelProfile.ZeroPage.PRIVATE || m.kind() != Mapping.Kind.ANON_PRIVATE || m.hugetlb()) return;
         long faults = r.sample().minorFaults();
-        long newlyPresent = r.presentAfter() - r.presentBefore();
+        long presentBefore = r.present().map(StepReport.Present::before).orElse(0L);
+        long newlyPresent = r.present().map(StepReport.Present::delta).orElse(0L);
         if (!write && faults > 0 && newlyPresent > 0) {
             notes.add("no shared zero page on this kernel (" + KernelCommand.zeroPageCause(p) + "): each read fault "
                     + "allocated a private zeroed page, so RSS grew and a write to these pages will not fault again");
-        } else if (write && r.presentBefore() > 0 && faults < r.pages()) {
+        } else if (write && presentBefore > 0 && faults < r.pages().orElse(0)) {
             notes.add("pages read before are private already (no shared zero page on this kernel, "
                     + KernelCommand.zeroPageCause(p) + "): writing them took no copy-on-write fault");
         }

@@ -58,8 +58,7 @@ public final class UnmapCommand extends BaseCommand {
             notes.add(m.name() + " keeps " + Sizes.format(m.liveBytes()) + " of " + Sizes.format(m.length())
                     + "; its offsets are unchanged");
         }
-        return new StepReport(r.verb(), r.target(), r.action(), r.sample(), r.pages(), r.presentBefore(),
-                m.fullyUnmapped() ? 0 : r.presentAfter(), r.rssBefore(), r.rssAfter(), -1, -1, null, r.details(), notes, r.system());
+        return r.withPresentAfter(m.fullyUnmapped() ? 0 : r.present().orElseThrow().after(), notes);
     }
 
     @Override

@@ -2,8 +2,12 @@ package dev.pagelab.commands.report;
 
 import java.util.List;
 
-/** The session's mappings, one row each. */
-public record ListReport(List<Row> rows) implements Report {
+/**
+ * The session's mappings, one row each.
+ *
+ * @param elapsedNanos how long reading their smaps and present pages took
+ */
+public record ListReport(List<Row> rows, long elapsedNanos) implements Report {
     /**
      * @param prot    protections of its VMAs as /proc/self/maps shows them, e.g. {@code rw-p} or {@code r--p,rw-p}
      * @param locked  bytes locked (smaps Locked)

@@ -12,10 +12,12 @@ import java.util.List;
  * @param tracking         how written pages are told in this mapping (see clear-refs), or null when not tracked
  * @param writtenOnly      --written: only pages written since tracking was armed are listed
  * @param pageSize         bytes in a page: runs count base pages of this size
+ * @param elapsedNanos     how long the reads took (PAGEMAP_SCAN, pagemap, kpageflags, kpagecount) and decoding them
  */
 public record PagemapReport(String target, long start, long pages, List<Run> runs, Totals totals, boolean pfnsVisible,
                             String kpageflagsNote, String method, boolean perPage, boolean truncated,
-                            String tracking, boolean writtenOnly, long pageSize) implements Report {
+                            String tracking, boolean writtenOnly, long pageSize,
+                            long elapsedNanos) implements Report {
     /**
      * Consecutive pages with one state. {@code offset} is from the mapping's base.
      *

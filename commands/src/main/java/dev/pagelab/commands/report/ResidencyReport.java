@@ -28,4 +28,14 @@ public record ResidencyReport(String target, long start, long pages, long pageSi
     public int runs() { return runStart.length; }
 
     public PageState state(int run) { return PageState.values()[runState[run]]; }
+
+    /** One run: {@code pages} pages from page {@code page} of the range, all in {@code state}. */
+    public record Run(long page, long pages, PageState state) {}
+
+    /** The runs as values (for JSON; renderers walk the arrays). */
+    public List<Run> runList() {
+        List<Run> out = new java.util.ArrayList<>(runs());
+        for (int i = 0; i < runs(); i++) out.add(new Run(runStart[i], runPages[i], state(i)));
+        return out;
+    }
 }

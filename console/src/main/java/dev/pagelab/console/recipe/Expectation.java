@@ -1,5 +1,6 @@
 package dev.pagelab.console.recipe;
 
+import dev.pagelab.commands.report.Figures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -45,7 +46,7 @@ public record Expectation(String key, Relation relation, double a, double b, Str
     private static final Pattern TRANSITION = Pattern.compile("\\s*(" + Num.RE + ")\\s*(?:->|\u2192)\\s*(" + Num.RE + ")\\s*");
 
     /** Keys whose value is text (an errno name or words of the message), not a number. */
-    static boolean textKey(String key) { return key.equals("error") || key.equals("note") || key.equals("vm_flags"); }
+    static boolean textKey(String key) { return Figures.recipeText(key); }
 
     /** Keys that also take a before → after pair (a number or relation alone is about the value after). */
     static boolean transitionKey(String key) { return key.equals("present"); }

@@ -3,6 +3,7 @@ package dev.pagelab.console.recipe;
 import dev.pagelab.commands.CommandError;
 import dev.pagelab.commands.CommandLine;
 import dev.pagelab.commands.Sizes;
+import dev.pagelab.commands.report.Figures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.pagelab.commands.report.Figures;
 import org.tomlj.Toml;
 import org.tomlj.TomlArray;
 import org.tomlj.TomlParseError;
@@ -37,18 +39,8 @@ public final class RecipeParser {
     /** Variables narration may use: the release, and in a variant what the machine showed. */
     static final Set<String> SAY_VARIABLES = Set.of("release", "why");
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([^}]*)}");
-    /** Names an expectation may use (those of {@link Observations}); others are typos. */
-    static final Set<String> KEYS = keys("ok", "error", "note", "minor", "major", "faults", "elapsed_ns", "process_minor",
-            "rss_delta", "pages", "present", "present_before", "present_after", "accesses", "minor_per_page",
-            "faults_per_page", "ns_per_access", "runs", "swapped", "file", "exclusive", "soft_dirty", "zero_page", "thp",
-            "hugetlb", "locked", "guard", "written", "same_pfn", "not_present", "unmapped", "huge", "zero", "in_use",
-            "protected", "before_kb", "after_kb", "cpus");
-
-    private static Set<String> keys(String... reported) {
-        Set<String> k = new java.util.HashSet<>(List.of(reported));
-        k.addAll(Observations.MAPS_KEYS);
-        return Set.copyOf(k);
-    }
+    /** Names an expectation may use (the recipe names of {@link Figures}); others are typos. */
+    static final Set<String> KEYS = Figures.recipeNames();
 
     /** A recipe that cannot run as written: every problem found, each one line. */
     public static final class FormatError extends Exception {

@@ -31,11 +31,11 @@ final class StepRenderer {
             AttributedStringBuilder b = new AttributedStringBuilder();
             b.styled(BOLD, r.verb()).append(r.target() == null ? "" : " " + r.target()).append(": minor ")
                     .styled(FAULT, Long.toString(s.minorFaults())).append(", major ").styled(FAULT, Long.toString(s.majorFaults()));
-            if (r.presentBefore() >= 0) {
+            if (r.present().isPresent()) {
                 String about = r.presentEstimated() ? "\u2248" : "";
-                b.append(", present " + about + r.presentBefore() + "\u2192" + about + r.presentAfter());
+                b.append(", present " + about + r.present().get().before() + "\u2192" + about + r.present().get().after());
             }
-            b.append(", process rss " + signed(r.rssDelta()) + ", " + duration(s.elapsedNanos()));
+            b.append(", process rss " + signed(r.rss().delta()) + ", " + duration(s.elapsedNanos()));
             if (r.cancelled()) b.styled(NOTE, " (interrupted)");
             out.add(b.toAttributedString());
             return out;
@@ -49,39 +49,40 @@ final class StepRenderer {
         AttributedStringBuilder f = new AttributedStringBuilder();
         f.append("  faults   minor ").styled(FAULT, Long.toString(s.minorFaults()))
                 .append("  major ").styled(FAULT, Long.toString(s.majorFaults()));
-        if (r.accesses() > 0) {
-            long touchedPages = Math.max(1, Math.min(r.accesses(), r.pages()));
+        long accesses = r.accessesMade();
+        if (accesses > 0) {
+            long touchedPages = r.pages().isPresent() ? Math.max(1, Math.min(accesses, r.pages().getAsLong())) : 1;
             f.styled(DIM, "  (" + perPage(s.minorFaults() + s.majorFaults(), touchedPages) + ")");
         }
         f.append("   in ").styled(NUM, duration(s.elapsedNanos()));
-        if (r.accesses() > 0) f.styled(DIM, " (" + duration(s.elapsedNanos() / r.accesses()) + "/access)");
+        if (accesses > 0) f.styled(DIM, " (" + duration(s.elapsedNanos() / accesses) + "/access)");
         out.add(f.toAttributedString());
 
         AttributedStringBuilder p = new AttributedStringBuilder();
-        if (r.presentBefore() >= 0) {
+        if (r.present().isPresent()) {
             String about = r.presentEstimated() ? "\u2248" : "";
-            p.append("  present  ").styled(NUM, about + r.presentBefore()).append(" \u2192 ")
-                    .styled(NUM, about + r.presentAfter()).append(" pages");
+            p.append("  present  ").styled(NUM, about + r.present().get().before()).append(" \u2192 ")
+                    .styled(NUM, about + r.present().get().after()).append(" pages");
             p.append("   ");
         } else {
             p.append("  ");
         }
-        p.append("process rss ").styled(NUM, signed(r.rssDelta()));
+        p.append("process rss ").styled(NUM, signed(r.rss().delta()));
         out.add(p.toAttributedString());
 
         if (feedback == Feedback.VERBOSE) {
             out.add(new AttributedStringBuilder().append("  process  minor ").append(Long.toString(s.processMinorFaults()))
                     .append("  major ").append(Long.toString(s.processMajorFaults()))
                     .styled(DIM, "  (all JVM threads; for contrast)").toAttributedString());
-            out.add(new AttributedStringBuilder().append("  rss      ").append(Sizes.human(r.rssBefore())).append(" \u2192 ")
-                    .append(Sizes.human(r.rssAfter())).styled(DIM, "  (/proc/self/statm, process-wide)").toAttributedString());
+            out.add(new AttributedStringBuilder().append("  rss      ").append(Sizes.human(r.rss().before())).append(" \u2192 ")
+                    .append(Sizes.human(r.rss().after())).styled(DIM, "  (/proc/self/statm, process-wide)").toAttributedString());
             for (Map.Entry<String, Object> e : r.details().entrySet()) {
                 out.add(new AttributedStringBuilder().styled(DIM, "  " + pad(e.getKey().replace('_', ' '), 12) + " ")
                         .append(String.valueOf(e.getValue())).toAttributedString());
             }
-            if (r.system() != null) out.addAll(system(r.system(), width));
+            r.system().ifPresent(sys -> out.addAll(system(sys, width)));
         }
-        if (r.timing() != null) out.addAll(histogram(r.timing(), width));
+        r.timing().ifPresent(t -> out.addAll(histogram(t, width)));
         for (String n : r.notes()) out.add(new AttributedStringBuilder().styled(NOTE, "  note: " + n).toAttributedString());
         return out;
     }
