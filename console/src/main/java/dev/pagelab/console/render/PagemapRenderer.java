@@ -65,11 +65,10 @@ public final class PagemapRenderer {
         if (p.truncated()) out.add(new AttributedString("  \u2026 more rows left out: inspect a smaller range"));
         if (rows.size() < p.runs().size()) {
             int folded = p.runs().size() - rows.size();
-            out.add(new AttributedStringBuilder().styled(DIM, "  " + count(p.runs().size(), "run") + " shown as "
-                    + count(rows.size(), "row") + ": runs that differ only in " + String.join("/", TRANSIENT)
-                    + " (which the kernel changes as it ages pages) folded, " + folded + " of them; ~ marks a flag on "
-                    + "some pages of a row. --pages lists each page (of a smaller range), --json every run")
-                    .toAttributedString());
+            out.add(new AttributedStringBuilder().styled(DIM, "  " + count(p.runs().size(), "run") + " in "
+                    + count(rows.size(), "row") + ": " + folded + " folded that differ only in " + String.join("/", TRANSIENT)
+                    + ", which the kernel flips as it ages pages (~: on some pages of the row); --pages lists each "
+                    + "page, --json every run").toAttributedString());
         }
         PagemapReport.Totals t = p.totals();
         AttributedStringBuilder tot = new AttributedStringBuilder().append("  total    present ").styled(NUM, Long.toString(t.present()))

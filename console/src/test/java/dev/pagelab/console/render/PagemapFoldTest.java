@@ -53,7 +53,7 @@ class PagemapFoldTest {
         assertThat(lines.get(1)).startsWith("  0+262144p").contains("present exclusive")
                 .contains("pfn 0x100000\u20260x13ffff contiguous").contains("idle~").contains("1281 runs");
         assertThat(lines.get(1)).doesNotContain("lru~").contains(" lru ");
-        assertThat(String.join("\n", lines)).contains("1281 runs shown as 1 row").contains("folded, 1280 of them")
+        assertThat(String.join("\n", lines)).contains("1281 runs in 1 row: 1280 folded that differ only in lru/active/referenced/idle")
                 .contains("--pages lists each page").contains("--json every run");
         // the totals are the report's own, counted page by page
         assertThat(lines).anyMatch(l -> l.startsWith("  total    present 262144"));
