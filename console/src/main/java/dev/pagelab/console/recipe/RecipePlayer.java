@@ -1,6 +1,7 @@
 package dev.pagelab.console.recipe;
 
-import dev.pagelab.console.Shell;
+import dev.pagelab.console.ConsoleIO;
+import dev.pagelab.console.Outcome;
 import dev.pagelab.console.render.TextRenderer;
 import dev.pagelab.commands.CommandLine;
 import java.io.IOException;
@@ -15,7 +16,7 @@ import org.jline.utils.AttributedStringBuilder;
 import org.jline.utils.AttributedStyle;
 
 /**
- * Plays a {@link Recipe} through the console's own engine ({@link Shell}), so every step prints the report a user
+ * Plays a {@link Recipe} through the console's own engine ({@link ConsoleIO}), so every step prints the report a user
  * would see, then judges the step's expectations. Three paces: STEP waits for a key before each step (Enter runs
  * it; b goes back, r repeats the last step, s skips, q quits), AUTO waits the recipe's or the given delay, CHECK
  * does not wait or narrate and prints the verdicts. Whatever happens — a failed step, q, Ctrl-C — the cleanup runs.
@@ -97,12 +98,12 @@ public final class RecipePlayer {
     static final AttributedStyle PASS = AttributedStyle.BOLD.foreground(AttributedStyle.GREEN);
     static final AttributedStyle FAIL = AttributedStyle.BOLD.foreground(AttributedStyle.RED);
 
-    private final Shell shell;
+    private final ConsoleIO shell;
     private final Options options;
     private final Keys keys;
     private volatile boolean stopRequested;
 
-    public RecipePlayer(Shell shell, Options options, Keys keys) {
+    public RecipePlayer(ConsoleIO shell, Options options, Keys keys) {
         this.shell = shell;
         this.options = options;
         this.keys = keys;
@@ -259,15 +260,21 @@ public final class RecipePlayer {
 
     private StepResult runStep(Recipe r, int index, Planned step, Path tmp, List<String> failures, Observations previous) {
         String command = substitute(step.run(), r, tmp);
-        Shell.Outcome last = null;
+        Outcome last = null;
         StringBuilder held = new StringBuilder();
         boolean first = true;
-        for (String statement : statements(command)) {
-            prompt(statement, first ? step.variant() : null);
-            first = false;
-            // A check shows the reports only when something went wrong; a replay shows them as they come.
-            last = options.mode() == Mode.CHECK ? shell.runHeld(statement, held) : shell.run(statement);
-            if (!last.ok()) break;
+        // a script's errors name the recipe file and the line of the step's run
+        String origin = shell.origin((r.source() == null ? "recipe" : r.source().getFileName().toString()) + ":" + step.step().line());
+        try {
+            for (String statement : statements(command)) {
+                prompt(statement, first ? step.variant() : null);
+                first = false;
+                // A check shows the reports only when something went wrong; a replay shows them as they come.
+                last = options.mode() == Mode.CHECK ? shell.runHeld(statement, held) : shell.run(statement);
+                if (!last.ok()) break;
+            }
+        } finally {
+            shell.origin(origin);
         }
         if (last == null) return new StepResult(0, false, null);
         int failuresBefore = failures.size();
@@ -314,7 +321,7 @@ public final class RecipePlayer {
             for (String statement : statements(substitute(c.run(), r, tmp))) {
                 prompt(statement, null);
                 StringBuilder held = new StringBuilder();
-                Shell.Outcome o = options.mode() == Mode.CHECK ? shell.runHeld(statement, held) : shell.run(statement);
+                Outcome o = options.mode() == Mode.CHECK ? shell.runHeld(statement, held) : shell.run(statement);
                 if (!o.ok() && !held.isEmpty()) shell.printRaw(held.toString());
             }
         }
