@@ -114,9 +114,10 @@ public final class PagemapRenderer {
             long end = first.offset() + first.pages() * pageSize;
             while (j < runs.size()) {
                 PagemapReport.Run n = runs.get(j);
-                if (n.offset() != end || !n.state().equals(first.state()) || n.mapCount() != first.mapCount()
-                        || n.swapType() != first.swapType() || n.flags().isEmpty() != first.flags().isEmpty()
-                        || !stable(n.flags()).equals(stable)) break;
+                // page flags are read as root only: without them there is nothing transient to fold
+                if (first.flags().isEmpty() || n.flags().isEmpty() || n.offset() != end
+                        || !n.state().equals(first.state()) || n.mapCount() != first.mapCount()
+                        || n.swapType() != first.swapType() || !stable(n.flags()).equals(stable)) break;
                 end += n.pages() * pageSize;
                 j++;
             }
