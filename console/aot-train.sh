@@ -12,7 +12,8 @@ pagelab_aot_train() {
     flock "$lock"
     if [ -f "$out" ]; then exec {lock}>&-; rm -rf "$tmp"; return 0; fi
   fi
-  echo "pagelab: recording the start-up cache for this build (JDK AOT cache, once, a few seconds)..." >&2
+  # short enough for a 40-column terminal: nothing wraps it at words this early
+  echo "pagelab: recording the start-up cache (once)..." >&2
   # A throwaway home, config, history and terminfo cache, no pager: the training leaves nothing of the user's.
   local -a env=(env -u NO_COLOR -u PAGELAB_CONFIG TERM=xterm-256color HOME="$tmp" XDG_CONFIG_HOME="$tmp" XDG_STATE_HOME="$tmp"
     XDG_CACHE_HOME="$tmp" PAGER=cat)

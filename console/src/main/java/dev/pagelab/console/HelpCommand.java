@@ -60,13 +60,28 @@ final class HelpCommand extends BaseCommand {
 
     private Report overview() {
         List<ManualReport.Line> lines = new ArrayList<>();
-        lines.add(plain("pagelab commands (help COMMAND for its page; help pagelab for the overview):"));
+        for (String l : dev.pagelab.console.render.TextRenderer.fill(
+                "pagelab commands (help COMMAND for its page; help pagelab for the overview):", width.getAsInt() - 1)) {
+            lines.add(plain(l));
+        }
         int w = 0;
         for (String n : registry.names()) w = Math.max(w, n.length());
+        int width = this.width.getAsInt() - 1;
+        // Summaries continue under their own column; where that leaves too little room, under the names instead.
+        int column = width - (w + 4) >= 24 ? w + 4 : 6;
         for (String n : registry.names()) {
             String summary = ManPage.load(n).map(ManPage::summary).orElse("(no manual page)");
-            lines.add(ManualReport.Line.of(new ManualReport.Span(String.format("  %-" + w + "s  ", n),
-                    ManualReport.Emphasis.STRONG), new ManualReport.Span(summary, ManualReport.Emphasis.PLAIN)));
+            List<String> text = dev.pagelab.console.render.TextRenderer.fill(summary, width - column);
+            String name = column == 6 ? "  " + n : String.format("  %-" + w + "s  ", n);
+            int first = 0;
+            if (column == 6) {
+                lines.add(ManualReport.Line.of(new ManualReport.Span(name, ManualReport.Emphasis.STRONG)));
+            } else {
+                lines.add(ManualReport.Line.of(new ManualReport.Span(name, ManualReport.Emphasis.STRONG),
+                        new ManualReport.Span(text.get(0), ManualReport.Emphasis.PLAIN)));
+                first = 1;
+            }
+            for (String more : text.subList(first, text.size())) lines.add(plain(" ".repeat(column) + more));
         }
         lines.add(plain("A RANGE is NAME or NAME[OFFSET:LENGTH], e.g. m1[1M:64p]."));
         lines.add(plain("Sizes: 4096, 0x1000, 4K, 2M, 1G, 1T, or pages: 256p."));

@@ -490,6 +490,7 @@ public final class ManPage {
             case "<-" -> "\u2190";
             case "bu" -> "\u2022";
             case "mu" -> "\u00d7";
+            case "~~" -> "\u2248";
             case "aq" -> "'";
             case "dq" -> "\"";
             case "lq" -> "\u201c";

@@ -367,7 +367,7 @@ public final class Shell implements ConsoleIO, AutoCloseable {
 
     @Override
     public void print(List<AttributedString> lines) {
-        for (AttributedString a : lines) {
+        for (AttributedString a : TextRenderer.fit(lines, width())) {     // at words, never where the terminal would
             String s = color ? (mono ? monochrome(a) : a).toAnsi() : a.toString();
             out.println(s);
         }

@@ -32,7 +32,7 @@ class ManPageTest {
     /** The macros and escapes the pages may use: what the console's renderer understands (see the brief in man/). */
     static final Pattern MACRO = Pattern.compile(
             "\\.(TH|SH|SS|PP|TP|IP|RS|RE|nf|fi|EX|EE|B|I|BR|IR|RB|BI)( .*)?|\\.\\\\\".*");
-    static final Pattern ESCAPE = Pattern.compile("\\\\(-|\\(em|\\(en|\\(->|\\(<-|e|&|\\(bu|\\(mu|\\(!=|f[BIRP]|\")");
+    static final Pattern ESCAPE = Pattern.compile("\\\\(-|\\(em|\\(en|\\(->|\\(<-|e|&|\\(bu|\\(mu|\\(~~|\\(!=|f[BIRP]|\")");
 
     static List<Path> pageFiles() throws IOException {
         try (Stream<Path> s = Files.list(MAN)) {

@@ -128,7 +128,7 @@ class TerminalEndToEndIT {
                 "watch m1: 2048 pages (8M), 1 cell = 4 pages (16K)",
                 "     0 " + ".".repeat(64),
                 "    1M " + "P".repeat(64),
-                "  . absent 1792   P present 256",
+                "  . not present 1792   P present 256",
                 "pagelab>");
         type("exit", "Enter");
         waitForExit(20);

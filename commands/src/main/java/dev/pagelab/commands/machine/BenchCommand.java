@@ -129,7 +129,11 @@ public final class BenchCommand extends BaseCommand {
             throw CommandError.kernel("sweep", f.linuxException(), "", f.sample());
         }
         boolean complete = cells.size() == sizes.size() * strategies.size();
-        if (!complete) notes.add("interrupted: " + cells.size() + " of " + sizes.size() * strategies.size() + " cells measured, kept below");
+        if (!complete) {
+            int measured = cells.size() / strategies.size();
+            notes.add("interrupted: " + measured + " of " + sizes.size() + " sizes measured" + (measured == 0 ? ""
+                    : " (up to " + Sizes.format(sizes.get(measured - 1)) + ")") + "; the sizes after them were left out");
+        }
         String csv = null;
         if (a.has("csv")) {
             Args.Option o = a.option("csv");

@@ -63,29 +63,43 @@ public final class Sweep {
         this.strategies = strategies;
     }
 
-    /** Runs every (size, strategy) {@code reps} times; stops early, keeping what was measured, when cancelled. */
+    /**
+     * Runs every (size, strategy) {@code reps} times, the strategies of one size interleaved: repetition r runs each
+     * way once, starting one further along each time, so that all of them meet the same load, page-allocator state and
+     * hypervisor backing. (All repetitions of one way, then the next, flipped the verdict at 16M/32M between two runs
+     * here: whichever way came while the host was busy lost.) Stops early when cancelled, keeping the sizes whose
+     * repetitions all ran: a size cut short would compare its ways on unequal terms.
+     */
     List<SweepReport.Cell> run(List<Long> sizes, int reps) throws StepMeter.MeasuredFailure {
         List<SweepReport.Cell> cells = new ArrayList<>();
         PageToucher toucher = meter.toucher();
         toucher.resetCancel();
+        int n = strategies.size();
         for (long size : sizes) {
-            for (String strategy : strategies) {
-                long[] ns = new long[reps];
-                long[] faults = new long[reps];
-                for (int r = 0; r < reps; r++) {
-                    FaultSample s = once(strategy, size);
-                    if (toucher.cancelled()) return cells;              // a cut-short repetition is not kept
-                    ns[r] = s.elapsedNanos();
-                    faults[r] = s.minorFaults() + s.majorFaults();
+            long[][] ns = new long[n][reps];
+            long[][] faults = new long[n][reps];
+            for (int r = 0; r < reps; r++) {
+                for (int k = 0; k < n; k++) {
+                    int s = (r + k) % n;
+                    FaultSample x = once(strategies.get(s), size);
+                    if (toucher.cancelled()) return cells;
+                    ns[s][r] = x.elapsedNanos();
+                    faults[s][r] = x.minorFaults() + x.majorFaults();
                 }
-                Integer[] order = new Integer[reps];
-                for (int i = 0; i < reps; i++) order[i] = i;
-                Arrays.sort(order, (a, b) -> Long.compare(ns[a], ns[b]));
-                int median = order[reps / 2];
-                cells.add(new SweepReport.Cell(size, strategy, ns[median], ns[order[0]], ns[order[reps - 1]], faults[median], reps, page));
             }
+            for (int s = 0; s < n; s++) cells.add(cell(size, strategies.get(s), ns[s], faults[s]));
         }
         return cells;
+    }
+
+    /** The median repetition (and its faults), with the fastest and the slowest. */
+    private SweepReport.Cell cell(long size, String strategy, long[] ns, long[] faults) {
+        int reps = ns.length;
+        Integer[] order = new Integer[reps];
+        for (int i = 0; i < reps; i++) order[i] = i;
+        Arrays.sort(order, (a, b) -> Long.compare(ns[a], ns[b]));
+        int median = order[reps / 2];
+        return new SweepReport.Cell(size, strategy, ns[median], ns[order[0]], ns[order[reps - 1]], faults[median], reps, page);
     }
 
     /** One repetition: prepare + first use, as measured windows added up; setup that is not part of it is not timed. */

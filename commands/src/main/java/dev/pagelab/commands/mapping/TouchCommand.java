@@ -11,6 +11,7 @@ import dev.pagelab.commands.Sizes;
 import dev.pagelab.commands.inspect.KernelCommand;
 import dev.pagelab.commands.report.LatencyModes;
 import dev.pagelab.commands.report.Report;
+import dev.pagelab.commands.report.SlowWithoutFault;
 import dev.pagelab.commands.report.StepReport;
 import dev.pagelab.linux.proc.KernelProfile;
 import dev.pagelab.linux.measure.LatencyHistogram;
@@ -128,6 +129,10 @@ public final class TouchCommand extends BaseCommand {
         if (watchCow) cowNote(m, cowBefore, categories(t), notes);
         zeroPageNote(m, write, r, notes);
         shmemMajorNote(m, r, notes);
+        // with --timing the modes say it already ("no fault but slow")
+        if (histogram == null) {
+            SlowWithoutFault.note(r.sample(), done, session.residentTouchNanos(), Machine.virtualization()).ifPresent(notes::add);
+        }
         return Steps.withTouch(r, done, count, timing);
     }
 

@@ -27,12 +27,22 @@ final class BenchRenderer {
                     .styled(DIM, "  " + duration(r.minNs()) + "\u2013" + duration(r.maxNs())).toAttributedString());
         }
         out.add(new AttributedStringBuilder().styled(BOLD, "  ratios, measured in this run").toAttributedString());
-        for (BenchReport.Ratio r : b.ratios()) {
-            out.add(new AttributedStringBuilder().append("    " + pad(r.label(), 58) + " ")
-                    .styled(NUM, String.format(Locale.ROOT, r.value() >= 100 ? "%.0f\u00d7" : "%.2f\u00d7", r.value()))
-                    .toAttributedString());
+        // bench pagemap measures each ratio's two methods as one pair of rows, in the ratios' order
+        boolean paired = b.rows().size() == 2 * b.ratios().size();
+        for (int i = 0; i < b.ratios().size(); i++) {
+            BenchReport.Ratio r = b.ratios().get(i);
+            AttributedStringBuilder line = new AttributedStringBuilder().append("    " + pad(r.label(), 58) + " ")
+                    .styled(NUM, String.format(Locale.ROOT, r.value() >= 100 ? "%.0f\u00d7" : "%.2f\u00d7", r.value()));
+            if (paired && overlap(b.rows().get(2 * i), b.rows().get(2 * i + 1))) {
+                line.styled(DIM, "  min\u2013max ranges overlap: not distinguishable here");
+            }
+            out.add(line.toAttributedString());
         }
         for (String n : b.notes()) out.add(new AttributedStringBuilder().styled(NOTE, "  note: " + n).toAttributedString());
         return out;
+    }
+
+    static boolean overlap(BenchReport.Row a, BenchReport.Row b) {
+        return a.minNs() <= b.maxNs() && b.minNs() <= a.maxNs();
     }
 }

@@ -26,7 +26,9 @@ public final class PagemapRenderer {
                     .styled(DIM, " (" + p.tracking() + ")").toAttributedString());
             if (p.runs().isEmpty()) out.add(new AttributedString("  none"));
         }
-        for (PagemapReport.Run r : p.runs()) {
+        List<Row> rows = p.perPage() ? p.runs().stream().map(r -> new Row(r, List.of(), 1)).toList() : fold(p.runs(), p.pageSize());
+        for (Row row : rows) {
+            PagemapReport.Run r = row.run();
             AttributedStringBuilder b = new AttributedStringBuilder();
             String range = p.perPage() ? pad(Sizes.format(r.offset()), 8)
                     : pad(Sizes.format(r.offset()) + "+" + r.pages() + "p", 16);
@@ -54,11 +56,20 @@ public final class PagemapRenderer {
             if (r.mapCount() >= 0) b.styled(DIM, "  mapcount ").append(Long.toString(r.mapCount()));
             if (r.hugeHeads() > 0) b.append("  " + r.hugeHeads() + (r.hugeHeads() == 1 ? " huge page" : " huge pages"));
             if (state.contains("swapped")) b.append("  swap type " + r.swapType() + " offset " + r.swapOffset());
-            List<String> flags = r.flags().stream().filter(f -> !f.equals("zero_page")).toList();
+            List<String> flags = new ArrayList<>(r.flags().stream().filter(f -> !f.equals("zero_page")).toList());
+            for (String v : row.varying()) flags.add(v + "~");
             if (!flags.isEmpty()) b.styled(DIM, "  [" + String.join(" ", flags) + "]");
+            if (row.runs() > 1) b.styled(DIM, "  " + row.runs() + " runs");
             out.add(b.toAttributedString());
         }
         if (p.truncated()) out.add(new AttributedString("  \u2026 more rows left out: inspect a smaller range"));
+        if (rows.size() < p.runs().size()) {
+            int folded = p.runs().size() - rows.size();
+            out.add(new AttributedStringBuilder().styled(DIM, "  " + count(p.runs().size(), "run") + " in "
+                    + count(rows.size(), "row") + ": " + folded + " folded that differ only in " + String.join("/", TRANSIENT)
+                    + ", which the kernel flips as it ages pages (~: on some pages of the row); --pages lists each "
+                    + "page, --json every run").toAttributedString());
+        }
         PagemapReport.Totals t = p.totals();
         AttributedStringBuilder tot = new AttributedStringBuilder().append("  total    present ").styled(NUM, Long.toString(t.present()))
                 .append("  swapped " + t.swapped() + "  file/shared " + t.file() + "  exclusive " + t.exclusive()
@@ -75,6 +86,75 @@ public final class PagemapRenderer {
                     + p.kpageflagsNote()).toAttributedString());
         }
         return out;
+    }
+
+    /**
+     * kpageflags that the kernel flips on its own as it ages pages (LRU lists, the referenced bit, page_idle): next
+     * to each other, otherwise equal pages split into one-page runs by them (640 of 1388 rows for 1 GiB here).
+     */
+    static final List<String> TRANSIENT = List.of("lru", "active", "referenced", "idle");
+
+    /**
+     * A row of the text report: one run, or neighbouring runs that differ only in {@link #TRANSIENT} flags folded
+     * into one ({@code varying}: those flags, set on some of its pages but not all; {@code runs}: how many).
+     */
+    record Row(PagemapReport.Run run, List<String> varying, int runs) {}
+
+    /**
+     * Folds neighbouring runs that differ only in transient flags. Only the rendering folds: the report (and JSON)
+     * keep every run, the totals are counted page by page, and a row's PFN description holds for the whole row.
+     */
+    static List<Row> fold(List<PagemapReport.Run> runs, long pageSize) {
+        List<Row> out = new ArrayList<>();
+        int i = 0;
+        while (i < runs.size()) {
+            PagemapReport.Run first = runs.get(i);
+            List<String> stable = stable(first.flags());
+            int j = i + 1;
+            long end = first.offset() + first.pages() * pageSize;
+            while (j < runs.size()) {
+                PagemapReport.Run n = runs.get(j);
+                // page flags are read as root only: without them there is nothing transient to fold
+                if (first.flags().isEmpty() || n.flags().isEmpty() || n.offset() != end
+                        || !n.state().equals(first.state()) || n.mapCount() != first.mapCount()
+                        || n.swapType() != first.swapType() || !stable(n.flags()).equals(stable)) break;
+                end += n.pages() * pageSize;
+                j++;
+            }
+            if (j == i + 1) {
+                out.add(new Row(first, List.of(), 1));
+                i = j;
+                continue;
+            }
+            List<PagemapReport.Run> part = runs.subList(i, j);
+            long pages = 0, heads = 0;
+            boolean same = true, contiguous = true;
+            List<String> always = new ArrayList<>(), varying = new ArrayList<>();
+            for (String f : TRANSIENT) {
+                long with = part.stream().filter(r -> r.flags().contains(f)).count();
+                if (with == part.size()) always.add(f);
+                else if (with > 0) varying.add(f);
+            }
+            long expectPfn = first.firstPfn();
+            for (PagemapReport.Run r : part) {
+                pages += r.pages();
+                heads += r.hugeHeads();
+                same &= r.firstPfn() == first.firstPfn() && (r.pages() == 1 || r.samePfn());
+                contiguous &= r.firstPfn() == expectPfn && (r.pages() == 1 || r.contiguous());
+                expectPfn = r.firstPfn() + r.pages();
+            }
+            List<String> flags = new ArrayList<>();
+            for (String f : first.flags()) if (!TRANSIENT.contains(f) || always.contains(f)) flags.add(f);
+            out.add(new Row(new PagemapReport.Run(first.offset(), pages, first.state(), List.copyOf(flags), first.firstPfn(),
+                    contiguous && first.firstPfn() != 0, same && first.firstPfn() != 0, first.mapCount(), heads,
+                    first.swapType(), first.swapOffset()), List.copyOf(varying), part.size()));
+            i = j;
+        }
+        return out;
+    }
+
+    private static List<String> stable(List<String> flags) {
+        return flags.stream().filter(f -> !TRANSIENT.contains(f)).toList();
     }
 
     // ---- clear-refs -------------------------------------------------------------------------------------------

@@ -137,10 +137,9 @@ public final class ResidencyRenderer {
         out.add(line.toAttributedString());
         if (!compact) {
             String tracking = r.tracking() == null ? "" : "; written pages tracked by " + r.tracking();
-            out.add(new AttributedStringBuilder().styled(TextRenderer.DIM, "  " + (cellPages > 1
+            out.addAll(TextRenderer.dimWrapped((cellPages > 1
                     ? "upper case: no page of the cell is missing; lower case: some are not present; "
-                    : "") + "read with " + r.method() + " in " + TextRenderer.duration(r.elapsedNanos()) + tracking)
-                    .toAttributedString());
+                    : "") + "read with " + r.method() + " in " + TextRenderer.duration(r.elapsedNanos()) + tracking, width));
         }
         return out;
     }
@@ -150,7 +149,7 @@ public final class ResidencyRenderer {
             case FILE -> "cache";
             case ZERO -> "zero";
             case WRITTEN -> "written";
-            case NOT_PRESENT -> "absent";
+            case NOT_PRESENT -> "not present";   // the kernel's word (pagemap bit 63), as view and inspect-pagemap say
             case HUGE -> "huge";
             case GUARD -> "guard";
             default -> st.name().toLowerCase(java.util.Locale.ROOT);

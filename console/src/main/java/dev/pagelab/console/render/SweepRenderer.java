@@ -22,32 +22,59 @@ final class SweepRenderer {
     static List<AttributedString> render(SweepReport r, int width) {
         List<AttributedString> out = new ArrayList<>();
         out.add(new AttributedStringBuilder().styled(TextRenderer.BOLD, "bench sweep").append(": time to get memory ready"
-                + " and write every page once, per page (median of " + r.reps() + ")").toAttributedString());
+                + " and write every page once, per page (" + r.reps() + " repetitions, the ways taken in turn)").toAttributedString());
         for (String c : r.context()) out.add(new AttributedStringBuilder().styled(TextRenderer.DIM, "  " + c).toAttributedString());
         List<String> st = r.strategies();
         StringBuilder legend = new StringBuilder("  ");
         for (int i = 0; i < st.size(); i++) legend.append(MARKS.charAt(i)).append(' ').append(st.get(i)).append(i + 1 < st.size() ? "  " : "");
         out.add(new AttributedStringBuilder().styled(TextRenderer.DIM, legend.toString()).toAttributedString());
 
-        // table: size, then per strategy "ns/page faults/page" compactly
-        int col = width >= 100 ? 13 : 10;
+        // table: size, then per strategy the median per page with its marks; under it, when there is room, min–max
+        int n = st.size();
+        int col = Math.max(8, Math.min(13, (width - 8) / Math.max(1, n)));
+        boolean ranges = col >= 12;
         StringBuilder head = new StringBuilder(String.format("  %-6s", "size"));
-        for (int i = 0; i < st.size(); i++) head.append(TextRenderer.pad(MARKS.charAt(i) + " /page", col, true));
+        for (int i = 0; i < n; i++) head.append(TextRenderer.pad(MARKS.charAt(i) + " /page  ", col, true));
         out.add(new AttributedStringBuilder().styled(TextRenderer.BOLD, head.toString()).toAttributedString());
+        List<String> undecided = new ArrayList<>();
         for (long size : r.sizes()) {
+            List<SweepReport.Cell> here = r.at(size);
+            if (here.isEmpty()) continue;
+            List<List<String>> groups = r.notDistinguishable(size);
             AttributedStringBuilder b = new AttributedStringBuilder().append(String.format("  %-6s", Sizes.format(size)));
-            boolean any = false;
+            AttributedStringBuilder spread = new AttributedStringBuilder().append("  " + " ".repeat(6));
             for (String s : st) {
                 SweepReport.Cell c = cell(r, size, s);
                 if (c == null) {
                     b.append(TextRenderer.pad("", col, true));
+                    spread.append(TextRenderer.pad("", col, true));
                     continue;
                 }
-                any = true;
+                boolean tied = groups.stream().anyMatch(g -> g.contains(s));
                 String f = c.faultsPerPage() >= 0.995 && c.faultsPerPage() <= 1.005 ? " " : "*";
-                b.styled(TextRenderer.NUM, TextRenderer.pad(TextRenderer.duration(Math.round(c.nsPerPage())) + f, col, true));
+                b.styled(tied ? AttributedStyle.DEFAULT : TextRenderer.NUM,
+                        TextRenderer.pad(perPage(c.nsPerPage()) + (tied ? "\u2248" : " ") + f, col, true));
+                spread.styled(TextRenderer.DIM, TextRenderer.pad(range((double) c.minNs() / c.pages(),
+                        (double) c.maxNs() / c.pages()) + "  ", col, true));
             }
-            if (any) out.add(b.toAttributedString());
+            out.add(b.toAttributedString());
+            if (ranges) out.add(spread.toAttributedString());
+            if (!groups.isEmpty()) {
+                List<String> g = new ArrayList<>();
+                for (List<String> group : groups) {
+                    StringBuilder t = new StringBuilder();
+                    for (String s : group) t.append(t.isEmpty() ? "" : "\u2248").append(MARKS.charAt(st.indexOf(s)));
+                    g.add(t.toString());
+                }
+                undecided.add(Sizes.format(size) + " " + String.join(" ", g));
+            }
+        }
+        out.addAll(TextRenderer.dimWrapped("per page: the median of " + r.reps() + (ranges ? ", and under it the fastest"
+                + "\u2013slowest repetition" : " (fastest\u2013slowest: --json, --csv or a wider terminal)") + "; \u2248: its "
+                + "range overlaps another way's at that size, so this run cannot rank them", width));
+        if (!undecided.isEmpty()) {
+            out.addAll(TextRenderer.wrap("  not distinguishable here: ", "    ", String.join(", ", undecided), width,
+                    TextRenderer.NOTE));
         }
         StringBuilder faults = new StringBuilder("  faults per page (exact, prepare + use):");
         for (int i = 0; i < st.size(); i++) {
@@ -64,8 +91,39 @@ final class SweepRenderer {
         out.add(new AttributedStringBuilder().styled(TextRenderer.DIM, faults + "; * marks cells not at 1.00").toAttributedString());
         out.addAll(chart(r, width));
         if (r.csv() != null) out.add(new AttributedString("  written to " + r.csv() + " (CSV)"));
-        for (String n : r.notes()) out.add(new AttributedStringBuilder().styled(TextRenderer.NOTE, "  note: " + n).toAttributedString());
+        for (String note : r.notes()) out.add(new AttributedStringBuilder().styled(TextRenderer.NOTE, "  note: " + note).toAttributedString());
         return out;
+    }
+
+    /** Time per page in at most 6 characters: 742ns, 1.0µs, 10µs, 1.2ms. */
+    static String perPage(double ns) {
+        if (ns < 999.5) return Math.round(ns) + "ns";
+        if (ns < 9_950) return String.format(java.util.Locale.ROOT, "%.1f\u00b5s", ns / 1e3);
+        if (ns < 999_500) return Math.round(ns / 1e3) + "\u00b5s";
+        return String.format(java.util.Locale.ROOT, "%.1fms", ns / 1e6);
+    }
+
+    /** A min–max range per page in the unit of its maximum: 0.74–5.3µs, 420–742ns, 9.8–11µs. */
+    static String range(double lo, double hi) {
+        String unit;
+        double div;
+        if (hi < 999.5) {
+            unit = "ns";
+            div = 1;
+        } else if (hi < 999_500) {
+            unit = "\u00b5s";
+            div = 1e3;
+        } else {
+            unit = "ms";
+            div = 1e6;
+        }
+        return digits(lo / div) + "\u2013" + digits(hi / div) + unit;
+    }
+
+    private static String digits(double v) {
+        if (v >= 9.95) return Long.toString(Math.round(v));
+        if (v >= 0.995) return String.format(java.util.Locale.ROOT, "%.1f", v);
+        return String.format(java.util.Locale.ROOT, "%.2f", v);
     }
 
     private static SweepReport.Cell cell(SweepReport r, long size, String strategy) {

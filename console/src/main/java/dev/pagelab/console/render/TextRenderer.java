@@ -120,6 +120,90 @@ public final class TextRenderer {
         return out;
     }
 
+    /**
+     * Every line {@link #fit fitted} to {@code width}, except an echoed input and the caret line under it (see
+     * {@link #error}): cut at a blank, the caret would point into the wrong piece.
+     */
+    public static List<AttributedString> fit(List<AttributedString> lines, int width) {
+        List<AttributedString> out = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            boolean caretPair = i + 1 < lines.size() && CARET.matcher(lines.get(i + 1).toString()).matches()
+                    || CARET.matcher(lines.get(i).toString()).matches();
+            if (caretPair) out.add(lines.get(i));
+            else out.addAll(fit(lines.get(i), width));
+        }
+        return out;
+    }
+
+    private static final java.util.regex.Pattern CARET = java.util.regex.Pattern.compile(" *\\^+");
+
+    /**
+     * {@code line} cut at blanks into pieces no wider than {@code width}, so that the terminal never breaks a word:
+     * every report goes through here on its way to the screen. A continuation is indented two columns past the
+     * line's own indent (at most a third of the width), a number keeps its unit ("4.9 µs"), and a word longer than a
+     * line is left whole rather than split.
+     */
+    public static List<AttributedString> fit(AttributedString line, int width) {
+        String text = line.toString();
+        if (width <= 0 || text.length() <= width) return List.of(line);
+        int lead = 0;
+        while (lead < text.length() && text.charAt(lead) == ' ') lead++;
+        int hang = Math.min(lead + 2, Math.max(0, width / 3));
+        List<AttributedString> out = new ArrayList<>();
+        AttributedString rest = line;
+        int restLead = lead;
+        while (true) {
+            String t = rest.toString();
+            if (t.length() <= width) break;
+            int cut = -1;
+            for (int i = Math.min(width, t.length() - 1); i > restLead; i--) {
+                if (breakable(t, i)) { cut = i; break; }
+            }
+            if (cut < 0) {
+                for (int i = width + 1; i < t.length(); i++) {
+                    if (breakable(t, i)) { cut = i; break; }
+                }
+            }
+            if (cut < 0) break;
+            int next = cut;
+            while (next < t.length() && t.charAt(next) == ' ') next++;
+            out.add(rest.subSequence(0, cut));
+            if (next >= t.length()) return out;
+            rest = new AttributedStringBuilder().append(" ".repeat(hang)).append(rest.subSequence(next, t.length()))
+                    .toAttributedString();
+            restLead = hang;
+        }
+        out.add(rest);
+        return out;
+    }
+
+    /** Whether a line may end before {@code t[i]}: a blank after a non-blank, not between a number and its unit. */
+    private static boolean breakable(String t, int i) {
+        if (t.charAt(i) != ' ' || t.charAt(i - 1) == ' ') return false;
+        int w = i;
+        while (w < t.length() && t.charAt(w) == ' ') w++;
+        int e = w;
+        while (e < t.length() && t.charAt(e) != ' ') e++;
+        return !(w == i + 1 && Character.isDigit(t.charAt(i - 1)) && UNIT.matcher(t.substring(w, e)).matches());
+    }
+
+    /** {@code text} filled at blanks into lines of at most {@code width} characters (a longer word stays whole). */
+    public static List<String> fill(String text, int width) {
+        List<String> out = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : unitsKept(text.split(" "))) {
+            if (word.isEmpty()) continue;
+            if (line.length() > 0 && line.length() + 1 + word.length() > width) {
+                out.add(line.toString());
+                line.setLength(0);
+            }
+            if (line.length() > 0) line.append(' ');
+            line.append(word);
+        }
+        if (line.length() > 0 || out.isEmpty()) out.add(line.toString());
+        return out;
+    }
+
     private static final java.util.regex.Pattern UNIT =
             java.util.regex.Pattern.compile("(ns|\u00b5s|ms|s|B|KiB|MiB|GiB|TiB)(\\W.*)?");
 

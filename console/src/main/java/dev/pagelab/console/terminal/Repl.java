@@ -74,7 +74,7 @@ public final class Repl {
         reader.getHistory().forEach(h -> shell.history().add(h.line()));
         shell.pager(lines -> page(terminal, lines), terminal::getHeight);
         shell.replays().keys(() -> readKey(terminal));
-        shell.println(banner);
+        shell.print(banner.lines().map(org.jline.utils.AttributedString::new).toList());   // fitted to the width
         String prompt = color ? "\u001b[1mpagelab>\u001b[0m " : "pagelab> ";
         session.startWarmUp();
         while (!shell.exitRequested()) {
