@@ -145,12 +145,12 @@ public final class Session implements AutoCloseable {
                 } catch (StepMeter.MeasuredFailure noThp) {
                     // a kernel without THP refuses the advice (EINVAL): its pages are base pages anyway
                 }
-                m.touch(addr, len, 0, pages, page, dev.pagelab.linux.PageToucher.Access.WRITE_ZERO,
-                        dev.pagelab.linux.PageToucher.Order.SEQ, 0, null);        // faulted in: resident from here
+                m.touch(addr, len, 0, pages, page, dev.pagelab.linux.measure.PageToucher.Access.WRITE_ZERO,
+                        dev.pagelab.linux.measure.PageToucher.Order.SEQ, 0, null);        // faulted in: resident from here
                 long[] t = new long[5];
                 for (int i = 0; i < t.length; i++) {
-                    t[i] = m.touch(addr, len, 0, pages, page, dev.pagelab.linux.PageToucher.Access.WRITE_ZERO,
-                            dev.pagelab.linux.PageToucher.Order.SEQ, 0, null).elapsedNanos();
+                    t[i] = m.touch(addr, len, 0, pages, page, dev.pagelab.linux.measure.PageToucher.Access.WRITE_ZERO,
+                            dev.pagelab.linux.measure.PageToucher.Order.SEQ, 0, null).elapsedNanos();
                 }
                 java.util.Arrays.sort(t);
                 return (double) t[t.length / 2] / pages;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pagelab.commands.report.SlowWithoutFault;
 import dev.pagelab.commands.report.StepReport;
-import dev.pagelab.linux.FaultSample;
+import dev.pagelab.linux.measure.FaultSample;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package dev.pagelab.commands.report;
 
-import dev.pagelab.linux.FaultSample;
+import dev.pagelab.linux.measure.FaultSample;
 import java.util.Locale;
 import java.util.Optional;
 

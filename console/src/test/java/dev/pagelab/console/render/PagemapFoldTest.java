@@ -21,7 +21,7 @@ class PagemapFoldTest {
     static PagemapReport report(List<PagemapReport.Run> runs, long pages, boolean perPage) {
         return new PagemapReport("m1", 0x7f0000000000L, pages, runs,
                 new PagemapReport.Totals(pages, 0, 0, pages, 0, 0, 0, 0, 0, 0, 0), true, null, "PAGEMAP_SCAN + pread",
-                perPage, false, null, false, PAGE);
+                perPage, false, null, false, PAGE, 0);
     }
 
     /** 1 GiB of anonymous pages as seen here: long runs broken into one-page runs by the idle flag, 640 times. */

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pagelab.commands.report.SlowWithoutFault;
 import dev.pagelab.commands.report.StepReport;
 import dev.pagelab.console.Feedback;
-import dev.pagelab.linux.FaultSample;
+import dev.pagelab.linux.measure.FaultSample;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,8 +21,9 @@ class SlowWithoutFaultRenderingTest {
         FaultSample s = new FaultSample(0, 0, pages * 4_900, 0, 0);
         List<String> notes = new ArrayList<>();
         SlowWithoutFault.note(s, pages, 31, Optional.of("KVM")).ifPresent(notes::add);
-        StepReport r = new StepReport("touch", "a", "write, seq, 65536 accesses", s, pages, pages, pages, 0, 0, pages,
-                pages, null, new LinkedHashMap<>(), notes, null);
+        StepReport r = new StepReport("touch", "a", "write, seq, 65536 accesses", s, java.util.OptionalLong.of(pages),
+                Optional.of(new StepReport.Present(pages, pages)), new StepReport.Rss(0, 0),
+                Optional.of(new StepReport.Accesses(pages, pages)), Optional.empty(), new LinkedHashMap<>(), notes, Optional.empty());
         List<String> lines = TextRenderer.render(r, Feedback.NORMAL, 160).stream().map(AttributedString::toString).toList();
         assertThat(lines.get(1)).startsWith("  faults   minor 0  major 0");
         assertThat(lines).filteredOn(l -> l.contains("note:")).singleElement().asString()
