@@ -120,7 +120,7 @@ class ScriptModeIT {
      */
     static final List<String> OUTSIDE_WINDOWS = List.of("KernelCounters", "ProcText", "ProcMaps", "ProcMeminfo",
             "ThpSettings", "HugetlbPool", "Capabilities", "Machine", "Limits", "FileStat", "NanoClock", "KPageFlags",
-            "PagemapEntry");
+            "KPageFlags$ByPfn", "PagemapEntry");
 
     /**
      * The warm-up also runs inspect-pagemap's decoder (PAGEMAP_SCAN, pread of pagemap and, as root, kpageflags and
