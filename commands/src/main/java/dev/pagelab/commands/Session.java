@@ -1,5 +1,6 @@
 package dev.pagelab.commands;
 
+import dev.pagelab.commands.inspect.InspectPagemapCommand;
 import dev.pagelab.commands.mapping.Target;
 import dev.pagelab.commands.report.SystemActivity;
 import dev.pagelab.linux.measure.JvmMemory;
@@ -85,9 +86,22 @@ public final class Session implements AutoCloseable {
             // faults pages of its own, so it is done here, on the step thread but outside every window, after the
             // prompt is up.
             KernelProfile.current();
+            warmUpDecoder();
             keepJvmOffHugePages();
             return m;
         });
+    }
+
+    /** How long the pagemap decoder's warm-up took (ns), -1 if it failed; for the tests. */
+    volatile long decoderWarmUpNanos = -1;
+
+    /** Compiles inspect-pagemap's decoder before the first step (see {@link InspectPagemapCommand#warmUp}). */
+    private void warmUpDecoder() {
+        try {
+            decoderWarmUpNanos = InspectPagemapCommand.warmUp();
+        } catch (LinuxException | RuntimeException e) {
+            // a first inspect-pagemap is then only slower: nothing depends on it
+        }
     }
 
     /**

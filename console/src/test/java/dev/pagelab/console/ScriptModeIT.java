@@ -151,11 +151,43 @@ class ScriptModeIT {
      * window that costs stray faults. There must be none, even on a console's very first steps. The readers of
      * /proc and /sys that run only before and after windows (the /proc/vmstat and /proc/meminfo parser, the classes
      * that read and parse /proc and /sys text, Limits' /proc/self/limits and FileStat's mountinfo readers, the
-     * nanoTime calibration) are exempt: their branches depend on file contents, a deoptimization there happens
-     * outside any window, and no window calls them.
+     * nanoTime calibration, inspect-pagemap's decoding of pagemap entries and page flags, which the warm-up runs on a
+     * scratch mapping) are exempt: their branches depend on file contents, a deoptimization there happens outside any
+     * window, and no window calls them.
      */
     static final List<String> OUTSIDE_WINDOWS = List.of("KernelCounters", "ProcText", "ProcMaps", "ProcMeminfo",
-            "ThpSettings", "HugetlbPool", "Capabilities", "Machine", "Limits", "FileStat", "NanoClock");
+            "ThpSettings", "HugetlbPool", "Capabilities", "Machine", "Limits", "FileStat", "NanoClock", "KPageFlags",
+            "KPageFlags$ByPfn", "PagemapEntry");
+
+    /**
+     * The warm-up also runs inspect-pagemap's decoder (PAGEMAP_SCAN, pread of pagemap and, as root, kpageflags and
+     * kpagecount) on a scratch mapping, so that a console's first inspect-pagemap is compiled code. Nothing of it may
+     * reach a measured step: in fresh consoles the first steps after it, and steps right after an inspect-pagemap
+     * (either method), count exactly, and the measured code (touch loop, meter, clock, mman calls) is never
+     * deoptimized. A leak would show as a stray fault or as a deoptimization of the touch loop.
+     */
+    @Test
+    void decoderWarmUpLeaksNoFaultIntoASteps(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        for (int run = 0; run < 5; run++) {
+            Path log = tmp.resolve("deopt" + run + ".log");
+            Result r = run(null, Map.of("PAGELAB_JAVA_OPTS", "-Xlog:deoptimization=debug:file=" + log), "--json", "-c",
+                    "map a 1p; touch a; map b 1000p --no-thp; touch b; inspect-pagemap b; touch b; advise b dontneed; "
+                            + "touch b --order reverse; inspect-pagemap b --method pread; map c 64p --no-thp; "
+                            + "touch c --order random; inspect-pagemap c --pages; touch c --read");
+            List<String> l = r.out().lines().toList();
+            assertThat(l).as(r.err()).hasSize(13);
+            assertThat(l.get(1)).as("run %d: first touch of one fresh page", run).contains("\"minor_faults\":1,");
+            assertThat(l.get(3)).as("run %d: 1000 fresh pages", run).contains("\"minor_faults\":1000,");
+            assertThat(l.get(5)).as("run %d: re-touch after inspect-pagemap", run).contains("\"minor_faults\":0,");
+            assertThat(l.get(7)).as("run %d: 1000 dropped pages", run).contains("\"minor_faults\":1000,");
+            assertThat(l.get(10)).as("run %d: 64 fresh pages after inspect --method pread", run)
+                    .contains("\"minor_faults\":64,");
+            assertThat(l.get(12)).as("run %d: read after inspect --pages", run).contains("\"minor_faults\":0,");
+            assertThat(java.nio.file.Files.readAllLines(log)).as("deoptimizations of the measured code")
+                    .noneMatch(line -> List.of("PageToucher", "StepMeter", "ThreadClock", "Mman").stream()
+                            .anyMatch(c -> line.contains("dev.pagelab.linux." + c + ".")));
+        }
+    }
 
     @Test
     void measuredCodeIsNeverDeoptimized(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {

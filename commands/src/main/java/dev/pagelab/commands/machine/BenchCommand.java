@@ -214,6 +214,7 @@ public final class BenchCommand extends BaseCommand {
         List<String> context = List.of(
                 "kernel " + Machine.kernelRelease() + ", THP " + ThpSettings.thpEnabled().orElse("?")
                         + ", " + Runtime.getRuntime().availableProcessors() + " CPUs",
+                "machine: " + dev.pagelab.linux.proc.KernelProfile.current().machineKind(),
                 KPageFlags.availability().isEmpty() ? "root: inspect-pagemap also reads /proc/kpageflags and /proc/kpagecount"
                         : "not root: PFNs hidden, /proc/kpageflags not read",
                 reps + " repetitions of each case; median (min\u2013max)");

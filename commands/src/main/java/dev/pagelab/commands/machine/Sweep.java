@@ -153,8 +153,8 @@ public final class Sweep {
     static List<String> context() {
         List<String> out = new ArrayList<>();
         out.add("Linux " + Machine.kernelRelease() + ", THP " + ThpSettings.thpEnabled().orElse("unavailable")
-                + " (off here: MADV_NOHUGEPAGE), " + Runtime.getRuntime().availableProcessors() + " CPUs, "
-                + Machine.virtualization().map(v -> "virtual machine (" + v + ")").orElse("bare metal"));
+                + " (off here: MADV_NOHUGEPAGE), " + Runtime.getRuntime().availableProcessors() + " CPUs");
+        out.add("machine: " + dev.pagelab.linux.proc.KernelProfile.current().machineKind());
         return out;
     }
 }

@@ -223,6 +223,22 @@ public final class KernelProfile {
     /** The hypervisor's name, "" on bare metal. */
     public String hypervisor() { return hypervisor; }
 
+    /**
+     * The kind of machine in one line, for the headers of benchmarks, whose figures are read against it: the hypervisor
+     * (or bare metal), what a read fault maps (the shared zero page, or a private page as on a PVM guest booted with
+     * {@code pvm_no_zero_page=1}) and the THP mode now, e.g. {@code KVM guest, shared zero page, THP madvise}.
+     */
+    public String machineKind() {
+        String zero = switch (zeroPage) {
+            case SHARED -> "shared zero page";
+            case PRIVATE -> "no shared zero page (a read allocates)";
+            case UNKNOWN -> "zero page unknown";
+        };
+        String mode = ThpSettings.thpEnabled().orElse("");
+        return (hypervisor.isEmpty() ? "bare metal" : hypervisor + " guest") + ", " + zero + ", THP "
+                + (mode.isEmpty() ? "absent" : mode);
+    }
+
     /** The boot parameters (from /proc/cmdline) that change memory behaviour. */
     public List<String> bootParameters() { return bootParameters; }
 
