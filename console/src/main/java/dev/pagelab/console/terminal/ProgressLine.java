@@ -88,7 +88,7 @@ public final class ProgressLine implements StepProgress.Observer {
      * The bar's text in at most {@code columns} characters: what, how far (bar and percentage), how many of how many,
      * how long so far, how to stop it. The parts on the right go first when the line is narrow.
      */
-    static String line(String verb, String target, long done, long total, long elapsedNanos, int columns, boolean unicode) {
+    public static String line(String verb, String target, long done, long total, long elapsedNanos, int columns, boolean unicode) {
         long pct = total <= 0 ? 0 : Math.min(100, done * 100 / total);
         String head = verb + " " + target + ": ";
         String percent = String.format(Locale.ROOT, "%3d%%", pct);
