@@ -206,7 +206,7 @@ class TerminalEndToEndIT {
         type("touch t --stride 1 --timing", "Enter");
         waitFor("Ctrl-C stops", 20);
         String during = screen();
-        assertThat(during).containsPattern("touch t: \\[[#\\-\u2588\u2591]+\\] +\\d+%  [\\d,]+ of 33,554,432 accesses  \\d+\\.\\d s  Ctrl-C stops");
+        assertThat(during).containsPattern("touch t: \\[[#\\-\u2588\u2591]+\\] +\\d+% +[\\d,]+ of 33,554,432 accesses +\\d+\\.\\d s  Ctrl-C stops");
         assertThat(during.lines()).allSatisfy(l -> assertThat(l.length()).isLessThan(100));
         waitFor("touch t: write, seq, 33554432 accesses every 1", 60);
         waitForPrompt();

@@ -92,8 +92,11 @@ public final class ProgressLine implements StepProgress.Observer {
         long pct = total <= 0 ? 0 : Math.min(100, done * 100 / total);
         String head = verb + " " + target + ": ";
         String percent = String.format(Locale.ROOT, "%3d%%", pct);
-        String counts = String.format(Locale.ROOT, "  %,d of %,d accesses", done, total);
-        String time = String.format(Locale.ROOT, "  %.1f s", elapsedNanos / 1e9);
+        // done padded to the width of the total, the time to 4 digits: the bar keeps its length as the numbers grow
+        String of = String.format(Locale.ROOT, "%,d", total);
+        String counts = String.format(Locale.ROOT, "  %" + of.length() + "s of %s accesses",
+                String.format(Locale.ROOT, "%,d", done), of);
+        String time = String.format(Locale.ROOT, "  %5.1f s", elapsedNanos / 1e9);
         String stop = "  Ctrl-C stops";
         String tail = percent + counts + time + stop;
         int room = columns - head.length() - tail.length() - 3;
