@@ -38,4 +38,11 @@ public interface Command {
      * does, so that steps never overlap); console settings and help run where they are typed.
      */
     default boolean runsOnStepThread() { return true; }
+
+    /**
+     * Whether it changes the kernel's or the session's state (memory, bits, limits, the page cache). Such a command
+     * runs only by its full name, never by a prefix: a typo must not clear soft-dirty bits ({@code clear} is not
+     * {@code clear-refs}). Commands that only read may be abbreviated, as in jshell.
+     */
+    default boolean changesState() { return false; }
 }

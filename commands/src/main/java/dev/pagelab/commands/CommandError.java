@@ -15,9 +15,10 @@ public final class CommandError extends Exception {
     private final String hint;
     private final int wordIndex;
     private final FaultSample sample;
+    private final boolean usage;
 
     private CommandError(String subject, String message, String errnoName, String meaning, String hint,
-                         int wordIndex, FaultSample sample, Throwable cause) {
+                         int wordIndex, FaultSample sample, Throwable cause, boolean usage) {
         super(message, cause);
         this.subject = subject;
         this.errnoName = errnoName;
@@ -25,22 +26,26 @@ public final class CommandError extends Exception {
         this.hint = hint;
         this.wordIndex = wordIndex;
         this.sample = sample;
+        this.usage = usage;
     }
 
     /** Bad input: {@code wordIndex} is the offending word (0 = the command name), or -1. */
     public static CommandError usage(int wordIndex, String message, String hint) {
-        return new CommandError(null, message, null, null, hint, wordIndex, null, null);
+        return new CommandError(null, message, null, null, hint, wordIndex, null, null, true);
     }
 
     /** An access or request pagelab refuses before making it. */
     public static CommandError refused(String subject, String message, String hint) {
-        return new CommandError(subject, message, null, null, hint, -1, null, null);
+        return new CommandError(subject, message, null, null, hint, -1, null, null, false);
     }
 
     /** The kernel said no. */
     public static CommandError kernel(String subject, LinuxException e, String hint, FaultSample sample) {
-        return new CommandError(subject, e.call(), e.errnoName(), e.meaning(), hint, -1, sample, e);
+        return new CommandError(subject, e.call(), e.errnoName(), e.meaning(), hint, -1, sample, e, false);
     }
+
+    /** Whether the input was at fault (a usage error) rather than the request being refused or failing. */
+    public boolean isUsage() { return usage; }
 
     /** What the error is about, e.g. {@code m1[0:4M]}; may be null. */
     public String subject() { return subject; }

@@ -26,7 +26,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The one table of commands: lookup by exact name, then by unique prefix (as jshell does). */
+/**
+ * The one table of commands: lookup by exact name, then by unique prefix (as jshell does) for the commands that
+ * only read; a command that changes state needs its full name ({@link Command#changesState}).
+ */
 public final class CommandRegistry {
     private final Map<String, Command> commands = new LinkedHashMap<>();
 
@@ -51,12 +54,25 @@ public final class CommandRegistry {
 
     public List<Command> all() { return new ArrayList<>(commands.values()); }
 
-    /** The command named (or uniquely abbreviated) by {@code word}. */
-    public Command lookup(String word) throws CommandError {
+    /** The command named by {@code word}, or uniquely abbreviated by it when the command only reads. */
+    public Command lookup(String word) throws CommandError { return lookup(word, false); }
+
+    /**
+     * The command named or uniquely abbreviated by {@code word}, whatever it does: for {@code help}, which only
+     * shows a page ({@code help cl} is clear-refs's).
+     */
+    public Command describe(String word) throws CommandError { return lookup(word, true); }
+
+    private Command lookup(String word, boolean anyPrefix) throws CommandError {
         Command exact = commands.get(word);
         if (exact != null) return exact;
         List<String> matches = commands.keySet().stream().filter(n -> n.startsWith(word)).toList();
-        if (matches.size() == 1) return commands.get(matches.get(0));
+        if (matches.size() == 1) {
+            Command only = commands.get(matches.get(0));
+            if (anyPrefix || !only.changesState()) return only;
+            throw CommandError.usage(0, "'" + word + "' is not a command: '" + only.name() + "' changes memory or kernel "
+                    + "state and runs only by its full name", "type '" + only.name() + "' if that is what you meant");
+        }
         if (matches.isEmpty()) {
             throw CommandError.usage(0, "unknown command '" + word + "'", "'help' lists the commands");
         }

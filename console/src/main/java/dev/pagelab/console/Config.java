@@ -1,5 +1,6 @@
 package dev.pagelab.console;
 
+import dev.pagelab.console.recipe.ReplayState;
 import dev.pagelab.console.recipe.Expectation;
 import dev.pagelab.console.recipe.RecipeParser;
 import java.io.IOException;
@@ -33,7 +34,7 @@ import org.tomlj.TomlTable;
 public record Config(Path source, Feedback feedback, String color, String theme, int historySize, List<Path> recipePath,
               double replayDelay, double typingSpeed, List<String> problems) {
     static final Config DEFAULTS = new Config(null, Feedback.NORMAL, "auto", "default", 2000, List.of(),
-            ReplayCommand.DEFAULT_DELAY, ReplayCommand.DEFAULT_TYPING, List.of());
+            ReplayState.DEFAULT_DELAY, ReplayState.DEFAULT_TYPING, List.of());
 
     private static final Map<String, Set<String>> KEYS = Map.of(
             "", Set.of("feedback", "color", "theme", "history_size", "recipes", "replay"),
@@ -100,12 +101,12 @@ public record Config(Path source, Feedback feedback, String color, String theme,
                 }
             }
         }
-        double delay = ReplayCommand.DEFAULT_DELAY, typing = ReplayCommand.DEFAULT_TYPING;
+        double delay = ReplayState.DEFAULT_DELAY, typing = ReplayState.DEFAULT_TYPING;
         if (r.table(toml, "replay")) {
             TomlTable t = toml.getTable("replay");
             r.unknown(t, "replay");
-            delay = r.number(t, "delay", 0, 600, ReplayCommand.DEFAULT_DELAY, "replay.delay", "seconds");
-            typing = r.number(t, "typing_speed", 1, 1000, ReplayCommand.DEFAULT_TYPING, "replay.typing_speed", "characters per second");
+            delay = r.number(t, "delay", 0, 600, ReplayState.DEFAULT_DELAY, "replay.delay", "seconds");
+            typing = r.number(t, "typing_speed", 1, 1000, ReplayState.DEFAULT_TYPING, "replay.typing_speed", "characters per second");
         }
         return new Config(file, feedback, color, theme, history, List.copyOf(path), delay, typing, List.copyOf(problems));
     }

@@ -12,11 +12,11 @@ import java.util.List;
 
 /** {@code exit}: unmaps everything and leaves (Ctrl-D does the same). */
 final class ExitCommand extends BaseCommand {
-    private final Shell shell;
+    private final Runnable requestExit;
 
-    ExitCommand(Shell shell) {
+    ExitCommand(Runnable requestExit) {
         super("exit", Args.OptionSpec.NONE);
-        this.shell = shell;
+        this.requestExit = requestExit;
     }
 
     @Override
@@ -28,7 +28,7 @@ final class ExitCommand extends BaseCommand {
     @Override
     public Report run(Session session, CommandLine line) throws CommandError {
         Args.parse(line, Args.OptionSpec.NONE).atMost(0, "exit");
-        shell.requestExit();
+        requestExit.run();
         return new TextReport("exit", List.of());
     }
 }

@@ -4,6 +4,7 @@ import dev.pagelab.commands.Args;
 import dev.pagelab.commands.BaseCommand;
 import dev.pagelab.commands.Command;
 import dev.pagelab.commands.CommandError;
+import dev.pagelab.commands.CommandRegistry;
 import dev.pagelab.commands.CommandLine;
 import dev.pagelab.commands.report.Report;
 import dev.pagelab.commands.Session;
@@ -13,11 +14,13 @@ import java.util.List;
 
 /** {@code help [COMMAND]}: the manual pages of man/, rendered to the terminal's width. */
 final class HelpCommand extends BaseCommand {
-    private final Shell shell;
+    private final CommandRegistry registry;
+    private final java.util.function.IntSupplier width;
 
-    HelpCommand(Shell shell) {
+    HelpCommand(CommandRegistry registry, java.util.function.IntSupplier width) {
         super("help", Args.OptionSpec.NONE);
-        this.shell = shell;
+        this.registry = registry;
+        this.width = width;
     }
 
     @Override
@@ -25,7 +28,7 @@ final class HelpCommand extends BaseCommand {
 
     @Override
     public List<String> complete(Session session, List<String> before, int wordIndex) {
-        List<String> out = new ArrayList<>(shell.registry().names());
+        List<String> out = new ArrayList<>(registry.names());
         out.add("pagelab");
         return out;
     }
@@ -36,11 +39,11 @@ final class HelpCommand extends BaseCommand {
         a.atMost(1, "help [COMMAND]");
         if (a.positional().isEmpty()) return overview();
         Args.Positional w = a.positional().get(0);
-        String name = w.text().equals("pagelab") ? "pagelab" : shell.registry().lookup(w.text()).name();
+        String name = w.text().equals("pagelab") ? "pagelab" : registry.describe(w.text()).name();
         ManPage page = ManPage.load(name).orElseThrow(() -> CommandError.usage(w.index(),
                 "no manual page for '" + name + "'", "'help' lists the commands"));
         List<ManualReport.Line> lines = new ArrayList<>();
-        for (ManPage.Line l : page.render(shell.width() - 1)) {
+        for (ManPage.Line l : page.render(width.getAsInt() - 1)) {
             List<ManualReport.Span> spans = new ArrayList<>();
             for (ManPage.Span s : l.spans()) {
                 ManualReport.Emphasis e = switch (s.style()) {
@@ -59,8 +62,8 @@ final class HelpCommand extends BaseCommand {
         List<ManualReport.Line> lines = new ArrayList<>();
         lines.add(plain("pagelab commands (help COMMAND for its page; help pagelab for the overview):"));
         int w = 0;
-        for (String n : shell.registry().names()) w = Math.max(w, n.length());
-        for (String n : shell.registry().names()) {
+        for (String n : registry.names()) w = Math.max(w, n.length());
+        for (String n : registry.names()) {
             String summary = ManPage.load(n).map(ManPage::summary).orElse("(no manual page)");
             lines.add(ManualReport.Line.of(new ManualReport.Span(String.format("  %-" + w + "s  ", n),
                     ManualReport.Emphasis.STRONG), new ManualReport.Span(summary, ManualReport.Emphasis.PLAIN)));

@@ -13,11 +13,11 @@ import java.util.List;
 
 /** {@code history}: the lines entered, numbered (the interactive console also keeps them across sessions). */
 final class HistoryCommand extends BaseCommand {
-    private final Shell shell;
+    private final java.util.function.Supplier<List<String>> history;
 
-    HistoryCommand(Shell shell) {
+    HistoryCommand(java.util.function.Supplier<List<String>> history) {
         super("history", Args.OptionSpec.NONE);
-        this.shell = shell;
+        this.history = history;
     }
 
     @Override
@@ -30,7 +30,7 @@ final class HistoryCommand extends BaseCommand {
     public Report run(Session session, CommandLine line) throws CommandError {
         Args.parse(line, Args.OptionSpec.NONE).atMost(0, "history");
         List<String> lines = new ArrayList<>();
-        List<String> h = shell.history();
+        List<String> h = history.get();
         for (int i = 0; i < h.size(); i++) lines.add(String.format("%5d  %s", i + 1, h.get(i)));
         return new TextReport("history", lines);
     }

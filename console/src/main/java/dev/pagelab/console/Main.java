@@ -1,5 +1,6 @@
 package dev.pagelab.console;
 
+import dev.pagelab.console.recipe.RecipeLibrary;
 import dev.pagelab.console.terminal.OutputCharset;
 import dev.pagelab.console.terminal.Repl;
 import dev.pagelab.console.terminal.TerminalOpener;
@@ -21,8 +22,10 @@ import java.util.List;
 
 /**
  * The launcher's entry point. Interactive when stdin and stdout are terminals; otherwise each line of stdin
- * (or each ';'-separated command of -c) is a command. Exit status: 0, 1 when a command failed (the first
- * failure stops the script unless --keep-going), 2 for bad launcher usage.
+ * (or each ';'-separated command of -c) is a command, and errors go to stderr prefixed with where the command came
+ * from ({@code pagelab:<stdin>:2:}, {@code pagelab:-c:3:}, {@code pagelab:recipe.toml:14:}), as psql's do. Exit
+ * status: 0, 1 when a command failed (the first failure stops the script unless --keep-going), 2 for bad launcher
+ * usage, a recipe that cannot be found or read included.
  */
 public final class Main {
     static final String VERSION = "0.1.0";
@@ -45,7 +48,7 @@ public final class Main {
         System.setErr(output.printStream(new FileOutputStream(FileDescriptor.err)));
         String commands = null;
         boolean json = false, keepGoing = false, noColor = false;
-        List<String> recipes = new ArrayList<>(), replayFlags = new ArrayList<>();
+        List<String> recipes = new ArrayList<>(), recipeWords = new ArrayList<>(), replayFlags = new ArrayList<>();
         String configFile = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -62,7 +65,8 @@ public final class Main {
                 }
                 case "--recipe", "-r" -> {
                     if (i + 1 >= args.length) return usage(args[i] + " needs a recipe: a .toml file, a directory or a name");
-                    recipes.add(quote(args[++i]));
+                    recipeWords.add(args[++i]);
+                    recipes.add(quote(args[i]));
                 }
                 case "--check", "--auto", "--step" -> replayFlags.add(args[i]);
                 case "--delay", "--cast" -> {
@@ -98,6 +102,14 @@ public final class Main {
         }
         if (!recipes.isEmpty()) {
             if (commands != null) return usage("-c and --recipe do not go together: a recipe is its own script");
+            // A recipe that cannot be found is the launcher's usage error (status 2), said of the flag as typed.
+            RecipeLibrary library = new RecipeLibrary(config.recipePath());
+            for (String word : recipeWords) {
+                if (library.resolve(word).isEmpty()) {
+                    return usage("--recipe " + word + ": no such recipe file, directory or name"
+                            + (library.names().isEmpty() ? "" : " (shipped and configured: " + String.join(", ", library.names()) + ")"));
+                }
+            }
             String replay = "replay " + String.join(" ", recipes) + (replayFlags.isEmpty() ? "" : " " + String.join(" ", replayFlags));
             String noColorEnv = System.getenv("NO_COLOR");
             boolean colorOk = !noColor && !json && (noColorEnv == null || noColorEnv.isEmpty()) && !config.color().equals("never");
@@ -126,6 +138,14 @@ public final class Main {
                 if (!json && Tty.isatty(1) && term != null && !term.startsWith("dumb")) {
                     session.observeSteps(new dev.pagelab.console.terminal.ProgressLine(out, () -> width, output.unicode()));
                 }
+                // a script's errors go to stderr, each with where it came from (text; JSON keeps them in its objects)
+                boolean errColor = colorAllowed && Tty.isatty(2) && term != null && !term.startsWith("dumb");
+                shell.errorsTo(new PrintWriter(new FileOutputStream(FileDescriptor.err), true, output.charset()), errColor);
+                if (!recipes.isEmpty()) {
+                    Outcome o = shell.run(commands);
+                    // nothing ran: the recipe could not be read (its problems, file:line:column, are on stderr)
+                    return o.ok() ? 0 : o.error().isUsage() ? 2 : 1;
+                }
                 return script(shell, commands, keepGoing);
             }
         }
@@ -138,7 +158,9 @@ public final class Main {
         }
         int status = 0;
         if (commands != null) {
+            int n = 0;
             for (String l : lines) {
+                shell.origin("-c:" + ++n);
                 if (!shell.execute(l)) {
                     status = 1;
                     if (!keepGoing) break;
@@ -149,7 +171,9 @@ public final class Main {
         }
         try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             String l;
+            int n = 0;
             while ((l = in.readLine()) != null) {
+                shell.origin("<stdin>:" + ++n);
                 if (!shell.execute(l)) {
                     status = 1;
                     if (!keepGoing) break;

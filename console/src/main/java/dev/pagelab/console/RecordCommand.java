@@ -39,10 +39,10 @@ final class RecordCommand extends BaseCommand {
     static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(Set.of("force"), Set.of("title"));
     private static final Set<String> NOT_RECORDED = Set.of("help", "history", "set", "exit", "watch", "unwatch", "replay",
             "record", "bench");
-    private final Shell shell;
+    private final ConsoleIO shell;
     private Recording recording;
 
-    RecordCommand(Shell shell) {
+    RecordCommand(ConsoleIO shell) {
         super("record", OPTIONS);
         this.shell = shell;
     }
@@ -56,10 +56,10 @@ final class RecordCommand extends BaseCommand {
         return List.of("--title", "--force", "session.toml");
     }
 
-    private final class Recording implements Consumer<Shell.Outcome> {
+    private final class Recording implements Consumer<Outcome> {
         final Path file;
         final String title;
-        final List<Shell.Outcome> outcomes = new ArrayList<>();
+        final List<Outcome> outcomes = new ArrayList<>();
         final Set<String> mappingsBefore;
 
         Recording(Path file, String title, Set<String> mappingsBefore) {
@@ -69,7 +69,7 @@ final class RecordCommand extends BaseCommand {
         }
 
         @Override
-        public void accept(Shell.Outcome o) {
+        public void accept(Outcome o) {
             if (o.verb().isEmpty() || NOT_RECORDED.contains(o.verb())) return;
             outcomes.add(o);
         }
@@ -134,7 +134,7 @@ final class RecordCommand extends BaseCommand {
                 .append(profile.swapTotalBytes() > 0 ? ", swap" : ", no swap")
                 .append(". Figures that depend on these may need a [step.on.WORD] variant ('help replay').\n");
         int steps = 0;
-        for (Shell.Outcome o : r.outcomes) {
+        for (Outcome o : r.outcomes) {
             b.append("\n[[step]]\n");
             b.append("run = ").append(Json.encode(o.statement().trim())).append('\n');
             List<String> expect = expectations(o);
@@ -161,7 +161,7 @@ final class RecordCommand extends BaseCommand {
      * The capability words a recorded step needs wherever it is replayed: the advice it gives, and root where its
      * expectations are figures only /proc/kpageflags gives.
      */
-    static List<String> requirements(Shell.Outcome o, List<String> expect) {
+    static List<String> requirements(Outcome o, List<String> expect) {
         List<String> out = new ArrayList<>();
         if (o.verb().equals("advise")) {
             try {
@@ -181,7 +181,7 @@ final class RecordCommand extends BaseCommand {
     }
 
     /** The observed figures worth claiming, as {@code expect.KEY = VALUE} lines. */
-    static List<String> expectations(Shell.Outcome o) {
+    static List<String> expectations(Outcome o) {
         List<String> out = new ArrayList<>();
         if (!o.ok()) {
             String errno = o.error().errnoName();

@@ -4,6 +4,8 @@ import dev.pagelab.console.recipe.Expectation;
 import dev.pagelab.console.recipe.Recipe;
 import dev.pagelab.console.recipe.RecipeLibrary;
 import dev.pagelab.console.recipe.RecipeParser;
+import dev.pagelab.console.recipe.ReplayState;
+import dev.pagelab.commands.CommandRegistry;
 import dev.pagelab.console.recipe.RecipePlayer;
 import dev.pagelab.commands.Args;
 import dev.pagelab.commands.BaseCommand;
@@ -26,12 +28,15 @@ import java.util.Set;
 final class ReplayCommand extends BaseCommand {
     static final Args.OptionSpec OPTIONS = new Args.OptionSpec(Set.of("check", "auto", "step"), Set.of("delay", "cast"),
             Set.of("typing"));
-    static final double DEFAULT_DELAY = 1.5, DEFAULT_TYPING = 30;
-    private final Shell shell;
+    private final ConsoleIO io;
+    private final ReplayState replays;
+    private final CommandRegistry registry;
 
-    ReplayCommand(Shell shell) {
+    ReplayCommand(ConsoleIO io, ReplayState replays, CommandRegistry registry) {
         super("replay", OPTIONS);
-        this.shell = shell;
+        this.io = io;
+        this.replays = replays;
+        this.registry = registry;
     }
 
     @Override
@@ -47,7 +52,7 @@ final class ReplayCommand extends BaseCommand {
         return out;
     }
 
-    RecipeLibrary library() { return new RecipeLibrary(shell.recipePath()); }
+    RecipeLibrary library() { return new RecipeLibrary(replays.recipePath()); }
 
     @Override
     public Report run(Session session, CommandLine line) throws CommandError {
@@ -57,16 +62,16 @@ final class ReplayCommand extends BaseCommand {
         int modes = (a.has("check") ? 1 : 0) + (a.has("auto") ? 1 : 0) + (a.has("step") ? 1 : 0);
         if (modes > 1) throw CommandError.usage(0, "--check, --auto and --step are different paces", "give one of them");
         RecipePlayer.Mode mode = a.has("check") ? RecipePlayer.Mode.CHECK : a.has("auto") ? RecipePlayer.Mode.AUTO
-                : a.has("step") ? RecipePlayer.Mode.STEP : shell.keys() != null ? RecipePlayer.Mode.STEP : RecipePlayer.Mode.AUTO;
-        if (mode == RecipePlayer.Mode.STEP && shell.keys() == null) {
+                : a.has("step") ? RecipePlayer.Mode.STEP : replays.keys() != null ? RecipePlayer.Mode.STEP : RecipePlayer.Mode.AUTO;
+        if (mode == RecipePlayer.Mode.STEP && replays.keys() == null) {
             throw CommandError.usage(0, "--step needs keys from a terminal, and input is not one", "use --auto or --check");
         }
-        double delay = mode == RecipePlayer.Mode.AUTO && shell.keys() == null && !a.has("delay") ? 0 : shell.replayDelay();
+        double delay = mode == RecipePlayer.Mode.AUTO && replays.keys() == null && !a.has("delay") ? 0 : replays.delay();
         if (a.has("delay")) delay = seconds(a.option("delay"));
         double typing = 0;
         if (a.has("typing")) {
             Args.Option o = a.option("typing");
-            typing = o.value() == null || o.value().isEmpty() ? shell.typingSpeed() : number(o, 1, 1000, "characters per second");
+            typing = o.value() == null || o.value().isEmpty() ? replays.typingSpeed() : number(o, 1, 1000, "characters per second");
         }
         if (mode == RecipePlayer.Mode.CHECK) typing = 0;
 
@@ -90,9 +95,9 @@ final class ReplayCommand extends BaseCommand {
             }
         }
         if (!problems.isEmpty()) {
-            for (String p : problems) shell.println(p);
-            throw CommandError.refused(files.size() == 1 ? files.get(0).toString() : files.size() + " recipes",
-                    problems.size() + (problems.size() == 1 ? " problem" : " problems") + " in the recipe file, listed above;"
+            for (String p : problems) io.warn(p);
+            throw CommandError.usage(-1, (files.size() == 1 ? files.get(0).toString() : files.size() + " recipes") + ": "
+                    + problems.size() + (problems.size() == 1 ? " problem" : " problems") + " in the recipe file, listed above;"
                             + " nothing was run", "the format is in 'help replay'");
         }
 
@@ -100,29 +105,29 @@ final class ReplayCommand extends BaseCommand {
         if (a.has("cast")) {
             Args.Option o = a.option("cast");
             try {
-                int h = shell.height() > 0 ? shell.height() : 24;
-                cast = new CastWriter(Path.of(o.value()), shell.width(), h, recipes.size() == 1 ? recipes.get(0).title() : "pagelab recipes");
+                int h = io.height() > 0 ? io.height() : 24;
+                cast = new CastWriter(Path.of(o.value()), io.width(), h, recipes.size() == 1 ? recipes.get(0).title() : "pagelab recipes");
             } catch (IOException e) {
                 throw CommandError.usage(o.index(), "cannot write " + o.value() + ": " + e.getMessage(), "give a writable path");
             }
-            shell.copyOutputTo(cast);
+            io.copyOutputTo(cast);
         }
-        RecipePlayer player = new RecipePlayer(shell, new RecipePlayer.Options(mode, delay, typing), shell.keys());
+        RecipePlayer player = new RecipePlayer(io, session, new RecipePlayer.Options(mode, delay, typing), replays.keys());
         List<RecipePlayer.Result> results = new ArrayList<>();
-        shell.playing(player);
+        replays.playing(player);
         try {
             for (Recipe r : recipes) {
                 results.add(player.play(r));
                 if (player.stopped()) break;
             }
         } finally {
-            shell.playing(null);
+            replays.playing(null);
             if (cast != null) {
-                shell.copyOutputTo(null);
+                io.copyOutputTo(null);
                 try {
                     cast.close();
                 } catch (IOException e) {
-                    shell.println("note: the recording " + cast.path() + " may be incomplete: " + e.getMessage());
+                    io.println("note: the recording " + cast.path() + " may be incomplete: " + e.getMessage());
                 }
             }
         }
@@ -138,7 +143,7 @@ final class ReplayCommand extends BaseCommand {
         }
         if (cast != null) lines.add("recorded to " + cast.path() + " (asciinema v2: 'asciinema play " + cast.path() + "')");
         if (failed > 0) {
-            if (!lines.isEmpty()) shell.print(lines.stream().map(org.jline.utils.AttributedString::new).toList());
+            if (!lines.isEmpty()) io.print(lines.stream().map(org.jline.utils.AttributedString::new).toList());
             throw CommandError.refused(failed == 1 ? results.stream().filter(r -> !r.ok()).findFirst().get().file().toString()
                             : failed + " recipes", "expectations did not hold (listed above)",
                     "the recipe's claims and this machine disagree: read the FAIL lines");
@@ -148,7 +153,7 @@ final class ReplayCommand extends BaseCommand {
 
     private boolean known(String name) {
         try {
-            shell.registry().lookup(name);
+            registry.lookup(name);
             return true;
         } catch (CommandError e) {
             return false;
@@ -194,4 +199,8 @@ final class ReplayCommand extends BaseCommand {
         }
         return v;
     }
+
+    /** A replay maps, touches and unmaps: by its full name only, like the commands it runs. */
+    @Override
+    public boolean changesState() { return true; }
 }

@@ -14,11 +14,20 @@ import java.util.List;
 
 /** {@code set feedback verbose|normal|concise|silent}. */
 final class SetCommand extends BaseCommand {
-    private final Shell shell;
+    /** What {@code set} reads and changes: the user's settings and the session's feedback mode. */
+    interface Settings {
+        Config config();
 
-    SetCommand(Shell shell) {
+        Feedback feedback();
+
+        void feedback(Feedback f);
+    }
+
+    private final Settings settings;
+
+    SetCommand(Settings settings) {
         super("set", Args.OptionSpec.NONE);
-        this.shell = shell;
+        this.settings = settings;
     }
 
     @Override
@@ -34,8 +43,8 @@ final class SetCommand extends BaseCommand {
     public Report run(Session session, CommandLine line) throws CommandError {
         Args a = Args.parse(line, Args.OptionSpec.NONE);
         if (a.positional().isEmpty()) {
-            Config c = shell.config();
-            return new TextReport("set", List.of("feedback " + shell.feedback().word(),
+            Config c = settings.config();
+            return new TextReport("set", List.of("feedback " + settings.feedback().word(),
                     "config   " + (c.source() == null ? "none (defaults)" : c.source().toString())
                             + (c.problems().isEmpty() ? "" : ", " + c.problems().size() + " problems reported at start"),
                     "color    " + c.color() + ", theme " + c.theme() + ", history " + c.historySize() + " lines",
@@ -49,13 +58,13 @@ final class SetCommand extends BaseCommand {
             throw CommandError.usage(key.index(), "unknown setting '" + key.text() + "'", "settings: feedback");
         }
         if (a.positional().size() < 2) {
-            return new TextReport("set", List.of("feedback " + shell.feedback().word()));
+            return new TextReport("set", List.of("feedback " + settings.feedback().word()));
         }
         a.atMost(2, "set feedback verbose|normal|concise|silent");
         Args.Positional value = a.positional().get(1);
         Feedback f = Feedback.of(value.text()).orElseThrow(() -> CommandError.usage(value.index(),
                 "'" + value.text() + "' is not a feedback mode", "use verbose, normal, concise or silent"));
-        shell.feedback(f);
+        settings.feedback(f);
         return new TextReport("set", f == Feedback.SILENT ? List.of() : List.of("feedback " + f.word()));
     }
 }

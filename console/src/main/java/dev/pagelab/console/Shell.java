@@ -1,7 +1,6 @@
 package dev.pagelab.console;
 
-import dev.pagelab.console.recipe.Recipe;
-import dev.pagelab.console.recipe.RecipePlayer;
+import dev.pagelab.console.recipe.ReplayState;
 import dev.pagelab.console.render.JsonRenderer;
 import dev.pagelab.console.render.ResidencyRenderer;
 import dev.pagelab.console.render.TextRenderer;
@@ -27,82 +26,14 @@ import org.jline.utils.AttributedString;
  * one registry, runs it (kernel commands on the session's step thread), renders its report, and turns every
  * failure into one line. Nothing a user types can end the session except {@code exit}.
  */
-public final class Shell implements AutoCloseable {
+public final class Shell implements ConsoleIO, AutoCloseable {
     private final Session session;
     private final CommandRegistry registry;
     private final PrintWriter out;
-    private final Tee tee;
+    private final OutputTee tee;
 
-    /**
-     * Everything printed goes to the console's output and, while a recording runs, to a copy. The output is the
-     * one place where text meets the charset: in ASCII every character goes through {@link OutputCharset#ascii}
-     * on its way out (the copy, an asciinema file, is UTF-8 and keeps the glyphs).
-     */
-    private static final class Tee extends java.io.Writer {
-        private final java.io.Writer base;
-        private volatile java.io.Writer copy;
-        /** While set, output is held here instead of being shown (a recipe check shows it only on failure). */
-        private volatile StringBuilder held;
-        private volatile OutputCharset charset = OutputCharset.UTF8;
-        /** A high surrogate at the end of the last write, waiting for its low half. */
-        private char highSurrogate;
-
-        Tee(java.io.Writer base) { this.base = base; }
-
-        @Override
-        public void write(char[] b, int off, int len) throws java.io.IOException {
-            StringBuilder h = held;
-            if (h != null) {
-                h.append(b, off, len);
-                return;
-            }
-            if (charset.unicode()) {
-                base.write(b, off, len);
-            } else {
-                StringBuilder s = new StringBuilder(len + 1);
-                if (highSurrogate != 0) s.append(highSurrogate);
-                s.append(b, off, len);
-                highSurrogate = 0;
-                if (!s.isEmpty() && Character.isHighSurrogate(s.charAt(s.length() - 1))) {
-                    highSurrogate = s.charAt(s.length() - 1);
-                    s.setLength(s.length() - 1);
-                }
-                base.write(OutputCharset.ascii(s));
-            }
-            java.io.Writer c = copy;
-            if (c != null) c.write(b, off, len);
-        }
-
-        @Override
-        public void flush() throws java.io.IOException {
-            base.flush();
-            java.io.Writer c = copy;
-            if (c != null) c.flush();
-        }
-
-        @Override
-        public void close() throws java.io.IOException { flush(); }
-    }
-
-    // ---- recipes ----------------------------------------------------------------------------------------------
-
-    /** Single keys from the terminal for step-by-step replay; null when input is not a terminal. */
-    private RecipePlayer.Keys keys;
-    private volatile RecipePlayer playing;
-
-    public void keys(RecipePlayer.Keys k) { keys = k; }
-
-    private List<java.nio.file.Path> recipePath = List.of();
-    private double replayDelay = ReplayCommand.DEFAULT_DELAY, typingSpeed = ReplayCommand.DEFAULT_TYPING;
-
-    /** Recipe directories searched before the bundled ones, seconds between auto-replay steps, typing speed. */
-    void replaySettings(List<java.nio.file.Path> path, double delay, double cps) {
-        recipePath = List.copyOf(path);
-        replayDelay = delay;
-        typingSpeed = cps;
-    }
-
-    List<java.nio.file.Path> recipePath() { return recipePath; }
+    private final ReplayState replays = new ReplayState();
+    private final Watches watches;
 
     private Config config = Config.DEFAULTS;
     /** Theme "mono": bold and faint kept, colours dropped. */
@@ -113,41 +44,40 @@ public final class Shell implements AutoCloseable {
         config = c;
         feedback = c.feedback();
         mono = c.theme().equals("mono");
-        replaySettings(c.recipePath(), c.replayDelay(), c.typingSpeed());
+        replays.settings(c.recipePath(), c.replayDelay(), c.typingSpeed());
     }
 
     Config config() { return config; }
 
-    double replayDelay() { return replayDelay; }
+    /** Recipe settings, the keys step-by-step replay reads, and the replay in progress. */
+    public ReplayState replays() { return replays; }
 
-    double typingSpeed() { return typingSpeed; }
-
-    public RecipePlayer.Keys keys() { return keys; }
-
-    int height() { return height.getAsInt(); }
-
-    /** The replay in progress, which Ctrl-C stops after its current step. */
-    void playing(RecipePlayer p) { playing = p; }
+    @Override
+    public int height() { return height.getAsInt(); }
 
     /** Ctrl-C: stops the touch in progress and, during a replay, the replay after its current step. */
     public void interrupt() {
         session.cancelStep();
-        RecipePlayer p = playing;
-        if (p != null) p.stop();
+        replays.interrupt();
     }
 
-    /** Copies all output to {@code w} from now on (null stops it). */
-    void copyOutputTo(java.io.Writer w) {
+    @Override
+    public void copyOutputTo(java.io.Writer w) {
         out.flush();
         tee.copy = w;
     }
 
-    /** Prints {@code s} without a line end and flushes, for the typing effect. */
+    @Override
     public void printRaw(String s) {
         out.print(s);
         out.flush();
     }
     private final Renderer renderer;
+    /** Where script errors go (stderr), with or without colour; null interactively. */
+    private PrintWriter errors;
+    private boolean errorColor;
+    /** Where the statement being run came from, e.g. {@code <stdin>:2}, {@code -c:3}, {@code 02-zero-page.toml:14}. */
+    private String origin;
     private final boolean color;
     private final IntSupplier width;
     private final List<String> history = new ArrayList<>();
@@ -163,44 +93,27 @@ public final class Shell implements AutoCloseable {
 
     public Shell(Session session, PrintWriter out, boolean json, boolean color, IntSupplier width) {
         this.session = session;
-        this.tee = new Tee(out);
+        this.tee = new OutputTee(out);
         this.out = new PrintWriter(tee, false);
         this.renderer = json ? new JsonOutput() : new TextOutput();
         this.color = color;
         this.width = width;
         this.registry = CommandRegistry.withSessionCommands();
-        registry.register(new HelpCommand(this));
-        registry.register(new HistoryCommand(this));
-        registry.register(new SetCommand(this));
-        registry.register(new ExitCommand(this));
-        registry.register(new WatchCommand(this));
-        registry.register(new UnwatchCommand(this));
-        registry.register(new ReplayCommand(this));
+        this.watches = new Watches(this::view);
+        // each console command gets what it acts on, not the shell
+        registry.register(new HelpCommand(registry, this::width));
+        registry.register(new HistoryCommand(() -> history));
+        registry.register(new SetCommand(new SetCommand.Settings() {
+            @Override public Config config() { return config; }
+            @Override public Feedback feedback() { return feedback; }
+            @Override public void feedback(Feedback f) { feedback = f; }
+        }));
+        registry.register(new ExitCommand(() -> exitRequested = true));
+        registry.register(new WatchCommand(watches));
+        registry.register(new UnwatchCommand(watches));
+        registry.register(new ReplayCommand(this, replays, registry));
         registry.register(new RecordCommand(this));
     }
-
-    // ---- watch ------------------------------------------------------------------------------------------------
-
-    /** A range whose picture is redrawn after every step; {@code rows} 0 lets the screen decide. */
-    record Watch(String target, int rows) {}
-
-    private final List<Watch> watches = new ArrayList<>();
-
-    List<Watch> watches() { return List.copyOf(watches); }
-
-    void watch(String target, int rows) {
-        for (int i = 0; i < watches.size(); i++) {
-            if (watches.get(i).target().equals(target)) {
-                watches.set(i, new Watch(target, rows));
-                return;
-            }
-        }
-        watches.add(new Watch(target, rows));
-    }
-
-    boolean unwatch(String target) { return watches.removeIf(w -> w.target().equals(target)); }
-
-    void unwatchAll() { watches.clear(); }
 
     /** The picture of {@code target} now, read on the step thread like any command that reads the session. */
     ResidencyReport view(String target) throws CommandError {
@@ -209,24 +122,16 @@ public final class Shell implements AutoCloseable {
         return (ResidencyReport) session.call(() -> view.run(session, cl));
     }
 
-    /**
-     * Draws every watched picture in its compact form. At 80×24 a step report (3 lines), one picture (header, 8
-     * rows, legend) and the prompt fit together; with several, each gets its share of the screen.
-     */
     private void redrawWatches() {
-        for (Watch w : List.copyOf(watches)) {
-            ResidencyReport r;
-            try {
-                r = view(w.target());
-            } catch (CommandError e) {
-                watches.remove(w);
-                println("watch: " + w.target() + " can no longer be drawn (" + e.getMessage() + "); no longer watched");
-                continue;
+        watches.redraw(height.getAsInt(), new Watches.Sink() {
+            @Override
+            public void picture(String target, ResidencyReport picture, int rows) { renderer.watch(target, picture, rows); }
+
+            @Override
+            public void dropped(String target, CommandError why) {
+                println("watch: " + target + " can no longer be drawn (" + why.getMessage() + "); no longer watched");
             }
-            int screen = height.getAsInt();
-            int share = screen > 0 ? Math.max(2, Math.min(8, (screen - 9) / watches.size() - 2)) : 8;
-            renderer.watch(w.target(), r, w.rows() > 0 ? w.rows() : share);
-        }
+        });
         out.flush();
     }
 
@@ -254,16 +159,11 @@ public final class Shell implements AutoCloseable {
 
     public CommandRegistry registry() { return registry; }
 
-    Feedback feedback() { return feedback; }
-
-    void feedback(Feedback f) { feedback = f; }
-
     public List<String> history() { return history; }
-
-    void requestExit() { exitRequested = true; }
 
     public boolean exitRequested() { return exitRequested; }
 
+    @Override
     public int width() { return Math.max(40, width.getAsInt()); }
 
     /** Runs every statement of {@code line} (split at ';'); returns false if any failed. */
@@ -279,19 +179,16 @@ public final class Shell implements AutoCloseable {
         return ok;
     }
 
-    /** What one statement did: its report, or the error it was refused with (exactly one of the two is null). */
-    public record Outcome(String statement, String verb, Report report, CommandError error) {
-        public boolean ok() { return error == null; }
-    }
-
     /** Observers of every statement run (the recorder); called after the outcome has been printed. */
     private final List<java.util.function.Consumer<Outcome>> observers = new ArrayList<>();
 
-    void observe(java.util.function.Consumer<Outcome> o) { observers.add(o); }
+    @Override
+    public void observe(java.util.function.Consumer<Outcome> o) { observers.add(o); }
 
-    void stopObserving(java.util.function.Consumer<Outcome> o) { observers.remove(o); }
+    @Override
+    public void stopObserving(java.util.function.Consumer<Outcome> o) { observers.remove(o); }
 
-    /** Runs one statement as {@link #run} does, but holds its output and returns it instead of printing it. */
+    @Override
     public Outcome runHeld(String statement, StringBuilder output) {
         out.flush();
         tee.held = output;
@@ -304,7 +201,7 @@ public final class Shell implements AutoCloseable {
         }
     }
 
-    /** Runs one statement (no ';' splitting), prints it as the console does, and returns what it did. */
+    @Override
     public Outcome run(String statement) {
         Outcome o = executeOne(statement);
         out.flush();
@@ -338,8 +235,9 @@ public final class Shell implements AutoCloseable {
                     ? session.call(() -> command.run(session, cl))
                     : command.run(session, cl);
             renderer.report(statement, report);
-            if (report instanceof StepReport || report instanceof ClearRefsReport
-                    || command instanceof WatchCommand && !watches.isEmpty()) {
+            // after anything that may have changed what a picture shows, and when a watch was just added
+            if (!watches.isEmpty() && (report instanceof StepReport || report instanceof ClearRefsReport
+                    || command instanceof WatchCommand)) {
                 redrawWatches();
             }
             return new Outcome(statement, verb, report, null);
@@ -356,6 +254,37 @@ public final class Shell implements AutoCloseable {
             printError(statement, verb, ce, spans);
             return new Outcome(statement, verb, null, ce);
         }
+    }
+
+    /**
+     * Script mode: errors from now on go to {@code err} (stderr), each prefixed with the statement's origin;
+     * interactively (never called) they stay with the output, under the statement they refer to.
+     */
+    public void errorsTo(PrintWriter err, boolean color) {
+        this.errors = err;
+        this.errorColor = color;
+    }
+
+    @Override
+    public String origin(String where) {
+        String before = origin;
+        origin = where;
+        return before;
+    }
+
+    @Override
+    public void warn(String line) {
+        if (errors == null) {
+            println(line);
+            return;
+        }
+        out.flush();
+        errors.println(tee.charset.text(line));
+        errors.flush();
+    }
+
+    private String styled(AttributedString a, boolean color) {
+        return tee.charset.text(color ? (mono ? monochrome(a) : a).toAnsi() : a.toString());
     }
 
     private void printError(String statement, String verb, CommandError e, List<int[]> spans) {
@@ -393,7 +322,18 @@ public final class Shell implements AutoCloseable {
 
         @Override
         public void error(String statement, String verb, CommandError e, List<int[]> wordSpans) {
-            print(TextRenderer.error(verb, statement, e, wordSpans));
+            List<AttributedString> lines = TextRenderer.error(verb, statement, e, wordSpans, width());
+            if (errors == null) {
+                print(lines);
+                return;
+            }
+            // A script's errors go to stderr as psql's do, the message first, prefixed with where the statement came
+            // from, so that `2>errors.log` and editors' "file:line:" jumps work; the echo and its caret follow.
+            out.flush();
+            AttributedString message = lines.get(lines.size() - 1);
+            errors.println("pagelab:" + (origin == null ? "" : origin + ":") + " " + styled(message, errorColor));
+            for (AttributedString l : lines.subList(0, lines.size() - 1)) errors.println(styled(l, errorColor));
+            errors.flush();
         }
 
         @Override
@@ -425,6 +365,7 @@ public final class Shell implements AutoCloseable {
         public boolean showsSystemContext(Feedback f) { return true; }
     }
 
+    @Override
     public void print(List<AttributedString> lines) {
         for (AttributedString a : lines) {
             String s = color ? (mono ? monochrome(a) : a).toAnsi() : a.toString();
@@ -446,11 +387,13 @@ public final class Shell implements AutoCloseable {
         return b.toAttributedString();
     }
 
+    @Override
     public void println(String s) {
         out.println(s);
         out.flush();
     }
 
+    @Override
     public boolean color() { return color; }
 
 

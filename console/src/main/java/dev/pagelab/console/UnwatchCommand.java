@@ -12,11 +12,11 @@ import java.util.List;
 
 /** {@code unwatch [RANGE...]}: stops redrawing the named pictures, or all of them. */
 final class UnwatchCommand extends BaseCommand {
-    private final Shell shell;
+    private final Watches watches;
 
-    UnwatchCommand(Shell shell) {
+    UnwatchCommand(Watches watches) {
         super("unwatch", Args.OptionSpec.NONE);
-        this.shell = shell;
+        this.watches = watches;
     }
 
     @Override
@@ -24,7 +24,7 @@ final class UnwatchCommand extends BaseCommand {
 
     @Override
     public List<String> complete(Session session, List<String> before, int wordIndex) {
-        return shell.watches().stream().map(Shell.Watch::target).toList();
+        return watches.targets();
     }
 
     @Override
@@ -32,19 +32,19 @@ final class UnwatchCommand extends BaseCommand {
         Args a = Args.parse(line, Args.OptionSpec.NONE);
         List<String> lines = new ArrayList<>();
         if (a.positional().isEmpty()) {
-            if (shell.watches().isEmpty()) {
+            if (watches.isEmpty()) {
                 lines.add("nothing was watched");
             } else {
-                lines.add("stopped watching " + String.join(", ", shell.watches().stream().map(Shell.Watch::target).toList()));
-                shell.unwatchAll();
+                lines.add("stopped watching " + String.join(", ", watches.targets()));
+                watches.clear();
             }
             return new TextReport("unwatch", lines);
         }
         for (Args.Positional p : a.positional()) {
-            if (!shell.unwatch(p.text())) {
+            if (!watches.unwatch(p.text())) {
                 throw CommandError.usage(p.index(), "'" + p.text() + "' is not watched",
-                        shell.watches().isEmpty() ? "nothing is watched" : "watched: " + String.join(", ",
-                                shell.watches().stream().map(Shell.Watch::target).toList()));
+                        watches.isEmpty() ? "nothing is watched" : "watched: " + String.join(", ",
+                                watches.targets()));
             }
             lines.add("stopped watching " + p.text());
         }

@@ -20,11 +20,11 @@ final class WatchCommand extends BaseCommand {
     static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(Set.of(), Set.of("rows"));
     /** Four pictures are already more than an 80×24 screen holds under a step report. */
     static final int MAX_WATCHES = 4;
-    private final Shell shell;
+    private final Watches watches;
 
-    WatchCommand(Shell shell) {
+    WatchCommand(Watches watches) {
         super("watch", OPTIONS);
-        this.shell = shell;
+        this.watches = watches;
     }
 
     @Override
@@ -44,10 +44,10 @@ final class WatchCommand extends BaseCommand {
         if (a.positional().isEmpty()) {
             if (a.has("rows")) throw CommandError.usage(0, "watch --rows needs a mapping", "e.g. 'watch m1 --rows 6'");
             List<String> lines = new ArrayList<>();
-            if (shell.watches().isEmpty()) {
+            if (watches.isEmpty()) {
                 lines.add("nothing is watched: 'watch m1' redraws m1's picture after every step");
             } else {
-                for (Shell.Watch w : shell.watches()) {
+                for (Watches.Watch w : watches.all()) {
                     lines.add("watching " + w.target() + (w.rows() > 0 ? " (" + w.rows() + " rows)" : ""));
                 }
             }
@@ -56,15 +56,15 @@ final class WatchCommand extends BaseCommand {
         List<String> added = new ArrayList<>();
         for (Args.Positional p : a.positional()) {
             // resolve now, so a typo is refused here rather than at the next step
-            shell.view(p.text());
-            if (shell.watches().stream().noneMatch(w -> w.target().equals(p.text()))) {
-                if (shell.watches().size() >= MAX_WATCHES) {
+            watches.view(p.text());
+            if (watches.all().stream().noneMatch(w -> w.target().equals(p.text()))) {
+                if (watches.all().size() >= MAX_WATCHES) {
                     throw CommandError.usage(p.index(), "already watching " + MAX_WATCHES + " ranges",
                             "'unwatch' one first; more pictures than this do not fit under a step report");
                 }
                 added.add(p.text());
             }
-            shell.watch(p.text(), rows);
+            watches.watch(p.text(), rows);
         }
         List<String> lines = new ArrayList<>();
         lines.add((added.isEmpty() ? "still watching " : "watching ") + String.join(", ", a.positional().stream()

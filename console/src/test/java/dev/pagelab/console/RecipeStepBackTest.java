@@ -64,7 +64,7 @@ class RecipeStepBackTest extends ConsoleSessionTest {
         Queue<Integer> q = new ArrayDeque<>();
         keys.chars().forEach(q::add);
         RecipePlayer.Options step = new RecipePlayer.Options(RecipePlayer.Mode.STEP, 0, 0);
-        return new RecipePlayer(shell, step, () -> q.isEmpty() ? -1 : q.remove()).play(r, RecipeTest.machine(Map.of()));
+        return new RecipePlayer(shell, session, step, () -> q.isEmpty() ? -1 : q.remove()).play(r, RecipeTest.machine(Map.of()));
     }
 
     static int count(String haystack, String needle) {
@@ -122,7 +122,7 @@ class RecipeStepBackTest extends ConsoleSessionTest {
         Files.writeString(f, RECIPE.replace("expect.minor = 16", "expect.minor = 17"));
         Recipe recipe = RecipeParser.parse(f, n -> true);
         Queue<Integer> q = new ArrayDeque<>(List.of((int) '\n', (int) '\n', (int) 'b', (int) '\n', (int) '\n'));
-        RecipePlayer.Result r = new RecipePlayer(shell, new RecipePlayer.Options(RecipePlayer.Mode.STEP, 0, 0),
+        RecipePlayer.Result r = new RecipePlayer(shell, session, new RecipePlayer.Options(RecipePlayer.Mode.STEP, 0, 0),
                 () -> q.isEmpty() ? -1 : q.remove()).play(recipe, RecipeTest.machine(Map.of()));
         assertThat(r.failures()).hasSize(1).allSatisfy(l -> assertThat(l).contains("step 2 (touch w): expected minor = 17, got 16"));
         assertThat(r.passed()).isEqualTo(4);

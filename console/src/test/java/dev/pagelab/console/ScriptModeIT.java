@@ -46,8 +46,45 @@ class ScriptModeIT {
         Result r = run("map 64p --no-thp\ntouch m1\n# a comment\nbogus\ntouch m1\n", Map.of());
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.out()).contains("touch m1: write, seq, 64 accesses").contains("faults   minor 64  major 0")
-                .contains("error: unknown command 'bogus'").doesNotContain("\u001b[");
+                .doesNotContain("bogus").doesNotContain("\u001b[");
         assertThat(r.out().split("touch m1: write", -1)).hasSize(2);
+        // psql's way: the error on stderr, first, with the line of stdin it came from
+        assertThat(r.err().lines().toList()).containsExactly(
+                "pagelab:<stdin>:4: error: unknown command 'bogus' \u2014 'help' lists the commands", "  bogus", "  ^^^^^");
+    }
+
+    @Test
+    void errorsOfDashCNameTheStatementAndCutALongWord() throws Exception {
+        String blob = "9".repeat(5000) + "x";
+        Result r = run(null, Map.of(), "-c", "map 4M; touch m9; map " + blob, "--keep-going");
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.out()).startsWith("map m1:").doesNotContain("m9").doesNotContain("999");
+        // (the launcher may first say it records its start-up cache)
+        List<String> err = r.err().lines().dropWhile(l -> !l.startsWith("pagelab:-c:")).toList();
+        assertThat(err.get(0)).startsWith("pagelab:-c:2: touch: no mapping named 'm9'");
+        assertThat(err).anyMatch(l -> l.startsWith("pagelab:-c:3: map: '999") && l.contains("(5001 characters) is not a size"));
+        assertThat(err).as("nothing of the 5000 characters is echoed whole").allMatch(l -> l.length() < 200);
+    }
+
+    @Test
+    void aRecipeThatCannotBeFoundOrReadIsAUsageError(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Result missing = run(null, Map.of(), "--recipe", "nosuch");
+        assertThat(missing.status()).isEqualTo(2);
+        assertThat(missing.out()).isEmpty();
+        assertThat(missing.err()).startsWith("pagelab: --recipe nosuch: no such recipe file, directory or name")
+                .contains("zero-page").doesNotContain("^^^");
+        Path bad = dir.resolve("bad.toml");
+        java.nio.file.Files.writeString(bad, "title = \"t\"\nsummary = \"s\"\n[[step]]\nrun = \"map 4M\"\nexpect = { bogus = 3 }\n");
+        Result unreadable = run(null, Map.of(), "--recipe", bad.toString(), "--check");
+        assertThat(unreadable.status()).isEqualTo(2);
+        assertThat(unreadable.err()).contains(bad + ":5:").contains("nothing was run");
+        // a step that fails names the recipe file and the step's line
+        Path failing = dir.resolve("failing.toml");
+        java.nio.file.Files.writeString(failing, "title = \"t\"\nsummary = \"s\"\n[[step]]\nrun = \"map 4M\"\n"
+                + "[[step]]\nrun = \"touch m9\"\n");
+        Result fails = run(null, Map.of(), "--recipe", failing.toString(), "--check");
+        assertThat(fails.status()).isEqualTo(1);
+        assertThat(fails.err()).contains("pagelab:failing.toml:5: touch: no mapping named 'm9'");
     }
 
     @Test
@@ -158,7 +195,7 @@ class ScriptModeIT {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(out).as(err).contains("PFNs are hidden and page flags unreadable").contains("CAP_SYS_ADMIN")
                 .contains("faults   minor 1  major 0");
-        assertThat(out).contains("lock: big: ENOMEM (Cannot allocate memory) from mlock(").contains("RLIMIT_MEMLOCK is ");
+        assertThat(err).contains("pagelab:-c:5: lock: big: ENOMEM (Cannot allocate memory) from mlock(").contains("RLIMIT_MEMLOCK is ");
         // the profile is probed as this user sees the kernel: no PFNs, and the zero page told without them
         assertThat(out).containsPattern("- PFNs +hidden \\(not root\\)").containsPattern("zero page +(shared|none)");
         // a read page is told to be the zero page without PFNs or page flags (where the kernel has a zero page)
@@ -199,8 +236,8 @@ class ScriptModeIT {
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(out).as(err).containsPattern("resident [1-9]\\d* of \\d+ pages?")
-                .contains("dirty and writeback unknown: cachestat: EPERM (Operation not permitted)")
-                .contains("cache: " + secret + ": EACCES (Permission denied) from open(\"" + secret + "\"")
+                .contains("dirty and writeback unknown: cachestat: EPERM (Operation not permitted)");
+        assertThat(err).contains("pagelab:-c:2: cache: " + secret + ": EACCES (Permission denied) from open(\"" + secret + "\"")
                 .contains("no permission as uid 65534");
         assertThat(p.exitValue()).isEqualTo(1);
     }

@@ -179,4 +179,7 @@ public final class ClearRefsCommand extends BaseCommand {
             throw CommandError.kernel("clear_refs", e, "this kernel does not know clear_refs value " + value, null);
         }
     }
+
+    @Override
+    public boolean changesState() { return true; }
 }

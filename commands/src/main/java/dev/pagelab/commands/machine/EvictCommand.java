@@ -173,4 +173,7 @@ public final class EvictCommand extends BaseCommand {
                     + "not map: " + why);
         }
     }
+
+    @Override
+    public boolean changesState() { return true; }
 }

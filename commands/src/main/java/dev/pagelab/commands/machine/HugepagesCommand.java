@@ -96,4 +96,7 @@ public final class HugepagesCommand extends BaseCommand {
         for (long s : HugetlbPool.sizes()) out.add(Sizes.format(s));
         return out.isEmpty() ? "none" : String.join(", ", out);
     }
+
+    @Override
+    public boolean changesState() { return true; }
 }

@@ -139,4 +139,7 @@ public final class LimitCommand extends BaseCommand {
     private static String text(long v) {
         return v == RLIM_INFINITY ? "unlimited" : Sizes.format(v);
     }
+
+    @Override
+    public boolean changesState() { return true; }
 }

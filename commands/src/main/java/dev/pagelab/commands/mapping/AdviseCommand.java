@@ -220,4 +220,7 @@ public final class AdviseCommand extends BaseCommand {
             default -> "";
         };
     }
+
+    @Override
+    public boolean changesState() { return true; }
 }

@@ -71,4 +71,7 @@ public final class LockCommand extends BaseCommand {
         }
         return KernelHints.memlock(errno);
     }
+
+    @Override
+    public boolean changesState() { return true; }
 }

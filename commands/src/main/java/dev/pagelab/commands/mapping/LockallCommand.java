@@ -73,4 +73,7 @@ public final class LockallCommand extends BaseCommand {
         session.futureMappingsPopulated((flags & MCL_FUTURE) != 0 && (flags & MCL_ONFAULT) == 0);
         return r;
     }
+
+    @Override
+    public boolean changesState() { return true; }
 }

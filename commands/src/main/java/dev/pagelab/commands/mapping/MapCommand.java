@@ -418,4 +418,7 @@ public final class MapCommand extends BaseCommand {
         return ((prot & PROT_READ) != 0 ? "r" : "") + ((prot & PROT_WRITE) != 0 ? "w" : "")
                 + ((prot & PROT_EXEC) != 0 ? "x" : "");
     }
+
+    @Override
+    public boolean changesState() { return true; }
 }

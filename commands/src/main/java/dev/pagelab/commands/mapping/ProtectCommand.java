@@ -42,4 +42,7 @@ public final class ProtectCommand extends BaseCommand {
                         "prot", Mman.protName(prot)), null, KernelHints::protect,
                 meter -> meter.mprotect(t.address(), t.length(), prot));
     }
+
+    @Override
+    public boolean changesState() { return true; }
 }

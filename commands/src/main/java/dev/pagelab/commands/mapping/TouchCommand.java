@@ -217,4 +217,7 @@ public final class TouchCommand extends BaseCommand {
                     + "page" + (replaced == 1 ? "" : "s") + " (CoW of the shared zero page)");
         }
     }
+
+    @Override
+    public boolean changesState() { return true; }
 }

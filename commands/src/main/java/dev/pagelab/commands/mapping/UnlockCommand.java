@@ -34,4 +34,7 @@ public final class UnlockCommand extends BaseCommand {
                 Steps.details("address", Steps.hex(t.address()), "length_bytes", t.length()), null,
                 KernelHints::memlock, meter -> meter.munlock(t.address(), t.length()));
     }
+
+    @Override
+    public boolean changesState() { return true; }
 }

@@ -27,4 +27,7 @@ public final class UnlockallCommand extends BaseCommand {
         session.futureMappingsPopulated(false);
         return r;
     }
+
+    @Override
+    public boolean changesState() { return true; }
 }

@@ -61,4 +61,7 @@ public final class UnmapCommand extends BaseCommand {
         return new StepReport(r.verb(), r.target(), r.action(), r.sample(), r.pages(), r.presentBefore(),
                 m.fullyUnmapped() ? 0 : r.presentAfter(), r.rssBefore(), r.rssAfter(), -1, -1, null, r.details(), notes, r.system());
     }
+
+    @Override
+    public boolean changesState() { return true; }
 }

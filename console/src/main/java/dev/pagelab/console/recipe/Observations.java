@@ -1,6 +1,6 @@
 package dev.pagelab.console.recipe;
 
-import dev.pagelab.console.Shell;
+import dev.pagelab.console.Outcome;
 import dev.pagelab.commands.report.ClearRefsReport;
 import dev.pagelab.commands.report.MapsReport;
 import dev.pagelab.commands.report.PageState;
@@ -60,7 +60,7 @@ public final class Observations {
 
     private Observations() {}
 
-    public static Observations of(Shell.Outcome o) {
+    public static Observations of(Outcome o) {
         Observations obs = new Observations();
         obs.numbers.put("ok", o.ok() ? 1.0 : 0.0);
         // not a figure of the report: the CPUs this process may run on, for tolerances that grow with them (per-CPU

@@ -1,8 +1,11 @@
 package dev.pagelab.console.recipe;
 
-import dev.pagelab.console.Shell;
+import dev.pagelab.console.ConsoleIO;
+import dev.pagelab.console.Outcome;
 import dev.pagelab.console.render.TextRenderer;
 import dev.pagelab.commands.CommandLine;
+import dev.pagelab.commands.Mapping;
+import dev.pagelab.commands.Session;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +18,7 @@ import org.jline.utils.AttributedStringBuilder;
 import org.jline.utils.AttributedStyle;
 
 /**
- * Plays a {@link Recipe} through the console's own engine ({@link Shell}), so every step prints the report a user
+ * Plays a {@link Recipe} through the console's own engine ({@link ConsoleIO}), so every step prints the report a user
  * would see, then judges the step's expectations. Three paces: STEP waits for a key before each step (Enter runs
  * it; b goes back, r repeats the last step, s skips, q quits), AUTO waits the recipe's or the given delay, CHECK
  * does not wait or narrate and prints the verdicts. A step run again (b, then Enter; or r) runs on the memory the
@@ -99,13 +102,16 @@ public final class RecipePlayer {
     static final AttributedStyle PASS = AttributedStyle.BOLD.foreground(AttributedStyle.GREEN);
     static final AttributedStyle FAIL = AttributedStyle.BOLD.foreground(AttributedStyle.RED);
 
-    private final Shell shell;
+    private final ConsoleIO shell;
+    /** Read to know what a recipe made (its mappings, mlockall), so that going back undoes that and nothing else. */
+    private final Session session;
     private final Options options;
     private final Keys keys;
     private volatile boolean stopRequested;
 
-    public RecipePlayer(Shell shell, Options options, Keys keys) {
+    public RecipePlayer(ConsoleIO shell, Session session, Options options, Keys keys) {
         this.shell = shell;
+        this.session = session;
         this.options = options;
         this.keys = keys;
     }
@@ -135,9 +141,9 @@ public final class RecipePlayer {
         Skips skips = new Skips();
         boolean quit = false;
         // What was there before the recipe, so that going back can undo what the recipe made and nothing else.
-        java.util.Set<dev.pagelab.commands.Mapping> mappingsBefore = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        mappingsBefore.addAll(shell.session().mappings());
-        boolean lockedFutureBefore = shell.session().futureMappingsPopulated();
+        java.util.Set<Mapping> mappingsBefore = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        mappingsBefore.addAll(session.mappings());
+        boolean lockedFutureBefore = session.futureMappingsPopulated();
         try {
             tmp = RecipeRequirements.scratchDirectory();
             Replay replay = new Replay(r, plan, tmp, verdicts, machine, mappingsBefore, lockedFutureBefore);
@@ -210,7 +216,7 @@ public final class RecipePlayer {
         final Path tmp;
         final StepVerdicts verdicts;
         final RecipeRequirements.Machine machine;
-        final java.util.Set<dev.pagelab.commands.Mapping> mappingsBefore;
+        final java.util.Set<Mapping> mappingsBefore;
         final boolean lockedFutureBefore;
         /** Steps run since the recipe (or the last rewind) started, in order: what the memory is made of. */
         final List<Integer> applied = new ArrayList<>();
@@ -218,7 +224,7 @@ public final class RecipePlayer {
         int lastRun = -1;
 
         Replay(Recipe recipe, List<Planned> plan, Path tmp, StepVerdicts verdicts, RecipeRequirements.Machine machine,
-               java.util.Set<dev.pagelab.commands.Mapping> mappingsBefore, boolean lockedFutureBefore) {
+               java.util.Set<Mapping> mappingsBefore, boolean lockedFutureBefore) {
             this.recipe = recipe;
             this.plan = plan;
             this.tmp = tmp;
@@ -276,10 +282,10 @@ public final class RecipePlayer {
                 if (!RecipeRequirements.unmet(c.requires(), machine).isEmpty()) continue;
                 for (String statement : statements(substitute(c.run(), recipe, tmp))) shell.runHeld(statement, held);
             }
-            for (dev.pagelab.commands.Mapping m : shell.session().mappings()) {
+            for (Mapping m : session.mappings()) {
                 if (!mappingsBefore.contains(m)) shell.runHeld("unmap " + m.name(), held);
             }
-            if (shell.session().futureMappingsPopulated() && !lockedFutureBefore) shell.runHeld("unlockall", held);
+            if (session.futureMappingsPopulated() && !lockedFutureBefore) shell.runHeld("unlockall", held);
             if (tmp != null) {
                 try (Stream<Path> walk = Files.walk(tmp)) {
                     for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) if (!p.equals(tmp)) Files.deleteIfExists(p);
@@ -348,16 +354,22 @@ public final class RecipePlayer {
     private StepResult runStep(Recipe r, int index, Planned step, Path tmp, StepVerdicts verdicts, Observations previous,
                                boolean quiet) {
         String command = substitute(step.run(), r, tmp);
-        Shell.Outcome last = null;
+        Outcome last = null;
         StringBuilder held = new StringBuilder();
         boolean first = true;
-        for (String statement : statements(command)) {
-            if (!quiet) prompt(statement, first ? step.variant() : null);
-            first = false;
-            // A check shows the reports only when something went wrong; a replay shows them as they come; a step
-            // replayed on the way back shows nothing unless it went wrong.
-            last = quiet || options.mode() == Mode.CHECK ? shell.runHeld(statement, held) : shell.run(statement);
-            if (!last.ok()) break;
+        // a script's errors name the recipe file and the line of the step's run
+        String origin = shell.origin((r.source() == null ? "recipe" : r.source().getFileName().toString()) + ":" + step.step().line());
+        try {
+            for (String statement : statements(command)) {
+                if (!quiet) prompt(statement, first ? step.variant() : null);
+                first = false;
+                // A check shows the reports only when something went wrong; a replay shows them as they come; a step
+                // replayed on the way back shows nothing unless it went wrong.
+                last = quiet || options.mode() == Mode.CHECK ? shell.runHeld(statement, held) : shell.run(statement);
+                if (!last.ok()) break;
+            }
+        } finally {
+            shell.origin(origin);
         }
         if (last == null) {
             verdicts.judge(index, 0, List.of());
@@ -415,7 +427,7 @@ public final class RecipePlayer {
             for (String statement : statements(substitute(c.run(), r, tmp))) {
                 prompt(statement, null);
                 StringBuilder held = new StringBuilder();
-                Shell.Outcome o = options.mode() == Mode.CHECK ? shell.runHeld(statement, held) : shell.run(statement);
+                Outcome o = options.mode() == Mode.CHECK ? shell.runHeld(statement, held) : shell.run(statement);
                 if (!o.ok() && !held.isEmpty()) shell.printRaw(held.toString());
             }
         }

@@ -140,25 +140,56 @@ public final class TextRenderer {
 
     /** The error line, and above it the input with a caret under the offending word when known. */
     public static List<AttributedString> error(String verb, String input, CommandError e, List<int[]> wordSpans) {
+        return error(verb, input, e, wordSpans, Integer.MAX_VALUE);
+    }
+
+    /**
+     * An error as one line, under the statement with its offending word underlined when the error names one. A
+     * statement wider than {@code width} is shown as a window around that word, and a word of more than
+     * {@value #LONGEST_ECHO} characters (a pasted blob as a size) is cut, in the echo and in the message alike.
+     */
+    public static List<AttributedString> error(String verb, String input, CommandError e, List<int[]> wordSpans, int width) {
         List<AttributedString> out = new ArrayList<>();
         int w = e.wordIndex();
         if (w >= 0 && w < wordSpans.size() && input != null) {
             int[] span = wordSpans.get(w);
-            out.add(new AttributedString("  " + input));
-            out.add(new AttributedStringBuilder().append("  " + " ".repeat(span[0]))
-                    .styled(ERROR, "^".repeat(Math.max(1, span[1]))).toAttributedString());
+            int col = Math.min(span[0], input.length()), len = Math.min(span[1], input.length() - col);
+            String before = input.substring(0, col), word = input.substring(col, col + len), after = input.substring(col + len);
+            if (word.length() > LONGEST_ECHO) word = word.substring(0, LONGEST_ECHO - 1) + "\u2026";
+            int room = Math.max(LONGEST_ECHO + 10, width == Integer.MAX_VALUE ? Integer.MAX_VALUE : width - 3);
+            if (before.length() + word.length() + after.length() > room) {
+                int left = Math.max(0, (room - word.length()) / 3);
+                if (before.length() > left) before = "\u2026" + before.substring(before.length() - Math.max(0, left - 1));
+                int right = Math.max(0, room - before.length() - word.length());
+                if (after.length() > right) after = after.substring(0, Math.max(0, right - 1)) + "\u2026";
+            }
+            out.add(new AttributedString("  " + before + word + after));
+            out.add(new AttributedStringBuilder().append("  " + " ".repeat(before.length()))
+                    .styled(ERROR, "^".repeat(Math.max(1, word.length()))).toAttributedString());
         }
         AttributedStringBuilder b = new AttributedStringBuilder();
         b.styled(ERROR, (verb == null || verb.isEmpty() ? "error" : verb) + ": ");
-        if (e.subject() != null) b.append(e.subject()).append(": ");
+        if (e.subject() != null) b.append(cutQuoted(e.subject())).append(": ");
         if (e.errnoName() != null) {
-            b.styled(ERROR, e.errnoName()).append(" (" + e.meaning() + ") from " + e.getMessage());
+            b.styled(ERROR, e.errnoName()).append(" (" + e.meaning() + ") from " + cutQuoted(e.getMessage()));
         } else {
-            b.append(e.getMessage());
+            b.append(cutQuoted(e.getMessage()));
         }
-        if (e.hint() != null && !e.hint().isEmpty()) b.styled(DIM, " \u2014 " + e.hint());
+        if (e.hint() != null && !e.hint().isEmpty()) b.styled(DIM, " \u2014 " + cutQuoted(e.hint()));
         out.add(b.toAttributedString());
         return out;
+    }
+
+    /** Longest word of the user's input echoed back whole in an error. */
+    static final int LONGEST_ECHO = 40;
+
+    private static final java.util.regex.Pattern LONG_QUOTED = java.util.regex.Pattern.compile("'([^']{" + (LONGEST_ECHO + 1) + ",})'");
+
+    /** A quoted word of the user's that is too long to repeat ('xxxx…' is not a size) keeps its start only. */
+    static String cutQuoted(String s) {
+        if (s == null || s.length() <= LONGEST_ECHO) return s;
+        return LONG_QUOTED.matcher(s).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+                "'" + m.group(1).substring(0, LONGEST_ECHO - 1) + "\u2026' (" + m.group(1).length() + " characters)"));
     }
 
     static String percent(long part, long whole) {

@@ -53,7 +53,7 @@ public final class Repl {
         }
         if (statement != null) {
             session.startWarmUp();
-            shell.keys(() -> readKey(terminal));
+            shell.replays().keys(() -> readKey(terminal));
             boolean ok = shell.execute(statement);
             try {
                 terminal.close();
@@ -78,7 +78,7 @@ public final class Repl {
         }
         reader.getHistory().forEach(h -> shell.history().add(h.line()));
         shell.pager(lines -> page(terminal, lines), terminal::getHeight);
-        shell.keys(() -> readKey(terminal));
+        shell.replays().keys(() -> readKey(terminal));
         shell.println(banner);
         String prompt = color ? "\u001b[1mpagelab>\u001b[0m " : "pagelab> ";
         session.startWarmUp();
@@ -178,7 +178,7 @@ public final class Repl {
             }
             Optional<Command> command;
             try {
-                command = Optional.of(shell.registry().lookup(words.get(0)));
+                command = Optional.of(shell.registry().describe(words.get(0)));
             } catch (Exception e) {
                 return;
             }
