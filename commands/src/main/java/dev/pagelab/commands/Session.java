@@ -196,11 +196,26 @@ public final class Session implements AutoCloseable {
 
     public boolean systemContext() { return systemContext; }
 
+    /** How far a long step has got, for a display on another thread (see {@link StepProgress}). */
+    private final StepProgress progress = new StepProgress();
+    private volatile StepProgress.Observer stepObserver;
+
+    public StepProgress progress() { return progress; }
+
+    /** Tells {@code o} (on the caller's thread) when a caller starts and stops waiting for a step; null: nobody. */
+    public void observeSteps(StepProgress.Observer o) { stepObserver = o; }
+
     /** Runs {@code work} on the step thread and waits for it. */
     public <T> T call(Callable<T> work) throws CommandError {
         Future<T> f = stepThread.submit(work);
+        StepProgress.Observer o = stepObserver;
         try {
-            return f.get();
+            if (o != null) o.waiting(progress);
+            try {
+                return f.get();
+            } finally {
+                if (o != null) o.done();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw CommandError.refused(null, "interrupted while waiting for the step", "");

@@ -138,6 +138,10 @@ public final class Main {
             try (Shell shell = new Shell(session, out, json, color, () -> width)) {
                 shell.output(output);
                 shell.apply(config);
+                // Onto a terminal (not a pipe or file, a dumb terminal or JSON) a long touch draws its progress line.
+                if (!json && Tty.isatty(1) && term != null && !term.startsWith("dumb")) {
+                    session.observeSteps(new dev.pagelab.console.terminal.ProgressLine(out, () -> width, output.unicode()));
+                }
                 // a script's errors go to stderr, each with where it came from (text; JSON keeps them in its objects)
                 boolean errColor = colorAllowed && Tty.isatty(2) && term != null && !term.startsWith("dumb");
                 shell.errorsTo(new PrintWriter(new FileOutputStream(FileDescriptor.err), true, output.charset()), errColor);

@@ -112,7 +112,7 @@ final class ReplayCommand extends BaseCommand {
             }
             io.copyOutputTo(cast);
         }
-        RecipePlayer player = new RecipePlayer(io, new RecipePlayer.Options(mode, delay, typing), replays.keys());
+        RecipePlayer player = new RecipePlayer(io, session, new RecipePlayer.Options(mode, delay, typing), replays.keys());
         List<RecipePlayer.Result> results = new ArrayList<>();
         replays.playing(player);
         try {

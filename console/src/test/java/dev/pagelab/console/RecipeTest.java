@@ -198,7 +198,7 @@ class RecipeTest extends ConsoleSessionTest {
                 return false;
             }
         });
-        return new RecipePlayer(shell, RecipePlayer.Options.CHECK, null).play(r, m);
+        return new RecipePlayer(shell, session, RecipePlayer.Options.CHECK, null).play(r, m);
     }
 
     @Test

@@ -150,8 +150,7 @@ class TerminalEndToEndIT {
         type("Enter");
         waitFor("[3/4] Enter: run", 20);
         assertThat(screen()).contains("\u2713 minor = 256");
-        // back: step 2's narration again, and Enter runs it again (the pages are resident now: the check fails,
-        // and says so, which is the point of going back)
+        // back: step 2's narration again (s skips it: nothing is replayed, the pages touched stay as they are)
         type("b");
         waitFor("[2/4] Enter: run", 20);
         type("s");
@@ -160,6 +159,89 @@ class TerminalEndToEndIT {
         type("q");
         waitFor("EXIT=0", 20);
         assertThat(screen()).contains("pagelab> unmap buf").contains("PASS Demand paging").contains("(quit before the end)");
+    }
+
+    @Test
+    void goingBackInARecipeRunsTheStepAgainOnFreshMemoryAndCountsItOnce() throws Exception {
+        String cmd = "sh -c 'env NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_CONFIG_HOME=/nonexistent/pagelab-test-config XDG_STATE_HOME=" + state + " " + ROOT.resolve("pagelab")
+                + " --recipe demand-paging; echo EXIT=$?; sleep 60'";
+        assertThat(tmux("new-session", "-d", "-s", tmuxSession, "-x", "100", "-y", "50", cmd)).isZero();
+        waitFor("[1/4] Enter: run", 60);
+        type("Enter");
+        waitFor("[2/4] Enter: run", 20);
+        type("Enter");
+        waitFor("[3/4] Enter: run", 20);
+        assertThat(screen()).contains("\u2713 minor = 256");
+        type("b");
+        waitFor("[2/4] Enter: run", 20);
+        // Enter: the recipe is undone and step 1 replayed quietly, then step 2 runs on fresh pages again
+        type("Enter");
+        waitFor("(back to step 2 in fresh mappings: replaying step 1 quietly)", 20);
+        // the [3/4] of the first pass is still on the screen: wait for the one after going back
+        String after = "";
+        for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); System.nanoTime() < deadline; Thread.sleep(100)) {
+            String again = screen();
+            after = again.substring(again.lastIndexOf("(back to step 2"));
+            if (after.contains("[3/4] Enter: run")) break;
+        }
+        assertThat(after).contains("pagelab> touch buf --timing").contains("\u2713 minor = 256")
+                .contains("\u2713 present 0 -> 256").doesNotContain("pagelab> map buf").doesNotContain("\u2717");
+        type("Enter");
+        waitFor("[4/4] Enter: run", 20);
+        type("Enter");
+        waitFor("EXIT=0", 30);
+        // every expectation of the 4 steps once (2 + 4 + 2 + 2), although step 2 ran twice
+        assertThat(screen()).contains("PASS Demand paging: 10 expectations held").doesNotContain("\u2717");
+    }
+
+    @Test
+    void aLongTouchDrawsItsProgressThenErasesIt() throws Exception {
+        String cmd = "env NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_CONFIG_HOME=/nonexistent/pagelab-test-config XDG_STATE_HOME=" + state + " " + ROOT.resolve("pagelab");
+        assertThat(tmux("new-session", "-d", "-s", tmuxSession, "-x", "100", "-y", "40", cmd)).isZero();
+        waitFor("pagelab>", 60);
+        type("map t 32M --no-thp; touch t", "Enter");
+        waitFor("faults   minor 8192", 20);
+        waitForPrompt();
+        // 33 554 432 timed accesses of resident memory: seconds here (~140 ns each), with no memory to find
+        type("touch t --stride 1 --timing", "Enter");
+        waitFor("Ctrl-C stops", 20);
+        String during = screen();
+        assertThat(during).containsPattern("touch t: \\[[#\\-\u2588\u2591]+\\] +\\d+% +[\\d,]+ of 33,554,432 accesses +\\d+\\.\\d s  Ctrl-C stops");
+        assertThat(during.lines()).allSatisfy(l -> assertThat(l.length()).isLessThan(100));
+        waitFor("touch t: write, seq, 33554432 accesses every 1", 60);
+        waitForPrompt();
+        List<String> lines = screen().lines().toList();
+        assertThat(lines).noneMatch(l -> l.contains("Ctrl-C stops"));
+        int at = lines.indexOf("pagelab> touch t --stride 1 --timing");
+        assertThat(at).isNotNegative();
+        assertThat(lines.get(at + 1)).as("the report where the progress line was").startsWith("touch t: write, seq, 33554432 accesses");
+        assertThat(lines.get(at + 2)).contains("faults   minor 0  major 0");
+        // a short step draws nothing
+        type("touch t", "Enter");
+        waitFor("touch t: write, seq, 8192 accesses", 20);
+        waitForPrompt();
+        type("exit", "Enter");
+        waitForExit(20);
+    }
+
+    @Test
+    void aScriptDrawsProgressOnATerminalAndNeverIntoAPipe() throws Exception {
+        String script = "map t 32M --no-thp; touch t; touch t --stride 1 --timing";
+        String env = "env NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_CONFIG_HOME=/nonexistent/pagelab-test-config XDG_STATE_HOME=" + state + " ";
+        String cmd = "sh -c '" + env + ROOT.resolve("pagelab") + " -c \"" + script + "\"; echo EXIT=$?; sleep 60'";
+        assertThat(tmux("new-session", "-d", "-s", tmuxSession, "-x", "100", "-y", "40", cmd)).isZero();
+        // a script lays its text out in 80 columns (or $COLUMNS): the bar leaves "Ctrl-C stops" out there
+        waitFor(" of 33,554,432 accesses", 60);
+        waitFor("EXIT=0", 60);
+        assertThat(screen()).doesNotContain(" of 33,554,432 accesses").contains("touch t: write, seq, 33554432 accesses every 1");
+        // the same script into a pipe: the report only
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", env + ROOT.resolve("pagelab") + " -c \"" + script + "\"")
+                .redirectErrorStream(true);
+        Process p = pb.start();
+        String piped = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(piped).contains("touch t: write, seq, 33554432 accesses every 1").doesNotContain(" of 33,554,432 accesses")
+                .doesNotContain("\r").doesNotContain("\u001b[K");
     }
 
     private void type(String... keys) throws Exception {

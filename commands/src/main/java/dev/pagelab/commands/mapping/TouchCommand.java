@@ -111,11 +111,19 @@ public final class TouchCommand extends BaseCommand {
         boolean watchCow = write && m.kind().privateMapping() && !m.hugetlb();
         long[] cowBefore = watchCow ? categories(t) : null;
         session.meter().toucher().resetCancel();
-        StepReport r = Steps.run(session, "touch", t.text(), action, m, rangePages,
-                Steps.details("address", Steps.hex(t.address()), "access", write ? "write" : "read",
-                        "order", order.name().toLowerCase(Locale.ROOT), "stride_bytes", stride, "seed", seed),
-                notes, errno -> "",
-                meter -> meter.touch(base, length, first, n, step, access, ord, seed, histogram));
+        // A display on another thread may show how far the loop has got (see StepProgress): set up here, outside
+        // the window, from strings that exist already.
+        session.progress().begin("touch", t.text(), count, session.meter().toucher());
+        StepReport r;
+        try {
+            r = Steps.run(session, "touch", t.text(), action, m, rangePages,
+                    Steps.details("address", Steps.hex(t.address()), "access", write ? "write" : "read",
+                            "order", order.name().toLowerCase(Locale.ROOT), "stride_bytes", stride, "seed", seed),
+                    notes, errno -> "",
+                    meter -> meter.touch(base, length, first, n, step, access, ord, seed, histogram));
+        } finally {
+            session.progress().end();
+        }
         long done = session.meter().lastTouched();
         if (done < count) notes.add("interrupted: " + done + " of " + count + " accesses made");
         StepReport.Timing timing = null;

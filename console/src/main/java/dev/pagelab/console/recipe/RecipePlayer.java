@@ -4,6 +4,8 @@ import dev.pagelab.console.ConsoleIO;
 import dev.pagelab.console.Outcome;
 import dev.pagelab.console.render.TextRenderer;
 import dev.pagelab.commands.CommandLine;
+import dev.pagelab.commands.Mapping;
+import dev.pagelab.commands.Session;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +21,9 @@ import org.jline.utils.AttributedStyle;
  * Plays a {@link Recipe} through the console's own engine ({@link ConsoleIO}), so every step prints the report a user
  * would see, then judges the step's expectations. Three paces: STEP waits for a key before each step (Enter runs
  * it; b goes back, r repeats the last step, s skips, q quits), AUTO waits the recipe's or the given delay, CHECK
- * does not wait or narrate and prints the verdicts. Whatever happens — a failed step, q, Ctrl-C — the cleanup runs.
+ * does not wait or narrate and prints the verdicts. A step run again (b, then Enter; or r) runs on the memory the
+ * recipe prepared for it, replayed quietly from the start, and its verdicts replace the earlier ones. Whatever
+ * happens — a failed step, q, Ctrl-C — the cleanup runs.
  */
 public final class RecipePlayer {
     public enum Mode { STEP, AUTO, CHECK }
@@ -99,12 +103,15 @@ public final class RecipePlayer {
     static final AttributedStyle FAIL = AttributedStyle.BOLD.foreground(AttributedStyle.RED);
 
     private final ConsoleIO shell;
+    /** Read to know what a recipe made (its mappings, mlockall), so that going back undoes that and nothing else. */
+    private final Session session;
     private final Options options;
     private final Keys keys;
     private volatile boolean stopRequested;
 
-    public RecipePlayer(ConsoleIO shell, Options options, Keys keys) {
+    public RecipePlayer(ConsoleIO shell, Session session, Options options, Keys keys) {
         this.shell = shell;
+        this.session = session;
         this.options = options;
         this.keys = keys;
     }
@@ -130,15 +137,18 @@ public final class RecipePlayer {
         }
         List<Planned> plan = plan(r, machine);
         Path tmp = null;
-        List<String> failures = new ArrayList<>();
+        StepVerdicts verdicts = new StepVerdicts();
         Skips skips = new Skips();
-        int passed = 0;
         boolean quit = false;
+        // What was there before the recipe, so that going back can undo what the recipe made and nothing else.
+        java.util.Set<Mapping> mappingsBefore = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        mappingsBefore.addAll(session.mappings());
+        boolean lockedFutureBefore = session.futureMappingsPopulated();
         try {
             tmp = RecipeRequirements.scratchDirectory();
+            Replay replay = new Replay(r, plan, tmp, verdicts, machine, mappingsBefore, lockedFutureBefore);
             int i = 0;
-            int lastRun = -1;
-            Observations previous = null;
+            steps:
             while (i < plan.size() && !stopRequested) {
                 Planned step = plan.get(i);
                 if (step.skipped() != null) {
@@ -157,6 +167,8 @@ public final class RecipePlayer {
                             continue;
                         }
                         case 'b' -> {
+                            // Only the narration is shown again here; the memory is brought back to what it was
+                            // before that step when it runs (a replay from the start), not now: b b b costs nothing.
                             int back = i - 1;
                             while (back > 0 && plan.get(back).skipped() != null) back--;   // skipped steps stay skipped
                             i = Math.max(0, back);
@@ -168,10 +180,7 @@ public final class RecipePlayer {
                             continue;
                         }
                         case 'r' -> {
-                            if (lastRun >= 0) {
-                                StepResult sr = runStep(r, lastRun, plan.get(lastRun), tmp, failures, previous);
-                                if (sr.observations() != null) previous = sr.observations();
-                            }
+                            if (replay.lastRun >= 0 && replay.run(replay.lastRun)) break steps;
                             continue;
                         }
                         default -> { }
@@ -179,28 +188,112 @@ public final class RecipePlayer {
                 } else if (options.mode() == Mode.AUTO) {
                     pause(step.pause() >= 0 && !Double.isInfinite(step.pause()) ? step.pause() : options.delaySeconds());
                 }
-                if (step.run() != null) {
-                    StepResult sr = runStep(r, i, step, tmp, failures, previous);
-                    passed += sr.passed;
-                    lastRun = i;
-                    if (sr.observations() != null) previous = sr.observations();
-                    if (sr.commandFailed) {
-                        shell.print(List.of(new AttributedStringBuilder().styled(FAIL, "  the recipe stops here: step "
-                                + (i + 1) + " failed; the cleanup runs").toAttributedString()));
-                        break;
-                    }
-                }
+                if (step.run() != null && replay.run(i)) break;
                 i++;
             }
             skips.flush();
         } catch (IOException e) {
-            failures.add("could not set up the recipe: " + e.getMessage());
+            verdicts.judge(-1, 0, List.of("could not set up the recipe: " + e.getMessage()));
         } finally {
             cleanup(r, tmp, machine);
         }
+        int passed = verdicts.passed();
+        List<String> failures = verdicts.failures();
         summary(r, passed, failures, quit, skips);
         return new Result(r.source(), r.title(), null, passed, failures, quit, skips.steps.size(), skips.unchecked,
                 List.copyOf(skips.lines));
+    }
+
+    /**
+     * The steps whose effects the session holds now, and how a step is run so that it always finds the memory its
+     * recipe prepared for it: after going back (or to repeat a step), the recipe is replayed from its start up to
+     * that step in fresh mappings, quietly, and only then is the step shown again. Its expectations are judged
+     * on memory in the state the recipe says, and its verdicts replace the earlier ones ({@link StepVerdicts}).
+     */
+    private final class Replay {
+        final Recipe recipe;
+        final List<Planned> plan;
+        final Path tmp;
+        final StepVerdicts verdicts;
+        final RecipeRequirements.Machine machine;
+        final java.util.Set<Mapping> mappingsBefore;
+        final boolean lockedFutureBefore;
+        /** Steps run since the recipe (or the last rewind) started, in order: what the memory is made of. */
+        final List<Integer> applied = new ArrayList<>();
+        Observations previous;
+        int lastRun = -1;
+
+        Replay(Recipe recipe, List<Planned> plan, Path tmp, StepVerdicts verdicts, RecipeRequirements.Machine machine,
+               java.util.Set<Mapping> mappingsBefore, boolean lockedFutureBefore) {
+            this.recipe = recipe;
+            this.plan = plan;
+            this.tmp = tmp;
+            this.verdicts = verdicts;
+            this.machine = machine;
+            this.mappingsBefore = mappingsBefore;
+            this.lockedFutureBefore = lockedFutureBefore;
+        }
+
+        /** Runs step {@code k} where the recipe meant it to run; true when the recipe must stop (a command failed). */
+        boolean run(int k) {
+            List<Integer> before = verdicts.judgedBefore(k);
+            if (!applied.equals(before) && rewind(before, k)) return true;
+            StepResult sr = runStep(recipe, k, plan.get(k), tmp, verdicts, previous, false);
+            return ran(k, sr);
+        }
+
+        private boolean ran(int k, StepResult sr) {
+            applied.add(k);
+            lastRun = k;
+            if (sr.observations() != null) previous = sr.observations();
+            if (sr.commandFailed()) {
+                shell.print(List.of(new AttributedStringBuilder().styled(FAIL, "  the recipe stops here: step "
+                        + (k + 1) + " failed; the cleanup runs").toAttributedString()));
+                return true;
+            }
+            return false;
+        }
+
+        /** Undoes the recipe, then replays {@code steps} quietly; true when one of them failed to run. */
+        private boolean rewind(List<Integer> steps, int upTo) {
+            String which = steps.isEmpty() ? "" : steps.size() == 1 ? ": replaying step " + (steps.get(0) + 1)
+                    : ": replaying steps " + (steps.get(0) + 1) + "\u2013" + (steps.get(steps.size() - 1) + 1);
+            shell.print(List.of(new AttributedStringBuilder().styled(TextRenderer.DIM, "  (back to step " + (upTo + 1)
+                    + " in fresh mappings" + which + " quietly)").toAttributedString()));
+            reset();
+            applied.clear();
+            previous = null;
+            for (int j : steps) {
+                if (stopRequested) return true;
+                StepResult sr = runStep(recipe, j, plan.get(j), tmp, verdicts, previous, true);
+                if (ran(j, sr)) return true;
+            }
+            return false;
+        }
+
+        /**
+         * Brings the session back to what it was before the recipe: its cleanup (limits, pools, the mappings it
+         * names), then any mapping the recipe made that the cleanup left, mlockall(MCL_FUTURE) if the recipe set it,
+         * and the files of its scratch directory. All held: a failure here only means there was less to undo.
+         */
+        private void reset() {
+            StringBuilder held = new StringBuilder();
+            for (Recipe.Step c : recipe.cleanup()) {
+                if (!RecipeRequirements.unmet(c.requires(), machine).isEmpty()) continue;
+                for (String statement : statements(substitute(c.run(), recipe, tmp))) shell.runHeld(statement, held);
+            }
+            for (Mapping m : session.mappings()) {
+                if (!mappingsBefore.contains(m)) shell.runHeld("unmap " + m.name(), held);
+            }
+            if (session.futureMappingsPopulated() && !lockedFutureBefore) shell.runHeld("unlockall", held);
+            if (tmp != null) {
+                try (Stream<Path> walk = Files.walk(tmp)) {
+                    for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) if (!p.equals(tmp)) Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    shell.println("  note: could not empty " + tmp + ": " + e.getMessage());
+                }
+            }
+        }
     }
 
     /**
@@ -256,9 +349,10 @@ public final class RecipePlayer {
         }
     }
 
-    private record StepResult(int passed, boolean commandFailed, Observations observations) {}
+    private record StepResult(boolean commandFailed, Observations observations) {}
 
-    private StepResult runStep(Recipe r, int index, Planned step, Path tmp, List<String> failures, Observations previous) {
+    private StepResult runStep(Recipe r, int index, Planned step, Path tmp, StepVerdicts verdicts, Observations previous,
+                               boolean quiet) {
         String command = substitute(step.run(), r, tmp);
         Outcome last = null;
         StringBuilder held = new StringBuilder();
@@ -267,17 +361,22 @@ public final class RecipePlayer {
         String origin = shell.origin((r.source() == null ? "recipe" : r.source().getFileName().toString()) + ":" + step.step().line());
         try {
             for (String statement : statements(command)) {
-                prompt(statement, first ? step.variant() : null);
+                if (!quiet) prompt(statement, first ? step.variant() : null);
                 first = false;
-                // A check shows the reports only when something went wrong; a replay shows them as they come.
-                last = options.mode() == Mode.CHECK ? shell.runHeld(statement, held) : shell.run(statement);
+                // A check shows the reports only when something went wrong; a replay shows them as they come; a step
+                // replayed on the way back shows nothing unless it went wrong.
+                last = quiet || options.mode() == Mode.CHECK ? shell.runHeld(statement, held) : shell.run(statement);
                 if (!last.ok()) break;
             }
         } finally {
             shell.origin(origin);
         }
-        if (last == null) return new StepResult(0, false, null);
-        int failuresBefore = failures.size();
+        if (last == null) {
+            verdicts.judge(index, 0, List.of());
+            return new StepResult(false, null);
+        }
+        List<String> failures = new ArrayList<>();
+        List<AttributedString> lines = new ArrayList<>();
         Observations obs = Observations.of(last);
         int passed = 0;
         boolean errorExpected = step.expect().stream().anyMatch(e -> e.key().equals("error")
@@ -297,18 +396,25 @@ public final class RecipePlayer {
                 failures.add(e.source() + ": step " + (index + 1) + " (" + command + "): expected " + e.describe()
                         + ", got " + v.observed());
             }
-            shell.print(List.of(b.toAttributedString()));
+            lines.add(b.toAttributedString());
         }
         boolean commandFailed = !last.ok() && !errorExpected;
         if (commandFailed) {
             failures.add(r.source() + ":" + step.step().line() + ": step " + (index + 1) + " (" + command + ") failed: "
                     + last.error().line());
         }
-        if (failures.size() > failuresBefore && !held.isEmpty()) {
+        verdicts.judge(index, passed, failures);
+        if (quiet && failures.isEmpty()) return new StepResult(false, obs);
+        if (quiet) {
+            shell.print(List.of(new AttributedStringBuilder().styled(TextRenderer.DIM, "  step " + (index + 1)
+                    + ", replayed on the way back: ").append(command).toAttributedString()));
+        }
+        shell.print(lines);
+        if (!failures.isEmpty() && !held.isEmpty()) {
             shell.print(List.of(new AttributedStringBuilder().styled(TextRenderer.DIM, "    what the step printed:").toAttributedString()));
             for (String l : held.toString().split("\n")) shell.printRaw("    " + l + "\n");
         }
-        return new StepResult(passed, commandFailed, obs);
+        return new StepResult(commandFailed, obs);
     }
 
     private void cleanup(Recipe r, Path tmp, RecipeRequirements.Machine machine) {

@@ -46,6 +46,11 @@ public final class Repl {
         // own default, the JDK's stdout.encoding, is ASCII under a C locale and would print '?' for every glyph).
         shell.output(charset.on(terminal));
         opener.shell(shell);
+        // A long step draws a progress line (not in JSON, nor on a terminal that cannot go back to a line's start).
+        if (!json && !terminal.getType().startsWith("dumb")) {
+            session.observeSteps(new ProgressLine(terminal.writer(), () -> terminal.getWidth() > 0 ? terminal.getWidth() : 80,
+                    shell.output().unicode()));
+        }
         if (statement != null) {
             session.startWarmUp();
             shell.replays().keys(() -> readKey(terminal));
