@@ -1,5 +1,6 @@
 package dev.pagelab.console;
 
+import dev.pagelab.console.classroom.ClassCommand;
 import dev.pagelab.console.terminal.OutputCharset;
 import dev.pagelab.console.terminal.Repl;
 import dev.pagelab.console.terminal.TerminalOpener;
@@ -43,6 +44,9 @@ public final class Main {
         OutputCharset output = OutputCharset.decide(System.getenv(), onTerminal || Tty.isatty(1));
         System.setOut(output.printStream(new FileOutputStream(FileDescriptor.out)));
         System.setErr(output.printStream(new FileOutputStream(FileDescriptor.err)));
+        if (args.length > 0 && args[0].equals("class")) {
+            return ClassCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), output, System.out, System.err);
+        }
         String commands = null;
         boolean json = false, keepGoing = false, noColor = false;
         List<String> recipes = new ArrayList<>(), replayFlags = new ArrayList<>();
