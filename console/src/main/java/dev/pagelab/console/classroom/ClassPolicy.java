@@ -332,6 +332,8 @@ public final class ClassPolicy implements AutoCloseable {
         }
     }
 
+    Ledger ledgerForTest() { return ledger; }
+
     @Override
     public void close() {
         ledger.close();
