@@ -116,8 +116,9 @@ final class ClassJoin {
             shell.output(output);
             shell.apply(config);
             String line;
-            while ((line = in.readLine()) != null && !shell.exitRequested()) {
+            while ((line = in.readLine()) != null) {
                 if (!shell.execute(line)) status = 1;
+                if (shell.exitRequested()) break;
             }
         } catch (IOException e) {
             System.err.println("pagelab: reading stdin: " + e.getMessage());
