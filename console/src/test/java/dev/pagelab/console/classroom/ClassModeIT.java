@@ -49,6 +49,7 @@ class ClassModeIT {
         assumeTrue(ClassAdmin.root(), "class set-up creates users and groups: run as root");
         assumeTrue(Files.isExecutable(Path.of("/usr/sbin/useradd")) && Files.isExecutable(Path.of("/usr/sbin/runuser")),
                 "useradd or runuser is not installed");
+        removeLeftovers();
         base = Files.createDirectories(Path.of("/var/lib/pagelab-it-" + NAME));
         Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
         classRoot = base.resolve("class");
@@ -64,12 +65,35 @@ class ClassModeIT {
     static void cleanUp() throws Exception {
         for (Process p : started) p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         if (base == null) return;
-        for (String a : accounts) run(60, "userdel", a);
+        // the students' consoles still running (a login's console outlives a client stopped here by a few seconds)
+        for (ProcessHandle h : ProcessHandle.allProcesses().toList()) {
+            if (accounts.contains(h.info().user().orElse(""))) h.destroyForcibly();
+        }
+        for (String a : accounts) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (run(60, "userdel", a).status() == 8 && System.nanoTime() < deadline) Thread.sleep(200);   // 8: still in use
+        }
         run(60, "groupdel", GROUP);
         try (Stream<Path> s = Files.walk(base)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
         assertThat(ClassAdmin.passwd(NAME + "-alice")).isNull();
+    }
+
+    /** Accounts, groups and directories of an earlier run that was killed before its clean-up (their test JVM is gone). */
+    static void removeLeftovers() throws Exception {
+        try (Stream<Path> dirs = Files.list(Path.of("/var/lib"))) {
+            for (Path d : dirs.filter(p -> p.getFileName().toString().startsWith("pagelab-it-t")).toList()) {
+                String name = d.getFileName().toString().substring("pagelab-it-".length());
+                if (name.equals(NAME)) continue;
+                for (String line : run(30, "getent", "passwd").output().split("\n")) {
+                    String[] f = line.split(":");
+                    if (f.length > 5 && f[0].startsWith(name + "-") && f[5].startsWith(d + "/")) run(60, "userdel", f[0]);
+                }
+                run(60, "groupdel", "pagelab-" + name);
+                run(60, "rm", "-rf", "--one-file-system", d.toString());
+            }
+        }
     }
 
     /** Runs a command; returns its exit status and output. */
@@ -239,5 +263,151 @@ class ClassModeIT {
         bob.in.println("exit");
         assertThat(bob.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(Files.readString(l.ledger())).isEqualTo("budget " + (96L << 20) + "\n");
+    }
+
+    // ---- over a real OpenSSH server on loopback --------------------------------------------------------------------
+
+    static final String TMUX = "pagelab-class-" + ProcessHandle.current().pid();
+
+    static int tmux(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("tmux", "-u", "-L", TMUX));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().putAll(Map.of("LANG", "C.UTF-8", "LC_ALL", "C.UTF-8"));
+        Process p = pb.start();
+        return p.waitFor(10, TimeUnit.SECONDS) ? p.exitValue() : -1;
+    }
+
+    static String screen(String session) throws Exception {
+        Process p = new ProcessBuilder("tmux", "-u", "-L", TMUX, "capture-pane", "-p", "-t", session).redirectErrorStream(true).start();
+        String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(10, TimeUnit.SECONDS);
+        return s;
+    }
+
+    static void waitFor(String session, String text, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        String s = "";
+        while (System.nanoTime() < deadline) {
+            s = screen(session);
+            if (s.contains(text)) return;
+            Thread.sleep(100);
+        }
+        throw new AssertionError("screen never showed '" + text + "':\n" + s);
+    }
+
+    static void keys(String session, String... keys) throws Exception {
+        for (String k : keys) {
+            boolean special = k.equals("Enter") || k.startsWith("C-");
+            List<String> args = new ArrayList<>(List.of("send-keys", "-t", session));
+            if (!special) args.add("-l");
+            args.add(k);
+            tmux(args.toArray(String[]::new));
+            Thread.sleep(150);
+        }
+    }
+
+    /** Starts sshd with the drop-in 'class init' wrote; returns its port. */
+    static int sshd() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/sshd")) && Files.isExecutable(Path.of("/usr/bin/ssh")), "OpenSSH is not installed");
+        // The launcher a student's login runs rebuilds when the sources are newer than its stamp, which a student cannot
+        // do: failsafe runs after the package phase, so the jars are this build's; say so.
+        Path stamp = ROOT.resolve("console/target/lib/.built");
+        if (!Files.exists(stamp)) Files.createFile(stamp);
+        Files.setLastModifiedTime(stamp, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        run(60, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", base.resolve("host").toString());
+        Path config = base.resolve("sshd_config_test");
+        Files.writeString(config, Files.readString(sshdConfig) + String.join("\n", "ListenAddress 127.0.0.1", "Port " + port,
+                "HostKey " + base.resolve("host"), "PidFile " + base.resolve("sshd.pid"), "UsePAM yes", "Subsystem sftp internal-sftp", ""));
+        Files.createDirectories(Path.of("/run/sshd"));
+        Process sshd = new ProcessBuilder("/usr/sbin/sshd", "-D", "-e", "-f", config.toString()).redirectErrorStream(true)
+                .redirectOutput(base.resolve("sshd.log").toFile()).start();
+        started.add(sshd);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                return port;
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("sshd did not listen:\n" + Files.readString(base.resolve("sshd.log")));
+    }
+
+    static List<String> ssh(int port, String id, String... more) {
+        List<String> cmd = new ArrayList<>(List.of("ssh", "-i", base.resolve(id).toString(), "-o", "StrictHostKeyChecking=no",
+                "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "BatchMode=yes", "-p", String.valueOf(port)));
+        cmd.addAll(List.of(more));
+        return cmd;
+    }
+
+    @Test
+    @Order(5)
+    void aLoginRunsTheConsoleWhateverItAsksForAndLessCannotEscape() throws Exception {
+        int port = sshd();
+        Path marker = Path.of("/tmp/pagelab-class-escape-" + NAME);
+        Files.deleteIfExists(marker);
+        try {
+            // 'ssh student@host COMMAND': the command is not run; the console reads its input instead
+            List<String> cmd = ssh(port, "alice", NAME + "-alice@127.0.0.1", "touch " + marker);
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            p.getOutputStream().write("map 1M\nlist\nexit\n".getBytes(StandardCharsets.UTF_8));
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(out).as(out + Files.readString(base.resolve("sshd.log"))).contains("'touch " + marker + "' was not run")
+                    .contains("map m1: mmap 1M");
+            assertThat(marker).doesNotExist();
+            // nor does the sftp subsystem run: ForceCommand replaces it too, so sftp meets a console, not a file server
+            Process sftp = new ProcessBuilder("sftp", "-i", base.resolve("alice").toString(), "-o", "StrictHostKeyChecking=no",
+                    "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "BatchMode=yes", "-P", String.valueOf(port),
+                    "-b", "-", NAME + "-alice@127.0.0.1").redirectErrorStream(true)
+                    .redirectOutput(base.resolve("sftp.out").toFile()).start();
+            sftp.getOutputStream().write("ls /etc\n".getBytes(StandardCharsets.UTF_8));
+            sftp.getOutputStream().close();
+            // the client waits for an SFTP greeting the console never sends: it fails, or hangs until stopped here
+            boolean ended = sftp.waitFor(20, TimeUnit.SECONDS);
+            if (!ended) sftp.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            String sftpOut = Files.readString(base.resolve("sftp.out"));
+            assertThat(!ended || sftp.exitValue() != 0).as(sftpOut).isTrue();
+            assertThat(sftpOut).doesNotContain("passwd").doesNotContain("hostname");
+
+            // less's '!' over a terminal: help pages through the class's pager, and '!' runs nothing
+            assumeTrue(Files.isExecutable(Path.of("/usr/bin/tmux")), "tmux is not installed");
+            String login = String.join(" ", ssh(port, "alice", "-tt", NAME + "-alice@127.0.0.1"));
+            assertThat(tmux("new-session", "-d", "-s", "class", "-x", "80", "-y", "24", login)).isZero();
+            waitFor("class", "pagelab>", 90);
+            keys("class", "help touch", "Enter");
+            waitFor("class", "access every page of a range", 20);
+            Thread.sleep(500);
+            List<String> shown = screen("class").lines().filter(l -> !l.isBlank()).toList();
+            assertThat(shown.getLast()).as("less's prompt: the page is in the pager\n" + String.join("\n", shown)).startsWith(":");
+            keys("class", "!touch " + marker, "Enter");
+            Thread.sleep(1500);
+            // refused, '!' leaves the rest of the line to be read as less commands ('h' opens its help): q until it is gone
+            for (int i = 0; i < 8 && !screen("class").lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("")
+                    .startsWith("pagelab>"); i++) {
+                keys("class", "q");
+                Thread.sleep(700);
+            }
+            waitFor("class", "pagelab>", 20);
+            assertThat(marker).as("less ran a shell command").doesNotExist();
+
+            // the same keys in less without LESSSECURE do run it: the keys above would have, had the pager allowed it
+            assertThat(tmux("new-session", "-d", "-s", "control", "-x", "80", "-y", "24",
+                    "sh -c 'seq 1 500 | env -u LESSSECURE less -R -F -X'")).isZero();
+            waitFor("control", "10", 20);
+            keys("control", "!touch " + marker, "Enter");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!Files.exists(marker) && System.nanoTime() < deadline) Thread.sleep(100);
+            assertThat(marker).as("plain less runs '!' commands (the control)").exists();
+        } finally {
+            tmux("kill-server");
+            Files.deleteIfExists(marker);
+        }
     }
 }
