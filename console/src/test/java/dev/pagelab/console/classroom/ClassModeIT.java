@@ -396,6 +396,13 @@ class ClassModeIT {
             }
             waitFor("class", "pagelab>", 20);
             assertThat(marker).as("less ran a shell command").doesNotExist();
+            // the console's history is the student's own, in the private directory
+            keys("class", "exit", "Enter");
+            Path history = new ClassLayout(classRoot, NAME).work("alice").resolve(".pagelab-history");
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!Files.exists(history) && System.nanoTime() < until) Thread.sleep(100);
+            assertThat(Files.readString(history)).contains("help touch");
+            assertThat(Files.getOwner(history).getName()).isEqualTo(NAME + "-alice");
 
             // the same keys in less without LESSSECURE do run it: the keys above would have, had the pager allowed it
             assertThat(tmux("new-session", "-d", "-s", "control", "-x", "80", "-y", "24",
