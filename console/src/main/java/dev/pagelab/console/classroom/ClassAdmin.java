@@ -130,8 +130,12 @@ final class ClassAdmin {
     String sshdBlock(String launcher) {
         boolean defaultRoot = layout.root().equals(Path.of(ClassLayout.DEFAULT_ROOT));
         // sshd runs it as sh -c, in the account's home: the private directory 'work' becomes the working directory, so
-        // that relative names and Tab completion mean the student's own files.
-        String command = "cd work && exec " + sh(launcher) + " class" + (defaultRoot ? "" : " --root " + sh(layout.root().toString()))
+        // that relative names and Tab completion mean the student's own files. env -i: the console gets only what it
+        // needs to draw, whatever an AcceptEnv elsewhere or PAM lets in (JAVA_TOOL_OPTIONS or PAGELAB_JAVA_OPTS would
+        // hand the JVM options that run commands, LD_PRELOAD a library).
+        String command = "cd work && exec /usr/bin/env -i PATH=/usr/bin:/bin HOME=\"$HOME\" USER=\"$USER\" LOGNAME=\"$LOGNAME\""
+                + " TERM=\"$TERM\" LANG=\"$LANG\" LC_ALL=\"$LC_ALL\" LC_CTYPE=\"$LC_CTYPE\""
+                + " SSH_ORIGINAL_COMMAND=\"$SSH_ORIGINAL_COMMAND\" " + sh(launcher) + " class" + (defaultRoot ? "" : " --root " + sh(layout.root().toString()))
                 + " join " + layout.name();
         return "# pagelab class " + layout.name() + ", written by 'pagelab class init " + layout.name() + "': every login of\n"
                 + "# the group gets its own pagelab console and nothing else.\n"

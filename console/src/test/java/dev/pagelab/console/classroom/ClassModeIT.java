@@ -156,7 +156,8 @@ class ClassModeIT {
 
         String effective = run(30, "/usr/sbin/sshd", "-T", "-f", sshdConfig.toString(), "-o", "HostKey=" + base.resolve("alice"),
                 "-C", "user=" + NAME + "-alice,host=localhost,addr=127.0.0.1").output();
-        assertThat(effective).contains("forcecommand cd work && exec " + ROOT.resolve("pagelab") + " class --root " + classRoot
+        assertThat(effective).contains("forcecommand cd work && exec /usr/bin/env -i PATH=/usr/bin:/bin ")
+                .contains(" SSH_ORIGINAL_COMMAND=\"$SSH_ORIGINAL_COMMAND\" " + ROOT.resolve("pagelab") + " class --root " + classRoot
                 + " join " + NAME).contains("disableforwarding yes").contains("permittty yes").contains("permituserrc no")
                 .contains("authorizedkeysfile " + l.keys() + "/%u").contains("authenticationmethods publickey");
         String others = run(30, "/usr/sbin/sshd", "-T", "-f", sshdConfig.toString(), "-o", "HostKey=" + base.resolve("alice"),
@@ -322,7 +323,7 @@ class ClassModeIT {
         run(60, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", base.resolve("host").toString());
         Path config = base.resolve("sshd_config_test");
         Files.writeString(config, Files.readString(sshdConfig) + String.join("\n", "ListenAddress 127.0.0.1", "Port " + port,
-                "HostKey " + base.resolve("host"), "PidFile " + base.resolve("sshd.pid"), "UsePAM yes", "Subsystem sftp internal-sftp", ""));
+                "HostKey " + base.resolve("host"), "PidFile " + base.resolve("sshd.pid"), "UsePAM yes", "Subsystem sftp internal-sftp", "AcceptEnv *", ""));
         Files.createDirectories(Path.of("/run/sshd"));
         Process sshd = new ProcessBuilder("/usr/sbin/sshd", "-D", "-e", "-f", config.toString()).redirectErrorStream(true)
                 .redirectOutput(base.resolve("sshd.log").toFile()).start();
@@ -353,14 +354,16 @@ class ClassModeIT {
         Files.deleteIfExists(marker);
         try {
             // 'ssh student@host COMMAND': the command is not run; the console reads its input instead
-            List<String> cmd = ssh(port, "alice", NAME + "-alice@127.0.0.1", "touch " + marker);
+            // (this sshd accepts any variable a client sends: the console's environment is cleared all the same)
+            List<String> cmd = ssh(port, "alice", "-o", "SetEnv=JAVA_TOOL_OPTIONS=-Dpagelab.escape=1", NAME + "-alice@127.0.0.1",
+                    "touch " + marker);
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             p.getOutputStream().write("map 1M\nlist\nexit\n".getBytes(StandardCharsets.UTF_8));
             p.getOutputStream().close();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(out).as(out + Files.readString(base.resolve("sshd.log"))).contains("'touch " + marker + "' was not run")
-                    .contains("map m1: mmap 1M");
+                    .contains("map m1: mmap 1M").doesNotContain("Picked up JAVA_TOOL_OPTIONS");
             assertThat(marker).doesNotExist();
             // nor does the sftp subsystem run: ForceCommand replaces it too, so sftp meets a console, not a file server
             Process sftp = new ProcessBuilder("sftp", "-i", base.resolve("alice").toString(), "-o", "StrictHostKeyChecking=no",
