@@ -67,7 +67,8 @@ final class ClassAdmin {
         Path dir = layout.dir();
         List<String> steps = new ArrayList<>();
         steps.add("getent group " + g + " >/dev/null || groupadd --system " + g);
-        steps.add("install -d -o root -g root -m 0755 " + sh(layout.root().toString()));
+        // made if missing, never changed: --root may name a directory of the system's (install -d would chmod it)
+        steps.add("[ -d " + sh(layout.root().toString()) + " ] || install -d -o root -g root -m 0755 " + sh(layout.root().toString()));
         steps.add("install -d -o root -g " + g + " -m 0750 " + sh(dir.toString()) + " " + sh(layout.shared().toString()));
         steps.add("install -d -o root -g root -m 0711 " + sh(layout.students().toString()));
         steps.add("install -d -o root -g root -m 0755 " + sh(layout.keys().toString()));

@@ -174,8 +174,10 @@ public final class Ledger implements AutoCloseable {
         if (s.budget >= 0) lines.add("budget " + s.budget);
         for (Map.Entry<Long, Line> e : s.claims.entrySet()) lines.add(e.getKey() + " " + e.getValue().bytes + " " + e.getValue().account);
         ByteBuffer out = ByteBuffer.wrap((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
-        ch.truncate(0);
+        // Written over the old text, then cut to length: a console killed in between leaves the budget line (always
+        // first, and the same) in place, never an empty file that would read as "no budget".
         while (out.hasRemaining()) ch.write(out, out.position());
+        ch.truncate(out.limit());
         ch.force(false);
     }
 }
