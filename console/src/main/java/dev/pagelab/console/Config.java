@@ -33,8 +33,13 @@ import org.tomlj.TomlTable;
  */
 public record Config(Path source, Feedback feedback, String color, String theme, int historySize, List<Path> recipePath,
               double replayDelay, double typingSpeed, List<String> problems) {
-    static final Config DEFAULTS = new Config(null, Feedback.NORMAL, "auto", "default", 2000, List.of(),
+    public static final Config DEFAULTS = new Config(null, Feedback.NORMAL, "auto", "default", 2000, List.of(),
             ReplayState.DEFAULT_DELAY, ReplayState.DEFAULT_TYPING, List.of());
+
+    /** The same settings with recipes looked up in {@code path} (class mode: the class's material and the student's own). */
+    public Config withRecipePath(List<Path> path) {
+        return new Config(source, feedback, color, theme, historySize, List.copyOf(path), replayDelay, typingSpeed, problems);
+    }
 
     private static final Map<String, Set<String>> KEYS = Map.of(
             "", Set.of("feedback", "color", "theme", "history_size", "recipes", "replay"),

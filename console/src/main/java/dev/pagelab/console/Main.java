@@ -1,6 +1,7 @@
 package dev.pagelab.console;
 
 import dev.pagelab.console.recipe.RecipeLibrary;
+import dev.pagelab.console.classroom.ClassCommand;
 import dev.pagelab.console.terminal.OutputCharset;
 import dev.pagelab.console.terminal.Repl;
 import dev.pagelab.console.terminal.TerminalOpener;
@@ -46,6 +47,9 @@ public final class Main {
         OutputCharset output = OutputCharset.decide(System.getenv(), onTerminal || Tty.isatty(1));
         System.setOut(output.printStream(new FileOutputStream(FileDescriptor.out)));
         System.setErr(output.printStream(new FileOutputStream(FileDescriptor.err)));
+        if (args.length > 0 && args[0].equals("class")) {
+            return ClassCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), output, System.out, System.err);
+        }
         String commands = null;
         boolean json = false, keepGoing = false, noColor = false;
         List<String> recipes = new ArrayList<>(), recipeWords = new ArrayList<>(), replayFlags = new ArrayList<>();
@@ -243,6 +247,7 @@ public final class Main {
               --auto          no keys: pause --delay seconds (default 1.5) after each narration
               --typing[=CPS]  type each command at CPS characters per second (default 30) for live demos
               --cast FILE     also write an asciinema v2 recording of the replay to FILE
+            pagelab class init|add|join: a class over SSH, each student in a console of their own (man pagelab-class).
             Exit status: 0 all commands succeeded, 1 a command failed, 2 bad usage.
             Manual: man pagelab (installed), man -l man/pagelab.1 (in a clone), or 'help' inside the console.""";
 }

@@ -28,6 +28,9 @@ import org.jline.utils.AttributedString;
  */
 public final class Shell implements ConsoleIO, AutoCloseable {
     private final Session session;
+    /** Class mode's rules, or null: consulted before each statement and after it. */
+    private final dev.pagelab.console.classroom.ClassPolicy policy =
+            dev.pagelab.console.classroom.ClassPolicy.active().orElse(null);
     private final CommandRegistry registry;
     private final PrintWriter out;
     private final OutputTee tee;
@@ -209,7 +212,12 @@ public final class Shell implements ConsoleIO, AutoCloseable {
     }
 
     private Outcome executeOne(String statement) {
-        Outcome o = executeOneUnobserved(statement);
+        Outcome o;
+        try {
+            o = executeOneUnobserved(statement);
+        } finally {
+            if (policy != null) policy.settled(session);
+        }
         for (var observer : List.copyOf(observers)) observer.accept(o);
         return o;
     }
@@ -229,11 +237,13 @@ public final class Shell implements ConsoleIO, AutoCloseable {
         try {
             Command command = registry.lookup(cl.name());
             verb = command.name();
+            // class mode: refused, or its file words replaced by the confined paths, and its memory claimed
+            CommandLine admitted = policy == null ? cl : policy.admit(command, cl, session);
             // The system-wide context is sampled only when it will be shown: JSON, or verbose feedback.
             session.systemContext(renderer.showsSystemContext(feedback));
             Report report = command.runsOnStepThread()
-                    ? session.call(() -> command.run(session, cl))
-                    : command.run(session, cl);
+                    ? session.call(() -> command.run(session, admitted))
+                    : command.run(session, admitted);
             renderer.report(statement, report);
             // after anything that may have changed what a picture shows, and when a watch was just added
             if (!watches.isEmpty() && (report instanceof StepReport || report instanceof ClearRefsReport

@@ -2,6 +2,7 @@ package dev.pagelab.console.terminal;
 
 import dev.pagelab.console.Config;
 import dev.pagelab.console.Shell;
+import dev.pagelab.console.classroom.ClassPolicy;
 import dev.pagelab.commands.Command;
 import dev.pagelab.commands.Session;
 import java.io.IOException;
@@ -117,6 +118,7 @@ public final class Repl {
      * JLine's input pump is paused so that the pager, not the console, gets the keys.
      */
     static boolean page(Terminal terminal, List<String> lines) {
+        if (ClassPolicy.active().isPresent()) return dev.pagelab.console.classroom.SecurePager.page(terminal, lines);
         String pager = System.getenv("PAGER");
         if (pager == null || pager.isBlank()) pager = "less -R -F -X";
         String program = pager.trim().split("\\s+")[0];
@@ -147,6 +149,8 @@ public final class Repl {
     }
 
     static Path historyFile() {
+        Optional<ClassPolicy> classMode = ClassPolicy.active();
+        if (classMode.isPresent()) return classMode.get().historyFile();
         String state = System.getenv("XDG_STATE_HOME");
         Path dir = state != null && !state.isEmpty() ? Path.of(state, "pagelab")
                 : Path.of(System.getProperty("user.home"), ".local", "state", "pagelab");
@@ -186,6 +190,7 @@ public final class Repl {
             String partial = line.word() == null ? "" : line.word().substring(0, Math.min(line.wordCursor(), line.word().length()));
             for (String c : command.get().complete(shell.session(), before, index, partial)) {
                 if (c.startsWith("--") && before.contains(c)) continue;   // an option is given once
+                if (!ClassPolicy.active().map(p -> p.completable(c)).orElse(true)) continue;   // class mode: no listing of elsewhere
                 // "--opt=" waits for its value and "dir/" for a name inside it: no space after either
                 boolean complete = !c.endsWith("=") && !c.endsWith("/");
                 candidates.add(new Candidate(c, c, null, null, null, null, complete));
