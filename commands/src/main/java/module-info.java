@@ -5,5 +5,5 @@ module dev.pagelab.commands {
     exports dev.pagelab.commands;
     // what a command returns, for renderers
     exports dev.pagelab.commands.report;
-    // dev.pagelab.commands.{mapping,inspect,machine} hold the commands themselves: reached only through the registry
+// dev.pagelab.commands.{mapping,inspect,machine} hold the commands themselves: reached only through the registry
 }

@@ -6,5 +6,5 @@ module dev.pagelab.linux {
     exports dev.pagelab.linux.proc;
     // the measured window: per-thread fault counters, clocks, the touch loop
     exports dev.pagelab.linux.measure;
-    // dev.pagelab.linux.ffm (the linker and its layouts) stays inside: only this module makes downcalls
+// dev.pagelab.linux.ffm (the linker and its layouts) stays inside: only this module makes downcalls
 }

@@ -49,18 +49,28 @@ public enum Advice {
         this.meaning = meaning;
     }
 
-    public int value() { return value; }
+    public int value() {
+        return value;
+    }
 
     /** The kernel release that introduced it. */
-    public String since() { return since; }
+    public String since() {
+        return since;
+    }
 
-    public String meaning() { return meaning; }
+    public String meaning() {
+        return meaning;
+    }
 
     /** As typed: {@code dontneed}, {@code populate_write}. */
-    public String word() { return name().toLowerCase(java.util.Locale.ROOT); }
+    public String word() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
 
     /** As in C: {@code MADV_DONTNEED}. */
-    public String constant() { return "MADV_" + name(); }
+    public String constant() {
+        return "MADV_" + name();
+    }
 
     public static Optional<Advice> of(String word) {
         String w = word.toLowerCase(java.util.Locale.ROOT).replace('-', '_');

@@ -20,8 +20,8 @@ public final class Args {
      * option that takes one of a few words, those words (its canonical spellings: what completion offers, what the
      * man page's synopsis lists, what a wrong value's hint names; a command may accept aliases besides).
      */
-    public record OptionSpec(Set<String> flags, Set<String> valued, Set<String> optionalValue,
-                             Map<String, List<String>> choices) {
+    public record OptionSpec(
+            Set<String> flags, Set<String> valued, Set<String> optionalValue, Map<String, List<String>> choices) {
         public static final OptionSpec NONE = new OptionSpec(Set.of(), Set.of(), Set.of());
 
         public OptionSpec(Set<String> flags, Set<String> valued, Set<String> optionalValue) {
@@ -77,7 +77,8 @@ public final class Args {
                 String name = eq < 0 ? t.substring(2) : t.substring(2, eq);
                 String value = eq < 0 ? null : t.substring(eq + 1);
                 if (spec.flags().contains(name)) {
-                    if (value != null) throw CommandError.usage(i, "--" + name + " takes no value", "write just --" + name);
+                    if (value != null)
+                        throw CommandError.usage(i, "--" + name + " takes no value", "write just --" + name);
                 } else if (spec.valued().contains(name)) {
                     if (value == null) {
                         if (i + 1 >= w.size()) {
@@ -86,10 +87,15 @@ public final class Args {
                         value = w.get(++i).text();
                     }
                 } else if (!spec.optionalValue().contains(name)) {
-                    throw CommandError.usage(i, "unknown option '" + t + "'", spec.all().isEmpty()
-                            ? line.name() + " takes no options" : "options: --" + String.join(", --", spec.all()));
+                    throw CommandError.usage(
+                            i,
+                            "unknown option '" + t + "'",
+                            spec.all().isEmpty()
+                                    ? line.name() + " takes no options"
+                                    : "options: --" + String.join(", --", spec.all()));
                 }
-                if (a.options.containsKey(name)) throw CommandError.usage(i, "--" + name + " given twice", "give it once");
+                if (a.options.containsKey(name))
+                    throw CommandError.usage(i, "--" + name + " given twice", "give it once");
                 a.options.put(name, new Option(name, value, i));
             } else {
                 a.positional.add(new Positional(t, i));
@@ -98,11 +104,17 @@ public final class Args {
         return a;
     }
 
-    public List<Positional> positional() { return positional; }
+    public List<Positional> positional() {
+        return positional;
+    }
 
-    public boolean has(String option) { return options.containsKey(option); }
+    public boolean has(String option) {
+        return options.containsKey(option);
+    }
 
-    public Option option(String name) { return options.get(name); }
+    public Option option(String name) {
+        return options.get(name);
+    }
 
     public String value(String name) {
         Option o = options.get(name);
@@ -123,7 +135,9 @@ public final class Args {
             v = min - 1;
         }
         if (v < min || v > max) {
-            throw CommandError.usage(o.index(), "'" + o.value() + "' is not " + what + " from " + min + " to " + max,
+            throw CommandError.usage(
+                    o.index(),
+                    "'" + o.value() + "' is not " + what + " from " + min + " to " + max,
                     "e.g. --" + name + " " + Math.max(min, Math.min(max, dflt > 0 ? dflt : min)));
         }
         return v;

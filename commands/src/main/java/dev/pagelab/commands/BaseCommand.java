@@ -11,8 +11,12 @@ public abstract class BaseCommand implements Command {
     }
 
     @Override
-    public final String name() { return name; }
+    public final String name() {
+        return name;
+    }
 
     @Override
-    public final Args.OptionSpec options() { return options; }
+    public final Args.OptionSpec options() {
+        return options;
+    }
 }

@@ -27,7 +27,8 @@ public interface Command {
     default List<String> complete(Session session, List<String> before, int wordIndex, String partial) {
         // the value of an option that takes one of a few words: those words, from the one place they are declared
         if (!before.isEmpty() && before.get(before.size() - 1).startsWith("--")) {
-            List<String> words = options().choicesOf(before.get(before.size() - 1).substring(2));
+            List<String> words =
+                    options().choicesOf(before.get(before.size() - 1).substring(2));
             if (!words.isEmpty()) return words;
         }
         return complete(session, before, wordIndex);
@@ -37,12 +38,16 @@ public interface Command {
      * Whether it runs on the session's step thread (every command that reads or changes the session's memory
      * does, so that steps never overlap); console settings and help run where they are typed.
      */
-    default boolean runsOnStepThread() { return true; }
+    default boolean runsOnStepThread() {
+        return true;
+    }
 
     /**
      * Whether it changes the kernel's or the session's state (memory, bits, limits, the page cache). Such a command
      * runs only by its full name, never by a prefix: a typo must not clear soft-dirty bits ({@code clear} is not
      * {@code clear-refs}). Commands that only read may be abbreviated, as in jshell.
      */
-    default boolean changesState() { return false; }
+    default boolean changesState() {
+        return false;
+    }
 }

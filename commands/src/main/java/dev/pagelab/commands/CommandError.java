@@ -1,7 +1,7 @@
 package dev.pagelab.commands;
 
-import dev.pagelab.linux.measure.FaultSample;
 import dev.pagelab.linux.LinuxException;
+import dev.pagelab.linux.measure.FaultSample;
 
 /**
  * Why a command did not do what was asked, in one line: what was wrong, and what to do. Either a refusal
@@ -17,8 +17,16 @@ public final class CommandError extends Exception {
     private final FaultSample sample;
     private final boolean usage;
 
-    private CommandError(String subject, String message, String errnoName, String meaning, String hint,
-                         int wordIndex, FaultSample sample, Throwable cause, boolean usage) {
+    private CommandError(
+            String subject,
+            String message,
+            String errnoName,
+            String meaning,
+            String hint,
+            int wordIndex,
+            FaultSample sample,
+            Throwable cause,
+            boolean usage) {
         super(message, cause);
         this.subject = subject;
         this.errnoName = errnoName;
@@ -45,21 +53,35 @@ public final class CommandError extends Exception {
     }
 
     /** Whether the input was at fault (a usage error) rather than the request being refused or failing. */
-    public boolean isUsage() { return usage; }
+    public boolean isUsage() {
+        return usage;
+    }
 
     /** What the error is about, e.g. {@code m1[0:4M]}; may be null. */
-    public String subject() { return subject; }
+    public String subject() {
+        return subject;
+    }
 
-    public String errnoName() { return errnoName; }
+    public String errnoName() {
+        return errnoName;
+    }
 
-    public String meaning() { return meaning; }
+    public String meaning() {
+        return meaning;
+    }
 
-    public String hint() { return hint; }
+    public String hint() {
+        return hint;
+    }
 
-    public int wordIndex() { return wordIndex; }
+    public int wordIndex() {
+        return wordIndex;
+    }
 
     /** Faults measured up to a kernel failure inside a window, or null. */
-    public FaultSample sample() { return sample; }
+    public FaultSample sample() {
+        return sample;
+    }
 
     /** The one line: {@code m1[0:4M]: EACCES (Permission denied) — hint}, without the command name. */
     public String line() {

@@ -15,7 +15,9 @@ public record CommandLine(String text, List<Word> words) {
             char c = text.charAt(i);
             if ((c < 0x20 && c != '\t') || c == 0x7f) {
                 // never echoed back: an escape sequence would reach the user's terminal
-                throw CommandError.usage(-1, String.format("control character U+%04X at column %d", (int) c, i + 1),
+                throw CommandError.usage(
+                        -1,
+                        String.format("control character U+%04X at column %d", (int) c, i + 1),
                         "commands are plain text");
             }
         }
@@ -29,18 +31,27 @@ public record CommandLine(String text, List<Word> words) {
                 if (c == quote) quote = 0;
                 else cur.append(c);
             } else if (c == '"' || c == '\'') {
-                if (cur == null) { cur = new StringBuilder(); start = i; }
+                if (cur == null) {
+                    cur = new StringBuilder();
+                    start = i;
+                }
                 quote = c;
             } else if (Character.isWhitespace(c)) {
-                if (cur != null) { words.add(new Word(cur.toString(), start)); cur = null; }
+                if (cur != null) {
+                    words.add(new Word(cur.toString(), start));
+                    cur = null;
+                }
             } else {
-                if (cur == null) { cur = new StringBuilder(); start = i; }
+                if (cur == null) {
+                    cur = new StringBuilder();
+                    start = i;
+                }
                 cur.append(c);
             }
         }
         if (quote != 0) {
-            throw CommandError.usage(-1, "unterminated " + (quote == '"' ? "double" : "single") + " quote",
-                    "close it with " + quote);
+            throw CommandError.usage(
+                    -1, "unterminated " + (quote == '"' ? "double" : "single") + " quote", "close it with " + quote);
         }
         if (cur != null) words.add(new Word(cur.toString(), start));
         return new CommandLine(text, List.copyOf(words));
@@ -68,7 +79,11 @@ public record CommandLine(String text, List<Word> words) {
         return out;
     }
 
-    public boolean isEmpty() { return words.isEmpty(); }
+    public boolean isEmpty() {
+        return words.isEmpty();
+    }
 
-    public String name() { return words.isEmpty() ? "" : words.get(0).text(); }
+    public String name() {
+        return words.isEmpty() ? "" : words.get(0).text();
+    }
 }

@@ -73,7 +73,7 @@ public final class Completions {
                 if (out.size() >= MAX_PATHS) break;
             }
         } catch (IOException | RuntimeException e) {
-            return out;     // an unreadable or vanished directory completes to nothing
+            return out; // an unreadable or vanished directory completes to nothing
         }
         out.sort(null);
         return out;

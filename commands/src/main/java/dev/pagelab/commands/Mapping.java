@@ -16,18 +16,29 @@ import java.util.TreeMap;
  */
 public final class Mapping {
     public enum Kind {
-        ANON_PRIVATE("anon private"), ANON_SHARED("anon shared"), FILE_PRIVATE("file private"),
-        FILE_SHARED("file shared"), MEMFD("memfd shared");
+        ANON_PRIVATE("anon private"),
+        ANON_SHARED("anon shared"),
+        FILE_PRIVATE("file private"),
+        FILE_SHARED("file shared"),
+        MEMFD("memfd shared");
 
         private final String label;
 
-        Kind(String label) { this.label = label; }
+        Kind(String label) {
+            this.label = label;
+        }
 
-        public String label() { return label; }
+        public String label() {
+            return label;
+        }
 
-        public boolean fileBacked() { return this == FILE_PRIVATE || this == FILE_SHARED || this == MEMFD; }
+        public boolean fileBacked() {
+            return this == FILE_PRIVATE || this == FILE_SHARED || this == MEMFD;
+        }
 
-        public boolean privateMapping() { return this == ANON_PRIVATE || this == FILE_PRIVATE; }
+        public boolean privateMapping() {
+            return this == ANON_PRIVATE || this == FILE_PRIVATE;
+        }
     }
 
     private final String name;
@@ -50,8 +61,18 @@ public final class Mapping {
      * @param pageSize its page size: the base page size, or the huge page size of a hugetlb mapping
      * @param geometry the page sizes of the kernel it was made on (a test's simulated ones)
      */
-    public Mapping(String name, long base, long length, Kind kind, long pageSize, PageGeometry geometry, int mmapFlags,
-            String path, long fileOffset, int fd, List<String> creation) {
+    public Mapping(
+            String name,
+            long base,
+            long length,
+            Kind kind,
+            long pageSize,
+            PageGeometry geometry,
+            int mmapFlags,
+            String path,
+            long fileOffset,
+            int fd,
+            List<String> creation) {
         this.name = name;
         this.base = base;
         this.length = length;
@@ -66,49 +87,85 @@ public final class Mapping {
         live.put(0L, length);
     }
 
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 
-    public long base() { return base; }
+    public long base() {
+        return base;
+    }
 
-    public long length() { return length; }
+    public long length() {
+        return length;
+    }
 
-    public long end() { return base + length; }
+    public long end() {
+        return base + length;
+    }
 
-    public Kind kind() { return kind; }
+    public Kind kind() {
+        return kind;
+    }
 
     /** The base page size, or the huge page size of a hugetlb mapping. */
-    public long pageSize() { return pageSize; }
+    public long pageSize() {
+        return pageSize;
+    }
 
     /**
      * The page sizes of the kernel it was made on: its offsets, pagemap entries and present pages are in base pages
      * of {@code geometry().pageSize()} whatever {@link #pageSize()} is.
      */
-    public PageGeometry geometry() { return geometry; }
+    public PageGeometry geometry() {
+        return geometry;
+    }
 
-    public boolean hugetlb() { return pageSize != geometry.pageSize(); }
+    public boolean hugetlb() {
+        return pageSize != geometry.pageSize();
+    }
 
-    public int mmapFlags() { return mmapFlags; }
+    public int mmapFlags() {
+        return mmapFlags;
+    }
 
-    public String path() { return path; }
+    public String path() {
+        return path;
+    }
 
-    public int fd() { return fd; }
+    public int fd() {
+        return fd;
+    }
 
     /** Options it was made with, e.g. {@code populate}, {@code thp}, {@code align=2M}. */
-    public List<String> creation() { return creation; }
+    public List<String> creation() {
+        return creation;
+    }
 
-    public boolean guardsInstalled() { return guardsInstalled; }
+    public boolean guardsInstalled() {
+        return guardsInstalled;
+    }
 
-    public void markGuardsInstalled() { guardsInstalled = true; }
+    public void markGuardsInstalled() {
+        guardsInstalled = true;
+    }
 
     /** How written pages are told apart since the last {@code clear-refs soft-dirty} that covered it, or null. */
-    public WriteTracking.Mechanism writeTracking() { return writeTracking; }
+    public WriteTracking.Mechanism writeTracking() {
+        return writeTracking;
+    }
 
-    public void writeTracking(WriteTracking.Mechanism m) { writeTracking = m; }
+    public void writeTracking(WriteTracking.Mechanism m) {
+        writeTracking = m;
+    }
 
     /** Whether its live parts are registered with the session's userfaultfd (for async write-protect). */
-    public boolean uffdRegistered() { return uffdRegistered; }
+    public boolean uffdRegistered() {
+        return uffdRegistered;
+    }
 
-    public void uffdRegistered(boolean on) { uffdRegistered = on; }
+    public void uffdRegistered(boolean on) {
+        uffdRegistered = on;
+    }
 
     /** The parts still mapped, as [offset, end) pairs in offset order. */
     public List<long[]> liveParts() {
@@ -162,7 +219,9 @@ public final class Mapping {
         for (long[] k : keep) live.put(k[0], k[1]);
     }
 
-    public boolean fullyUnmapped() { return live.isEmpty(); }
+    public boolean fullyUnmapped() {
+        return live.isEmpty();
+    }
 
     /** For a file mapping: how many bytes of [off, off+len) lie at or past the file's end (a SIGBUS there). */
     public long bytesPastEof(long off, long len) throws LinuxException {
@@ -193,5 +252,7 @@ public final class Mapping {
     }
 
     /** The range covering all of it, as written in commands. */
-    public String label() { return name; }
+    public String label() {
+        return name;
+    }
 }

@@ -3,15 +3,15 @@ package dev.pagelab.commands;
 import dev.pagelab.commands.inspect.InspectPagemapCommand;
 import dev.pagelab.commands.mapping.Target;
 import dev.pagelab.commands.report.SystemActivity;
-import dev.pagelab.linux.measure.JvmMemory;
-import dev.pagelab.linux.proc.KernelProfile;
 import dev.pagelab.linux.LinuxException;
 import dev.pagelab.linux.Mman;
-import dev.pagelab.linux.measure.NanoClock;
 import dev.pagelab.linux.PageGeometry;
+import dev.pagelab.linux.measure.JvmMemory;
+import dev.pagelab.linux.measure.NanoClock;
+import dev.pagelab.linux.measure.StepMeter;
+import dev.pagelab.linux.proc.KernelProfile;
 import dev.pagelab.linux.proc.Pagemap;
 import dev.pagelab.linux.proc.ProcMeminfo;
-import dev.pagelab.linux.measure.StepMeter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -43,6 +43,7 @@ public final class Session implements AutoCloseable {
     private int nextNumber = 1;
     /** mlockall(MCL_FUTURE) without MCL_ONFAULT is in force: every new mapping is populated inside mmap. */
     private boolean futureMappingsPopulated;
+
     private volatile boolean lockingUsed;
     /** What a command changed outside its mappings (limits, capabilities, pools), undone when the session ends. */
     private final java.util.Map<String, Runnable> restorers = new LinkedHashMap<>();
@@ -74,12 +75,13 @@ public final class Session implements AutoCloseable {
             StepMeter m = new StepMeter();
             calibrationRounds = m.warmUp();
             residentTouchNanos = residentTouchNanos(m);
-            NanoClock.calibration();                // touch --timing reports the timer's figures; measure them now
+            NanoClock.calibration(); // touch --timing reports the timer's figures; measure them now
             // Run the system-wide sampling a few times, so that its classes are loaded and its parser compiled
             // before the first verbose step.
             for (int round = 0; round < 8; round++) {
-                SystemActivity.Scope scope = new SystemActivity.Scope(round % 2 == 0 ? Mapping.Kind.ANON_PRIVATE
-                        : Mapping.Kind.ANON_SHARED, PageGeometry.current().pmdSize());
+                SystemActivity.Scope scope = new SystemActivity.Scope(
+                        round % 2 == 0 ? Mapping.Kind.ANON_PRIVATE : Mapping.Kind.ANON_SHARED,
+                        PageGeometry.current().pmdSize());
                 SystemActivity.after(scope, SystemActivity.before(scope));
             }
             // What this kernel does (zero page, calls it has…): steps and reports consult it, and probing maps and
@@ -149,8 +151,13 @@ public final class Session implements AutoCloseable {
         int pages = 512;
         long len = pages * page;
         try {
-            m.mmap(0, len, dev.pagelab.linux.LinuxConstants.PROT_READ | dev.pagelab.linux.LinuxConstants.PROT_WRITE,
-                    dev.pagelab.linux.LinuxConstants.MAP_PRIVATE | dev.pagelab.linux.LinuxConstants.MAP_ANONYMOUS, -1, 0);
+            m.mmap(
+                    0,
+                    len,
+                    dev.pagelab.linux.LinuxConstants.PROT_READ | dev.pagelab.linux.LinuxConstants.PROT_WRITE,
+                    dev.pagelab.linux.LinuxConstants.MAP_PRIVATE | dev.pagelab.linux.LinuxConstants.MAP_ANONYMOUS,
+                    -1,
+                    0);
             long addr = m.lastAddress();
             try {
                 try {
@@ -159,12 +166,29 @@ public final class Session implements AutoCloseable {
                 } catch (StepMeter.MeasuredFailure noThp) {
                     // a kernel without THP refuses the advice (EINVAL): its pages are base pages anyway
                 }
-                m.touch(addr, len, 0, pages, page, dev.pagelab.linux.measure.PageToucher.Access.WRITE_ZERO,
-                        dev.pagelab.linux.measure.PageToucher.Order.SEQ, 0, null);        // faulted in: resident from here
+                m.touch(
+                        addr,
+                        len,
+                        0,
+                        pages,
+                        page,
+                        dev.pagelab.linux.measure.PageToucher.Access.WRITE_ZERO,
+                        dev.pagelab.linux.measure.PageToucher.Order.SEQ,
+                        0,
+                        null); // faulted in: resident from here
                 long[] t = new long[5];
                 for (int i = 0; i < t.length; i++) {
-                    t[i] = m.touch(addr, len, 0, pages, page, dev.pagelab.linux.measure.PageToucher.Access.WRITE_ZERO,
-                            dev.pagelab.linux.measure.PageToucher.Order.SEQ, 0, null).elapsedNanos();
+                    t[i] = m.touch(
+                                    addr,
+                                    len,
+                                    0,
+                                    pages,
+                                    page,
+                                    dev.pagelab.linux.measure.PageToucher.Access.WRITE_ZERO,
+                                    dev.pagelab.linux.measure.PageToucher.Order.SEQ,
+                                    0,
+                                    null)
+                            .elapsedNanos();
                 }
                 java.util.Arrays.sort(t);
                 return (double) t[t.length / 2] / pages;
@@ -179,7 +203,9 @@ public final class Session implements AutoCloseable {
     private final java.util.concurrent.CountDownLatch warmUpGate = new java.util.concurrent.CountDownLatch(1);
 
     /** Lets a deferred warm-up begin (see {@link #Session(boolean)}); harmless when it has begun. */
-    public void startWarmUp() { warmUpGate.countDown(); }
+    public void startWarmUp() {
+        warmUpGate.countDown();
+    }
 
     /** Rounds the warm-up needed before one-page touches measured exactly; -1 if never (figures may be off). */
     public int calibrationRounds() {
@@ -192,18 +218,27 @@ public final class Session implements AutoCloseable {
      * their window. It costs a few tenths of a millisecond per step, so the console asks for it only when it
      * shows it (verbose feedback, JSON). On by default.
      */
-    public void systemContext(boolean on) { systemContext = on; }
+    public void systemContext(boolean on) {
+        systemContext = on;
+    }
 
-    public boolean systemContext() { return systemContext; }
+    public boolean systemContext() {
+        return systemContext;
+    }
 
     /** How far a long step has got, for a display on another thread (see {@link StepProgress}). */
     private final StepProgress progress = new StepProgress();
+
     private volatile StepProgress.Observer stepObserver;
 
-    public StepProgress progress() { return progress; }
+    public StepProgress progress() {
+        return progress;
+    }
 
     /** Tells {@code o} (on the caller's thread) when a caller starts and stops waiting for a step; null: nobody. */
-    public void observeSteps(StepProgress.Observer o) { stepObserver = o; }
+    public void observeSteps(StepProgress.Observer o) {
+        stepObserver = o;
+    }
 
     /** Runs {@code work} on the step thread and waits for it. */
     public <T> T call(Callable<T> work) throws CommandError {
@@ -246,11 +281,17 @@ public final class Session implements AutoCloseable {
     }
 
     // The table is changed on the step thread and read by Tab completion on the console thread.
-    public synchronized Collection<Mapping> mappings() { return List.copyOf(mappings.values()); }
+    public synchronized Collection<Mapping> mappings() {
+        return List.copyOf(mappings.values());
+    }
 
-    public synchronized Mapping mapping(String name) { return mappings.get(name); }
+    public synchronized Mapping mapping(String name) {
+        return mappings.get(name);
+    }
 
-    public synchronized List<String> names() { return new ArrayList<>(mappings.keySet()); }
+    public synchronized List<String> names() {
+        return new ArrayList<>(mappings.keySet());
+    }
 
     /** The next free default name: m1, m2, … */
     public synchronized String nextName() {
@@ -258,26 +299,36 @@ public final class Session implements AutoCloseable {
         return "m" + nextNumber;
     }
 
-    public static boolean validName(String s) { return NAME.matcher(s).matches(); }
+    public static boolean validName(String s) {
+        return NAME.matcher(s).matches();
+    }
 
-    public boolean futureMappingsPopulated() { return futureMappingsPopulated; }
+    public boolean futureMappingsPopulated() {
+        return futureMappingsPopulated;
+    }
 
     /**
      * Whether any mlock-family call or MAP_LOCKED was made in this session. Until then no VMA of a mapping can be
      * VM_LOCKED, and pictures skip reading /proc/self/smaps (milliseconds for a JVM's few hundred VMAs).
      */
-    public boolean lockingUsed() { return lockingUsed; }
+    public boolean lockingUsed() {
+        return lockingUsed;
+    }
 
     /**
      * Registers how to undo a change to the process (keyed, so the first registration, holding the original value,
      * wins); run on the step thread when the session closes. Returns whether this key was new.
      */
-    public boolean restoreAtClose(String key, Runnable undo) { return restorers.putIfAbsent(key, undo) == null; }
+    public boolean restoreAtClose(String key, Runnable undo) {
+        return restorers.putIfAbsent(key, undo) == null;
+    }
 
     private final java.util.Map<String, Long> originals = new java.util.HashMap<>();
 
     /** The value {@code key} had before the session first changed it ({@code current} if this is the first time). */
-    public long original(String key, long current) { return originals.computeIfAbsent(key, k -> current); }
+    public long original(String key, long current) {
+        return originals.computeIfAbsent(key, k -> current);
+    }
 
     /** Undoes the change registered under {@code key} now (step thread); false when there was none. */
     public boolean restoreNow(String key) {
@@ -286,7 +337,9 @@ public final class Session implements AutoCloseable {
         return r != null;
     }
 
-    public void lockingUsed(boolean on) { lockingUsed |= on; }
+    public void lockingUsed(boolean on) {
+        lockingUsed |= on;
+    }
 
     /** The session's userfaultfd for async write-protect tracking, opened on first use (step thread only). */
     public dev.pagelab.linux.Userfaultfd userfaultfd() throws LinuxException {
@@ -294,9 +347,13 @@ public final class Session implements AutoCloseable {
         return userfaultfd;
     }
 
-    public void futureMappingsPopulated(boolean on) { futureMappingsPopulated = on; }
+    public void futureMappingsPopulated(boolean on) {
+        futureMappingsPopulated = on;
+    }
 
-    public synchronized void add(Mapping m) { mappings.put(m.name(), m); }
+    public synchronized void add(Mapping m) {
+        mappings.put(m.name(), m);
+    }
 
     public synchronized void remove(Mapping m) {
         mappings.remove(m.name());
@@ -310,8 +367,12 @@ public final class Session implements AutoCloseable {
         String name = bracket < 0 ? text : text.substring(0, bracket);
         Mapping m = mappings.get(name);
         if (m == null) {
-            throw CommandError.usage(word.index(), "no mapping named '" + name + "'",
-                    mappings.isEmpty() ? "create one with 'map 4M'" : "mappings: " + String.join(", ", mappings.keySet()));
+            throw CommandError.usage(
+                    word.index(),
+                    "no mapping named '" + name + "'",
+                    mappings.isEmpty()
+                            ? "create one with 'map 4M'"
+                            : "mappings: " + String.join(", ", mappings.keySet()));
         }
         return m;
     }
@@ -331,32 +392,42 @@ public final class Session implements AutoCloseable {
         int bracket = text.indexOf('[');
         if (bracket < 0) return new Target(m, 0, m.length(), text);
         if (!text.endsWith("]")) {
-            throw CommandError.usage(word.index(), "'" + text + "': a range ends with ']'", "write e.g. " + m.name() + "[1M:64p]");
+            throw CommandError.usage(
+                    word.index(), "'" + text + "': a range ends with ']'", "write e.g. " + m.name() + "[1M:64p]");
         }
         String inner = text.substring(bracket + 1, text.length() - 1);
         int colon = inner.indexOf(':');
         if (colon < 0) {
-            throw CommandError.usage(word.index(), "'" + text + "': a range is [OFFSET:LENGTH]",
+            throw CommandError.usage(
+                    word.index(),
+                    "'" + text + "': a range is [OFFSET:LENGTH]",
                     "write e.g. " + m.name() + "[1M:64p], " + m.name() + "[1M:] or " + m.name() + "[:64p]");
         }
-        String offText = inner.substring(0, colon).trim(), lenText = inner.substring(colon + 1).trim();
+        String offText = inner.substring(0, colon).trim(),
+                lenText = inner.substring(colon + 1).trim();
         long off = offText.isEmpty() ? 0 : Sizes.parse(offText, m.pageSize(), word.index(), "range offset");
         if (off >= m.length()) {
-            throw CommandError.usage(word.index(), "offset " + Sizes.format(off) + " is outside " + m.name()
-                    + " (" + Sizes.format(m.length()) + ")", "offsets run from 0 to " + Sizes.format(m.length() - 1));
+            throw CommandError.usage(
+                    word.index(),
+                    "offset " + Sizes.format(off) + " is outside " + m.name() + " (" + Sizes.format(m.length()) + ")",
+                    "offsets run from 0 to " + Sizes.format(m.length() - 1));
         }
-        long len = lenText.isEmpty() ? m.length() - off : Sizes.parse(lenText, m.pageSize(), word.index(), "range length");
+        long len =
+                lenText.isEmpty() ? m.length() - off : Sizes.parse(lenText, m.pageSize(), word.index(), "range length");
         if (len <= 0) throw CommandError.usage(word.index(), "the range's length is 0", "give a length, e.g. [0:4K]");
         if (len > m.length() - off) {
-            throw CommandError.usage(word.index(), "range " + text + " runs past the end of " + m.name() + " ("
-                    + Sizes.format(m.length()) + ")", "the longest range from " + Sizes.format(off) + " is "
-                    + Sizes.format(m.length() - off));
+            throw CommandError.usage(
+                    word.index(),
+                    "range " + text + " runs past the end of " + m.name() + " (" + Sizes.format(m.length()) + ")",
+                    "the longest range from " + Sizes.format(off) + " is " + Sizes.format(m.length() - off));
         }
         if (aligned) {
             if (off % m.pageSize() != 0) {
-                throw CommandError.usage(word.index(), "offset " + Sizes.format(off) + " is not a multiple of the page size ("
-                        + Sizes.format(m.pageSize()) + ")", "the kernel needs page-aligned starts; use "
-                        + Sizes.format(off - off % m.pageSize()));
+                throw CommandError.usage(
+                        word.index(),
+                        "offset " + Sizes.format(off) + " is not a multiple of the page size ("
+                                + Sizes.format(m.pageSize()) + ")",
+                        "the kernel needs page-aligned starts; use " + Sizes.format(off - off % m.pageSize()));
             }
             long rounded = (len + m.pageSize() - 1) / m.pageSize() * m.pageSize();
             len = Math.min(rounded, m.length() - off);
@@ -369,9 +440,12 @@ public final class Session implements AutoCloseable {
         if (force || bytesNeeded <= 0) return;
         long avail = ProcMeminfo.memAvailableBytes();
         if (bytesNeeded > avail - MEMORY_MARGIN) {
-            throw CommandError.refused(subject, what + " needs up to " + Sizes.human(bytesNeeded)
-                    + " but MemAvailable is " + Sizes.human(avail) + " (less a " + Sizes.human(MEMORY_MARGIN)
-                    + " margin)", "the OOM killer would end the session; use a smaller range, or add --force");
+            throw CommandError.refused(
+                    subject,
+                    what + " needs up to " + Sizes.human(bytesNeeded)
+                            + " but MemAvailable is " + Sizes.human(avail) + " (less a " + Sizes.human(MEMORY_MARGIN)
+                            + " margin)",
+                    "the OOM killer would end the session; use a smaller range, or add --force");
         }
     }
 
@@ -387,13 +461,17 @@ public final class Session implements AutoCloseable {
      * (before 6.7) writes an entry for every page of a hole too (see {@code Pagemap.ENTRY_READ_LIMIT}).
      */
     public void checkPagemapReadable(Target t, String verb) throws CommandError {
-        long pages = PageGeometry.current().pages(t.mapping().geometry().alignUp(t.end())
-                - t.mapping().geometry().alignDown(t.offset()));
+        long pages = PageGeometry.current()
+                .pages(t.mapping().geometry().alignUp(t.end())
+                        - t.mapping().geometry().alignDown(t.offset()));
         if (Pagemap.scanSupported() || pages <= Pagemap.ENTRY_READ_LIMIT) return;
         String limit = Sizes.format(Pagemap.ENTRY_READ_LIMIT * Pagemap.PAGE_SIZE);
-        throw CommandError.refused(t.text(), "this kernel has no PAGEMAP_SCAN (Linux 6.7), so pagemap is read 8 bytes "
-                + "a page, holes too: " + Sizes.format(t.length()) + " is " + Sizes.human(pages * 8) + " of entries",
-                "read at most " + limit + " at a time, e.g. '" + verb + " " + t.mapping().name() + "[0:" + limit + "]'");
+        throw CommandError.refused(
+                t.text(),
+                "this kernel has no PAGEMAP_SCAN (Linux 6.7), so pagemap is read 8 bytes " + "a page, holes too: "
+                        + Sizes.format(t.length()) + " is " + Sizes.human(pages * 8) + " of entries",
+                "read at most " + limit + " at a time, e.g. '" + verb + " "
+                        + t.mapping().name() + "[0:" + limit + "]'");
     }
 
     /** Whether {@link #present(Mapping)} counts every part of the mapping exactly (see {@code Pagemap.countsExactly}). */
@@ -423,7 +501,7 @@ public final class Session implements AutoCloseable {
             stepThread.shutdownNow();
             return;
         }
-        startWarmUp();                              // a deferred warm-up must not hold the step thread forever
+        startWarmUp(); // a deferred warm-up must not hold the step thread forever
         try {
             call(() -> {
                 for (Mapping m : mappings()) {

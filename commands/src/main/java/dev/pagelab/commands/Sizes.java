@@ -20,8 +20,8 @@ public final class Sizes {
                 return v;
             }
             if (t.endsWith("P")) {
-                throw CommandError.usage(wordIndex, "'" + text + "': sizes go up to T; a lower-case p counts pages",
-                        "e.g. 256p, or 1T");
+                throw CommandError.usage(
+                        wordIndex, "'" + text + "': sizes go up to T; a lower-case p counts pages", "e.g. 256p, or 1T");
             }
             String lower = t.toLowerCase(Locale.ROOT);
             int end = 0;
@@ -36,14 +36,18 @@ public final class Sizes {
                 case "g", "gib" -> 1L << 30;
                 case "t", "tib" -> 1L << 40;
                 case "p" -> pageSize;
-                case "kb", "mb", "gb", "tb" -> throw CommandError.usage(wordIndex,
-                        "'" + text + "': sizes are binary; write " + t.substring(0, end) + suffix.charAt(0),
-                        "K, M, G, T are KiB, MiB, GiB, TiB");
+                case "kb", "mb", "gb", "tb" ->
+                    throw CommandError.usage(
+                            wordIndex,
+                            "'" + text + "': sizes are binary; write " + t.substring(0, end) + suffix.charAt(0),
+                            "K, M, G, T are KiB, MiB, GiB, TiB");
                 default -> throw new NumberFormatException();
             };
             return Math.multiplyExact(n, unit);
         } catch (NumberFormatException | ArithmeticException e) {
-            throw CommandError.usage(wordIndex, "'" + text + "' is not a " + what,
+            throw CommandError.usage(
+                    wordIndex,
+                    "'" + text + "' is not a " + what,
                     "write bytes (4096, 0x1000), K M G T (4K, 2M), or pages (256p)");
         }
     }

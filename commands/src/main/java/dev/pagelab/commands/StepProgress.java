@@ -34,19 +34,27 @@ public final class StepProgress {
         this.target = target;
         this.total = total;
         this.startedNanos = System.nanoTime();
-        this.verb = verb;                       // last: a reader that sees the verb sees the rest
+        this.verb = verb; // last: a reader that sees the verb sees the rest
     }
 
     /** On the step thread, after the window: nothing is in progress any more. */
-    public void end() { verb = null; }
+    public void end() {
+        verb = null;
+    }
 
     /** The command in progress ("touch"), or null when no long loop is running. */
-    public String verb() { return verb; }
+    public String verb() {
+        return verb;
+    }
 
-    public String target() { return target; }
+    public String target() {
+        return target;
+    }
 
     /** The accesses the loop was asked for. */
-    public long total() { return total; }
+    public long total() {
+        return total;
+    }
 
     /** The accesses made so far, as of the loop's last finished run. */
     public long done() {
@@ -55,5 +63,7 @@ public final class StepProgress {
     }
 
     /** {@link System#nanoTime()} when the loop began. */
-    public long startedNanos() { return startedNanos; }
+    public long startedNanos() {
+        return startedNanos;
+    }
 }

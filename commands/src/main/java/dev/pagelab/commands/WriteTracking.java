@@ -1,10 +1,10 @@
 package dev.pagelab.commands;
 
 import dev.pagelab.linux.LinuxException;
+import dev.pagelab.linux.Userfaultfd;
 import dev.pagelab.linux.proc.Pagemap;
 import dev.pagelab.linux.proc.PagemapEntry;
 import dev.pagelab.linux.proc.ProcMaps;
-import dev.pagelab.linux.Userfaultfd;
 
 /**
  * Which pages were written since a point in time. Kernels built with CONFIG_MEM_SOFT_DIRTY answer with the
@@ -20,9 +20,13 @@ public final class WriteTracking {
 
         private final String description;
 
-        Mechanism(String description) { this.description = description; }
+        Mechanism(String description) {
+            this.description = description;
+        }
 
-        public String description() { return description; }
+        public String description() {
+            return description;
+        }
     }
 
     /** The mechanism this kernel offers, or the reason there is none. */
@@ -38,14 +42,18 @@ public final class WriteTracking {
             if (ProcMaps.softDirtyAvailable()) {
                 a = new Availability(Mechanism.SOFT_DIRTY, null);
             } else if (!Pagemap.scanSupported()) {
-                a = new Availability(null, "this kernel has neither soft-dirty tracking (CONFIG_MEM_SOFT_DIRTY) nor "
-                        + "PAGEMAP_SCAN (Linux 6.7) for userfaultfd write-protect tracking");
+                a = new Availability(
+                        null,
+                        "this kernel has neither soft-dirty tracking (CONFIG_MEM_SOFT_DIRTY) nor "
+                                + "PAGEMAP_SCAN (Linux 6.7) for userfaultfd write-protect tracking");
             } else {
                 try (Userfaultfd probe = Userfaultfd.openAsyncWriteProtect()) {
                     a = new Availability(Mechanism.UFFD_WP_ASYNC, null);
                 } catch (LinuxException e) {
-                    a = new Availability(null, "this kernel has no soft-dirty tracking (CONFIG_MEM_SOFT_DIRTY) and "
-                            + "userfaultfd write-protect failed: " + e.getMessage());
+                    a = new Availability(
+                            null,
+                            "this kernel has no soft-dirty tracking (CONFIG_MEM_SOFT_DIRTY) and "
+                                    + "userfaultfd write-protect failed: " + e.getMessage());
                 }
             }
             availability = a;
@@ -61,6 +69,8 @@ public final class WriteTracking {
 
     /** PAGEMAP_SCAN categories that all mean "written since", for {@code m}. */
     public static long writtenCategories(Mechanism m) {
-        return m == Mechanism.SOFT_DIRTY ? Pagemap.PAGE_IS_SOFT_DIRTY : Pagemap.PAGE_IS_WRITTEN | Pagemap.PAGE_IS_WPALLOWED;
+        return m == Mechanism.SOFT_DIRTY
+                ? Pagemap.PAGE_IS_SOFT_DIRTY
+                : Pagemap.PAGE_IS_WRITTEN | Pagemap.PAGE_IS_WPALLOWED;
     }
 }

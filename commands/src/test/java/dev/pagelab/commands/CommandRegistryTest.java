@@ -18,7 +18,8 @@ class CommandRegistryTest {
 
     @Test
     void aPrefixNeverRunsACommandThatChangesState() throws Exception {
-        assertThatThrownBy(() -> registry.lookup("clear")).isInstanceOf(CommandError.class)
+        assertThatThrownBy(() -> registry.lookup("clear"))
+                .isInstanceOf(CommandError.class)
                 .hasMessageContaining("'clear-refs' changes memory or kernel state and runs only by its full name");
         assertThatThrownBy(() -> registry.lookup("ev")).hasMessageContaining("'evict'");
         assertThatThrownBy(() -> registry.lookup("prot")).hasMessageContaining("'protect'");
@@ -30,7 +31,8 @@ class CommandRegistryTest {
     @Test
     void everyCommandThatChangesStateSaysSo() {
         for (Command c : registry.all()) {
-            boolean reads = java.util.Set.of("inspect-pagemap", "view", "maps", "list", "cache", "bench", "kernel").contains(c.name());
+            boolean reads = java.util.Set.of("inspect-pagemap", "view", "maps", "list", "cache", "bench", "kernel")
+                    .contains(c.name());
             assertThat(c.changesState()).as(c.name()).isEqualTo(!reads);
         }
     }

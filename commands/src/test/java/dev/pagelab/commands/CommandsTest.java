@@ -1,14 +1,14 @@
 package dev.pagelab.commands;
 
+import static dev.pagelab.linux.LinuxConstants.CAP_SYS_ADMIN;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.pagelab.commands.mapping.AdviseCommand;
 import dev.pagelab.commands.report.ListReport;
 import dev.pagelab.commands.report.MapsReport;
 import dev.pagelab.commands.report.PagemapReport;
 import dev.pagelab.commands.report.StepReport;
-import static dev.pagelab.linux.LinuxConstants.CAP_SYS_ADMIN;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import dev.pagelab.linux.proc.Capabilities;
 import dev.pagelab.linux.proc.KPageFlags;
 import dev.pagelab.linux.proc.KernelProfile;
@@ -64,8 +64,10 @@ class CommandsTest extends RealKernelTest {
             PagemapReport p = f.pagemap("inspect-pagemap l");
             assertThat(p.totals().locked()).isEqualTo(32);
             // (anon_exclusive too where kpageflags reports it: not on 5.10)
-            assertThat(p.runs()).allSatisfy(r -> assertThat(r.flags()).contains("mlocked", "unevictable")
-                    .doesNotContain("locked", "mappedtodisk"));
+            assertThat(p.runs())
+                    .allSatisfy(r -> assertThat(r.flags())
+                            .contains("mlocked", "unevictable")
+                            .doesNotContain("locked", "mappedtodisk"));
         }
     }
 
@@ -73,7 +75,9 @@ class CommandsTest extends RealKernelTest {
     void lockallOnfaultLocksLaterMappingsAsTheyFault() throws Exception {
         StepReport all = f.step("lockall current future onfault");
         try {
-            assertThat(all.sample().minorFaults()).as("onfault faults nothing in").isLessThan(50);
+            assertThat(all.sample().minorFaults())
+                    .as("onfault faults nothing in")
+                    .isLessThan(50);
             f.run("map later 16p --no-thp");
             assertThat(f.step("touch later").sample().minorFaults()).isEqualTo(16);
             MapsReport maps = (MapsReport) f.run("maps later");
@@ -90,7 +94,8 @@ class CommandsTest extends RealKernelTest {
         f.run("protect p[16K:16K] r");
         MapsReport maps = (MapsReport) f.run("maps");
         // a trailing + marks a VMA the kernel merged with a neighbour of the same flags
-        assertThat(maps.lines()).extracting(l -> l.label().replace("+", ""))
+        assertThat(maps.lines())
+                .extracting(l -> l.label().replace("+", ""))
                 .containsExactly("p[0:16K]", "p[16K:16K]", "p[32K:32K]");
         assertThat(maps.lines().get(1).text()).contains(" r--p ");
         assertThat(f.error("protect p[1K:4K] r").line()).contains("not a multiple of the page size");
@@ -119,14 +124,18 @@ class CommandsTest extends RealKernelTest {
             assertThat(touch.notes()).anyMatch(n -> n.startsWith("no I/O behind the"));
         }
         PagemapReport p = f.pagemap("inspect-pagemap s");
-        assertThat(p.totals().file()).as("shared anonymous pages carry pagemap bit 61").isEqualTo(16);
+        assertThat(p.totals().file())
+                .as("shared anonymous pages carry pagemap bit 61")
+                .isEqualTo(16);
 
         f.run("map mf 16p --memfd");
         StepReport touchMf = f.step("touch mf");
-        assertThat(touchMf.sample().minorFaults() + touchMf.sample().majorFaults()).isEqualTo(16);
+        assertThat(touchMf.sample().minorFaults() + touchMf.sample().majorFaults())
+                .isEqualTo(16);
         assertThat(f.pagemap("inspect-pagemap mf").totals().file()).isEqualTo(16);
         MapsReport maps = (MapsReport) f.run("maps");
-        assertThat(maps.lines()).anyMatch(l -> l.label().equals("mf") && l.text().contains("memfd:pagelab:mf"));
+        assertThat(maps.lines())
+                .anyMatch(l -> l.label().equals("mf") && l.text().contains("memfd:pagelab:mf"));
     }
 
     @Test
@@ -136,12 +145,15 @@ class CommandsTest extends RealKernelTest {
         f.run("map fp 64p --file " + file);
         StepReport read = f.step("touch fp --read");
         assertThat(read.sample().majorFaults()).isZero();
-        assertThat(read.sample().minorFaults()).as("fault-around maps several page-cache pages per fault")
+        assertThat(read.sample().minorFaults())
+                .as("fault-around maps several page-cache pages per fault")
                 .isBetween(1L, 64L);
         assertThat(read.present().orElseThrow().after()).isEqualTo(64);
         assertThat(f.pagemap("inspect-pagemap fp").totals().file()).isEqualTo(64);
         StepReport write = f.step("touch fp --write");
-        assertThat(write.sample().minorFaults()).as("one copy-on-write fault per page").isEqualTo(64);
+        assertThat(write.sample().minorFaults())
+                .as("one copy-on-write fault per page")
+                .isEqualTo(64);
         PagemapReport after = f.pagemap("inspect-pagemap fp");
         assertThat(after.totals().file()).as("private copies are anonymous").isZero();
         assertThat(Files.readAllBytes(file)).as("the file is unchanged").containsOnly(0);
@@ -155,7 +167,9 @@ class CommandsTest extends RealKernelTest {
         assertThat(Files.size(file)).isEqualTo(16 * 4096);
         f.run("touch fs");
         assertThat(f.pagemap("inspect-pagemap fs").totals().file()).isEqualTo(16);
-        assertThat(f.error("map x 4K --file " + dir.resolve("missing")).line()).contains("ENOENT").contains("--create");
+        assertThat(f.error("map x 4K --file " + dir.resolve("missing")).line())
+                .contains("ENOENT")
+                .contains("--create");
     }
 
     @Test
@@ -179,10 +193,12 @@ class CommandsTest extends RealKernelTest {
             assertThat(e.errnoName()).as("refused before any call").isNull();
         }
         assertThat(f.session.mapping("ad")).isNotNull();
-        assertThat(AdviseCommand.unsupported(Advice.COLLAPSE, p)).isEqualTo(p.thpAvailable()
-                ? "MADV_COLLAPSE needs Linux 6.1; this is " + p.release()
-                : "MADV_COLLAPSE needs transparent huge pages, and this kernel (" + p.release()
-                  + ") was built without them (CONFIG_TRANSPARENT_HUGEPAGE)");
+        assertThat(AdviseCommand.unsupported(Advice.COLLAPSE, p))
+                .isEqualTo(
+                        p.thpAvailable()
+                                ? "MADV_COLLAPSE needs Linux 6.1; this is " + p.release()
+                                : "MADV_COLLAPSE needs transparent huge pages, and this kernel (" + p.release()
+                                        + ") was built without them (CONFIG_TRANSPARENT_HUGEPAGE)");
         assertThat(AdviseCommand.unsupported(Advice.POPULATE_WRITE, p))
                 .isEqualTo("MADV_POPULATE_WRITE needs Linux 5.14; this is " + p.release());
     }
@@ -205,7 +221,9 @@ class CommandsTest extends RealKernelTest {
         f.run("map st 64p --no-thp");
         StepReport r = f.step("touch st --stride 1K --order random");
         assertThat(r.accessesMade()).isEqualTo(256);
-        assertThat(r.sample().minorFaults()).as("only the first access to each page faults").isEqualTo(64);
+        assertThat(r.sample().minorFaults())
+                .as("only the first access to each page faults")
+                .isEqualTo(64);
         StepReport t = f.step("touch st --stride 8K --read --timing");
         assertThat(t.accessesMade()).isEqualTo(32);
         assertThat(t.timing().orElseThrow().histogram().count()).isEqualTo(32);
@@ -218,13 +236,16 @@ class CommandsTest extends RealKernelTest {
         String before = Files.readString(knob).trim();
         try {
             Files.writeString(knob, Long.toString(Long.parseLong(before) + 2));
-            assumeTrue(ProcMeminfo.meminfo().getOrDefault("HugePages_Free", 0L) >= 2, "the kernel could not allocate 2 huge pages");
+            assumeTrue(
+                    ProcMeminfo.meminfo().getOrDefault("HugePages_Free", 0L) >= 2,
+                    "the kernel could not allocate 2 huge pages");
             f.run("map hp 4M --hugetlb");
             StepReport t = f.step("touch hp");
             assertThat(t.accessesMade()).isEqualTo(2);
             assertThat(t.sample().minorFaults()).isEqualTo(2);
             assertThat(t.present().orElseThrow().after()).isEqualTo(1024);
-            if (KPageFlags.availability().isEmpty()) assertThat(f.pagemap("inspect-pagemap hp").totals().hugetlb()).isEqualTo(1024);
+            if (KPageFlags.availability().isEmpty())
+                assertThat(f.pagemap("inspect-pagemap hp").totals().hugetlb()).isEqualTo(1024);
             f.run("unmap hp");
         } finally {
             Files.writeString(knob, before);

@@ -1,12 +1,12 @@
 package dev.pagelab.commands;
 
-import dev.pagelab.commands.report.ListReport;
-import dev.pagelab.commands.report.MapsReport;
-import dev.pagelab.commands.report.StepReport;
 import static dev.pagelab.linux.LinuxConstants.MADV_POPULATE_READ;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.pagelab.commands.report.ListReport;
+import dev.pagelab.commands.report.MapsReport;
+import dev.pagelab.commands.report.StepReport;
 import dev.pagelab.linux.proc.HugetlbPool;
 import dev.pagelab.linux.proc.KPageFlags;
 import dev.pagelab.linux.proc.KernelProfile;
@@ -30,7 +30,9 @@ class EdgeCaseTest extends RealKernelTest {
             java.nio.file.Files.writeString(enabled, "never");
             StepReport map = f.step("map n 8M --thp");
             assertThat(map.notes()).anyMatch(n -> n.startsWith("THP is 'never' on this kernel"));
-            assertThat(f.step("touch n").sample().minorFaults()).as("base pages, one fault each").isEqualTo(2048);
+            assertThat(f.step("touch n").sample().minorFaults())
+                    .as("base pages, one fault each")
+                    .isEqualTo(2048);
             java.nio.file.Files.writeString(enabled, "always");
             StepReport always = f.step("map a 8M --align 2M");
             assertThat(always.notes()).anyMatch(n -> n.startsWith("THP is 'always' on this kernel"));
@@ -40,11 +42,15 @@ class EdgeCaseTest extends RealKernelTest {
             // per base page of the rest — exact either way.
             Mapping a = f.session.mapping("a");
             long hugeKb = 0;
-            for (ProcMaps.SmapsArea s : ProcMaps.smaps(a.base(), a.end())) hugeKb += s.kb().getOrDefault("AnonHugePages", 0L);
+            for (ProcMaps.SmapsArea s : ProcMaps.smaps(a.base(), a.end()))
+                hugeKb += s.kb().getOrDefault("AnonHugePages", 0L);
             dev.pagelab.linux.PageGeometry g = dev.pagelab.linux.PageGeometry.current();
             long huge = hugeKb * 1024 / g.pmdSize(), pmds = 8L * 1024 * 1024 / g.pmdSize();
-            assertThat(faults).as("huge pages unasked: %d of %d PMDs huge (AnonHugePages %d kB), the rest base pages",
-                    huge, pmds, hugeKb).isEqualTo(huge + (pmds - huge) * (g.pmdSize() / g.pageSize()));
+            assertThat(faults)
+                    .as(
+                            "huge pages unasked: %d of %d PMDs huge (AnonHugePages %d kB), the rest base pages",
+                            huge, pmds, hugeKb)
+                    .isEqualTo(huge + (pmds - huge) * (g.pmdSize() / g.pageSize()));
             assertThat(f.step("map b 8M --no-thp").notes()).noneMatch(n -> n.startsWith("THP is"));
         } finally {
             java.nio.file.Files.writeString(enabled, before);
@@ -63,7 +69,8 @@ class EdgeCaseTest extends RealKernelTest {
     @Test
     void hugeNumbersDoNotOverflow() throws Exception {
         f.run("map m1 4K");
-        assertThat(f.step("touch m1 --stride 0x7fffffffffffffff").accessesMade()).isEqualTo(1);
+        assertThat(f.step("touch m1 --stride 0x7fffffffffffffff").accessesMade())
+                .isEqualTo(1);
         assertThat(f.error("touch m1[1:0xffffffffffffffff]").line()).contains("is not a range length");
         assertThat(f.error("map 16383P").line()).contains("sizes go up to T");
     }
@@ -74,7 +81,9 @@ class EdgeCaseTest extends RealKernelTest {
         try {
             CommandError e = f.error("map big 64G --noreserve");
             assertThat(e.line()).contains("MCL_FUTURE").contains("MemAvailable");
-            assertThat(f.step("map small 16p --no-thp").sample().minorFaults()).as("populated inside mmap").isEqualTo(16);
+            assertThat(f.step("map small 16p --no-thp").sample().minorFaults())
+                    .as("populated inside mmap")
+                    .isEqualTo(16);
         } finally {
             f.run("unlockall");
         }
@@ -95,8 +104,11 @@ class EdgeCaseTest extends RealKernelTest {
         assertThat(map.presentEstimated()).isEqualTo(!Pagemap.scanSupported());
         if (!Pagemap.scanSupported()) {
             assertThat(map.notes()).anyMatch(n -> n.startsWith("present \u2248") && n.contains("smaps Rss"));
-            assertThat(f.error("inspect-pagemap huge").line()).contains("PAGEMAP_SCAN").contains("'inspect-pagemap huge[0:");
-            assertThat(f.pagemap("inspect-pagemap huge[0:64G]").totals().present()).isZero();
+            assertThat(f.error("inspect-pagemap huge").line())
+                    .contains("PAGEMAP_SCAN")
+                    .contains("'inspect-pagemap huge[0:");
+            assertThat(f.pagemap("inspect-pagemap huge[0:64G]").totals().present())
+                    .isZero();
         }
         assertThat(f.error("touch huge --read").line()).contains("MemAvailable");
         if (KernelProfile.current().madvise(MADV_POPULATE_READ /* 5.14 */)) {
@@ -129,7 +141,9 @@ class EdgeCaseTest extends RealKernelTest {
             return;
         }
         assertThat(m.target()).isEqualTo("h1");
-        assertThat(f.error("touch h1").line()).contains("huge pages of 1G").contains("SIGBUS")
+        assertThat(f.error("touch h1").line())
+                .contains("huge pages of 1G")
+                .contains("SIGBUS")
                 .contains("hugepages-1048576kB");
     }
 

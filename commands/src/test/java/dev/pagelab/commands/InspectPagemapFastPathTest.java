@@ -1,10 +1,10 @@
 package dev.pagelab.commands;
 
-import dev.pagelab.commands.inspect.InspectPagemapCommand;
-import dev.pagelab.commands.report.PagemapReport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.pagelab.commands.inspect.InspectPagemapCommand;
+import dev.pagelab.commands.report.PagemapReport;
 import dev.pagelab.linux.proc.KPageFlags;
 import dev.pagelab.linux.proc.Pagemap;
 import dev.pagelab.linux.proc.ThpSettings;
@@ -35,8 +35,8 @@ class InspectPagemapFastPathTest extends RealKernelTest {
     /** The straightforward reader: three preads per present page. */
     static void straightforward(long address, int n, long[] entries, long[] flags, long[] counts) {
         try (FileChannel pagemap = FileChannel.open(Path.of("/proc/self/pagemap"));
-             FileChannel kflags = flags == null ? null : FileChannel.open(Path.of("/proc/kpageflags"));
-             FileChannel kcount = flags == null ? null : FileChannel.open(Path.of("/proc/kpagecount"))) {
+                FileChannel kflags = flags == null ? null : FileChannel.open(Path.of("/proc/kpageflags"));
+                FileChannel kcount = flags == null ? null : FileChannel.open(Path.of("/proc/kpagecount"))) {
             for (int i = 0; i < n; i++) {
                 entries[i] = read8(pagemap, (address / Pagemap.PAGE_SIZE + i) * 8);
                 if (flags == null) continue;
@@ -57,7 +57,8 @@ class InspectPagemapFastPathTest extends RealKernelTest {
         return b.getLong(0);
     }
 
-    private final InspectPagemapCommand reference = new InspectPagemapCommand(InspectPagemapFastPathTest::straightforward);
+    private final InspectPagemapCommand reference =
+            new InspectPagemapCommand(InspectPagemapFastPathTest::straightforward);
 
     private PagemapReport referenceReport(String line) throws CommandError {
         CommandLine cl = CommandLine.parse(line);
@@ -81,12 +82,18 @@ class InspectPagemapFastPathTest extends RealKernelTest {
             }
             // a compact difference: a whole report of a 128 MiB mapping is too large for surefire to carry
             assertThat(fast.totals()).as(line).isEqualTo(slow.totals());
-            assertThat(fast.runs().size()).as(line + ": runs").isEqualTo(slow.runs().size());
+            assertThat(fast.runs().size())
+                    .as(line + ": runs")
+                    .isEqualTo(slow.runs().size());
             for (int i = 0; i < fast.runs().size(); i++) {
-                assertThat(fast.runs().get(i)).as(line + ": run " + i).isEqualTo(slow.runs().get(i));
+                assertThat(fast.runs().get(i))
+                        .as(line + ": run " + i)
+                        .isEqualTo(slow.runs().get(i));
             }
             assertThat(fast).as(line).isEqualTo(slow);
-            assertThat(fast.totals().present()).as(line + ": something to compare").isPositive();
+            assertThat(fast.totals().present())
+                    .as(line + ": something to compare")
+                    .isPositive();
         }
     }
 
@@ -100,26 +107,70 @@ class InspectPagemapFastPathTest extends RealKernelTest {
     static PagemapReport withoutIdle(PagemapReport r) {
         List<PagemapReport.Run> out = new ArrayList<>();
         for (PagemapReport.Run run : r.runs()) {
-            List<String> flags = run.flags().stream().filter(x -> !x.equals("idle")).toList();
-            PagemapReport.Run n = new PagemapReport.Run(run.offset(), run.pages(), run.state(), flags, run.firstPfn(),
-                    run.contiguous(), run.samePfn(), run.mapCount(), run.hugeHeads(), run.swapType(), run.swapOffset());
+            List<String> flags =
+                    run.flags().stream().filter(x -> !x.equals("idle")).toList();
+            PagemapReport.Run n = new PagemapReport.Run(
+                    run.offset(),
+                    run.pages(),
+                    run.state(),
+                    flags,
+                    run.firstPfn(),
+                    run.contiguous(),
+                    run.samePfn(),
+                    run.mapCount(),
+                    run.hugeHeads(),
+                    run.swapType(),
+                    run.swapOffset());
             PagemapReport.Run last = out.isEmpty() ? null : out.get(out.size() - 1);
-            if (!r.perPage() && last != null && last.offset() + last.pages() * r.pageSize() == n.offset()
-                    && last.state().equals(n.state()) && last.flags().equals(n.flags()) && last.mapCount() == n.mapCount()
-                    && last.swapType() == n.swapType() && n.firstPfn() != 0 == (last.firstPfn() != 0)) {
-                boolean contiguous = last.contiguous() && n.contiguous() && n.firstPfn() == last.firstPfn() + last.pages()
-                        || last.pages() == 1 && n.firstPfn() == last.firstPfn() + 1 && (n.pages() == 1 || n.contiguous());
-                boolean same = (last.samePfn() || last.pages() == 1) && (n.samePfn() || n.pages() == 1)
+            if (!r.perPage()
+                    && last != null
+                    && last.offset() + last.pages() * r.pageSize() == n.offset()
+                    && last.state().equals(n.state())
+                    && last.flags().equals(n.flags())
+                    && last.mapCount() == n.mapCount()
+                    && last.swapType() == n.swapType()
+                    && n.firstPfn() != 0 == (last.firstPfn() != 0)) {
+                boolean contiguous =
+                        last.contiguous() && n.contiguous() && n.firstPfn() == last.firstPfn() + last.pages()
+                                || last.pages() == 1
+                                        && n.firstPfn() == last.firstPfn() + 1
+                                        && (n.pages() == 1 || n.contiguous());
+                boolean same = (last.samePfn() || last.pages() == 1)
+                        && (n.samePfn() || n.pages() == 1)
                         && n.firstPfn() == last.firstPfn();
-                out.set(out.size() - 1, new PagemapReport.Run(last.offset(), last.pages() + n.pages(), last.state(),
-                        last.flags(), last.firstPfn(), contiguous, same, last.mapCount(), last.hugeHeads() + n.hugeHeads(),
-                        last.swapType(), last.swapOffset()));
+                out.set(
+                        out.size() - 1,
+                        new PagemapReport.Run(
+                                last.offset(),
+                                last.pages() + n.pages(),
+                                last.state(),
+                                last.flags(),
+                                last.firstPfn(),
+                                contiguous,
+                                same,
+                                last.mapCount(),
+                                last.hugeHeads() + n.hugeHeads(),
+                                last.swapType(),
+                                last.swapOffset()));
             } else {
                 out.add(n);
             }
         }
-        return new PagemapReport(r.target(), r.start(), r.pages(), out, r.totals(), r.pfnsVisible(), r.kpageflagsNote(),
-                r.method(), r.perPage(), r.truncated(), r.tracking(), r.writtenOnly(), r.pageSize(), 0);
+        return new PagemapReport(
+                r.target(),
+                r.start(),
+                r.pages(),
+                out,
+                r.totals(),
+                r.pfnsVisible(),
+                r.kpageflagsNote(),
+                r.method(),
+                r.perPage(),
+                r.truncated(),
+                r.tracking(),
+                r.writtenOnly(),
+                r.pageSize(),
+                0);
     }
 
     @Test
@@ -146,7 +197,8 @@ class InspectPagemapFastPathTest extends RealKernelTest {
         f.run("advise t hugepage");
         f.run("touch t");
         sameReports("t");
-        if (KPageFlags.availability().isEmpty()) assertThat(f.pagemap("inspect-pagemap t").totals().thp()).isPositive();
+        if (KPageFlags.availability().isEmpty())
+            assertThat(f.pagemap("inspect-pagemap t").totals().thp()).isPositive();
     }
 
     @Test
@@ -223,18 +275,23 @@ class InspectPagemapFastPathTest extends RealKernelTest {
                 long[] again = KPageFlags.flags(pfns);
                 disagreement = null;
                 for (int i = 0; i < n && disagreement == null; i++) {
-                    if ((flags[i] & ~transientBits) != (again[i] & ~transientBits) || counts[i] != kpagecount[i] && pfns[i] != 0) {
+                    if ((flags[i] & ~transientBits) != (again[i] & ~transientBits)
+                            || counts[i] != kpagecount[i] && pfns[i] != 0) {
                         disagreement = name + " page " + i + ": flags 0x" + Long.toHexString(flags[i]) + " vs 0x"
                                 + Long.toHexString(again[i]) + ", count " + counts[i] + " vs " + kpagecount[i];
                     }
                 }
                 if (disagreement == null) break;
             }
-            assertThat(disagreement).as("the decoder's flags and counts against kpageflags/kpagecount read directly").isNull();
+            assertThat(disagreement)
+                    .as("the decoder's flags and counts against kpageflags/kpagecount read directly")
+                    .isNull();
             for (int i = 0; i < n; i++) {
                 if (pfns[i] == 0) continue;
-                assertThat(counts[i]).as(name + " page " + i + " (entry 0x" + Long.toHexString(entries[i]) + ", flags 0x"
-                        + Long.toHexString(flags[i]) + ")").isEqualTo(kpagecount[i]);
+                assertThat(counts[i])
+                        .as(name + " page " + i + " (entry 0x" + Long.toHexString(entries[i]) + ", flags 0x"
+                                + Long.toHexString(flags[i]) + ")")
+                        .isEqualTo(kpagecount[i]);
                 checked++;
                 if ((entries[i] & 1L << 56) != 0 && (flags[i] & (3L << KPageFlags.COMPOUND_HEAD)) == 0) fromBit++;
                 if (kpagecount[i] == 2) twice++;

@@ -1,8 +1,8 @@
 package dev.pagelab.commands;
 
-import dev.pagelab.commands.report.LatencyModes;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pagelab.commands.report.LatencyModes;
 import dev.pagelab.commands.report.LatencyModes.Kind;
 import dev.pagelab.commands.report.LatencyModes.Mode;
 import dev.pagelab.linux.measure.LatencyHistogram;
@@ -29,7 +29,8 @@ class LatencyModesTest {
     }
 
     static long attributed(LatencyModes m) {
-        return m.modes().stream().mapToLong(x -> x.band().faults()).sum() + (m.elsewhere() == null ? 0 : m.elsewhere().faults());
+        return m.modes().stream().mapToLong(x -> x.band().faults()).sum()
+                + (m.elsewhere() == null ? 0 : m.elsewhere().faults());
     }
 
     @Test
@@ -88,7 +89,8 @@ class LatencyModesTest {
         assertThat(m.modes().get(1).reference()).isZero();
         assertThat(m.modes().get(1).slowerBy()).isBetween(2.5, 4.0);
         assertThat(m.modes().get(2).slowerBy()).isBetween(6.0, 9.0);
-        assertThat(m.modes().stream().mapToLong(x -> x.band().count()).toArray()).containsExactly(30_000, 1_000, 60_000);
+        assertThat(m.modes().stream().mapToLong(x -> x.band().count()).toArray())
+                .containsExactly(30_000, 1_000, 60_000);
     }
 
     @Test
@@ -144,7 +146,9 @@ class LatencyModesTest {
         for (int i = 0; i < 4050; i++) h.record(30);
         for (int i = 0; i < 1400; i++) h.record(40);
         assertThat(LatencyModes.of(h, 0, 10).modes()).hasSize(1);
-        assertThat(LatencyModes.of(h, 0, 1).modes()).as("ungrouped, the steps look like modes").hasSizeGreaterThan(1);
+        assertThat(LatencyModes.of(h, 0, 1).modes())
+                .as("ungrouped, the steps look like modes")
+                .hasSizeGreaterThan(1);
     }
 
     @Test
@@ -172,9 +176,12 @@ class LatencyModesTest {
             assertThat(attributed(m)).as("seed %d", seed).isEqualTo(m.attributed());
             long counted = m.modes().stream().mapToLong(x -> x.band().count()).sum()
                     + (m.elsewhere() == null ? 0 : m.elsewhere().count());
-            assertThat(counted).as("every access in a mode or elsewhere, seed %d", seed).isEqualTo(h.count());
+            assertThat(counted)
+                    .as("every access in a mode or elsewhere, seed %d", seed)
+                    .isEqualTo(h.count());
             for (int k = 1; k < m.modes().size(); k++) {
-                assertThat(m.modes().get(k).band().firstBucket()).isGreaterThan(m.modes().get(k - 1).band().lastBucket());
+                assertThat(m.modes().get(k).band().firstBucket())
+                        .isGreaterThan(m.modes().get(k - 1).band().lastBucket());
             }
         }
     }

@@ -1,19 +1,19 @@
 package dev.pagelab.commands;
 
+import static dev.pagelab.linux.LinuxConstants.O_RDONLY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.pagelab.commands.machine.FileTarget;
 import dev.pagelab.commands.report.CacheReport;
 import dev.pagelab.commands.report.EvictReport;
 import dev.pagelab.commands.report.PagemapReport;
 import dev.pagelab.commands.report.StepReport;
-import static dev.pagelab.linux.LinuxConstants.O_RDONLY;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import dev.pagelab.linux.FileIo;
 import dev.pagelab.linux.FileStat;
+import dev.pagelab.linux.PageCache;
 import dev.pagelab.linux.proc.KPageFlags;
 import dev.pagelab.linux.proc.KernelProfile;
-import dev.pagelab.linux.PageCache;
 import dev.pagelab.linux.proc.ProcMeminfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * copy-on-write of private file pages made visible in pagemap.
  */
 class PageCacheTest extends RealKernelTest {
-    static final int PAGES = 1024;             // 4 MiB
+    static final int PAGES = 1024; // 4 MiB
 
     @TempDir
     Path tempDir;
@@ -82,7 +82,8 @@ class PageCacheTest extends RealKernelTest {
         }
         if (!present) return -1;
         Process pr = new ProcessBuilder("fincore", "--bytes", "--noheadings", "--output", "RES", p.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String out = new String(pr.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertThat(pr.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(pr.exitValue()).as("fincore: " + out).isZero();
@@ -96,8 +97,11 @@ class PageCacheTest extends RealKernelTest {
         Path file = freshFile("data", PAGES * 4096);
         f.run("map f 4M --file " + file);
         StepReport hot = f.step("touch f --read");
-        assertThat(hot.sample().majorFaults()).as("the page cache is hot after writing the file").isZero();
-        assertThat(hot.sample().minorFaults()).as("fault-around maps several cached pages per fault")
+        assertThat(hot.sample().majorFaults())
+                .as("the page cache is hot after writing the file")
+                .isZero();
+        assertThat(hot.sample().minorFaults())
+                .as("fault-around maps several cached pages per fault")
                 .isBetween(1L, (long) PAGES);
         assertThat(hot.present().orElseThrow().after()).isEqualTo(PAGES);
         f.run("unmap f");
@@ -106,10 +110,14 @@ class PageCacheTest extends RealKernelTest {
         assertThat(e.before().resident()).isEqualTo(PAGES);
         if (e.before().cachestat() != null) {
             long dirty = e.dirtyBefore() + e.writebackBefore();
-            assertThat(e.synced()).as("fsync exactly when cachestat saw dirty or writeback pages").isEqualTo(dirty > 0);
+            assertThat(e.synced())
+                    .as("fsync exactly when cachestat saw dirty or writeback pages")
+                    .isEqualTo(dirty > 0);
             if (e.synced()) assertThat(e.dirtyAfterSync()).isZero();
         }
-        assertThat(e.after().resident()).as("nothing maps it, fsync made it clean: every page goes").isZero();
+        assertThat(e.after().resident())
+                .as("nothing maps it, fsync made it clean: every page goes")
+                .isZero();
         assertThat(e.dropped()).isEqualTo(PAGES);
         assertThat(e.mappedHere()).isEmpty();
         assertThat(cache(file.toString()).resident()).isZero();
@@ -121,7 +129,9 @@ class PageCacheTest extends RealKernelTest {
         long major = cold.sample().majorFaults(), minor = cold.sample().minorFaults();
         System.out.println("4 MiB read after evict: major " + major + ", minor " + minor);
         assertThat(major).as("pages come from the disk again").isPositive();
-        assertThat(major + minor).as("read-ahead and fault-around: one fault maps many pages").isLessThanOrEqualTo(PAGES);
+        assertThat(major + minor)
+                .as("read-ahead and fault-around: one fault maps many pages")
+                .isLessThanOrEqualTo(PAGES);
         assertThat(cold.present().orElseThrow().after()).isEqualTo(PAGES);
 
         CacheReport.FileResidency after = cache(file.toString());
@@ -171,7 +181,9 @@ class PageCacheTest extends RealKernelTest {
         f.run("map f 4M --file " + file);
         f.run("touch f --read");
         EvictReport e = (EvictReport) f.run("evict " + file);
-        assertThat(e.after().resident()).as("POSIX_FADV_DONTNEED leaves mapped pages").isEqualTo(PAGES);
+        assertThat(e.after().resident())
+                .as("POSIX_FADV_DONTNEED leaves mapped pages")
+                .isEqualTo(PAGES);
         assertThat(e.mappedPages()).isEqualTo(PAGES);
         assertThat(e.unexplained()).isZero();
         assertThat(e.mappedHere()).containsExactly(new EvictReport.Holder("f", "f", PAGES));
@@ -190,7 +202,7 @@ class PageCacheTest extends RealKernelTest {
         Path file = freshFile("jvm-mapped", 16 * 4096);
         try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
             java.nio.MappedByteBuffer buf = ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, 16 * 4096);
-            buf.load();                               // maps the pages in this (the JVM's) mapping
+            buf.load(); // maps the pages in this (the JVM's) mapping
             EvictReport e = (EvictReport) f.run("evict " + file);
             assertThat(e.mappedHere()).hasSize(1);
             assertThat(e.mappedHere().get(0).mapping()).isNull();
@@ -223,34 +235,44 @@ class PageCacheTest extends RealKernelTest {
     void pageoutDropsCleanFilePagesOnly() throws Exception {
         Path file = freshFile("pageout", PAGES * 4096);
         CacheReport.FileResidency fresh = cache(file.toString());
-        assumeTrue(fresh.cachestat() != null && fresh.cachestat().dirty() == PAGES,
+        assumeTrue(
+                fresh.cachestat() != null && fresh.cachestat().dirty() == PAGES,
                 "the flusher wrote the file back before the test could see it dirty");
         f.run("map f 4M --file " + file);
         f.run("touch f --read");
         StepReport dirtyOut = f.step("advise f pageout");
         // dirty or not, unmapped; a page still in another CPU's LRU batch cannot be isolated and stays (measured:
         // 2 of 1024 once on 6.12 in a 2-CPU guest), which the report says
-        assertThat(dirtyOut.present().orElseThrow().after()).as("unmapped all the same, but for a batch").isLessThanOrEqualTo(PAGES / 16);
-        if (dirtyOut.present().orElseThrow().after() > 0) assertThat(dirtyOut.notes()).anyMatch(n -> n.contains("stayed mapped"));
+        assertThat(dirtyOut.present().orElseThrow().after())
+                .as("unmapped all the same, but for a batch")
+                .isLessThanOrEqualTo(PAGES / 16);
+        if (dirtyOut.present().orElseThrow().after() > 0)
+            assertThat(dirtyOut.notes()).anyMatch(n -> n.contains("stayed mapped"));
         CacheReport.FileResidency stillCached = cache(file.toString());
-        assertThat(stillCached.resident()).as("dirty pages stay in the page cache").isEqualTo(PAGES);
+        assertThat(stillCached.resident())
+                .as("dirty pages stay in the page cache")
+                .isEqualTo(PAGES);
         StepReport again = f.step("touch f --read");
-        System.out.println("touch after pageout of dirty pages: minor " + again.sample().minorFaults() + ", major "
-                + again.sample().majorFaults());
+        System.out.println("touch after pageout of dirty pages: minor "
+                + again.sample().minorFaults() + ", major " + again.sample().majorFaults());
         assertThat(again.sample().majorFaults()).isZero();
         assertThat(again.sample().minorFaults()).isPositive();
 
-        f.run("evict f");                                 // fsync: now clean, still mapped
+        f.run("evict f"); // fsync: now clean, still mapped
         f.run("map g 4M --file " + file);
         f.run("touch g --read");
         StepReport shared = f.step("advise f pageout");
-        assertThat(shared.present().orElseThrow().after()).as("pages g maps too are skipped").isEqualTo(PAGES);
+        assertThat(shared.present().orElseThrow().after())
+                .as("pages g maps too are skipped")
+                .isEqualTo(PAGES);
         assertThat(cache(file.toString()).resident()).isEqualTo(PAGES);
         f.run("unmap g");
         StepReport clean = f.step("advise f pageout");
         assertThat(clean.present().orElseThrow().after()).isZero();
         CacheReport.FileResidency gone = cache(file.toString());
-        assertThat(gone.resident()).as("clean pages mapped only by f are dropped").isZero();
+        assertThat(gone.resident())
+                .as("clean pages mapped only by f are dropped")
+                .isZero();
         if (gone.cachestat() != null) assertThat(gone.cachestat().evicted()).isEqualTo(PAGES);
         StepReport cold = f.step("touch f --read");
         assertThat(cold.sample().majorFaults()).isPositive();
@@ -268,15 +290,20 @@ class PageCacheTest extends RealKernelTest {
         List<Long> cachePfns = pfns(read);
 
         StepReport write = f.step("touch p --write");
-        assertThat(write.sample().minorFaults()).as("one copy-on-write fault per page").isEqualTo(16);
-        assertThat(write.notes()).contains("16 file pages copied on write to anonymous pages (CoW); the file and its "
-                + "page cache are unchanged");
+        assertThat(write.sample().minorFaults())
+                .as("one copy-on-write fault per page")
+                .isEqualTo(16);
+        assertThat(write.notes())
+                .contains("16 file pages copied on write to anonymous pages (CoW); the file and its "
+                        + "page cache are unchanged");
         PagemapReport copied = f.pagemap("inspect-pagemap p --pages");
         assertThat(copied.totals().file()).as("the file bit is gone").isZero();
         assertThat(copied.totals().exclusive()).isEqualTo(16);
         // (kernels with CONFIG_MEM_SOFT_DIRTY also mark the written copies soft-dirty)
-        assertThat(copied.runs()).allSatisfy(r -> assertThat(r.state()).filteredOn(x -> !x.equals("soft-dirty"))
-                .containsExactly("present", "exclusive"));
+        assertThat(copied.runs())
+                .allSatisfy(r -> assertThat(r.state())
+                        .filteredOn(x -> !x.equals("soft-dirty"))
+                        .containsExactly("present", "exclusive"));
 
         f.run("map s 64K --file " + file + " --shared");
         f.run("touch s --read");
@@ -284,14 +311,18 @@ class PageCacheTest extends RealKernelTest {
         StepReport sharedWrite = f.step("touch s --write");
         assertThat(sharedWrite.notes()).noneMatch(n -> n.contains("CoW"));
         PagemapReport written = f.pagemap("inspect-pagemap s --pages");
-        assertThat(written.totals().file()).as("a shared write keeps the page-cache page").isEqualTo(16);
+        assertThat(written.totals().file())
+                .as("a shared write keeps the page-cache page")
+                .isEqualTo(16);
         if (KPageFlags.availability().isEmpty()) {
             List<Long> privatePfns = pfns(copied);
             System.out.println("CoW PFNs: page cache " + hex(cachePfns) + " -> private copies " + hex(privatePfns)
                     + "; shared mapping " + hex(sharedRead) + " -> after write " + hex(pfns(written)));
             assertThat(cachePfns).doesNotContain(0L);
             assertThat(privatePfns).doesNotContainAnyElementsOf(cachePfns).doesNotHaveDuplicates();
-            assertThat(sharedRead).as("the shared mapping maps the same page-cache pages").isEqualTo(cachePfns);
+            assertThat(sharedRead)
+                    .as("the shared mapping maps the same page-cache pages")
+                    .isEqualTo(cachePfns);
             assertThat(pfns(written)).as("and writes them in place").isEqualTo(cachePfns);
         }
     }
@@ -301,7 +332,8 @@ class PageCacheTest extends RealKernelTest {
         f.run("map z 16p --no-thp");
         f.run("touch z --read");
         if (KernelProfile.current().zeroPage() == KernelProfile.ZeroPage.SHARED) {
-            assertThat(f.step("touch z").notes()).contains("16 zero-page mappings replaced on write by private pages (CoW of the shared zero page)");
+            assertThat(f.step("touch z").notes())
+                    .contains("16 zero-page mappings replaced on write by private pages (CoW of the shared zero page)");
         } else {
             // no zero page to copy: the read allocated the pages, and the write says why it took no fault
             StepReport w = f.step("touch z");
@@ -329,8 +361,10 @@ class PageCacheTest extends RealKernelTest {
         f.run("map mf 16p --memfd");
         f.run("touch mf");
         CommandError e = f.error("evict mf");
-        assertThat(e.line()).contains("tmpfs pages have no backing store other than swap; this machine has no swap")
-                .contains("memfd").contains("'advise mf remove'");
+        assertThat(e.line())
+                .contains("tmpfs pages have no backing store other than swap; this machine has no swap")
+                .contains("memfd")
+                .contains("'advise mf remove'");
         CacheReport.FileResidency c = cache("mf");
         assertThat(c.resident()).isEqualTo(16);
         assertThat(c.fsType()).isEqualTo("tmpfs");
@@ -349,12 +383,16 @@ class PageCacheTest extends RealKernelTest {
 
     @Test
     void badTargetsAreOneLineEach() throws Exception {
-        assertThat(f.error("cache " + dir.resolve("missing")).line()).contains("ENOENT").contains("check the path");
+        assertThat(f.error("cache " + dir.resolve("missing")).line())
+                .contains("ENOENT")
+                .contains("check the path");
         assertThat(f.error("cache").line()).contains("cache needs a file");
         assertThat(f.error("evict").line()).contains("evict needs a file");
         assertThat(f.error("evict " + dir).line()).contains("is a directory").contains("evict takes one file");
         assertThat(f.error("cache /dev/null").line()).contains("is a character device");
-        assertThat(f.error("cache /proc/self/status").line()).contains("is on proc").contains("generated when read");
+        assertThat(f.error("cache /proc/self/status").line())
+                .contains("is on proc")
+                .contains("generated when read");
         Path fifo = dir.resolve("fifo");
         Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
         if (mk.waitFor() == 0) {
@@ -362,7 +400,9 @@ class PageCacheTest extends RealKernelTest {
             assertThat(f.error("evict " + fifo).line()).contains("is a FIFO");
         }
         f.run("map a 4K");
-        assertThat(f.error("cache a").line()).contains("a: is anonymous memory (anon private)").contains("--file or --memfd");
+        assertThat(f.error("cache a").line())
+                .contains("a: is anonymous memory (anon private)")
+                .contains("--file or --memfd");
         assertThat(f.error("evict a").line()).contains("is anonymous memory");
         Path file = freshFile("ranged", 8192);
         f.run("map r 8K --file " + file);
@@ -370,11 +410,13 @@ class PageCacheTest extends RealKernelTest {
         assertThat(range.line()).contains("whole file").contains("'cache r'");
         assertThat(range.wordIndex()).isEqualTo(1);
         assertThat(f.error("evict " + file + " " + file).line()).contains("unexpected");
-        assertThat(f.error("cache zz").line()).as("a word that is neither a file nor a mapping")
-                .contains("ENOENT").contains("nor is it a mapping (mappings: a, r)");
+        assertThat(f.error("cache zz").line())
+                .as("a word that is neither a file nor a mapping")
+                .contains("ENOENT")
+                .contains("nor is it a mapping (mappings: a, r)");
         assertThat(FileTarget.pathHint(f.session, "/x", dev.pagelab.linux.Errno.EACCES))
                 .startsWith("no permission as uid ");
-        f.run("map ok 16p");                      // the session carries on
+        f.run("map ok 16p"); // the session carries on
         assertThat(f.step("touch ok").sample().minorFaults()).isEqualTo(16);
     }
 
@@ -390,7 +432,7 @@ class PageCacheTest extends RealKernelTest {
 
         Path sparse = sub.resolve("b-sparse");
         try (var raf = new java.io.RandomAccessFile(sparse.toFile(), "rw")) {
-            raf.setLength(1L << 40);            // 1 TiB, no block allocated
+            raf.setLength(1L << 40); // 1 TiB, no block allocated
         }
         long t0 = System.nanoTime();
         CacheReport.FileResidency s = cache(sparse.toString());
@@ -402,12 +444,16 @@ class PageCacheTest extends RealKernelTest {
         assertThat(s.runs()).containsExactly(new CacheReport.Run(0, 1L << 28, false));
         assertThat(s.cellResident()).hasSize(64);
         assertThat(s.cellPages()).isEqualTo((1L << 28) / 64);
-        if (s.cachestat() != null) assertThat(s.mincorePages()).as("cachestat let empty chunks be skipped").isZero();
+        if (s.cachestat() != null)
+            assertThat(s.mincorePages())
+                    .as("cachestat let empty chunks be skipped")
+                    .isZero();
 
         Path data = Files.write(sub.resolve("c-data"), new byte[3 * 4096 + 1]);
         Files.createDirectories(sub.resolve("d-subdir"));
         CacheReport all = (CacheReport) f.run("cache " + sub);
-        assertThat(all.files()).extracting(CacheReport.FileResidency::label)
+        assertThat(all.files())
+                .extracting(CacheReport.FileResidency::label)
                 .containsExactly(empty.toString(), sparse.toString(), data.toString());
         assertThat(all.files().get(2).pages()).isEqualTo(4);
         assertThat(all.files().get(2).resident()).isEqualTo(4);
@@ -428,10 +474,13 @@ class PageCacheTest extends RealKernelTest {
         Command cache = f.registry.lookup("cache");
         List<String> c = cache.complete(f.session, List.of(), 1, sub + "/");
         assertThat(c).contains("fm", sub + "/alpha", sub + "/beta/").doesNotContain("anon", sub + "/.hidden");
-        assertThat(cache.complete(f.session, List.of(), 1, sub + "/al")).contains(sub + "/alpha")
+        assertThat(cache.complete(f.session, List.of(), 1, sub + "/al"))
+                .contains(sub + "/alpha")
                 .doesNotContain(sub + "/beta/");
         assertThat(cache.complete(f.session, List.of(), 1, sub + "/.")).contains(sub + "/.hidden");
-        assertThat(f.registry.lookup("evict").complete(f.session, List.of(), 1, sub + "/b")).contains(sub + "/beta/");
-        assertThat(f.registry.lookup("evict").complete(f.session, List.of("x"), 2, "")).isEmpty();
+        assertThat(f.registry.lookup("evict").complete(f.session, List.of(), 1, sub + "/b"))
+                .contains(sub + "/beta/");
+        assertThat(f.registry.lookup("evict").complete(f.session, List.of("x"), 2, ""))
+                .isEmpty();
     }
 }

@@ -19,8 +19,9 @@ class ParserTest {
         assertThat(Sizes.parse("1T", 4096, 1, "size")).isEqualTo(1L << 40);
         assertThat(Sizes.parse("256p", 4096, 1, "size")).isEqualTo(1L << 20);
         assertThat(Sizes.parse("2p", 2L << 20, 1, "size")).isEqualTo(4L << 20);
-        assertThatThrownBy(() -> Sizes.parse("4Q", 4096, 3, "size")).isInstanceOfSatisfying(CommandError.class,
-                e -> assertThat(e.wordIndex()).isEqualTo(3));
+        assertThatThrownBy(() -> Sizes.parse("4Q", 4096, 3, "size"))
+                .isInstanceOfSatisfying(
+                        CommandError.class, e -> assertThat(e.wordIndex()).isEqualTo(3));
         assertThatThrownBy(() -> Sizes.parse("99999999999T", 4096, 1, "size")).isInstanceOf(CommandError.class);
         assertThatThrownBy(() -> Sizes.parse("-4K", 4096, 1, "size")).isInstanceOf(CommandError.class);
         assertThat(Sizes.format(4096)).isEqualTo("4K");
@@ -32,11 +33,15 @@ class ParserTest {
     @Test
     void wordsQuotesAndStatements() throws CommandError {
         CommandLine cl = CommandLine.parse("map f 4K --file \"/tmp/a b\"  --shared");
-        assertThat(cl.words()).extracting(CommandLine.Word::text).containsExactly("map", "f", "4K", "--file", "/tmp/a b", "--shared");
+        assertThat(cl.words())
+                .extracting(CommandLine.Word::text)
+                .containsExactly("map", "f", "4K", "--file", "/tmp/a b", "--shared");
         assertThat(cl.words().get(2).column()).isEqualTo(6);
-        assertThat(CommandLine.splitStatements("map 4M; touch m1 ;; list")).containsExactly("map 4M", "touch m1", "list");
+        assertThat(CommandLine.splitStatements("map 4M; touch m1 ;; list"))
+                .containsExactly("map 4M", "touch m1", "list");
         assertThat(CommandLine.splitStatements("map f 4K --file 'a;b'")).containsExactly("map f 4K --file 'a;b'");
-        assertThatThrownBy(() -> CommandLine.parse("map \"open")).isInstanceOf(CommandError.class)
+        assertThatThrownBy(() -> CommandLine.parse("map \"open"))
+                .isInstanceOf(CommandError.class)
                 .hasMessageContaining("unterminated");
     }
 
@@ -62,6 +67,8 @@ class ParserTest {
         assertThat(r.lookup("inspect").name()).isEqualTo("inspect-pagemap");
         assertThat(r.describe("tou").name()).as("help's lookup: any command").isEqualTo("touch");
         assertThat(r.lookup("map").name()).isEqualTo("map");
-        assertThatThrownBy(() -> r.lookup("lo")).hasMessageContaining("ambiguous").hasMessageContaining("lock, lockall");
+        assertThatThrownBy(() -> r.lookup("lo"))
+                .hasMessageContaining("ambiguous")
+                .hasMessageContaining("lock, lockall");
     }
 }

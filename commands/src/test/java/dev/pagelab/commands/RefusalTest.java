@@ -1,9 +1,9 @@
 package dev.pagelab.commands;
 
-import dev.pagelab.commands.report.PagemapReport;
-import dev.pagelab.commands.report.StepReport;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pagelab.commands.report.PagemapReport;
+import dev.pagelab.commands.report.StepReport;
 import dev.pagelab.linux.proc.KernelProfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,8 +84,11 @@ class RefusalTest extends RealKernelTest {
     void guardRegion() throws Exception {
         f.run("map m1 64K");
         if (!KernelProfile.current().madvise(Advice.GUARD_INSTALL.value())) {
-            assertThat(f.error("advise m1[16K:4K] guard_install").line()).contains("MADV_GUARD_INSTALL needs Linux 6.13");
-            assertThat(f.step("touch m1").accessesMade()).as("the session goes on").isEqualTo(16);
+            assertThat(f.error("advise m1[16K:4K] guard_install").line())
+                    .contains("MADV_GUARD_INSTALL needs Linux 6.13");
+            assertThat(f.step("touch m1").accessesMade())
+                    .as("the session goes on")
+                    .isEqualTo(16);
             return;
         }
         f.run("advise m1[16K:4K] guard_install");

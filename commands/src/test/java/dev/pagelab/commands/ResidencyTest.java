@@ -1,5 +1,9 @@
 package dev.pagelab.commands;
 
+import static dev.pagelab.linux.LinuxConstants.CAP_IPC_LOCK;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.pagelab.commands.machine.BenchCommand;
 import dev.pagelab.commands.machine.Sweep;
 import dev.pagelab.commands.report.BenchReport;
@@ -10,15 +14,11 @@ import dev.pagelab.commands.report.ResidencyReport;
 import dev.pagelab.commands.report.StepReport;
 import dev.pagelab.commands.report.SweepReport;
 import dev.pagelab.commands.report.TextReport;
-import static dev.pagelab.linux.LinuxConstants.CAP_IPC_LOCK;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import dev.pagelab.linux.Limits;
 import dev.pagelab.linux.proc.Capabilities;
 import dev.pagelab.linux.proc.HugetlbPool;
 import dev.pagelab.linux.proc.KPageFlags;
 import dev.pagelab.linux.proc.KernelProfile;
-import dev.pagelab.linux.Limits;
 import dev.pagelab.linux.proc.Pagemap;
 import dev.pagelab.linux.proc.ProcMaps;
 import dev.pagelab.linux.proc.ThpSettings;
@@ -48,7 +48,9 @@ class ResidencyTest extends RealKernelTest {
         assertThat(scan.method()).isEqualTo(Pagemap.scanSupported() ? "PAGEMAP_SCAN" : "pread");
         assertThat(pread.method()).isEqualTo("pread");
         // runs are merged the same way whichever method read them, so equal states mean equal runs
-        assertThat(pread.runStart()).as("pread and PAGEMAP_SCAN read the same states").containsExactly(scan.runStart());
+        assertThat(pread.runStart())
+                .as("pread and PAGEMAP_SCAN read the same states")
+                .containsExactly(scan.runStart());
         assertThat(pread.runPages()).containsExactly(scan.runPages());
         assertThat(pread.runState()).containsExactly(scan.runState());
         assertThat(pread.counts()).containsExactly(scan.counts());
@@ -77,14 +79,17 @@ class ResidencyTest extends RealKernelTest {
         assertThat(p[2048]).isEqualTo(PageState.PRESENT);
         assertThat(p[2049]).isEqualTo(PageState.NOT_PRESENT);
         assertThat(p[2052]).isEqualTo(PageState.PRESENT);
-        assumeTrue(KPageFlags.availability().isEmpty(), "pread tells zero pages only with /proc/kpageflags: "
-                + KPageFlags.availability().orElse(""));
+        assumeTrue(
+                KPageFlags.availability().isEmpty(),
+                "pread tells zero pages only with /proc/kpageflags: "
+                        + KPageFlags.availability().orElse(""));
         assertSameStates(r, view("view a --method pread"));
     }
 
     @Test
     void rangesHolesLockedGuardsAndHugePages() throws Exception {
-        assumeTrue(Limits.memlockLimit() < 0 || Limits.memlockLimit() >= (2L << 20) || Capabilities.has(CAP_IPC_LOCK),
+        assumeTrue(
+                Limits.memlockLimit() < 0 || Limits.memlockLimit() >= (2L << 20) || Capabilities.has(CAP_IPC_LOCK),
                 "RLIMIT_MEMLOCK below 2 MiB without CAP_IPC_LOCK");
         f.run("map a 4M --no-thp");
         f.run("touch a[0:64K]");
@@ -104,7 +109,9 @@ class ResidencyTest extends RealKernelTest {
         assertThat(pages(part)[64]).isEqualTo(PageState.NOT_PRESENT);
         assertSameStates(r, view("view a --method pread"));
 
-        assumeTrue("madvise".equals(ThpSettings.thpEnabled().orElse("")) || "always".equals(ThpSettings.thpEnabled().orElse("")),
+        assumeTrue(
+                "madvise".equals(ThpSettings.thpEnabled().orElse(""))
+                        || "always".equals(ThpSettings.thpEnabled().orElse("")),
                 "THP is " + ThpSettings.thpEnabled().orElse("absent"));
         f.run("map t 8M --thp --align 2M");
         f.run("touch t[0:4M]");
@@ -134,7 +141,7 @@ class ResidencyTest extends RealKernelTest {
         WriteTracking.Availability av = WriteTracking.availability();
         assumeTrue(av.mechanism() != null, "no written-page tracking: " + av.unavailableReason());
         f.run("map w 4M --no-thp");
-        f.run("touch w[0:2M]");                                  // half present: both kinds of first write are seen
+        f.run("touch w[0:2M]"); // half present: both kinds of first write are seen
         ClearRefsReport clear = (ClearRefsReport) f.run("clear-refs soft-dirty w");
         assertThat(clear.mappings()).singleElement().satisfies(row -> {
             assertThat(row.name()).isEqualTo("w");
@@ -153,16 +160,19 @@ class ResidencyTest extends RealKernelTest {
             if (page < 512) presentBefore++;
         }
         if (av.mechanism() == WriteTracking.Mechanism.UFFD_WP_ASYNC) {
-            assertThat(faults).as("one fault per protected present page, two per page not yet present")
+            assertThat(faults)
+                    .as("one fault per protected present page, two per page not yet present")
                     .isEqualTo(presentBefore + 2L * (10 - presentBefore));
         }
-        f.run("touch w[0:2M] --read");                           // reads are not writes
+        f.run("touch w[0:2M] --read"); // reads are not writes
         PagemapReport written = f.pagemap("inspect-pagemap w --written --pages");
         List<Long> offsets = new ArrayList<>();
         for (PagemapReport.Run r : written.runs()) offsets.add(r.offset() / 4096);
         assertThat(offsets).containsExactlyElementsOf(chosen);
         assertThat(written.totals().written()).isEqualTo(10);
-        assertThat(f.pagemap("inspect-pagemap w --written --method pread --pages").runs()).hasSize(10);
+        assertThat(f.pagemap("inspect-pagemap w --written --method pread --pages")
+                        .runs())
+                .hasSize(10);
 
         ResidencyReport v = view("view w");
         assertThat(v.count(PageState.WRITTEN)).isEqualTo(10);
@@ -183,8 +193,7 @@ class ResidencyTest extends RealKernelTest {
     void writeTrackingIsRefusedWhereItCannotWork() throws Exception {
         assertThat(f.error("clear-refs soft-dirty").line()).contains("there are no mappings to track");
         f.run("map u 64K");
-        assertThat(f.error("inspect-pagemap u --written").line())
-                .contains("writes to u are not tracked");
+        assertThat(f.error("inspect-pagemap u --written").line()).contains("writes to u are not tracked");
         assertThat(f.error("clear-refs dirty").line()).contains("'dirty' is not something clear_refs clears");
         assertThat(f.error("clear-refs all u").line()).contains("process-wide");
         assertThat(f.error("clear-refs soft-dirty nosuch").line()).contains("no mapping named 'nosuch'");
@@ -199,13 +208,17 @@ class ResidencyTest extends RealKernelTest {
         f.run("touch r");
         ClearRefsReport c = (ClearRefsReport) f.run("clear-refs all");
         assertThat(c.written()).isEqualTo(1);
-        assertThat(c.mappings()).singleElement().satisfies(row -> assertThat(row.referencedKb()).isZero());
+        assertThat(c.mappings())
+                .singleElement()
+                .satisfies(row -> assertThat(row.referencedKb()).isZero());
         f.run("touch r[0:64K]");
         long referenced = 0;
         Mapping m = f.session.mapping("r");
-        for (ProcMaps.SmapsArea a : ProcMaps.smaps(m.base(), m.end())) referenced += a.kb().getOrDefault("Referenced", 0L);
+        for (ProcMaps.SmapsArea a : ProcMaps.smaps(m.base(), m.end()))
+            referenced += a.kb().getOrDefault("Referenced", 0L);
         // At most the 16 pages touched since. Not exactly 16: clearing the accessed bits does not flush the TLB (only
-        // clearing soft-dirty bits does), and a CPU that still holds a page's translation sets no bit when it touches it
+        // clearing soft-dirty bits does), and a CPU that still holds a page's translation sets no bit when it touches
+        // it
         // again; measured: 64 kB on this KVM guest, less under QEMU's software TLB and on a PVM guest's shadow tables.
         assertThat(referenced).as("the 16 pages touched since, at most").isBetween(0L, 64L);
 
@@ -217,15 +230,18 @@ class ResidencyTest extends RealKernelTest {
     @Test
     void benchComparesTheTwoMethodsOnTheSameMappings() throws Exception {
         if (!Pagemap.scanSupported()) {
-            assertThat(f.error("bench pagemap --reps 1 --dense 16M").line()).contains("no PAGEMAP_SCAN ioctl (Linux 6.7)");
+            assertThat(f.error("bench pagemap --reps 1 --dense 16M").line())
+                    .contains("no PAGEMAP_SCAN ioctl (Linux 6.7)");
             return;
         }
         BenchReport b = (BenchReport) f.run("bench pagemap --reps 1 --dense 16M");
         assertThat(b.rows()).hasSize(8);
         assertThat(b.ratios()).hasSize(4);
         assertThat(b.notes()).noneMatch(n -> n.contains("disagree"));
-        assertThat(b.rows()).filteredOn(r -> r.scenario().startsWith("64G") && r.operation().equals("inspect-pagemap"))
-                .extracting(BenchReport.Row::result).containsOnly("100 present");
+        assertThat(b.rows())
+                .filteredOn(r -> r.scenario().startsWith("64G") && r.operation().equals("inspect-pagemap"))
+                .extracting(BenchReport.Row::result)
+                .containsOnly("100 present");
         assertThat(f.session.names()).as("scratch mappings are unmapped").isEmpty();
         assertThat(f.error("bench nosuch").line()).contains("'nosuch' is not a benchmark");
     }
@@ -258,7 +274,9 @@ class ResidencyTest extends RealKernelTest {
         assertThat(f.error("lock l[32K:4K]").line()).contains("EPERM");
         f.run("limit reset");
         assertThat(f.step("lock l").sample().minorFaults()).isEqualTo(248);
-        assertThat(Capabilities.has(CAP_IPC_LOCK)).as("this (test) thread never lost it").isTrue();
+        assertThat(Capabilities.has(CAP_IPC_LOCK))
+                .as("this (test) thread never lost it")
+                .isTrue();
         assertThat(f.error("limit memlock").line()).contains("needs a value");
     }
 
@@ -275,11 +293,17 @@ class ResidencyTest extends RealKernelTest {
         for (SweepReport.Cell c : r.cells()) {
             long pages = c.size() / dev.pagelab.linux.proc.Pagemap.PAGE_SIZE;
             // every way faults each page exactly once (prepare or use); a freed page re-used without pressure: never
-            assertThat(c.faults()).as(c.strategy() + " " + c.size()).isEqualTo(c.strategy().equals("after_free") ? 0 : pages);
+            assertThat(c.faults())
+                    .as(c.strategy() + " " + c.size())
+                    .isEqualTo(c.strategy().equals("after_free") ? 0 : pages);
             assertThat(c.minNs()).isLessThanOrEqualTo(c.medianNs());
             assertThat(c.medianNs()).isLessThanOrEqualTo(c.maxNs());
         }
-        assertThat(java.nio.file.Files.readAllLines(csv)).hasSize(1 + 2 * ways.size()).first().asString().startsWith("size_bytes,strategy,median_ns");
+        assertThat(java.nio.file.Files.readAllLines(csv))
+                .hasSize(1 + 2 * ways.size())
+                .first()
+                .asString()
+                .startsWith("size_bytes,strategy,median_ns");
         assertThat(f.session.names()).as("the sweep leaves no mapping").isEmpty();
         assertThat(f.error("bench sweep --sizes 6K").line()).contains("not a whole number of 4 KiB pages");
         assertThat(f.error("bench sweep --dense 1M").line()).contains("--dense goes with bench pagemap");

@@ -1,5 +1,12 @@
 package dev.pagelab.commands;
 
+import static dev.pagelab.linux.LinuxConstants.MAP_ANONYMOUS;
+import static dev.pagelab.linux.LinuxConstants.MAP_HUGETLB;
+import static dev.pagelab.linux.LinuxConstants.MAP_PRIVATE;
+import static dev.pagelab.linux.LinuxConstants.MAP_SHARED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.pagelab.commands.inspect.InspectPagemapCommand;
 import dev.pagelab.commands.inspect.ViewCommand;
 import dev.pagelab.commands.machine.BenchCommand;
@@ -9,13 +16,6 @@ import dev.pagelab.commands.mapping.MapCommand;
 import dev.pagelab.commands.mapping.Target;
 import dev.pagelab.commands.report.PagemapReport;
 import dev.pagelab.commands.report.SweepReport;
-import static dev.pagelab.linux.LinuxConstants.MAP_ANONYMOUS;
-import static dev.pagelab.linux.LinuxConstants.MAP_HUGETLB;
-import static dev.pagelab.linux.LinuxConstants.MAP_PRIVATE;
-import static dev.pagelab.linux.LinuxConstants.MAP_SHARED;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.pagelab.linux.Mman;
 import dev.pagelab.linux.PageGeometry;
 import java.util.ArrayList;
@@ -33,11 +33,21 @@ import org.junit.jupiter.params.provider.ValueSource;
  * no kernel is asked. Every expected figure is worked out by hand and would differ with 4096 or 2 MiB written in.
  */
 class SimulatedPageSizeTest {
-    private static final long BASE = 0x7e0000000000L;   // aligned to every PMD size; never accessed
+    private static final long BASE = 0x7e0000000000L; // aligned to every PMD size; never accessed
 
     private static Mapping mapping(PageGeometry g, long length) {
-        return new Mapping("m1", BASE, length, Mapping.Kind.ANON_PRIVATE, g.pageSize(), g,
-                MAP_PRIVATE | MAP_ANONYMOUS, null, 0, -1, List.of());
+        return new Mapping(
+                "m1",
+                BASE,
+                length,
+                Mapping.Kind.ANON_PRIVATE,
+                g.pageSize(),
+                g,
+                MAP_PRIVATE | MAP_ANONYMOUS,
+                null,
+                0,
+                -1,
+                List.of());
     }
 
     private static Target range(Mapping m, String text, boolean aligned) throws CommandError {
@@ -56,14 +66,20 @@ class SimulatedPageSizeTest {
         PageGeometry g = PageGeometry.of(page);
         assertThat(Sizes.parse("256p", g.pageSize(), 1, "size")).isEqualTo(bytes256p);
         long size = Sizes.parse("1000p", g.pageSize(), 1, "size");
-        assertThat(MapCommand.sizeWords(size, g.pageSize(), false)).as("map's report: mmap SIZE (PAGES)").isEqualTo(thousandPages);
+        assertThat(MapCommand.sizeWords(size, g.pageSize(), false))
+                .as("map's report: mmap SIZE (PAGES)")
+                .isEqualTo(thousandPages);
         List<String> notes = new ArrayList<>();
         assertThat(MapCommand.roundedSize(size, g.pageSize(), notes)).isEqualTo(size);
         assertThat(notes).isEmpty();
-        assertThat(Sizes.format(MapCommand.roundedSize(10000, g.pageSize(), notes))).isEqualTo(rounded);
-        assertThat(notes).containsExactly("size rounded up to " + rounded + " (a whole number of " + Sizes.format(page)
-                + " pages)");
-        assertThat(MapCommand.sizeWords(4L << 30, g.pmdSize(), true)).as("hugetlb of the PMD size").isEqualTo(hugetlb);
+        assertThat(Sizes.format(MapCommand.roundedSize(10000, g.pageSize(), notes)))
+                .isEqualTo(rounded);
+        assertThat(notes)
+                .containsExactly(
+                        "size rounded up to " + rounded + " (a whole number of " + Sizes.format(page) + " pages)");
+        assertThat(MapCommand.sizeWords(4L << 30, g.pmdSize(), true))
+                .as("hugetlb of the PMD size")
+                .isEqualTo(hugetlb);
     }
 
     @ParameterizedTest(name = "{0}-byte pages")
@@ -73,8 +89,9 @@ class SimulatedPageSizeTest {
         "16384,   16384,  32768,   16384,  1,   0,      2",
         "65536,   65536,  131072,  65536,  1,   0,      1",
     })
-    void rangesResolveInPagesOfTheMapping(long page, long off1p, long len2p, long len5k, long pages5k, long inspectFrom,
-                                          long inspectPages) throws Exception {
+    void rangesResolveInPagesOfTheMapping(
+            long page, long off1p, long len2p, long len5k, long pages5k, long inspectFrom, long inspectPages)
+            throws Exception {
         PageGeometry g = PageGeometry.of(page);
         Mapping m = mapping(g, 64 * page);
         assertThat(m.hugetlb()).isFalse();
@@ -83,19 +100,25 @@ class SimulatedPageSizeTest {
         assertThat(t.length()).isEqualTo(len2p);
         assertThat(range(m, "m1[60p:]", false).length()).isEqualTo(4 * page);
         Target rounded = range(m, "m1[0:5K]", true);
-        assertThat(rounded.length()).as("madvise/mlock lengths are rounded up to a page").isEqualTo(len5k);
+        assertThat(rounded.length())
+                .as("madvise/mlock lengths are rounded up to a page")
+                .isEqualTo(len5k);
         assertThat(rounded.basePages()).isEqualTo(pages5k);
         assertThat(rounded.pages()).isEqualTo(pages5k);
         if (page == 4096) {
             assertThat(range(m, "m1[4K:4K]", true).offset()).isEqualTo(4096);
         } else {
-            assertThatThrownBy(() -> range(m, "m1[4K:4K]", true)).isInstanceOfSatisfying(CommandError.class,
-                    e -> assertThat(e.line()).isEqualTo("offset 4K is not a multiple of the page size ("
-                            + Sizes.format(page) + ") \u2014 the kernel needs page-aligned starts; use 0"));
+            assertThatThrownBy(() -> range(m, "m1[4K:4K]", true))
+                    .isInstanceOfSatisfying(
+                            CommandError.class,
+                            e -> assertThat(e.line())
+                                    .isEqualTo("offset 4K is not a multiple of the page size (" + Sizes.format(page)
+                                            + ") \u2014 the kernel needs page-aligned starts; use 0"));
         }
         // inspect-pagemap reads whole pages around an unaligned range
         List<long[]> reads = new ArrayList<>();
-        PagemapReport r = new InspectPagemapCommand((address, n, entries, flags, counts) -> reads.add(new long[] {address, n}))
+        PagemapReport r = new InspectPagemapCommand(
+                        (address, n, entries, flags, counts) -> reads.add(new long[] {address, n}))
                 .report(range(m, "m1[6K:20K]", false), false, false, false, false, "simulated");
         assertThat(reads).containsExactly(new long[] {BASE + inspectFrom, inspectPages});
         assertThat(r.start()).isEqualTo(BASE + inspectFrom);
@@ -129,12 +152,15 @@ class SimulatedPageSizeTest {
         assertThat(present.state()).containsExactly("present");
         assertThat(present.firstPfn()).isEqualTo(0x1000);
         assertThat(present.contiguous()).isTrue();
-        assertThat(absent.offset()).as("rendered as " + Sizes.format(absentFrom) + "+54p").isEqualTo(absentFrom);
+        assertThat(absent.offset())
+                .as("rendered as " + Sizes.format(absentFrom) + "+54p")
+                .isEqualTo(absentFrom);
         assertThat(absent.pages()).isEqualTo(54);
         assertThat(absent.state()).containsExactly("not present");
         assertThat(r.totals().present()).isEqualTo(10);
         PagemapReport perPage = cmd.report(range(m, "m1[8p:4p]", false), true, false, false, false, "simulated");
-        assertThat(perPage.runs()).extracting(PagemapReport.Run::offset)
+        assertThat(perPage.runs())
+                .extracting(PagemapReport.Run::offset)
                 .containsExactly(8 * page, 9 * page, 10 * page, 11 * page);
     }
 
@@ -145,21 +171,32 @@ class SimulatedPageSizeTest {
         "16384,   33554432,  32M,  16K,  32M,   2M 32M 1G,    512M,  '2M, 32M and 1G'",
         "65536,   536870912, 512M, 64K,  512M,  2M 512M 16G,  1G,    '2M, 512M and 16G'",
     })
-    void thpAndHugetlbUseTheKernelsHugePageSizes(long page, long thpAlign, String thpText, String align4k,
-                                                   String defaultHugetlb, String offered, String notOffered,
-                                                   String offeredWords) throws Exception {
+    void thpAndHugetlbUseTheKernelsHugePageSizes(
+            long page,
+            long thpAlign,
+            String thpText,
+            String align4k,
+            String defaultHugetlb,
+            String offered,
+            String notOffered,
+            String offeredWords)
+            throws Exception {
         PageGeometry g = PageGeometry.of(page);
         List<String> notes = new ArrayList<>();
         Args thp = Args.parse(CommandLine.parse("map 8M --thp"), MapCommand.OPTIONS);
         assertThat(MapCommand.alignment(thp, g, g.pageSize(), notes)).isEqualTo(thpAlign);
-        assertThat(notes).containsExactly("aligned to " + thpText + " so that whole huge pages fit (--align to choose)");
+        assertThat(notes)
+                .containsExactly("aligned to " + thpText + " so that whole huge pages fit (--align to choose)");
         Args four = Args.parse(CommandLine.parse("map 8M --align 4K"), MapCommand.OPTIONS);
         if (align4k.equals("ok")) {
             assertThat(MapCommand.alignment(four, g, g.pageSize(), notes)).isEqualTo(4096);
         } else {
-            assertThatThrownBy(() -> MapCommand.alignment(four, g, g.pageSize(), notes)).isInstanceOfSatisfying(
-                    CommandError.class, e -> assertThat(e.line()).isEqualTo("--align 4K is not a power of two of at least "
-                            + align4k + " \u2014 e.g. --align " + thpText));
+            assertThatThrownBy(() -> MapCommand.alignment(four, g, g.pageSize(), notes))
+                    .isInstanceOfSatisfying(
+                            CommandError.class,
+                            e -> assertThat(e.line())
+                                    .isEqualTo("--align 4K is not a power of two of at least " + align4k
+                                            + " \u2014 e.g. --align " + thpText));
         }
 
         long[] sizes = new long[offered.split(" ").length];
@@ -168,20 +205,37 @@ class SimulatedPageSizeTest {
         assertThat(Sizes.format(chosen)).as("--hugetlb alone: the PMD size").isEqualTo(defaultHugetlb);
         assertThat(chosen).isEqualTo(thpAlign);
         assertThat(MapCommand.hugetlbSize("2M", 2, g, sizes)).isEqualTo(2L << 20);
-        assertThatThrownBy(() -> MapCommand.hugetlbSize(notOffered, 2, g, sizes)).isInstanceOfSatisfying(CommandError.class,
-                e -> assertThat(e.line()).isEqualTo("--hugetlb=" + notOffered + ": this kernel offers " + offeredWords
-                        + " hugetlb pages, not " + notOffered + " \u2014 write --hugetlb=2M"));
-        assertThatThrownBy(() -> MapCommand.hugetlbSize(null, 2, g, new long[0])).isInstanceOfSatisfying(CommandError.class,
-                e -> assertThat(e.getMessage()).startsWith("this kernel offers no hugetlb pages"));
+        assertThatThrownBy(() -> MapCommand.hugetlbSize(notOffered, 2, g, sizes))
+                .isInstanceOfSatisfying(
+                        CommandError.class,
+                        e -> assertThat(e.line())
+                                .isEqualTo("--hugetlb=" + notOffered + ": this kernel offers " + offeredWords
+                                        + " hugetlb pages, not " + notOffered + " \u2014 write --hugetlb=2M"));
+        assertThatThrownBy(() -> MapCommand.hugetlbSize(null, 2, g, new long[0]))
+                .isInstanceOfSatisfying(
+                        CommandError.class,
+                        e -> assertThat(e.getMessage()).startsWith("this kernel offers no hugetlb pages"));
 
         // a hugetlb mapping of two huge pages: its pages are huge, its base pages the kernel's
-        Mapping h = new Mapping("h", BASE, 2 * chosen, Mapping.Kind.ANON_PRIVATE, chosen, g,
-                MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | Mman.mapHuge(chosen), null, 0, -1, List.of());
+        Mapping h = new Mapping(
+                "h",
+                BASE,
+                2 * chosen,
+                Mapping.Kind.ANON_PRIVATE,
+                chosen,
+                g,
+                MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | Mman.mapHuge(chosen),
+                null,
+                0,
+                -1,
+                List.of());
         assertThat(h.hugetlb()).isTrue();
         Target all = range(h, "h", true);
         assertThat(all.pages()).isEqualTo(2);
         assertThat(all.basePages()).isEqualTo(2 * g.pagesPerPmd());
-        assertThat(range(h, "h[1p:]", true).offset()).as("p on hugetlb is a huge page").isEqualTo(chosen);
+        assertThat(range(h, "h[1p:]", true).offset())
+                .as("p on hugetlb is a huge page")
+                .isEqualTo(chosen);
     }
 
     @ParameterizedTest(name = "{0}-byte pages")
@@ -190,9 +244,9 @@ class SimulatedPageSizeTest {
         PageGeometry g = PageGeometry.of(page);
         long pmd = g.pmdSize();
         AdviseCommand.Blocks blocks = new AdviseCommand.Blocks(BASE, pmd);
-        blocks.add(BASE, BASE + page);                                      // block 0
-        blocks.add(BASE + pmd - page, BASE + pmd + page);                   // blocks 0 and 1
-        blocks.add(BASE + 3 * pmd + 5 * page, BASE + 3 * pmd + 6 * page);   // block 3
+        blocks.add(BASE, BASE + page); // block 0
+        blocks.add(BASE + pmd - page, BASE + pmd + page); // blocks 0 and 1
+        blocks.add(BASE + 3 * pmd + 5 * page, BASE + 3 * pmd + 6 * page); // block 3
         // in 2 MiB blocks this would be 3 only with 4 KiB pages: 0, 15-16, 48 for 16 KiB; 0, 255-256, 768 for 64 KiB
         assertThat(blocks.count()).isEqualTo(3);
     }
@@ -206,8 +260,8 @@ class SimulatedPageSizeTest {
     })
     void aFileIsBackedToTheEndOfItsLastPage(long page, long past) {
         PageGeometry g = PageGeometry.of(page);
-        Mapping f = new Mapping("f", BASE, 64 << 10, Mapping.Kind.FILE_SHARED, page, g, MAP_SHARED, "/f", 0, -1,
-                List.of());
+        Mapping f =
+                new Mapping("f", BASE, 64 << 10, Mapping.Kind.FILE_SHARED, page, g, MAP_SHARED, "/f", 0, -1, List.of());
         assertThat(f.bytesPastEof(10000, 0, 64 << 10)).isEqualTo(past);
     }
 
@@ -222,10 +276,12 @@ class SimulatedPageSizeTest {
         PageGeometry g = PageGeometry.of(page);
         assertThat(ViewCommand.cellPages(new Args.Option("cell", "2M", 3), g)).isEqualTo(cellPages2M);
         if (refusal4k == null) {
-            assertThat(ViewCommand.cellPages(new Args.Option("cell", "4K", 3), g)).isEqualTo(1);
+            assertThat(ViewCommand.cellPages(new Args.Option("cell", "4K", 3), g))
+                    .isEqualTo(1);
         } else {
             assertThatThrownBy(() -> ViewCommand.cellPages(new Args.Option("cell", "4K", 3), g))
-                    .isInstanceOfSatisfying(CommandError.class, e -> assertThat(e.line()).isEqualTo(refusal4k));
+                    .isInstanceOfSatisfying(
+                            CommandError.class, e -> assertThat(e.line()).isEqualTo(refusal4k));
         }
     }
 
@@ -236,17 +292,19 @@ class SimulatedPageSizeTest {
         "16384,   64,   15625.0,  4.0,   7,  '6K is not a whole number of 16 KiB pages \u2014 e.g. --sizes 16K,256K,1M'",
         "65536,   16,   62500.0,  16.0,  5,  '6K is not a whole number of 64 KiB pages \u2014 e.g. --sizes 64K,1M'",
     })
-    void sweepFiguresArePerPageOfTheKernel(long page, long pages, double nsPerPage, double faultsPerPage, int sizes,
-                                           String refusal) {
+    void sweepFiguresArePerPageOfTheKernel(
+            long page, long pages, double nsPerPage, double faultsPerPage, int sizes, String refusal) {
         PageGeometry g = PageGeometry.of(page);
-        SweepReport.Cell c = new SweepReport.Cell(1L << 20, "touch", 1_000_000, 900_000, 1_100_000, 256, 5, g.pageSize());
+        SweepReport.Cell c =
+                new SweepReport.Cell(1L << 20, "touch", 1_000_000, 900_000, 1_100_000, 256, 5, g.pageSize());
         assertThat(c.pages()).isEqualTo(pages);
         assertThat(c.nsPerPage()).isEqualTo(nsPerPage);
         assertThat(c.faultsPerPage()).isEqualTo(faultsPerPage);
         List<Long> doubling = Sweep.doubling(g.pageSize(), 1L << 20);
         assertThat(doubling).hasSize(sizes).startsWith(page).endsWith(1L << 20);
-        assertThatThrownBy(() -> BenchCommand.sweepSize("6K", 2, g)).isInstanceOfSatisfying(CommandError.class,
-                e -> assertThat(e.line()).isEqualTo(refusal));
+        assertThatThrownBy(() -> BenchCommand.sweepSize("6K", 2, g))
+                .isInstanceOfSatisfying(
+                        CommandError.class, e -> assertThat(e.line()).isEqualTo(refusal));
     }
 
     @Test

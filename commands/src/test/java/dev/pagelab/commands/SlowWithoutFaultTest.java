@@ -21,11 +21,17 @@ class SlowWithoutFaultTest {
     void theIssuesTouchAfterPopulateWriteIsExplained() {
         // 4.9 µs a page with no fault, against ~30 ns a resident re-touch
         Optional<String> n = SlowWithoutFault.note(sample(0, 262144, 4_900), 262144, 30, KVM);
-        assertThat(n).hasValue("no fault, yet 4.9 \u00b5s an access, 163\u00d7 a resident one (30 ns): likely the KVM "
-                + "host backing the pages on first access; --timing shows each access");
-        assertThat(SlowWithoutFault.note(sample(0, 100, 4_900), 100, 30, BARE)).get().asString()
-                .contains("the cost is below this kernel's page tables").doesNotContain("host");
-        assertThat(SlowWithoutFault.note(sample(0, 100, 4_900), 100, 30, Optional.of("a hypervisor"))).get().asString()
+        assertThat(n)
+                .hasValue("no fault, yet 4.9 \u00b5s an access, 163\u00d7 a resident one (30 ns): likely the KVM "
+                        + "host backing the pages on first access; --timing shows each access");
+        assertThat(SlowWithoutFault.note(sample(0, 100, 4_900), 100, 30, BARE))
+                .get()
+                .asString()
+                .contains("the cost is below this kernel's page tables")
+                .doesNotContain("host");
+        assertThat(SlowWithoutFault.note(sample(0, 100, 4_900), 100, 30, Optional.of("a hypervisor")))
+                .get()
+                .asString()
                 .contains("likely the hypervisor backing");
     }
 
@@ -48,7 +54,10 @@ class SlowWithoutFaultTest {
     void theSessionKnowsWhatAResidentTouchCostsAndAResidentTouchGetsNoNote() throws Exception {
         try (SessionFixture f = new SessionFixture()) {
             double resident = f.session.residentTouchNanos();
-            assertThat(resident).as("a write to a resident page, ns").isGreaterThan(0).isLessThan(1_000);
+            assertThat(resident)
+                    .as("a write to a resident page, ns")
+                    .isGreaterThan(0)
+                    .isLessThan(1_000);
             f.run("map r 4M --no-thp");
             f.run("touch r");
             StepReport again = f.step("touch r");

@@ -21,7 +21,9 @@ class StepProgressTest {
     @BeforeAll
     static void start() {
         f = new SessionFixture();
-        assertThat(f.session.calibrationRounds()).as("warm-up reached exact one-page counts").isPositive();
+        assertThat(f.session.calibrationRounds())
+                .as("warm-up reached exact one-page counts")
+                .isPositive();
     }
 
     @AfterAll
@@ -74,20 +76,28 @@ class StepProgressTest {
         f.session.observeSteps(poller);
         try {
             StepReport r = f.step("touch p " + options);
-            assertThat(r.sample().minorFaults()).as("minor faults of %d fresh pages, watched", n).isEqualTo(n);
+            assertThat(r.sample().minorFaults())
+                    .as("minor faults of %d fresh pages, watched", n)
+                    .isEqualTo(n);
             assertThat(r.sample().majorFaults()).isZero();
             assertThat(r.accesses()).isEqualTo(n);
-            assertThat(f.session.progress().done()).as("the counter reaches the total").isEqualTo(n);
+            assertThat(f.session.progress().done())
+                    .as("the counter reaches the total")
+                    .isEqualTo(n);
             assertThat(f.session.progress().total()).isEqualTo(n);
-            assertThat(f.session.progress().verb()).as("nothing in progress after the step").isNull();
+            assertThat(f.session.progress().verb())
+                    .as("nothing in progress after the step")
+                    .isNull();
 
             List<Long> seen = new ArrayList<>(poller.seen);
             assertThat(seen).as("the poller saw the loop running").isNotEmpty();
             assertThat(poller.verbs).containsOnly("touch");
             assertThat(seen).as("never backwards").isSorted();
             // 2 MiB runs of 4 KiB pages: 512 accesses each; the last run may be shorter
-            assertThat(seen).as("published once per run, never per access")
-                    .allSatisfy(v -> assertThat(v % 512 == 0 || v == n).as("%d", v).isTrue());
+            assertThat(seen)
+                    .as("published once per run, never per access")
+                    .allSatisfy(
+                            v -> assertThat(v % 512 == 0 || v == n).as("%d", v).isTrue());
             if (n >= 100000) {
                 assertThat(seen).as("seen between the start and the end").anyMatch(v -> v > 0 && v < n);
             }

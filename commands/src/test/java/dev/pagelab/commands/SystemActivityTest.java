@@ -1,11 +1,11 @@
 package dev.pagelab.commands;
 
-import dev.pagelab.commands.report.StepReport;
-import dev.pagelab.commands.report.SystemActivity;
 import static dev.pagelab.linux.LinuxConstants.CAP_SYS_ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.pagelab.commands.report.StepReport;
+import dev.pagelab.commands.report.SystemActivity;
 import dev.pagelab.linux.proc.Capabilities;
 import dev.pagelab.linux.proc.HugetlbPool;
 import java.nio.file.Files;
@@ -34,11 +34,14 @@ class SystemActivityTest extends RealKernelTest {
         assertThat(r.sample().majorFaults()).isZero();
         SystemActivity sys = r.system().orElseThrow();
         assertThat(sys.vmstatDelta("pgfault")).as("system-wide pgfault").isGreaterThanOrEqualTo(4096);
-        long allocated = sys.vmstat().stream().filter(d -> d.name().startsWith("pgalloc_"))
-                .mapToLong(SystemActivity.Delta::delta).sum();
+        long allocated = sys.vmstat().stream()
+                .filter(d -> d.name().startsWith("pgalloc_"))
+                .mapToLong(SystemActivity.Delta::delta)
+                .sum();
         assertThat(allocated).as("pgalloc_* (every page the kernel handed out)").isGreaterThanOrEqualTo(4096);
         assertThat(sys.vmstat()).as("only counters that moved").allMatch(d -> d.delta() != 0);
-        assertThat(sys.meminfo()).as("only figures that moved by a page")
+        assertThat(sys.meminfo())
+                .as("only figures that moved by a page")
                 .allMatch(d -> Math.abs(d.delta()) >= (d.hugePages() ? 1 : 4));
         assertThat(sys.vmstat().get(0).name()).as("faults come first").isEqualTo("pgfault");
         assertThat(sys.sampleNanos()).isPositive();
@@ -52,12 +55,17 @@ class SystemActivityTest extends RealKernelTest {
         StepReport r = f.step("touch t");
         SystemActivity sys = r.system().orElseThrow();
         if (r.sample().minorFaults() == 4) {
-            assertThat(sys.vmstatDelta("thp_fault_alloc")).as("four faults, each a 2 MiB page").isGreaterThanOrEqualTo(4);
+            assertThat(sys.vmstatDelta("thp_fault_alloc"))
+                    .as("four faults, each a 2 MiB page")
+                    .isGreaterThanOrEqualTo(4);
         } else {
             // No huge page could be had (fragmented memory under this defrag setting, a memcg limit): the kernel
             // counts each such fault in thp_fault_fallback (or _charge).
             assertThat(sys.vmstatDelta("thp_fault_fallback") + sys.vmstatDelta("thp_fault_fallback_charge"))
-                    .as("%d faults instead of 4: thp_fault_fallback should count why", r.sample().minorFaults()).isPositive();
+                    .as(
+                            "%d faults instead of 4: thp_fault_fallback should count why",
+                            r.sample().minorFaults())
+                    .isPositive();
         }
         assertThat(sys.settingsLine()).contains("enabled=" + enabled).contains("defrag=" + sysChoice(THP + "defrag"));
     }
@@ -66,20 +74,26 @@ class SystemActivityTest extends RealKernelTest {
     void settingsFollowTheMappingsKind() throws Exception {
         f.run("map p 16p --no-thp");
         StepReport priv = f.step("touch p");
-        assertThat(priv.system().orElseThrow().settings()).containsEntry("transparent_hugepage/enabled", sysChoice(THP + "enabled"))
+        assertThat(priv.system().orElseThrow().settings())
+                .containsEntry("transparent_hugepage/enabled", sysChoice(THP + "enabled"))
                 .doesNotContainKey("transparent_hugepage/shmem_enabled");
         f.run("map sh 16p --shared");
         StepReport shared = f.step("touch sh");
-        assertThat(shared.system().orElseThrow().settingsLine()).contains("shmem_enabled=" + sysChoice(THP + "shmem_enabled"));
+        assertThat(shared.system().orElseThrow().settingsLine())
+                .contains("shmem_enabled=" + sysChoice(THP + "shmem_enabled"));
         StepReport memfd = f.step("map mf 16p --memfd");
-        assertThat(memfd.system().orElseThrow().settings()).as("map reports the settings of the kind it creates")
+        assertThat(memfd.system().orElseThrow().settings())
+                .as("map reports the settings of the kind it creates")
                 .containsEntry("transparent_hugepage/shmem_enabled", sysChoice(THP + "shmem_enabled"));
         // multi-size THP: a size other than 2 MiB that is not off is named, and only then
         for (String d : new java.io.File(THP).list()) {
-            if (!d.matches("hugepages-[0-9]+kB") || d.equals("hugepages-2048kB") || !Files.exists(Path.of(THP, d, "enabled"))) continue;
+            if (!d.matches("hugepages-[0-9]+kB")
+                    || d.equals("hugepages-2048kB")
+                    || !Files.exists(Path.of(THP, d, "enabled"))) continue;
             String v = sysChoice(THP + d + "/enabled");
             String key = "transparent_hugepage/" + d + "/enabled";
-            if (v.equals("never")) assertThat(priv.system().orElseThrow().settings()).doesNotContainKey(key);
+            if (v.equals("never"))
+                assertThat(priv.system().orElseThrow().settings()).doesNotContainKey(key);
             else assertThat(priv.system().orElseThrow().settings()).containsEntry(key, v);
         }
     }
@@ -95,11 +109,15 @@ class SystemActivityTest extends RealKernelTest {
     void theSettingsLineShowsAHugetlbPoolMovingAndNothingElseOfIt() {
         var before = new HugetlbPool(2L << 20, 4, 4, 2, 0, 0);
         var after = new HugetlbPool(2L << 20, 4, 2, 0, 0, 0);
-        SystemActivity sys = new SystemActivity(java.util.List.of(), java.util.List.of(),
+        SystemActivity sys = new SystemActivity(
+                java.util.List.of(),
+                java.util.List.of(),
                 java.util.Map.of("transparent_hugepage/enabled", "madvise", "transparent_hugepage/defrag", "madvise"),
-                new SystemActivity.PoolChange(before, after), 1);
-        assertThat(sys.settingsLine()).isEqualTo(
-                "THP enabled=madvise defrag=madvise; hugetlb 2M pool 4, free 4\u21922, resv 2\u21920, surplus 0, overcommit 0");
+                new SystemActivity.PoolChange(before, after),
+                1);
+        assertThat(sys.settingsLine())
+                .isEqualTo(
+                        "THP enabled=madvise defrag=madvise; hugetlb 2M pool 4, free 4\u21922, resv 2\u21920, surplus 0, overcommit 0");
     }
 
     @Test
@@ -113,8 +131,10 @@ class SystemActivityTest extends RealKernelTest {
             StepReport map = f.step("map hp 2M --hugetlb");
             assertThat(map.system().orElseThrow().pool()).isNotNull();
             assertThat(map.system().orElseThrow().pool().before().sizeBytes()).isEqualTo(2L << 20);
-            assertThat(map.system().orElseThrow().settings()).containsKeys("hugepages/hugepages-2048kB/free_hugepages",
-                    "hugepages/hugepages-2048kB/nr_overcommit_hugepages");
+            assertThat(map.system().orElseThrow().settings())
+                    .containsKeys(
+                            "hugepages/hugepages-2048kB/free_hugepages",
+                            "hugepages/hugepages-2048kB/nr_overcommit_hugepages");
             StepReport touch = f.step("touch hp");
             assertThat(touch.sample().minorFaults()).isEqualTo(1);
             assertThat(touch.system().orElseThrow().settingsLine()).contains("hugetlb 2M pool ");

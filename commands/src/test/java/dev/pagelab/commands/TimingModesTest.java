@@ -1,16 +1,17 @@
 package dev.pagelab.commands;
 
-import dev.pagelab.commands.report.LatencyModes;
-import dev.pagelab.commands.report.StepReport;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pagelab.commands.report.LatencyModes;
 import dev.pagelab.commands.report.LatencyModes.Mode;
+import dev.pagelab.commands.report.StepReport;
 import org.junit.jupiter.api.Test;
 
 /** touch --timing on the real kernel: the modes account for exactly the faults the step counted. */
 class TimingModesTest extends RealKernelTest {
     static long faultsInModes(LatencyModes m) {
-        return m.modes().stream().mapToLong(x -> x.band().faults()).sum() + (m.elsewhere() == null ? 0 : m.elsewhere().faults());
+        return m.modes().stream().mapToLong(x -> x.band().faults()).sum()
+                + (m.elsewhere() == null ? 0 : m.elsewhere().faults());
     }
 
     @Test
@@ -33,7 +34,8 @@ class TimingModesTest extends RealKernelTest {
         assertThat(again.timing().orElseThrow().clock().quantumNanos()).isPositive();
         // Whether a resident access is fast is a fact about the machine: under QEMU's software emulation (the kernel
         // matrix's guests, PAGELAB_GUEST=1) a re-touch takes microseconds and is rightly called "no fault but slow".
-        org.junit.jupiter.api.Assumptions.assumeFalse("1".equals(System.getenv("PAGELAB_GUEST")),
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                "1".equals(System.getenv("PAGELAB_GUEST")),
                 "stable timings: this is a kernel-matrix guest under software emulation");
         assertThat(r.modes().get(0).kind()).isEqualTo(LatencyModes.Kind.RESIDENT);
     }
@@ -46,9 +48,12 @@ class TimingModesTest extends RealKernelTest {
         assertThat(r.sample().minorFaults()).isEqualTo(1024);
         LatencyModes m = r.timing().orElseThrow().modes();
         assertThat(faultsInModes(m)).isEqualTo(1024);
-        long counted = m.modes().stream().mapToLong(x -> x.band().count()).sum() + (m.elsewhere() == null ? 0 : m.elsewhere().count());
+        long counted = m.modes().stream().mapToLong(x -> x.band().count()).sum()
+                + (m.elsewhere() == null ? 0 : m.elsewhere().count());
         assertThat(counted).isEqualTo(4096);
         Mode fastest = m.modes().get(0);
-        assertThat(fastest.band().faults()).as("the fastest band holds no fault").isZero();
+        assertThat(fastest.band().faults())
+                .as("the fastest band holds no fault")
+                .isZero();
     }
 }

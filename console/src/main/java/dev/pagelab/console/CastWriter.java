@@ -40,7 +40,9 @@ final class CastWriter extends Writer {
         file.write('\n');
     }
 
-    Path path() { return path; }
+    Path path() {
+        return path;
+    }
 
     @Override
     public synchronized void write(char[] buf, int off, int len) {

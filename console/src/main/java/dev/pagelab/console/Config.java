@@ -1,8 +1,8 @@
 package dev.pagelab.console;
 
-import dev.pagelab.console.recipe.ReplayState;
 import dev.pagelab.console.recipe.Expectation;
 import dev.pagelab.console.recipe.RecipeParser;
+import dev.pagelab.console.recipe.ReplayState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,14 +31,31 @@ import org.tomlj.TomlTable;
  * @param typingSpeed  characters per second of replay's typing effect
  * @param problems     what was wrong with the file, one line each
  */
-public record Config(Path source, Feedback feedback, String color, String theme, int historySize, List<Path> recipePath,
-              double replayDelay, double typingSpeed, List<String> problems) {
-    public static final Config DEFAULTS = new Config(null, Feedback.NORMAL, "auto", "default", 2000, List.of(),
-            ReplayState.DEFAULT_DELAY, ReplayState.DEFAULT_TYPING, List.of());
+public record Config(
+        Path source,
+        Feedback feedback,
+        String color,
+        String theme,
+        int historySize,
+        List<Path> recipePath,
+        double replayDelay,
+        double typingSpeed,
+        List<String> problems) {
+    public static final Config DEFAULTS = new Config(
+            null,
+            Feedback.NORMAL,
+            "auto",
+            "default",
+            2000,
+            List.of(),
+            ReplayState.DEFAULT_DELAY,
+            ReplayState.DEFAULT_TYPING,
+            List.of());
 
     /** The same settings with recipes looked up in {@code path} (class mode: the class's material and the student's own). */
     public Config withRecipePath(List<Path> path) {
-        return new Config(source, feedback, color, theme, historySize, List.copyOf(path), replayDelay, typingSpeed, problems);
+        return new Config(
+                source, feedback, color, theme, historySize, List.copyOf(path), replayDelay, typingSpeed, problems);
     }
 
     private static final Map<String, Set<String>> KEYS = Map.of(
@@ -73,7 +90,8 @@ public record Config(Path source, Feedback feedback, String color, String theme,
         List<String> problems = new ArrayList<>();
         if (toml.hasErrors()) {
             for (TomlParseError e : toml.errors()) {
-                problems.add(at(file, e.position()) + "TOML syntax: " + e.getMessage().replaceAll("\\s+", " ").trim());
+                problems.add(at(file, e.position()) + "TOML syntax: "
+                        + e.getMessage().replaceAll("\\s+", " ").trim());
             }
             problems.add(file + ": not valid TOML, so none of it applies; using the defaults");
             return withProblems(problems);
@@ -96,13 +114,15 @@ public record Config(Path source, Feedback feedback, String color, String theme,
                         if (t.getArray("path").isString(i)) {
                             path.add(expand(t.getArray("path").getString(i)));
                         } else {
-                            problems.add(at(file, t.getArray("path").inputPositionOf(i)) + "recipes.path holds directory names in quotes");
+                            problems.add(at(file, t.getArray("path").inputPositionOf(i))
+                                    + "recipes.path holds directory names in quotes");
                         }
                     }
                 } else if (t.isString("path")) {
                     path.add(expand(t.getString("path")));
                 } else {
-                    problems.add(at(file, t.inputPositionOf("path")) + "recipes.path must be a directory or a list of them, e.g. [\"~/recipes\"]");
+                    problems.add(at(file, t.inputPositionOf("path"))
+                            + "recipes.path must be a directory or a list of them, e.g. [\"~/recipes\"]");
                 }
             }
         }
@@ -111,14 +131,30 @@ public record Config(Path source, Feedback feedback, String color, String theme,
             TomlTable t = toml.getTable("replay");
             r.unknown(t, "replay");
             delay = r.number(t, "delay", 0, 600, ReplayState.DEFAULT_DELAY, "replay.delay", "seconds");
-            typing = r.number(t, "typing_speed", 1, 1000, ReplayState.DEFAULT_TYPING, "replay.typing_speed", "characters per second");
+            typing = r.number(
+                    t,
+                    "typing_speed",
+                    1,
+                    1000,
+                    ReplayState.DEFAULT_TYPING,
+                    "replay.typing_speed",
+                    "characters per second");
         }
-        return new Config(file, feedback, color, theme, history, List.copyOf(path), delay, typing, List.copyOf(problems));
+        return new Config(
+                file, feedback, color, theme, history, List.copyOf(path), delay, typing, List.copyOf(problems));
     }
 
     private static Config withProblems(List<String> problems) {
-        return new Config(null, DEFAULTS.feedback, DEFAULTS.color, DEFAULTS.theme, DEFAULTS.historySize, DEFAULTS.recipePath,
-                DEFAULTS.replayDelay, DEFAULTS.typingSpeed, List.copyOf(problems));
+        return new Config(
+                null,
+                DEFAULTS.feedback,
+                DEFAULTS.color,
+                DEFAULTS.theme,
+                DEFAULTS.historySize,
+                DEFAULTS.recipePath,
+                DEFAULTS.replayDelay,
+                DEFAULTS.typingSpeed,
+                List.copyOf(problems));
     }
 
     private static Path expand(String p) {
@@ -135,8 +171,10 @@ public record Config(Path source, Feedback feedback, String color, String theme,
             Set<String> allowed = KEYS.get(table);
             for (String k : t.keySet()) {
                 if (!allowed.contains(k)) {
-                    problems.add(at(file, t.inputPositionOf(k)) + "unknown key '" + (table.isEmpty() ? "" : table + ".") + k
-                            + "'" + RecipeParser.suggestion(k, allowed) + " (known: " + String.join(", ", allowed.stream().sorted().toList())
+                    problems.add(at(file, t.inputPositionOf(k)) + "unknown key '" + (table.isEmpty() ? "" : table + ".")
+                            + k
+                            + "'" + RecipeParser.suggestion(k, allowed) + " (known: "
+                            + String.join(", ", allowed.stream().sorted().toList())
                             + "); ignored");
                 }
             }
@@ -156,8 +194,9 @@ public record Config(Path source, Feedback feedback, String color, String theme,
             Object v = t.get(key);
             String w = v instanceof String s ? s.toLowerCase(Locale.ROOT) : null;
             if (w == null || !allowed.contains(w)) {
-                problems.add(at(file, t.inputPositionOf(key)) + key + " must be one of " + String.join(", ", allowed) + ", not "
-                        + (v instanceof String s ? "\"" + s + "\"" : String.valueOf(v)) + "; using \"" + dflt + "\"");
+                problems.add(at(file, t.inputPositionOf(key)) + key + " must be one of " + String.join(", ", allowed)
+                        + ", not " + (v instanceof String s ? "\"" + s + "\"" : String.valueOf(v)) + "; using \"" + dflt
+                        + "\"");
                 return dflt;
             }
             return w;
@@ -167,8 +206,8 @@ public record Config(Path source, Feedback feedback, String color, String theme,
             if (!t.contains(key)) return dflt;
             Object v = t.get(key);
             if (!(v instanceof Long n) || n < min || n > max) {
-                problems.add(at(file, t.inputPositionOf(key)) + key + " must be an integer from " + min + " to " + max + ", not "
-                        + (v instanceof String s ? "\"" + s + "\"" : String.valueOf(v)) + "; using " + dflt);
+                problems.add(at(file, t.inputPositionOf(key)) + key + " must be an integer from " + min + " to " + max
+                        + ", not " + (v instanceof String s ? "\"" + s + "\"" : String.valueOf(v)) + "; using " + dflt);
                 return dflt;
             }
             return n;
@@ -181,7 +220,8 @@ public record Config(Path source, Feedback feedback, String color, String theme,
             if (!(d >= min && d <= max)) {
                 problems.add(at(file, t.inputPositionOf(key)) + name + " must be " + unit + " from "
                         + Expectation.Num.format(min) + " to " + Expectation.Num.format(max) + ", not "
-                        + (v instanceof String s ? "\"" + s + "\"" : String.valueOf(v)) + "; using " + Expectation.Num.format(dflt));
+                        + (v instanceof String s ? "\"" + s + "\"" : String.valueOf(v)) + "; using "
+                        + Expectation.Num.format(dflt));
                 return dflt;
             }
             return d;

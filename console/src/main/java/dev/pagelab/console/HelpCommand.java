@@ -2,13 +2,12 @@ package dev.pagelab.console;
 
 import dev.pagelab.commands.Args;
 import dev.pagelab.commands.BaseCommand;
-import dev.pagelab.commands.Command;
 import dev.pagelab.commands.CommandError;
-import dev.pagelab.commands.CommandRegistry;
 import dev.pagelab.commands.CommandLine;
-import dev.pagelab.commands.report.Report;
+import dev.pagelab.commands.CommandRegistry;
 import dev.pagelab.commands.Session;
 import dev.pagelab.commands.report.ManualReport;
+import dev.pagelab.commands.report.Report;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,7 +23,9 @@ final class HelpCommand extends BaseCommand {
     }
 
     @Override
-    public boolean runsOnStepThread() { return false; }
+    public boolean runsOnStepThread() {
+        return false;
+    }
 
     @Override
     public List<String> complete(Session session, List<String> before, int wordIndex) {
@@ -39,9 +40,12 @@ final class HelpCommand extends BaseCommand {
         a.atMost(1, "help [COMMAND]");
         if (a.positional().isEmpty()) return overview();
         Args.Positional w = a.positional().get(0);
-        String name = w.text().equals("pagelab") ? "pagelab" : registry.describe(w.text()).name();
-        ManPage page = ManPage.load(name).orElseThrow(() -> CommandError.usage(w.index(),
-                "no manual page for '" + name + "'", "'help' lists the commands"));
+        String name = w.text().equals("pagelab")
+                ? "pagelab"
+                : registry.describe(w.text()).name();
+        ManPage page = ManPage.load(name)
+                .orElseThrow(() -> CommandError.usage(
+                        w.index(), "no manual page for '" + name + "'", "'help' lists the commands"));
         List<ManualReport.Line> lines = new ArrayList<>();
         for (ManPage.Line l : page.render(width.getAsInt() - 1)) {
             List<ManualReport.Span> spans = new ArrayList<>();
@@ -77,7 +81,8 @@ final class HelpCommand extends BaseCommand {
             if (column == 6) {
                 lines.add(ManualReport.Line.of(new ManualReport.Span(name, ManualReport.Emphasis.STRONG)));
             } else {
-                lines.add(ManualReport.Line.of(new ManualReport.Span(name, ManualReport.Emphasis.STRONG),
+                lines.add(ManualReport.Line.of(
+                        new ManualReport.Span(name, ManualReport.Emphasis.STRONG),
                         new ManualReport.Span(text.get(0), ManualReport.Emphasis.PLAIN)));
                 first = 1;
             }

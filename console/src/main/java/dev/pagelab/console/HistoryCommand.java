@@ -2,11 +2,10 @@ package dev.pagelab.console;
 
 import dev.pagelab.commands.Args;
 import dev.pagelab.commands.BaseCommand;
-import dev.pagelab.commands.Command;
 import dev.pagelab.commands.CommandError;
 import dev.pagelab.commands.CommandLine;
-import dev.pagelab.commands.report.Report;
 import dev.pagelab.commands.Session;
+import dev.pagelab.commands.report.Report;
 import dev.pagelab.commands.report.TextReport;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +20,14 @@ final class HistoryCommand extends BaseCommand {
     }
 
     @Override
-    public boolean runsOnStepThread() { return false; }
+    public boolean runsOnStepThread() {
+        return false;
+    }
 
     @Override
-    public List<String> complete(Session session, List<String> before, int wordIndex) { return List.of(); }
+    public List<String> complete(Session session, List<String> before, int wordIndex) {
+        return List.of();
+    }
 
     @Override
     public Report run(Session session, CommandLine line) throws CommandError {

@@ -1,16 +1,16 @@
 package dev.pagelab.console;
 
-import dev.pagelab.console.recipe.RecipeLibrary;
+import dev.pagelab.commands.CommandLine;
+import dev.pagelab.commands.Session;
 import dev.pagelab.console.classroom.ClassCommand;
+import dev.pagelab.console.recipe.RecipeLibrary;
 import dev.pagelab.console.terminal.OutputCharset;
 import dev.pagelab.console.terminal.Repl;
 import dev.pagelab.console.terminal.TerminalOpener;
-import dev.pagelab.commands.CommandLine;
-import dev.pagelab.commands.Session;
+import dev.pagelab.linux.Tty;
 import dev.pagelab.linux.proc.KPageFlags;
 import dev.pagelab.linux.proc.Machine;
 import dev.pagelab.linux.proc.ThpSettings;
-import dev.pagelab.linux.Tty;
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -68,13 +68,15 @@ public final class Main {
                     configFile = args[++i];
                 }
                 case "--recipe", "-r" -> {
-                    if (i + 1 >= args.length) return usage(args[i] + " needs a recipe: a .toml file, a directory or a name");
+                    if (i + 1 >= args.length)
+                        return usage(args[i] + " needs a recipe: a .toml file, a directory or a name");
                     recipeWords.add(args[++i]);
                     recipes.add(quote(args[i]));
                 }
                 case "--check", "--auto", "--step" -> replayFlags.add(args[i]);
                 case "--delay", "--cast" -> {
-                    if (i + 1 >= args.length) return usage(args[i] + (args[i].equals("--delay") ? " needs seconds" : " needs a file"));
+                    if (i + 1 >= args.length)
+                        return usage(args[i] + (args[i].equals("--delay") ? " needs seconds" : " needs a file"));
                     replayFlags.add(args[i] + " " + quote(args[++i]));
                 }
                 case "-h", "--help" -> {
@@ -101,9 +103,11 @@ public final class Main {
         // On a terminal, the terminal opens on its own thread while the settings are read and the session set up.
         boolean stepReplay = !recipes.isEmpty() && commands == null && !replayFlags.contains("--check") && !json;
         TerminalOpener opener = onTerminal && (commands == null && recipes.isEmpty() || stepReplay)
-                ? TerminalOpener.start(!stepReplay, output.charset()) : null;
+                ? TerminalOpener.start(!stepReplay, output.charset())
+                : null;
         // The settings come first; what is wrong with them is said once, on stderr, and the console starts anyway.
-        Config config = Config.load(Config.location(configFile), configFile != null || System.getenv("PAGELAB_CONFIG") != null);
+        Config config =
+                Config.load(Config.location(configFile), configFile != null || System.getenv("PAGELAB_CONFIG") != null);
         for (String problem : config.problems()) System.err.println("pagelab: " + problem);
         if (!replayFlags.isEmpty() && recipes.isEmpty()) {
             return usage(replayFlags.get(0).split(" ")[0] + " goes with --recipe FILE");
@@ -115,13 +119,20 @@ public final class Main {
             for (String word : recipeWords) {
                 if (library.resolve(word).isEmpty()) {
                     return usage("--recipe " + word + ": no such recipe file, directory or name"
-                            + (library.names().isEmpty() ? "" : " (shipped and configured: " + String.join(", ", library.names()) + ")"));
+                            + (library.names().isEmpty()
+                                    ? ""
+                                    : " (shipped and configured: " + String.join(", ", library.names()) + ")"));
                 }
             }
-            String replay = "replay " + String.join(" ", recipes) + (replayFlags.isEmpty() ? "" : " " + String.join(" ", replayFlags));
+            String replay = "replay " + String.join(" ", recipes)
+                    + (replayFlags.isEmpty() ? "" : " " + String.join(" ", replayFlags));
             String noColorEnv = System.getenv("NO_COLOR");
-            boolean colorOk = !noColor && !json && (noColorEnv == null || noColorEnv.isEmpty()) && !config.color().equals("never");
-            // Step-by-step replay reads keys from the terminal; a check, or input that is not a terminal, runs as a script.
+            boolean colorOk = !noColor
+                    && !json
+                    && (noColorEnv == null || noColorEnv.isEmpty())
+                    && !config.color().equals("never");
+            // Step-by-step replay reads keys from the terminal; a check, or input that is not a terminal, runs as a
+            // script.
             if (opener != null) {
                 try (Session session = new Session()) {
                     return Repl.run(opener, session, colorOk, false, null, replay, config, output);
@@ -130,12 +141,16 @@ public final class Main {
             commands = replay;
         }
         String noColorEnv = System.getenv("NO_COLOR");
-        boolean colorAllowed = !noColor && !json && (noColorEnv == null || noColorEnv.isEmpty()) && !config.color().equals("never");
+        boolean colorAllowed = !noColor
+                && !json
+                && (noColorEnv == null || noColorEnv.isEmpty())
+                && !config.color().equals("never");
         boolean interactive = commands == null && onTerminal && opener != null;
         try (Session session = new Session(!interactive)) {
             if (interactive) return Repl.run(opener, session, colorAllowed, json, banner(), null, config, output);
             String term = System.getenv("TERM");
-            boolean color = colorAllowed && (config.color().equals("always") || Tty.isatty(1) && term != null && !term.startsWith("dumb"));
+            boolean color = colorAllowed
+                    && (config.color().equals("always") || Tty.isatty(1) && term != null && !term.startsWith("dumb"));
             // Onto a terminal, into a pipe or a file alike, the locale decides: UTF-8, or ASCII (JSON escaped).
             PrintWriter out = new PrintWriter(new FileOutputStream(FileDescriptor.out), true, output.charset());
             int width = scriptWidth();
@@ -144,11 +159,13 @@ public final class Main {
                 shell.apply(config);
                 // Onto a terminal (not a pipe or file, a dumb terminal or JSON) a long touch draws its progress line.
                 if (!json && Tty.isatty(1) && term != null && !term.startsWith("dumb")) {
-                    session.observeSteps(new dev.pagelab.console.terminal.ProgressLine(out, () -> width, output.unicode()));
+                    session.observeSteps(
+                            new dev.pagelab.console.terminal.ProgressLine(out, () -> width, output.unicode()));
                 }
                 // a script's errors go to stderr, each with where it came from (text; JSON keeps them in its objects)
                 boolean errColor = colorAllowed && Tty.isatty(2) && term != null && !term.startsWith("dumb");
-                shell.errorsTo(new PrintWriter(new FileOutputStream(FileDescriptor.err), true, output.charset()), errColor);
+                shell.errorsTo(
+                        new PrintWriter(new FileOutputStream(FileDescriptor.err), true, output.charset()), errColor);
                 if (!recipes.isEmpty()) {
                     Outcome o = shell.run(commands);
                     // nothing ran: the recipe could not be read (its problems, file:line:column, are on stderr)
@@ -215,7 +232,8 @@ public final class Main {
 
     /** A word as the console's parser reads it back: quoted when it holds a space or a quote. */
     static String quote(String word) {
-        if (!word.isEmpty() && word.chars().noneMatch(c -> Character.isWhitespace(c) || c == '"' || c == '\'' || c == ';')) {
+        if (!word.isEmpty()
+                && word.chars().noneMatch(c -> Character.isWhitespace(c) || c == '"' || c == '\'' || c == ';')) {
             return word;
         }
         return word.contains("\"") ? "'" + word + "'" : "\"" + word + "\"";
@@ -224,7 +242,8 @@ public final class Main {
     private static int usage(String problem) {
         System.err.println("pagelab: " + problem);
         System.err.println("usage: pagelab [-c \"CMD; CMD\"] [--json] [--keep-going] [--no-color]");
-        System.err.println("       pagelab --recipe FILE|DIR|NAME [--check|--auto|--step] [--delay S] [--typing[=CPS]] [--cast FILE]");
+        System.err.println(
+                "       pagelab --recipe FILE|DIR|NAME [--check|--auto|--step] [--delay S] [--typing[=CPS]] [--cast FILE]");
         System.err.println("       (pagelab --help)");
         return 2;
     }

@@ -1,6 +1,5 @@
 package dev.pagelab.console;
 
-import dev.pagelab.commands.Command;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +20,12 @@ import java.util.regex.Pattern;
  * {@code \- \e \& \(xx \[xx] \*(xx \ \~ \c}. Anything else is ignored; odd input never throws.
  */
 public final class ManPage {
-    public enum Style { PLAIN, BOLD, ITALIC, HEADING }
+    public enum Style {
+        PLAIN,
+        BOLD,
+        ITALIC,
+        HEADING
+    }
 
     public record Span(String text, Style style) {}
 
@@ -72,8 +76,12 @@ public final class ManPage {
 
     /** Command names that have a page, from man/pages.list (one per line; # starts a comment). */
     public static List<String> commandsWithPages() {
-        return resource("pages.list").map(text -> text.lines().map(String::strip)
-                .filter(s -> !s.isEmpty() && !s.startsWith("#")).toList()).orElse(List.of());
+        return resource("pages.list")
+                .map(text -> text.lines()
+                        .map(String::strip)
+                        .filter(s -> !s.isEmpty() && !s.startsWith("#"))
+                        .toList())
+                .orElse(List.of());
     }
 
     private static Optional<String> resource(String file) {
@@ -85,13 +93,19 @@ public final class ManPage {
         }
     }
 
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 
     /** The NAME line's text after "\-", e.g. "access every page of a range and count the faults". */
-    public String summary() { return summary; }
+    public String summary() {
+        return summary;
+    }
 
     /** The SYNOPSIS section as plain text: one line per form (paragraph), words separated by single spaces. */
-    public String synopsis() { return synopsis; }
+    public String synopsis() {
+        return synopsis;
+    }
 
     // ---- parsing ------------------------------------------------------------------------------------------
 
@@ -145,8 +159,26 @@ public final class ManPage {
             String macro = body.substring(0, sp);
             String args = body.substring(sp).strip();
             switch (macro) {
-                case "", "TH", "PD", "ad", "na", "hy", "nh", "ne", "in", "ti", "ta", "ll", "ds", "nr", "so", "UE", "ME",
-                     "YS", "ig", ".." -> { }
+                case "",
+                        "TH",
+                        "PD",
+                        "ad",
+                        "na",
+                        "hy",
+                        "nh",
+                        "ne",
+                        "in",
+                        "ti",
+                        "ta",
+                        "ll",
+                        "ds",
+                        "nr",
+                        "so",
+                        "UE",
+                        "ME",
+                        "YS",
+                        "ig",
+                        ".." -> {}
                 case "SH", "SS" -> {
                     endBlock();
                     endVerbatim();
@@ -176,7 +208,9 @@ public final class ManPage {
                 case "RS" -> {
                     endBlock();
                     insets.push(base);
-                    base += args.isEmpty() ? PREVAILING : indentOf(splitArgs(args).get(0));
+                    base += args.isEmpty()
+                            ? PREVAILING
+                            : indentOf(splitArgs(args).get(0));
                     indent = base;
                     tagIndent = base;
                 }
@@ -219,13 +253,14 @@ public final class ManPage {
                     List<String> a = splitArgs(args);
                     if (a.isEmpty()) {
                         // .B alone sets the next text line in that font
-                        nextLineFont = macro.equals("I") ? Style.ITALIC : macro.equals("B") || macro.equals("SB")
-                                ? Style.BOLD : Style.PLAIN;
+                        nextLineFont = macro.equals("I")
+                                ? Style.ITALIC
+                                : macro.equals("B") || macro.equals("SB") ? Style.BOLD : Style.PLAIN;
                         return;
                     }
                     spans(fontMacro(macro, a));
                 }
-                default -> { }
+                default -> {}
             }
         }
 
@@ -451,13 +486,14 @@ public final class ManPage {
                     } else if (i + 1 < n) {
                         code = String.valueOf(text.charAt(++i));
                     }
-                    cur.append(switch (code) {
-                        case "R" -> "\u00ae";
-                        case "Tm" -> "\u2122";
-                        case "lq" -> "\u201c";
-                        case "rq" -> "\u201d";
-                        default -> "";
-                    });
+                    cur.append(
+                            switch (code) {
+                                case "R" -> "\u00ae";
+                                case "Tm" -> "\u2122";
+                                case "lq" -> "\u201c";
+                                case "rq" -> "\u201d";
+                                default -> "";
+                            });
                 }
                 case 's' -> {
                     // size changes: \s0 \s+1 \s-1 \s(12 \s[12]; sizes do not exist in a terminal
@@ -471,7 +507,7 @@ public final class ManPage {
                 case '-' -> cur.append('-');
                 case 'e', '\\' -> cur.append('\\');
                 case ' ', '~', '0' -> cur.append(NBSP);
-                case '&', '|', '^', ':', '%', ')', 'c', '/', ',' -> { }
+                case '&', '|', '^', ':', '%', ')', 'c', '/', ',' -> {}
                 case '\'' -> cur.append('\u00b4');
                 case '`' -> cur.append('`');
                 case '.' -> cur.append('.');
@@ -533,7 +569,10 @@ public final class ManPage {
         for (Block b : blocks) {
             if (b instanceof Para p && p.section().equals(section)) {
                 String tag = p.tag() == null ? "" : plain(p.tag()) + " ";
-                String t = (tag + plain(p.body())).replace(NBSP, ' ').replaceAll("\\s+", " ").strip();
+                String t = (tag + plain(p.body()))
+                        .replace(NBSP, ' ')
+                        .replaceAll("\\s+", " ")
+                        .strip();
                 if (!t.isEmpty()) out.add(t);
             } else if (b instanceof Verbatim v && v.section().equals(section)) {
                 for (List<Span> l : v.lines()) {
@@ -596,7 +635,8 @@ public final class ManPage {
                     // A block wider than the page moves left as a whole (to column 1 at most) before any of its
                     // lines is broken, so that its columns stay aligned.
                     int widest = 0;
-                    for (List<Span> l : v.lines()) widest = Math.max(widest, plain(l).stripTrailing().length());
+                    for (List<Span> l : v.lines())
+                        widest = Math.max(widest, plain(l).stripTrailing().length());
                     int indent = Math.min(v.indent(), Math.max(0, w / 4));
                     if (indent + widest > w) indent = Math.max(Math.min(indent, 1), w - widest);
                     for (List<Span> l : v.lines()) out.addAll(verbatimLine(l, indent, w));
@@ -636,11 +676,17 @@ public final class ManPage {
             if (text.length() > room) {
                 // the last blank at or before the edge that has text before it; else the first blank after it
                 for (int i = Math.min(room, text.length() - 1); i > lead; i--) {
-                    if (text.charAt(i) == ' ' && text.charAt(i - 1) != ' ') { cut = i; break; }
+                    if (text.charAt(i) == ' ' && text.charAt(i - 1) != ' ') {
+                        cut = i;
+                        break;
+                    }
                 }
                 if (cut < 0) {
                     for (int i = Math.max(lead + 1, room); i < text.length(); i++) {
-                        if (text.charAt(i) == ' ' && text.charAt(i - 1) != ' ') { cut = i; break; }
+                        if (text.charAt(i) == ' ' && text.charAt(i - 1) != ' ') {
+                            cut = i;
+                            break;
+                        }
                     }
                 }
             }

@@ -12,11 +12,14 @@ final class OutputTee extends java.io.Writer {
     volatile java.io.Writer copy;
     /** While set, output is held here instead of being shown (a recipe check shows it only on failure). */
     volatile StringBuilder held;
+
     volatile OutputCharset charset = OutputCharset.UTF8;
     /** A high surrogate at the end of the last write, waiting for its low half. */
     private char highSurrogate;
 
-    OutputTee(java.io.Writer base) { this.base = base; }
+    OutputTee(java.io.Writer base) {
+        this.base = base;
+    }
 
     @Override
     public void write(char[] b, int off, int len) throws java.io.IOException {
@@ -50,5 +53,7 @@ final class OutputTee extends java.io.Writer {
     }
 
     @Override
-    public void close() throws java.io.IOException { flush(); }
+    public void close() throws java.io.IOException {
+        flush();
+    }
 }

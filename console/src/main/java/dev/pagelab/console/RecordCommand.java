@@ -1,19 +1,19 @@
 package dev.pagelab.console;
 
-import dev.pagelab.console.recipe.Observations;
-import dev.pagelab.console.render.Json;
 import dev.pagelab.commands.Advice;
 import dev.pagelab.commands.Args;
 import dev.pagelab.commands.BaseCommand;
 import dev.pagelab.commands.CommandError;
 import dev.pagelab.commands.CommandLine;
+import dev.pagelab.commands.Session;
 import dev.pagelab.commands.report.PageState;
 import dev.pagelab.commands.report.PagemapReport;
 import dev.pagelab.commands.report.Report;
 import dev.pagelab.commands.report.ResidencyReport;
-import dev.pagelab.commands.Session;
 import dev.pagelab.commands.report.StepReport;
 import dev.pagelab.commands.report.TextReport;
+import dev.pagelab.console.recipe.Observations;
+import dev.pagelab.console.render.Json;
 import dev.pagelab.linux.proc.KPageFlags;
 import dev.pagelab.linux.proc.KernelProfile;
 import dev.pagelab.linux.proc.Machine;
@@ -37,8 +37,8 @@ import java.util.function.Consumer;
  */
 final class RecordCommand extends BaseCommand {
     static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(Set.of("force"), Set.of("title"));
-    private static final Set<String> NOT_RECORDED = Set.of("help", "history", "set", "exit", "watch", "unwatch", "replay",
-            "record", "bench");
+    private static final Set<String> NOT_RECORDED =
+            Set.of("help", "history", "set", "exit", "watch", "unwatch", "replay", "record", "bench");
     private final ConsoleIO shell;
     private Recording recording;
 
@@ -48,7 +48,9 @@ final class RecordCommand extends BaseCommand {
     }
 
     @Override
-    public boolean runsOnStepThread() { return false; }
+    public boolean runsOnStepThread() {
+        return false;
+    }
 
     @Override
     public List<String> complete(Session session, List<String> before, int wordIndex) {
@@ -80,14 +82,18 @@ final class RecordCommand extends BaseCommand {
         Args a = Args.parse(line, OPTIONS);
         List<String> lines = new ArrayList<>();
         if (a.positional().isEmpty()) {
-            lines.add(recording == null ? "not recording: 'record FILE' starts" : "recording to " + recording.file + ": "
-                    + recording.outcomes.size() + " steps so far; 'record stop' writes it");
+            lines.add(
+                    recording == null
+                            ? "not recording: 'record FILE' starts"
+                            : "recording to " + recording.file + ": " + recording.outcomes.size()
+                                    + " steps so far; 'record stop' writes it");
             return new TextReport("record", lines);
         }
         a.atMost(1, "record FILE [--title TEXT] [--force], or record stop");
         Args.Positional word = a.positional().get(0);
         if (word.text().equals("stop")) {
-            if (recording == null) throw CommandError.usage(word.index(), "nothing is being recorded", "'record FILE' starts");
+            if (recording == null)
+                throw CommandError.usage(word.index(), "nothing is being recorded", "'record FILE' starts");
             Recording r = recording;
             shell.stopObserving(r);
             recording = null;
@@ -101,13 +107,16 @@ final class RecordCommand extends BaseCommand {
         }
         Path file = Path.of(word.text().endsWith(".toml") ? word.text() : word.text() + ".toml");
         if (Files.exists(file) && !a.has("force")) {
-            throw CommandError.usage(word.index(), file + " exists", "choose another name, or add --force to overwrite it");
+            throw CommandError.usage(
+                    word.index(), file + " exists", "choose another name, or add --force to overwrite it");
         }
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
             throw CommandError.usage(word.index(), "no directory " + parent, "create it first, or record elsewhere");
         }
-        String title = a.has("title") ? a.value("title") : file.getFileName().toString().replaceFirst("\\.toml$", "");
+        String title = a.has("title")
+                ? a.value("title")
+                : file.getFileName().toString().replaceFirst("\\.toml$", "");
         recording = new Recording(file, title, new LinkedHashSet<>(session.names()));
         shell.observe(recording);
         lines.add("recording to " + file + ": every command from now on is a step; 'record stop' writes the recipe");
@@ -116,21 +125,35 @@ final class RecordCommand extends BaseCommand {
 
     private int write(Recording r, Session session) throws CommandError {
         StringBuilder b = new StringBuilder();
-        b.append("# Recorded by pagelab ").append(Main.VERSION).append(" on ")
-                .append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(", Linux ").append(Machine.kernelRelease())
-                .append(KPageFlags.availability().isEmpty() ? ", as root" : "").append(".\n")
+        b.append("# Recorded by pagelab ")
+                .append(Main.VERSION)
+                .append(" on ")
+                .append(Instant.now().truncatedTo(ChronoUnit.SECONDS))
+                .append(", Linux ")
+                .append(Machine.kernelRelease())
+                .append(KPageFlags.availability().isEmpty() ? ", as root" : "")
+                .append(".\n")
                 .append("# The expectations are what was observed then: edit them into the claims the story makes\n")
                 .append("# (e.g. \"> 0\", \"<= 1.05\", \"256 \u00b1 2\"), and add say = \"...\" to narrate a step.\n");
         b.append("title = ").append(Json.encode(r.title)).append('\n');
-        b.append("summary = ").append(Json.encode("A session recorded with 'record'.")).append('\n');
+        b.append("summary = ")
+                .append(Json.encode("A session recorded with 'record'."))
+                .append('\n');
         String user = System.getProperty("user.name", "");
         if (!user.isEmpty()) b.append("author = ").append(Json.encode(user)).append('\n');
         // What a step needs is decided by probing where it is replayed: an advice this kernel has, root for figures
         // only /proc/kpageflags gives. No release number: kernels backport features.
         KernelProfile profile = KernelProfile.current();
-        b.append("# Here: ").append(profile.zeroPage() == KernelProfile.ZeroPage.PRIVATE
-                ? "no shared zero page (a read fault allocated a private page)" : "a read fault maps the shared zero page")
-                .append(", THP ").append(profile.thp().enabled().isEmpty() ? "absent" : profile.thp().enabled())
+        b.append("# Here: ")
+                .append(
+                        profile.zeroPage() == KernelProfile.ZeroPage.PRIVATE
+                                ? "no shared zero page (a read fault allocated a private page)"
+                                : "a read fault maps the shared zero page")
+                .append(", THP ")
+                .append(
+                        profile.thp().enabled().isEmpty()
+                                ? "absent"
+                                : profile.thp().enabled())
                 .append(profile.swapTotalBytes() > 0 ? ", swap" : ", no swap")
                 .append(". Figures that depend on these may need a [step.on.WORD] variant ('help replay').\n");
         int steps = 0;
@@ -140,18 +163,26 @@ final class RecordCommand extends BaseCommand {
             List<String> expect = expectations(o);
             List<String> needs = requirements(o, expect);
             if (!needs.isEmpty()) {
-                b.append("requires = [").append(String.join(", ", needs.stream().map(Json::encode).toList())).append("]\n");
+                b.append("requires = [")
+                        .append(String.join(
+                                ", ", needs.stream().map(Json::encode).toList()))
+                        .append("]\n");
             }
             for (String e : expect) b.append(e).append('\n');
             steps++;
         }
         List<String> created = new ArrayList<>(session.names());
         created.removeAll(r.mappingsBefore);
-        for (String name : created) b.append("\n[[cleanup]]\nrun = ").append(Json.encode("unmap " + name)).append('\n');
+        for (String name : created)
+            b.append("\n[[cleanup]]\nrun = ")
+                    .append(Json.encode("unmap " + name))
+                    .append('\n');
         try {
             Files.writeString(r.file, b.toString());
         } catch (IOException e) {
-            throw CommandError.refused(r.file.toString(), "could not write the recipe: " + e.getMessage(),
+            throw CommandError.refused(
+                    r.file.toString(),
+                    "could not write the recipe: " + e.getMessage(),
                     "the recording is lost; check the directory's permissions");
         }
         return steps;
@@ -166,14 +197,16 @@ final class RecordCommand extends BaseCommand {
         if (o.verb().equals("advise")) {
             try {
                 List<CommandLine.Word> words = CommandLine.parse(o.statement()).words();
-                for (CommandLine.Word w : words.subList(Math.min(2, words.size()), words.size())) {  // advise RANGE ADVICE
+                for (CommandLine.Word w :
+                        words.subList(Math.min(2, words.size()), words.size())) { // advise RANGE ADVICE
                     Advice.of(w.text()).ifPresent(a -> out.add("madv_" + a.word()));
                 }
             } catch (CommandError e) {
                 // recorded as it ran: it parsed then
             }
         }
-        if (o.report() instanceof PagemapReport && KPageFlags.availability().isEmpty()
+        if (o.report() instanceof PagemapReport
+                && KPageFlags.availability().isEmpty()
                 && expect.stream().anyMatch(e -> e.matches("expect\\.(zero_page|thp|hugetlb|locked) = .*"))) {
             out.add("root");
         }
@@ -198,7 +231,8 @@ final class RecordCommand extends BaseCommand {
             }
             case PagemapReport p -> {
                 add(out, obs, "present");
-                for (String k : List.of("swapped", "file", "exclusive", "zero_page", "thp", "hugetlb", "locked", "guard", "written")) {
+                for (String k : List.of(
+                        "swapped", "file", "exclusive", "zero_page", "thp", "hugetlb", "locked", "guard", "written")) {
                     Double v = obs.numbers.get(k);
                     if (v != null && v != 0) add(out, obs, k);
                 }
@@ -208,7 +242,7 @@ final class RecordCommand extends BaseCommand {
                     if (v.count(st) > 0) add(out, obs, st.name().toLowerCase(Locale.ROOT));
                 }
             }
-            default -> { }
+            default -> {}
         }
         return out;
     }

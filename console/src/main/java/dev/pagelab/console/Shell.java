@@ -1,19 +1,19 @@
 package dev.pagelab.console;
 
+import dev.pagelab.commands.Command;
+import dev.pagelab.commands.CommandError;
+import dev.pagelab.commands.CommandLine;
+import dev.pagelab.commands.CommandRegistry;
+import dev.pagelab.commands.Session;
+import dev.pagelab.commands.report.ClearRefsReport;
+import dev.pagelab.commands.report.Report;
+import dev.pagelab.commands.report.ResidencyReport;
+import dev.pagelab.commands.report.StepReport;
 import dev.pagelab.console.recipe.ReplayState;
 import dev.pagelab.console.render.JsonRenderer;
 import dev.pagelab.console.render.ResidencyRenderer;
 import dev.pagelab.console.render.TextRenderer;
 import dev.pagelab.console.terminal.OutputCharset;
-import dev.pagelab.commands.Command;
-import dev.pagelab.commands.CommandError;
-import dev.pagelab.commands.CommandLine;
-import dev.pagelab.commands.CommandRegistry;
-import dev.pagelab.commands.report.Report;
-import dev.pagelab.commands.report.ResidencyReport;
-import dev.pagelab.commands.Session;
-import dev.pagelab.commands.report.StepReport;
-import dev.pagelab.commands.report.ClearRefsReport;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -31,6 +31,7 @@ public final class Shell implements ConsoleIO, AutoCloseable {
     /** Class mode's rules, or null: consulted before each statement and after it. */
     private final dev.pagelab.console.classroom.ClassPolicy policy =
             dev.pagelab.console.classroom.ClassPolicy.active().orElse(null);
+
     private final CommandRegistry registry;
     private final PrintWriter out;
     private final OutputTee tee;
@@ -50,13 +51,19 @@ public final class Shell implements ConsoleIO, AutoCloseable {
         replays.settings(c.recipePath(), c.replayDelay(), c.typingSpeed());
     }
 
-    Config config() { return config; }
+    Config config() {
+        return config;
+    }
 
     /** Recipe settings, the keys step-by-step replay reads, and the replay in progress. */
-    public ReplayState replays() { return replays; }
+    public ReplayState replays() {
+        return replays;
+    }
 
     @Override
-    public int height() { return height.getAsInt(); }
+    public int height() {
+        return height.getAsInt();
+    }
 
     /** Ctrl-C: stops the touch in progress and, during a replay, the replay after its current step. */
     public void interrupt() {
@@ -75,12 +82,15 @@ public final class Shell implements ConsoleIO, AutoCloseable {
         out.print(s);
         out.flush();
     }
+
     private final Renderer renderer;
     /** Where script errors go (stderr), with or without colour; null interactively. */
     private PrintWriter errors;
+
     private boolean errorColor;
     /** Where the statement being run came from, e.g. {@code <stdin>:2}, {@code -c:3}, {@code 02-zero-page.toml:14}. */
     private String origin;
+
     private final boolean color;
     private final IntSupplier width;
     private final List<String> history = new ArrayList<>();
@@ -107,9 +117,20 @@ public final class Shell implements ConsoleIO, AutoCloseable {
         registry.register(new HelpCommand(registry, this::width));
         registry.register(new HistoryCommand(() -> history));
         registry.register(new SetCommand(new SetCommand.Settings() {
-            @Override public Config config() { return config; }
-            @Override public Feedback feedback() { return feedback; }
-            @Override public void feedback(Feedback f) { feedback = f; }
+            @Override
+            public Config config() {
+                return config;
+            }
+
+            @Override
+            public Feedback feedback() {
+                return feedback;
+            }
+
+            @Override
+            public void feedback(Feedback f) {
+                feedback = f;
+            }
         }));
         registry.register(new ExitCommand(() -> exitRequested = true));
         registry.register(new WatchCommand(watches));
@@ -121,14 +142,17 @@ public final class Shell implements ConsoleIO, AutoCloseable {
     /** The picture of {@code target} now, read on the step thread like any command that reads the session. */
     ResidencyReport view(String target) throws CommandError {
         Command view = registry.lookup("view");
-        CommandLine cl = CommandLine.parse("view " + (target.chars().anyMatch(Character::isWhitespace) ? "\"" + target + "\"" : target));
+        CommandLine cl = CommandLine.parse(
+                "view " + (target.chars().anyMatch(Character::isWhitespace) ? "\"" + target + "\"" : target));
         return (ResidencyReport) session.call(() -> view.run(session, cl));
     }
 
     private void redrawWatches() {
         watches.redraw(height.getAsInt(), new Watches.Sink() {
             @Override
-            public void picture(String target, ResidencyReport picture, int rows) { renderer.watch(target, picture, rows); }
+            public void picture(String target, ResidencyReport picture, int rows) {
+                renderer.watch(target, picture, rows);
+            }
 
             @Override
             public void dropped(String target, CommandError why) {
@@ -138,7 +162,9 @@ public final class Shell implements ConsoleIO, AutoCloseable {
         out.flush();
     }
 
-    public Session session() { return session; }
+    public Session session() {
+        return session;
+    }
 
     /**
      * What the output can carry (see {@link OutputCharset}): UTF-8, or ASCII, in which every glyph has a stand-in
@@ -149,10 +175,14 @@ public final class Shell implements ConsoleIO, AutoCloseable {
         tee.charset = charset;
     }
 
-    public OutputCharset output() { return tee.charset; }
+    public OutputCharset output() {
+        return tee.charset;
+    }
 
     /** UTF-8 ({@code true}) or ASCII. */
-    void unicode(boolean on) { output(on ? OutputCharset.UTF8 : OutputCharset.ASCII); }
+    void unicode(boolean on) {
+        output(on ? OutputCharset.UTF8 : OutputCharset.ASCII);
+    }
 
     /** Interactive consoles page manual pages that do not fit the screen. */
     public void pager(Pager p, java.util.function.IntSupplier screenHeight) {
@@ -160,14 +190,22 @@ public final class Shell implements ConsoleIO, AutoCloseable {
         this.height = screenHeight;
     }
 
-    public CommandRegistry registry() { return registry; }
+    public CommandRegistry registry() {
+        return registry;
+    }
 
-    public List<String> history() { return history; }
+    public List<String> history() {
+        return history;
+    }
 
-    public boolean exitRequested() { return exitRequested; }
+    public boolean exitRequested() {
+        return exitRequested;
+    }
 
     @Override
-    public int width() { return Math.max(40, width.getAsInt()); }
+    public int width() {
+        return Math.max(40, width.getAsInt());
+    }
 
     /** Runs every statement of {@code line} (split at ';'); returns false if any failed. */
     public boolean execute(String line) {
@@ -186,10 +224,14 @@ public final class Shell implements ConsoleIO, AutoCloseable {
     private final List<java.util.function.Consumer<Outcome>> observers = new ArrayList<>();
 
     @Override
-    public void observe(java.util.function.Consumer<Outcome> o) { observers.add(o); }
+    public void observe(java.util.function.Consumer<Outcome> o) {
+        observers.add(o);
+    }
 
     @Override
-    public void stopObserving(java.util.function.Consumer<Outcome> o) { observers.remove(o); }
+    public void stopObserving(java.util.function.Consumer<Outcome> o) {
+        observers.remove(o);
+    }
 
     @Override
     public Outcome runHeld(String statement, StringBuilder output) {
@@ -230,10 +272,12 @@ public final class Shell implements ConsoleIO, AutoCloseable {
             printError(statement, "", e, List.of());
             return new Outcome(statement, "", null, e);
         }
-        if (cl.isEmpty()) return new Outcome(statement, "", new dev.pagelab.commands.report.TextReport("", List.of()), null);
+        if (cl.isEmpty())
+            return new Outcome(statement, "", new dev.pagelab.commands.report.TextReport("", List.of()), null);
         String verb = "";
         List<int[]> spans = new ArrayList<>();
-        for (CommandLine.Word w : cl.words()) spans.add(new int[] {w.column(), w.text().length()});
+        for (CommandLine.Word w : cl.words())
+            spans.add(new int[] {w.column(), w.text().length()});
         try {
             Command command = registry.lookup(cl.name());
             verb = command.name();
@@ -246,8 +290,10 @@ public final class Shell implements ConsoleIO, AutoCloseable {
                     : command.run(session, admitted);
             renderer.report(statement, report);
             // after anything that may have changed what a picture shows, and when a watch was just added
-            if (!watches.isEmpty() && (report instanceof StepReport || report instanceof ClearRefsReport
-                    || command instanceof WatchCommand)) {
+            if (!watches.isEmpty()
+                    && (report instanceof StepReport
+                            || report instanceof ClearRefsReport
+                            || command instanceof WatchCommand)) {
                 redrawWatches();
             }
             return new Outcome(statement, verb, report, null);
@@ -258,9 +304,12 @@ public final class Shell implements ConsoleIO, AutoCloseable {
             // A bug in pagelab, not the user's doing: say so in one line; the session and its mappings live on.
             StringWriter trace = new StringWriter();
             e.printStackTrace(new PrintWriter(trace));
-            String first = trace.toString().lines().skip(1).findFirst().orElse("").trim();
-            CommandError ce = CommandError.refused(null, "internal error: " + e, "please report it with this line ("
-                    + first + "); the session and its mappings are intact");
+            String first =
+                    trace.toString().lines().skip(1).findFirst().orElse("").trim();
+            CommandError ce = CommandError.refused(
+                    null,
+                    "internal error: " + e,
+                    "please report it with this line (" + first + "); the session and its mappings are intact");
             printError(statement, verb, ce, spans);
             return new Outcome(statement, verb, null, ce);
         }
@@ -323,10 +372,14 @@ public final class Shell implements ConsoleIO, AutoCloseable {
         public void report(String statement, Report report) {
             List<AttributedString> lines = TextRenderer.render(report, feedback, width());
             // a manual page taller than the screen goes through the pager, as man's does
-            boolean paged = pager != null && report instanceof dev.pagelab.commands.report.ManualReport
-                    && height.getAsInt() > 0 && lines.size() > height.getAsInt() - 2
-                    && pager.page(lines.stream().map(a -> color ? a.toAnsi() : a.toString())
-                            .map(tee.charset::text).toList());
+            boolean paged = pager != null
+                    && report instanceof dev.pagelab.commands.report.ManualReport
+                    && height.getAsInt() > 0
+                    && lines.size() > height.getAsInt() - 2
+                    && pager.page(lines.stream()
+                            .map(a -> color ? a.toAnsi() : a.toString())
+                            .map(tee.charset::text)
+                            .toList());
             if (!paged) print(lines);
         }
 
@@ -352,7 +405,9 @@ public final class Shell implements ConsoleIO, AutoCloseable {
         }
 
         @Override
-        public boolean showsSystemContext(Feedback f) { return f == Feedback.VERBOSE; }
+        public boolean showsSystemContext(Feedback f) {
+            return f == Feedback.VERBOSE;
+        }
     }
 
     private final class JsonOutput implements Renderer {
@@ -372,12 +427,14 @@ public final class Shell implements ConsoleIO, AutoCloseable {
         }
 
         @Override
-        public boolean showsSystemContext(Feedback f) { return true; }
+        public boolean showsSystemContext(Feedback f) {
+            return true;
+        }
     }
 
     @Override
     public void print(List<AttributedString> lines) {
-        for (AttributedString a : TextRenderer.fit(lines, width())) {     // at words, never where the terminal would
+        for (AttributedString a : TextRenderer.fit(lines, width())) { // at words, never where the terminal would
             String s = color ? (mono ? monochrome(a) : a).toAnsi() : a.toString();
             out.println(s);
         }
@@ -390,7 +447,7 @@ public final class Shell implements ConsoleIO, AutoCloseable {
         for (int i = 0; i < a.length(); i++) {
             org.jline.utils.AttributedStyle st = a.styleAt(i);
             // a filled cell of a residency map keeps standing out: inverse instead of a background colour
-            boolean filled = (st.getStyle() & 0x0C00) != 0;                 // F_BACKGROUND (indexed or RGB) in AttributedStyle
+            boolean filled = (st.getStyle() & 0x0C00) != 0; // F_BACKGROUND (indexed or RGB) in AttributedStyle
             st = st.foregroundOff().backgroundOff();
             b.style(filled ? st.inverse() : st).append(a.charAt(i));
         }
@@ -404,8 +461,9 @@ public final class Shell implements ConsoleIO, AutoCloseable {
     }
 
     @Override
-    public boolean color() { return color; }
-
+    public boolean color() {
+        return color;
+    }
 
     @Override
     public void close() {

@@ -4,8 +4,8 @@ import dev.pagelab.commands.Args;
 import dev.pagelab.commands.BaseCommand;
 import dev.pagelab.commands.CommandError;
 import dev.pagelab.commands.CommandLine;
-import dev.pagelab.commands.report.Report;
 import dev.pagelab.commands.Session;
+import dev.pagelab.commands.report.Report;
 import dev.pagelab.commands.report.TextReport;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +20,9 @@ final class UnwatchCommand extends BaseCommand {
     }
 
     @Override
-    public boolean runsOnStepThread() { return false; }
+    public boolean runsOnStepThread() {
+        return false;
+    }
 
     @Override
     public List<String> complete(Session session, List<String> before, int wordIndex) {
@@ -42,9 +44,10 @@ final class UnwatchCommand extends BaseCommand {
         }
         for (Args.Positional p : a.positional()) {
             if (!watches.unwatch(p.text())) {
-                throw CommandError.usage(p.index(), "'" + p.text() + "' is not watched",
-                        watches.isEmpty() ? "nothing is watched" : "watched: " + String.join(", ",
-                                watches.targets()));
+                throw CommandError.usage(
+                        p.index(),
+                        "'" + p.text() + "' is not watched",
+                        watches.isEmpty() ? "nothing is watched" : "watched: " + String.join(", ", watches.targets()));
             }
             lines.add("stopped watching " + p.text());
         }

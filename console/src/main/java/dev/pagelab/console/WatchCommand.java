@@ -5,8 +5,8 @@ import dev.pagelab.commands.BaseCommand;
 import dev.pagelab.commands.CommandError;
 import dev.pagelab.commands.CommandLine;
 import dev.pagelab.commands.Completions;
-import dev.pagelab.commands.report.Report;
 import dev.pagelab.commands.Session;
+import dev.pagelab.commands.report.Report;
 import dev.pagelab.commands.report.TextReport;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +20,7 @@ final class WatchCommand extends BaseCommand {
     static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(Set.of(), Set.of("rows"));
     /** Four pictures are already more than an 80×24 screen holds under a step report. */
     static final int MAX_WATCHES = 4;
+
     private final Watches watches;
 
     WatchCommand(Watches watches) {
@@ -28,7 +29,9 @@ final class WatchCommand extends BaseCommand {
     }
 
     @Override
-    public boolean runsOnStepThread() { return false; }
+    public boolean runsOnStepThread() {
+        return false;
+    }
 
     @Override
     public List<String> complete(Session session, List<String> before, int wordIndex) {
@@ -59,7 +62,9 @@ final class WatchCommand extends BaseCommand {
             watches.view(p.text());
             if (watches.all().stream().noneMatch(w -> w.target().equals(p.text()))) {
                 if (watches.all().size() >= MAX_WATCHES) {
-                    throw CommandError.usage(p.index(), "already watching " + MAX_WATCHES + " ranges",
+                    throw CommandError.usage(
+                            p.index(),
+                            "already watching " + MAX_WATCHES + " ranges",
                             "'unwatch' one first; more pictures than this do not fit under a step report");
                 }
                 added.add(p.text());
@@ -67,8 +72,10 @@ final class WatchCommand extends BaseCommand {
             watches.watch(p.text(), rows);
         }
         List<String> lines = new ArrayList<>();
-        lines.add((added.isEmpty() ? "still watching " : "watching ") + String.join(", ", a.positional().stream()
-                .map(Args.Positional::text).toList()) + ": redrawn after every step; 'unwatch' stops");
+        lines.add((added.isEmpty() ? "still watching " : "watching ")
+                + String.join(
+                        ", ", a.positional().stream().map(Args.Positional::text).toList())
+                + ": redrawn after every step; 'unwatch' stops");
         return new TextReport("watch", lines);
     }
 }

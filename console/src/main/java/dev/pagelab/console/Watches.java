@@ -29,16 +29,26 @@ final class Watches {
     private final List<Watch> watches = new ArrayList<>();
     private final Viewer viewer;
 
-    Watches(Viewer viewer) { this.viewer = viewer; }
+    Watches(Viewer viewer) {
+        this.viewer = viewer;
+    }
 
-    List<Watch> all() { return List.copyOf(watches); }
+    List<Watch> all() {
+        return List.copyOf(watches);
+    }
 
-    boolean isEmpty() { return watches.isEmpty(); }
+    boolean isEmpty() {
+        return watches.isEmpty();
+    }
 
-    List<String> targets() { return watches.stream().map(Watch::target).toList(); }
+    List<String> targets() {
+        return watches.stream().map(Watch::target).toList();
+    }
 
     /** Resolves {@code target} now, so a typo is refused when typed rather than at the next step. */
-    ResidencyReport view(String target) throws CommandError { return viewer.view(target); }
+    ResidencyReport view(String target) throws CommandError {
+        return viewer.view(target);
+    }
 
     void watch(String target, int rows) {
         for (int i = 0; i < watches.size(); i++) {
@@ -50,9 +60,13 @@ final class Watches {
         watches.add(new Watch(target, rows));
     }
 
-    boolean unwatch(String target) { return watches.removeIf(w -> w.target().equals(target)); }
+    boolean unwatch(String target) {
+        return watches.removeIf(w -> w.target().equals(target));
+    }
 
-    void clear() { watches.clear(); }
+    void clear() {
+        watches.clear();
+    }
 
     /**
      * Draws every watched picture in its compact form. At 80×24 a step report (3 lines), one picture (header, 8

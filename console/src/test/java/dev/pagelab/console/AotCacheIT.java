@@ -28,7 +28,8 @@ class AotCacheIT {
     record Result(int status, String out, String err) {}
 
     private Result run(Path launcher, String javaOpts, String... args) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(Stream.concat(Stream.of(launcher.toString()), Stream.of(args)).toList());
+        ProcessBuilder pb = new ProcessBuilder(
+                Stream.concat(Stream.of(launcher.toString()), Stream.of(args)).toList());
         pb.environment().put("PAGELAB_NO_BUILD", "1");
         pb.environment().put("XDG_CONFIG_HOME", "/nonexistent/pagelab-test-config");
         pb.environment().put("PAGELAB_JAVA_OPTS", javaOpts);
@@ -64,7 +65,9 @@ class AotCacheIT {
         Path dir = home.resolve("console/target/aot");
         if (!Files.isDirectory(dir)) return List.of();
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".aot")).sorted().toList();
+            return s.filter(p -> p.getFileName().toString().endsWith(".aot"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -83,15 +86,20 @@ class AotCacheIT {
         Result used = run(launcher, "-Xlog:aot=info", "--version");
         assertThat(used.status()).isZero();
         assertThat(used.err()).doesNotContain("recording");
-        assertThat(used.out()).contains("Opened AOT cache " + recorded.get(0))
-                .contains("Using AOT-linked classes: true").doesNotContainIgnoringCase("mismatch");
+        assertThat(used.out())
+                .contains("Opened AOT cache " + recorded.get(0))
+                .contains("Using AOT-linked classes: true")
+                .doesNotContainIgnoringCase("mismatch");
 
         // A rebuilt jar (here: a new modification time) must never meet the old cache.
         Path jar;
         try (Stream<Path> s = Files.list(home.resolve("console/target/lib"))) {
-            jar = s.filter(p -> p.getFileName().toString().startsWith("pagelab-commands")).findFirst().orElseThrow();
+            jar = s.filter(p -> p.getFileName().toString().startsWith("pagelab-commands"))
+                    .findFirst()
+                    .orElseThrow();
         }
-        Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 5_000));
+        Files.setLastModifiedTime(
+                jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 5_000));
         Result rebuilt = run(launcher, "-Xlog:aot=info", "--version");
         assertThat(rebuilt.err()).contains("recording the start-up cache");
         List<Path> now = caches();

@@ -31,21 +31,29 @@ class DebianPackageIT {
 
     @Test
     void theDebInstallsWorksAndPurgesCleanlyOnAFreshDebianWithoutAJdk() throws Exception {
-        assumeFalse("0".equals(System.getenv("PAGELAB_DEBIAN")), "PAGELAB_DEBIAN=0: the Debian package test is skipped on request");
+        assumeFalse(
+                "0".equals(System.getenv("PAGELAB_DEBIAN")),
+                "PAGELAB_DEBIAN=0: the Debian package test is skipped on request");
         assumeTrue(isRoot(), "needs root: debootstrap, chroot and mounts (run ./mvnw verify as root)");
         Path jdk = Path.of(System.getProperty("java.home"));
         Result build = run(List.of(ROOT.resolve("packaging/build").toString(), "--jdk", jdk.toString()), 10);
         assertThat(build.status()).as("packaging/build:\n%s", build.out()).isZero();
         Path deb = built("pagelab_.*_amd64\\.deb"), tgz = built("pagelab-.*-linux-x64\\.tar\\.gz");
-        Result test = run(List.of(ROOT.resolve("packaging/test-debian").toString(), deb.toString(), tgz.toString()), LIMIT_MINUTES);
+        Result test = run(
+                List.of(ROOT.resolve("packaging/test-debian").toString(), deb.toString(), tgz.toString()),
+                LIMIT_MINUTES);
         String last = test.out().strip().lines().reduce((a, b) -> b).orElse("");
         assumeTrue(test.status() != SKIPPED, last);
-        assertThat(test.status()).as("packaging/test-debian (see the FAILED lines):\n%s", test.out()).isZero();
+        assertThat(test.status())
+                .as("packaging/test-debian (see the FAILED lines):\n%s", test.out())
+                .isZero();
     }
 
     private static Path built(String name) throws java.io.IOException {
         try (var s = Files.list(ROOT.resolve("target"))) {
-            return s.filter(p -> p.getFileName().toString().matches(name)).findFirst().orElseThrow();
+            return s.filter(p -> p.getFileName().toString().matches(name))
+                    .findFirst()
+                    .orElseThrow();
         }
     }
 
@@ -66,7 +74,8 @@ class DebianPackageIT {
         p.getOutputStream().close();
         List<String> lines = new ArrayList<>();
         Thread reader = Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
                     System.out.println(line);
                     synchronized (lines) {
@@ -78,7 +87,7 @@ class DebianPackageIT {
             }
         });
         if (!p.waitFor(minutes, TimeUnit.MINUTES)) {
-            p.destroy();                                   // the script's trap unmounts and cleans up
+            p.destroy(); // the script's trap unmounts and cleans up
             if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
             throw new AssertionError(cmd.get(0) + " did not finish in " + minutes + " minutes");
         }

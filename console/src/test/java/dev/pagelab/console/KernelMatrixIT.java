@@ -33,8 +33,11 @@ class KernelMatrixIT {
 
     @Test
     void everyCheckHoldsOnEveryKernelOfTheMatrix() throws Exception {
-        assumeFalse("0".equals(System.getenv("PAGELAB_MATRIX")), "PAGELAB_MATRIX=0: the kernel matrix is skipped on request");
-        List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("kernels").resolve("matrix").toString()));
+        assumeFalse(
+                "0".equals(System.getenv("PAGELAB_MATRIX")),
+                "PAGELAB_MATRIX=0: the kernel matrix is skipped on request");
+        List<String> cmd = new ArrayList<>(
+                List.of(ROOT.resolve("kernels").resolve("matrix").toString()));
         String args = System.getenv("PAGELAB_MATRIX_ARGS");
         if (args != null && !args.isBlank()) cmd.addAll(List.of(args.trim().split("\\s+")));
         System.out.println("[KernelMatrixIT] " + String.join(" ", cmd));
@@ -44,7 +47,8 @@ class KernelMatrixIT {
         p.getOutputStream().close();
         Deque<String> tail = new ArrayDeque<>();
         Thread reader = Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
                     System.out.println(line);
                     synchronized (tail) {
@@ -57,7 +61,7 @@ class KernelMatrixIT {
             }
         });
         if (!p.waitFor(LIMIT_MINUTES, TimeUnit.MINUTES)) {
-            p.destroy();                                   // the script's trap stops its guests
+            p.destroy(); // the script's trap stops its guests
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
@@ -72,7 +76,10 @@ class KernelMatrixIT {
         assumeTrue(p.exitValue() != SKIPPED, last);
         Path table = ROOT.resolve("target").resolve("kernel-matrix").resolve("matrix.md");
         String md = Files.exists(table) ? Files.readString(table) : String.join("\n", tail);
-        assertThat(p.exitValue()).as("kernels/matrix exit status; the table:\n%s\nlogs of failed rows: %s", md,
-                ROOT.resolve("target").resolve("kernel-matrix").resolve("logs")).isZero();
+        assertThat(p.exitValue())
+                .as(
+                        "kernels/matrix exit status; the table:\n%s\nlogs of failed rows: %s",
+                        md, ROOT.resolve("target").resolve("kernel-matrix").resolve("logs"))
+                .isZero();
     }
 }

@@ -36,7 +36,9 @@ class LocaleEndToEndIT {
     /** {@code bytes}: stdout (with a pty, everything the terminal got); {@code err}: stderr of a pipe run. */
     record Output(int status, byte[] bytes, byte[] err) {
         /** What a script printed on stderr: its errors, each with where it came from. */
-        String errText() { return new String(err, StandardCharsets.UTF_8); }
+        String errText() {
+            return new String(err, StandardCharsets.UTF_8);
+        }
 
         /** The text with the terminal's control sequences (JLine's mode switches) taken out. */
         String text() {
@@ -55,14 +57,16 @@ class LocaleEndToEndIT {
     }
 
     /** The launcher with {@code locale} as its whole locale environment, in a pty when {@code pty}, with stdin. */
-    Output run(boolean pty, Map<String, String> locale, String stdin, String... args) throws IOException, InterruptedException {
+    Output run(boolean pty, Map<String, String> locale, String stdin, String... args)
+            throws IOException, InterruptedException {
         List<String> launcher = new ArrayList<>(List.of(ROOT.resolve("pagelab").toString()));
         launcher.addAll(List.of(args));
         List<String> cmd;
         if (pty) {
             assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "script(1) from util-linux is not installed");
             StringBuilder c = new StringBuilder();
-            for (String a : launcher) c.append('\'').append(a.replace("'", "'\\''")).append("' ");
+            for (String a : launcher)
+                c.append('\'').append(a.replace("'", "'\\''")).append("' ");
             cmd = List.of("/usr/bin/script", "-qec", c.toString().trim(), "/dev/null");
         } else {
             cmd = launcher;
@@ -97,33 +101,43 @@ class LocaleEndToEndIT {
     static void assertAsciiSession(Output o) {
         String t = o.text();
         assertThat(o.allAscii()).as("every byte below 0x80:\n%s", t).isTrue();
-        assertThat(t).doesNotContain("?")
+        assertThat(t)
+                .doesNotContain("?")
                 .contains("pagelab 0.1.0 - Linux ")
-                .containsPattern("map m1: mmap 256K \\(64p\\).*\n  faults   minor 0  major 0   in [0-9.]+ (ns|us|ms|s)\n")
+                .containsPattern(
+                        "map m1: mmap 256K \\(64p\\).*\n  faults   minor 0  major 0   in [0-9.]+ (ns|us|ms|s)\n")
                 .containsPattern("\\(1\\.00 per page\\)   in [0-9.]+ (ns|us|ms|s) \\([0-9.]+ (ns|us|ms)/access\\)")
                 .contains("  present  0 -> 64 pages")
                 .containsPattern("p50 ~[0-9.]+ (ns|us|ms)")
                 .containsPattern("\n  >=[0-9.]+ (ns|us|ms) +#+ ")
                 .contains("offset 1M is outside m1 (256K) - ")
-                .contains("pagelab-set - change how much a step report says").contains(" 0->256,");
+                .contains("pagelab-set - change how much a step report says")
+                .contains(" 0->256,");
         assertThat(o.status()).isZero();
     }
 
     /** The interactive session in UTF-8: the glyphs themselves, valid UTF-8, no '?'. */
     static void assertUtf8Session(Output o) throws CharacterCodingException {
-        StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(o.bytes()));
+        StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(o.bytes()));
         String t = o.text();
         assertThat(o.allAscii()).isFalse();
-        assertThat(t).doesNotContain("?")
+        assertThat(t)
+                .doesNotContain("?")
                 .contains("pagelab 0.1.0 \u2014 Linux ")
-                .containsPattern("map m1: mmap 256K \\(64p\\).*\n  faults   minor 0  major 0   in [0-9.]+ (ns|\u00b5s|ms|s)\n")
-                .containsPattern("\\(1\\.00 per page\\)   in [0-9.]+ (ns|\u00b5s|ms|s) \\([0-9.]+ (ns|\u00b5s|ms)/access\\)")
+                .containsPattern(
+                        "map m1: mmap 256K \\(64p\\).*\n  faults   minor 0  major 0   in [0-9.]+ (ns|\u00b5s|ms|s)\n")
+                .containsPattern(
+                        "\\(1\\.00 per page\\)   in [0-9.]+ (ns|\u00b5s|ms|s) \\([0-9.]+ (ns|\u00b5s|ms)/access\\)")
                 .contains("  present  0 \u2192 64 pages")
                 .containsPattern("p50 \u2248[0-9.]+ (ns|\u00b5s|ms)")
                 .containsPattern("\n  \u2265[0-9.]+ (ns|\u00b5s|ms) +\u2588+ ")
                 .contains("offset 1M is outside m1 (256K) \u2014 ")
-                .contains("pagelab-set - change how much a step report says").contains(" 0\u2192256,");
+                .contains("pagelab-set - change how much a step report says")
+                .contains(" 0\u2192256,");
         assertThat(o.status()).isZero();
     }
 
@@ -169,7 +183,9 @@ class LocaleEndToEndIT {
         String c = "map 64p --no-thp; touch m1";
         Output ascii = run(true, vars("LANG", "C"), null, "-c", c);
         assertThat(ascii.allAscii()).as(ascii.text()).isTrue();
-        assertThat(ascii.text()).doesNotContain("?").contains("  present  0 -> 64 pages")
+        assertThat(ascii.text())
+                .doesNotContain("?")
+                .contains("  present  0 -> 64 pages")
                 .containsPattern("in [0-9.]+ (ns|us|ms|s)\n");
         Output utf8 = run(true, vars("LANG", "C.UTF-8"), null, "-c", c);
         assertThat(utf8.text()).doesNotContain("?").contains("  present  0 \u2192 64 pages");
@@ -181,10 +197,14 @@ class LocaleEndToEndIT {
         String c = "map 64p --no-thp; touch m1 --timing; touch m1[1M:4K]";
         Output ascii = run(false, vars("LANG", "C"), null, "--keep-going", "-c", c);
         assertThat(ascii.allAscii()).as(ascii.text()).isTrue();
-        assertThat(ascii.text()).doesNotContain("?").contains("  present  0 -> 64 pages")
+        assertThat(ascii.text())
+                .doesNotContain("?")
+                .contains("  present  0 -> 64 pages")
                 .containsPattern("\n  >=[0-9.]+ (ns|us|ms) +#+ ");
         // the script's error is on stderr, in ASCII too
-        assertThat(ascii.errText()).doesNotContain("?").contains("pagelab:-c:3: touch: offset 1M is outside m1 (256K) - ");
+        assertThat(ascii.errText())
+                .doesNotContain("?")
+                .contains("pagelab:-c:3: touch: offset 1M is outside m1 (256K) - ");
         assertThat(ascii.status()).isEqualTo(1);
         Output utf8 = run(false, vars("LANG", "C.UTF-8"), null, "--keep-going", "-c", c);
         assertThat(utf8.text()).doesNotContain("?").contains("  present  0 \u2192 64 pages");
@@ -194,14 +214,27 @@ class LocaleEndToEndIT {
     /** JSON under LANG=C: the same values, non-ASCII as \\uXXXX escapes, every byte ASCII. */
     @Test
     void jsonUnderLangCIsEscapedAscii() throws Exception {
-        Output o = run(false, vars("LANG", "C"), null, "--keep-going", "--json", "-c", "map 64p --no-thp; touch m1[1M:4K]");
+        Output o = run(
+                false, vars("LANG", "C"), null, "--keep-going", "--json", "-c", "map 64p --no-thp; touch m1[1M:4K]");
         assertThat(o.allAscii()).as(o.text()).isTrue();
         List<String> lines = o.text().lines().toList();
         assertThat(lines).hasSize(2);
-        assertThat(lines.get(0)).startsWith("{\"command\":\"map 64p --no-thp\",\"ok\":true").endsWith("}");
-        assertThat(lines.get(1)).startsWith("{\"command\":\"touch m1[1M:4K]\",\"ok\":false")
-                .contains("offset 1M is outside m1 (256K) \\u2014 ").doesNotContain("?").endsWith("}");
-        Output utf8 = run(false, vars("LANG", "C.UTF-8"), null, "--keep-going", "--json", "-c", "map 64p --no-thp; touch m1[1M:4K]");
+        assertThat(lines.get(0))
+                .startsWith("{\"command\":\"map 64p --no-thp\",\"ok\":true")
+                .endsWith("}");
+        assertThat(lines.get(1))
+                .startsWith("{\"command\":\"touch m1[1M:4K]\",\"ok\":false")
+                .contains("offset 1M is outside m1 (256K) \\u2014 ")
+                .doesNotContain("?")
+                .endsWith("}");
+        Output utf8 = run(
+                false,
+                vars("LANG", "C.UTF-8"),
+                null,
+                "--keep-going",
+                "--json",
+                "-c",
+                "map 64p --no-thp; touch m1[1M:4K]");
         assertThat(utf8.text()).contains("offset 1M is outside m1 (256K) \u2014 ");
     }
 
@@ -210,7 +243,10 @@ class LocaleEndToEndIT {
     void recipePlaybackUnderLangCIsAscii() throws Exception {
         Output played = run(true, vars("LANG", "C"), null, "--recipe", "demand-paging", "--auto", "--delay", "0");
         assertThat(played.allAscii()).as(played.text()).isTrue();
-        assertThat(played.text()).doesNotContain("?").contains("ok minor = 0").contains("ok minor = 256")
+        assertThat(played.text())
+                .doesNotContain("?")
+                .contains("ok minor = 0")
+                .contains("ok minor = 256")
                 .containsPattern("in [0-9.]+ (ns|us|ms|s)");
         assertThat(played.status()).isZero();
         Output checked = run(false, vars("LANG", "C"), null, "--recipe", "demand-paging", "--check");
@@ -226,7 +262,8 @@ class LocaleEndToEndIT {
         Path config = state.resolve("config.toml");
         Files.writeString(config, "color = \"n\u00e9ver\u2192\"\n", StandardCharsets.UTF_8);
         for (String lang : List.of("C", "C.UTF-8")) {
-            ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("pagelab").toString(), "--config", config.toString(), "-c", "list")
+            ProcessBuilder pb = new ProcessBuilder(
+                            ROOT.resolve("pagelab").toString(), "--config", config.toString(), "-c", "list")
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD);
             LOCALE_VARS.forEach(pb.environment()::remove);
             pb.environment().put("LANG", lang);

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The launcher in a pseudo-terminal (tmux) 60 and 80 columns wide: the help overview, a manual page, step reports,
@@ -31,7 +31,8 @@ class NarrowTerminalIT {
 
     @BeforeEach
     void needTmux() {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/tmux")) || Files.isExecutable(Path.of("/bin/tmux")),
+        assumeTrue(
+                Files.isExecutable(Path.of("/usr/bin/tmux")) || Files.isExecutable(Path.of("/bin/tmux")),
                 "tmux is not installed: the pseudo-terminal test needs it");
     }
 
@@ -44,23 +45,41 @@ class NarrowTerminalIT {
     @ValueSource(ints = {60, 80})
     void noLineIsWiderThanTheTerminal(int width) throws Exception {
         // PAGER=cat: a manual page taller than the screen is printed, not held in less, so it is on the capture too
-        String cmd = "env NO_COLOR=1 PAGER=cat PAGELAB_NO_BUILD=1 XDG_CONFIG_HOME=/nonexistent/pagelab-test-config XDG_STATE_HOME="
-                + state + " " + ROOT.resolve("pagelab");
-        assertThat(tmux("new-session", "-d", "-s", tmuxSession, "-x", Integer.toString(width), "-y", "50", cmd)).isZero();
+        String cmd =
+                "env NO_COLOR=1 PAGER=cat PAGELAB_NO_BUILD=1 XDG_CONFIG_HOME=/nonexistent/pagelab-test-config XDG_STATE_HOME="
+                        + state + " " + ROOT.resolve("pagelab");
+        assertThat(tmux("new-session", "-d", "-s", tmuxSession, "-x", Integer.toString(width), "-y", "50", cmd))
+                .isZero();
         tmux("set-option", "-t", tmuxSession, "history-limit", "20000");
         waitFor("pagelab>", 60);
-        for (String line : List.of("help", "help clear-refs", "map m1 8M --no-thp", "touch m1[0:1M]", "view m1",
-                "inspect-pagemap m1", "watch m1", "advise m1[0:512K] dontneed", "unwatch",
-                "touch m1[1M:4K] --bogus", "bench sweep --sizes 4K,64K --reps 1")) {
+        for (String line : List.of(
+                "help",
+                "help clear-refs",
+                "map m1 8M --no-thp",
+                "touch m1[0:1M]",
+                "view m1",
+                "inspect-pagemap m1",
+                "watch m1",
+                "advise m1[0:512K] dontneed",
+                "unwatch",
+                "touch m1[1M:4K] --bogus",
+                "bench sweep --sizes 4K,64K --reps 1")) {
             type(line, "Enter");
             waitForPrompt();
         }
         String all = capture(true);
-        assertThat(all).contains("/proc/self/clear_refs").contains("bench sweep").contains("not present");
+        assertThat(all)
+                .contains("/proc/self/clear_refs")
+                .contains("bench sweep")
+                .contains("not present");
         // (what the user typed is theirs: the line editor scrolls or wraps it)
-        List<String> tooWide = all.lines().filter(l -> !l.startsWith("pagelab> "))
-                .filter(l -> l.stripTrailing().length() > width).toList();
-        assertThat(tooWide).as("lines the terminal had to break at " + width + " columns").isEmpty();
+        List<String> tooWide = all.lines()
+                .filter(l -> !l.startsWith("pagelab> "))
+                .filter(l -> l.stripTrailing().length() > width)
+                .toList();
+        assertThat(tooWide)
+                .as("lines the terminal had to break at " + width + " columns")
+                .isEmpty();
         type("exit", "Enter");
         waitForExit(20);
     }
@@ -75,7 +94,8 @@ class NarrowTerminalIT {
 
     /** The whole scrollback; with {@code joined}, the lines the terminal wrapped joined again. */
     private String capture(boolean joined) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("tmux", "-u", "-L", SOCKET, "capture-pane", "-p", "-S", "-", "-t", tmuxSession));
+        List<String> cmd = new ArrayList<>(
+                List.of("tmux", "-u", "-L", SOCKET, "capture-pane", "-p", "-S", "-", "-t", tmuxSession));
         if (joined) cmd.add("-J");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("LANG", "C.UTF-8");
@@ -135,7 +155,8 @@ class NarrowTerminalIT {
     private static int tmux(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("tmux", "-u", "-L", SOCKET));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder pb =
+                new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("LANG", "C.UTF-8");
         pb.environment().put("LC_ALL", "C.UTF-8");
         Process p = pb.start();

@@ -1,9 +1,9 @@
 package dev.pagelab.console;
 
-import dev.pagelab.console.render.Json;
-import dev.pagelab.console.terminal.OutputCharset;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pagelab.console.render.Json;
+import dev.pagelab.console.terminal.OutputCharset;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,63 +31,82 @@ class OutputCharsetTest {
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(delimiter = '|', value = {
-            "C.UTF-8            | true",
-            "C.utf8             | true",
-            "en_US.UTF-8        | true",
-            "en_US.utf8         | true",
-            "de_DE.UTF-8@euro   | true",
-            "sr_RS.utf8@latin   | true",
-            "ja_JP.Utf_8        | true",
-            "C                  | false",
-            "POSIX              | false",
-            "en_US              | false",
-            "en_US.ISO-8859-1   | false",
-            "de_DE@euro         | false",
-            "ru_RU.KOI8-R       | false",
-            "en_US.UTF-16       | false",
-            "utf8               | false",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "C.UTF-8            | true",
+                "C.utf8             | true",
+                "en_US.UTF-8        | true",
+                "en_US.utf8         | true",
+                "de_DE.UTF-8@euro   | true",
+                "sr_RS.utf8@latin   | true",
+                "ja_JP.Utf_8        | true",
+                "C                  | false",
+                "POSIX              | false",
+                "en_US              | false",
+                "en_US.ISO-8859-1   | false",
+                "de_DE@euro         | false",
+                "ru_RU.KOI8-R       | false",
+                "en_US.UTF-16       | false",
+                "utf8               | false",
+            })
     void theCodesetOfTheLocaleNameDecides(String lang, boolean utf8) {
         assertThat(OutputCharset.utf8Locale(env("LANG", lang))).isEqualTo(utf8);
-        assertThat(OutputCharset.decide(env("LANG", lang, "TERM", "xterm-256color"), true).unicode()).isEqualTo(utf8);
+        assertThat(OutputCharset.decide(env("LANG", lang, "TERM", "xterm-256color"), true)
+                        .unicode())
+                .isEqualTo(utf8);
     }
 
     @Test
     void noLocaleAtAllIsAscii() {
         assertThat(OutputCharset.utf8Locale(Map.of())).isFalse();
-        assertThat(OutputCharset.utf8Locale(env("LANG", "", "LC_ALL", "", "LC_CTYPE", ""))).isFalse();
+        assertThat(OutputCharset.utf8Locale(env("LANG", "", "LC_ALL", "", "LC_CTYPE", "")))
+                .isFalse();
         assertThat(OutputCharset.decide(env("TERM", "xterm"), true)).isSameAs(OutputCharset.ASCII);
         assertThat(OutputCharset.decide(env("TERM", "xterm"), false)).isSameAs(OutputCharset.ASCII);
     }
 
     @Test
     void lcAllThenLcCtypeThenLangAsGlibcReadsThem() {
-        assertThat(OutputCharset.utf8Locale(env("LC_ALL", "C", "LANG", "en_US.UTF-8"))).isFalse();
-        assertThat(OutputCharset.utf8Locale(env("LC_ALL", "C.UTF-8", "LANG", "C"))).isTrue();
-        assertThat(OutputCharset.utf8Locale(env("LC_CTYPE", "POSIX", "LANG", "en_US.UTF-8"))).isFalse();
-        assertThat(OutputCharset.utf8Locale(env("LC_CTYPE", "en_US.UTF-8", "LANG", "C"))).isTrue();
-        assertThat(OutputCharset.utf8Locale(env("LC_ALL", "C", "LC_CTYPE", "en_US.UTF-8"))).isFalse();
+        assertThat(OutputCharset.utf8Locale(env("LC_ALL", "C", "LANG", "en_US.UTF-8")))
+                .isFalse();
+        assertThat(OutputCharset.utf8Locale(env("LC_ALL", "C.UTF-8", "LANG", "C")))
+                .isTrue();
+        assertThat(OutputCharset.utf8Locale(env("LC_CTYPE", "POSIX", "LANG", "en_US.UTF-8")))
+                .isFalse();
+        assertThat(OutputCharset.utf8Locale(env("LC_CTYPE", "en_US.UTF-8", "LANG", "C")))
+                .isTrue();
+        assertThat(OutputCharset.utf8Locale(env("LC_ALL", "C", "LC_CTYPE", "en_US.UTF-8")))
+                .isFalse();
         // set but empty counts as unset
-        assertThat(OutputCharset.utf8Locale(env("LC_ALL", "", "LC_CTYPE", "", "LANG", "en_US.UTF-8"))).isTrue();
+        assertThat(OutputCharset.utf8Locale(env("LC_ALL", "", "LC_CTYPE", "", "LANG", "en_US.UTF-8")))
+                .isTrue();
         assertThat(OutputCharset.utf8Locale(env("LC_ALL", "", "LANG", "C"))).isFalse();
         // the message and collation categories say nothing about the character set
-        assertThat(OutputCharset.utf8Locale(env("LC_MESSAGES", "en_US.UTF-8", "LANG", "C"))).isFalse();
+        assertThat(OutputCharset.utf8Locale(env("LC_MESSAGES", "en_US.UTF-8", "LANG", "C")))
+                .isFalse();
     }
 
     @Test
     void aDumbTerminalIsAsciiButOnlyWhenTheOutputIsTheTerminal() {
-        assertThat(OutputCharset.decide(env("LANG", "C.UTF-8", "TERM", "dumb"), true)).isSameAs(OutputCharset.ASCII);
-        assertThat(OutputCharset.decide(env("LANG", "C.UTF-8", "TERM", "dumb-emacs-ansi"), true)).isSameAs(OutputCharset.ASCII);
-        assertThat(OutputCharset.decide(env("LANG", "C.UTF-8", "TERM", "dumb"), false)).isSameAs(OutputCharset.UTF8);
+        assertThat(OutputCharset.decide(env("LANG", "C.UTF-8", "TERM", "dumb"), true))
+                .isSameAs(OutputCharset.ASCII);
+        assertThat(OutputCharset.decide(env("LANG", "C.UTF-8", "TERM", "dumb-emacs-ansi"), true))
+                .isSameAs(OutputCharset.ASCII);
+        assertThat(OutputCharset.decide(env("LANG", "C.UTF-8", "TERM", "dumb"), false))
+                .isSameAs(OutputCharset.UTF8);
         assertThat(OutputCharset.decide(env("LANG", "C.UTF-8"), true)).isSameAs(OutputCharset.UTF8);
-        assertThat(OutputCharset.decide(env("LANG", "C.UTF-8", "TERM", "xterm"), true).charset()).isEqualTo(StandardCharsets.UTF_8);
-        assertThat(OutputCharset.decide(env("LANG", "C", "TERM", "xterm"), true).charset()).isEqualTo(StandardCharsets.US_ASCII);
+        assertThat(OutputCharset.decide(env("LANG", "C.UTF-8", "TERM", "xterm"), true)
+                        .charset())
+                .isEqualTo(StandardCharsets.UTF_8);
+        assertThat(OutputCharset.decide(env("LANG", "C", "TERM", "xterm"), true).charset())
+                .isEqualTo(StandardCharsets.US_ASCII);
     }
 
     @Test
     void theGlyphsOfTheReportsHaveReadableStandIns() {
-        assertThat(OutputCharset.ascii("  faults   minor 0  major 0   in 66.9 \u00b5s")).isEqualTo("  faults   minor 0  major 0   in 66.9 us");
+        assertThat(OutputCharset.ascii("  faults   minor 0  major 0   in 66.9 \u00b5s"))
+                .isEqualTo("  faults   minor 0  major 0   in 66.9 us");
         assertThat(OutputCharset.ascii("  present  \u22480 \u2192 64 pages   process rss \u22123.9 MiB"))
                 .isEqualTo("  present  ~0 -> 64 pages   process rss -3.9 MiB");
         assertThat(OutputCharset.ascii("pagelab 0.1.0 \u2014 Linux 6.1")).isEqualTo("pagelab 0.1.0 - Linux 6.1");
@@ -95,7 +114,8 @@ class OutputCharsetTest {
                 .isEqualTo("  >=1.0 us   ####  p50 ~1.5 us");
         assertThat(OutputCharset.ascii("\u2713 minor = 0")).isEqualTo("ok minor = 0");
         assertThat(OutputCharset.ascii("\u2717 minor = 256: got 0")).isEqualTo("FAIL minor = 256: got 0");
-        assertThat(OutputCharset.ascii("\u2714 \u2718 \u2260 \u2264 \u00b1 \u00d7 \u2026 \u2013")).isEqualTo("ok FAIL != <= +- x ... -");
+        assertThat(OutputCharset.ascii("\u2714 \u2718 \u2260 \u2264 \u00b1 \u00d7 \u2026 \u2013"))
+                .isEqualTo("ok FAIL != <= +- x ... -");
         assertThat(OutputCharset.ascii("\u250c\u2500\u2510\u2502\u2514\u2518")).isEqualTo("+-+|++");
         // letters keep their base letter, anything else is spelled out: never a '?'
         assertThat(OutputCharset.ascii("caf\u00e9 na\u00efve \ufb01le")).isEqualTo("cafe naive file");
@@ -114,7 +134,8 @@ class OutputCharsetTest {
         TreeSet<Integer> glyphs = new TreeSet<>();
         Pattern escape = Pattern.compile("(?<!\\\\)\\\\u([0-9a-fA-F]{4})");
         try (Stream<Path> files = Stream.of("console/src/main", "commands/src/main", "man", "recipes")
-                .map(ROOT::resolve).flatMap(OutputCharsetTest::walk)) {
+                .map(ROOT::resolve)
+                .flatMap(OutputCharsetTest::walk)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 String s = Files.readString(f, StandardCharsets.UTF_8);
                 s.codePoints().filter(c -> c >= 0x80).forEach(glyphs::add);
@@ -127,11 +148,16 @@ class OutputCharsetTest {
                 }
             }
         }
-        assertThat(glyphs).as("the scan found the glyphs the reports use").contains(0x2192, 0x00b5, 0x2248, 0x2014, 0x2588, 0x2713);
+        assertThat(glyphs)
+                .as("the scan found the glyphs the reports use")
+                .contains(0x2192, 0x00b5, 0x2248, 0x2014, 0x2588, 0x2713);
         for (int c : glyphs) {
             String a = OutputCharset.ascii(c);
-            assertThat(a).as("U+%04X %s", c, new String(Character.toChars(c)))
-                    .matches("\\p{ASCII}*").doesNotContain("?").doesNotStartWith("<U+");
+            assertThat(a)
+                    .as("U+%04X %s", c, new String(Character.toChars(c)))
+                    .matches("\\p{ASCII}*")
+                    .doesNotContain("?")
+                    .doesNotStartWith("<U+");
         }
     }
 
@@ -145,12 +171,15 @@ class OutputCharsetTest {
 
     @Test
     void jsonEscapesInsteadOfTransliterating() {
-        String json = "{\"error\":\"offset 1M is outside m1 \u2014 offsets run from 0\",\"t\":\"66.9 \u00b5s \ud83d\ude00\"}";
+        String json =
+                "{\"error\":\"offset 1M is outside m1 \u2014 offsets run from 0\",\"t\":\"66.9 \u00b5s \ud83d\ude00\"}";
         assertThat(OutputCharset.ASCII.json(json))
-                .isEqualTo("{\"error\":\"offset 1M is outside m1 \\u2014 offsets run from 0\",\"t\":\"66.9 \\u00b5s \\ud83d\\ude00\"}")
+                .isEqualTo(
+                        "{\"error\":\"offset 1M is outside m1 \\u2014 offsets run from 0\",\"t\":\"66.9 \\u00b5s \\ud83d\\ude00\"}")
                 .matches("\\p{ASCII}*");
         assertThat(OutputCharset.UTF8.json(json)).isEqualTo(json);
-        assertThat(Json.asciiEscaped(Json.encode(Map.of("k", "a\"\u2192\\")))).isEqualTo("{\"k\":\"a\\\"\\u2192\\\\\"}");
+        assertThat(Json.asciiEscaped(Json.encode(Map.of("k", "a\"\u2192\\"))))
+                .isEqualTo("{\"k\":\"a\\\"\\u2192\\\\\"}");
     }
 
     @Test
@@ -162,7 +191,8 @@ class OutputCharsetTest {
             p.printf("%s%n", "\u2192");
         }
         assertThat(bytes.toString(StandardCharsets.US_ASCII))
-                .isEqualTo("pagelab: config line 3: 'color' - unknown\nin 66.9 us, <U+1F600>->\n".replace("\n", System.lineSeparator()));
+                .isEqualTo("pagelab: config line 3: 'color' - unknown\nin 66.9 us, <U+1F600>->\n"
+                        .replace("\n", System.lineSeparator()));
         for (byte b : bytes.toByteArray()) assertThat(b).isNotNegative();
 
         ByteArrayOutputStream utf8 = new ByteArrayOutputStream();

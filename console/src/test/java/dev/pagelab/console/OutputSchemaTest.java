@@ -43,18 +43,21 @@ class OutputSchemaTest extends ConsoleSessionTest {
 
     @BeforeAll
     static void loadSchema() {
-        schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(OutputSchema.json());
+        schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                .getSchema(OutputSchema.json());
     }
 
     static List<String> problems(String json) {
-        return schema.validate(json, InputFormat.JSON).stream().map(e -> e.getInstanceLocation() + " " + e.getMessage())
+        return schema.validate(json, InputFormat.JSON).stream()
+                .map(e -> e.getInstanceLocation() + " " + e.getMessage())
                 .toList();
     }
 
     /** Statements per verb: each verb of the registry must have one (a new command fails here until added). */
     static Map<String, List<String>> statements(Path dir) throws IOException {
         Path file = Files.write(dir.resolve("f.bin"), new byte[16384]);
-        Path recipe = Files.writeString(dir.resolve("r.toml"), "title = \"t\"\nsummary = \"s\"\n[[step]]\nrun = \"list\"\n");
+        Path recipe =
+                Files.writeString(dir.resolve("r.toml"), "title = \"t\"\nsummary = \"s\"\n[[step]]\nrun = \"list\"\n");
         Map<String, List<String>> s = new LinkedHashMap<>();
         s.put("map", List.of("map s1 64K --no-thp", "map f1 16K --file " + file + " --shared"));
         s.put("touch", List.of("touch s1", "touch s1[0:16K] --read --timing", "touch nosuch"));
@@ -92,7 +95,8 @@ class OutputSchemaTest extends ConsoleSessionTest {
         StringWriter out = new StringWriter();
         Shell json = new Shell(session, new PrintWriter(out), true, false, () -> 80);
         Map<String, List<String>> statements = statements(tmp);
-        assertThat(statements.keySet()).as("a statement for every verb of the registry")
+        assertThat(statements.keySet())
+                .as("a statement for every verb of the registry")
                 .containsAll(json.registry().names());
         statements.values().stream().flatMap(List::stream).forEach(json::execute);
         json.execute("bogus command");
@@ -115,15 +119,20 @@ class OutputSchemaTest extends ConsoleSessionTest {
         }
         assertThat(bad).as("objects the schema rejects").isEmpty();
         assertThat(verbs).containsAll(json.registry().names());
-        assertThat(kinds).as("every kind of object was written at least once")
-                .containsExactlyInAnyOrderElementsOf(Arrays.stream(Figures.Kind.values()).map(Figures.Kind::key).toList());
+        assertThat(kinds)
+                .as("every kind of object was written at least once")
+                .containsExactlyInAnyOrderElementsOf(Arrays.stream(Figures.Kind.values())
+                        .map(Figures.Kind::key)
+                        .toList());
     }
 
     /** The published schema is the generated one: regenerate it with ./pagelab --json-schema. */
     @Test
     void publishedSchemaIsTheGeneratedOne() throws IOException {
-        assertThat(Files.readString(PUBLISHED)).as("docs/pagelab-output.schema.json: regenerate with "
-                + "'./pagelab --json-schema > docs/pagelab-output.schema.json'").isEqualTo(OutputSchema.json());
+        assertThat(Files.readString(PUBLISHED))
+                .as("docs/pagelab-output.schema.json: regenerate with "
+                        + "'./pagelab --json-schema > docs/pagelab-output.schema.json'")
+                .isEqualTo(OutputSchema.json());
     }
 
     @Test
@@ -139,22 +148,38 @@ class OutputSchemaTest extends ConsoleSessionTest {
         StringWriter out = new StringWriter();
         Shell json = new Shell(session, new PrintWriter(out), true, false, () -> 80);
         json.execute("map d1 16K; touch d1; touch nosuch; unmap d1");
-        List<ObjectNode> o = out.toString().lines().map(l -> (ObjectNode) MAPPER.readTree(l)).toList();
+        List<ObjectNode> o =
+                out.toString().lines().map(l -> (ObjectNode) MAPPER.readTree(l)).toList();
         ObjectNode touch = o.get(1), error = o.get(2);
         assertThat(problems(touch.toString())).isEmpty();
         assertThat(problems(error.toString())).isEmpty();
-        assertThat(error.get("minor_faults").isNull()).as("no measurement before the error").isTrue();
+        assertThat(error.get("minor_faults").isNull())
+                .as("no measurement before the error")
+                .isTrue();
 
-        assertThat(problems(touch.deepCopy().without("minor_faults").toString())).as("a figure left out").isNotEmpty();
-        assertThat(problems(touch.deepCopy().put("minor", 3).toString())).as("an undeclared field").isNotEmpty();
-        assertThat(problems(touch.deepCopy().put("minor_faults", "3").toString())).as("a wrong type").isNotEmpty();
-        assertThat(problems(touch.deepCopy().putNull("rss_delta_bytes").toString())).as("null where not nullable")
+        assertThat(problems(touch.deepCopy().without("minor_faults").toString()))
+                .as("a figure left out")
                 .isNotEmpty();
-        assertThat(problems(touch.deepCopy().put("report", "view").toString())).as("another kind's shape").isNotEmpty();
-        assertThat(problems(touch.deepCopy().put("ok", false).toString())).as("a report that failed").isNotEmpty();
-        assertThat(problems(error.deepCopy().without("elapsed_ns").toString())).as("an error without its common fields")
+        assertThat(problems(touch.deepCopy().put("minor", 3).toString()))
+                .as("an undeclared field")
                 .isNotEmpty();
-        assertThat(problems(error.deepCopy().put("report", "nosuch").toString())).isNotEmpty();
+        assertThat(problems(touch.deepCopy().put("minor_faults", "3").toString()))
+                .as("a wrong type")
+                .isNotEmpty();
+        assertThat(problems(touch.deepCopy().putNull("rss_delta_bytes").toString()))
+                .as("null where not nullable")
+                .isNotEmpty();
+        assertThat(problems(touch.deepCopy().put("report", "view").toString()))
+                .as("another kind's shape")
+                .isNotEmpty();
+        assertThat(problems(touch.deepCopy().put("ok", false).toString()))
+                .as("a report that failed")
+                .isNotEmpty();
+        assertThat(problems(error.deepCopy().without("elapsed_ns").toString()))
+                .as("an error without its common fields")
+                .isNotEmpty();
+        assertThat(problems(error.deepCopy().put("report", "nosuch").toString()))
+                .isNotEmpty();
     }
 
     /** The README's JSON section names the kinds of object and where their shape is. */

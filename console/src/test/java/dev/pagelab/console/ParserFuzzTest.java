@@ -1,14 +1,14 @@
 package dev.pagelab.console;
 
-import dev.pagelab.console.recipe.Recipe;
-import dev.pagelab.console.recipe.RecipeLibrary;
-import dev.pagelab.console.recipe.RecipeParser;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.pagelab.commands.Command;
 import dev.pagelab.commands.CommandError;
 import dev.pagelab.commands.CommandLine;
+import dev.pagelab.console.recipe.Recipe;
+import dev.pagelab.console.recipe.RecipeLibrary;
+import dev.pagelab.console.recipe.RecipeParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,22 +29,71 @@ class ParserFuzzTest extends ConsoleSessionTest {
     static final long SEED = 20261125L;
     static final int LINES = 6000, RECIPES = 1500;
     /** Commands whose random forms are run for real: those that only map, touch and observe this process's memory. */
-    static final Set<String> RUN = Set.of("map", "unmap", "touch", "advise", "lock", "unlock", "protect", "inspect-pagemap",
-            "view", "maps", "list", "set", "history", "help", "watch", "unwatch", "clear-refs", "limit", "cache");
-    static final List<String> SEEDS = List.of("map 4M", "map a 64p --no-thp --populate", "map b 2M --thp --align 2M",
-            "map c 16K --prot r", "map d 1G --noreserve", "map e 4M --memfd --shared", "touch m1", "touch a[0:16p] --read",
-            "touch a --stride 8K --order random --timing", "touch a[1M:] --write", "advise a dontneed", "advise a[0:4K] free",
-            "advise a guard_install", "advise a populate_write", "lock a --onfault", "unlock a", "protect a r",
-            "protect a[4K:8K] none", "unmap a[4K:4K]", "inspect-pagemap a --pages", "inspect-pagemap a --written",
-            "view a --rows 4 --cell 2p", "view d --method pread", "maps a", "maps --all", "list", "set feedback concise",
-            "watch a", "unwatch", "clear-refs soft-dirty a", "clear-refs all", "limit memlock 1M", "limit reset",
-            "cache /etc/hostname", "help touch", "history", "touch a; touch b; list", "touch 'a'", "map \"x y\" 4K");
-    static final String ALPHABET = "abcdm1[]:;'\"-=.,0123456789KMGTp \t\\/%$~#*?!\u00b5\u2192\u0000\u0007\u001b\u00e9";
+    static final Set<String> RUN = Set.of(
+            "map",
+            "unmap",
+            "touch",
+            "advise",
+            "lock",
+            "unlock",
+            "protect",
+            "inspect-pagemap",
+            "view",
+            "maps",
+            "list",
+            "set",
+            "history",
+            "help",
+            "watch",
+            "unwatch",
+            "clear-refs",
+            "limit",
+            "cache");
 
+    static final List<String> SEEDS = List.of(
+            "map 4M",
+            "map a 64p --no-thp --populate",
+            "map b 2M --thp --align 2M",
+            "map c 16K --prot r",
+            "map d 1G --noreserve",
+            "map e 4M --memfd --shared",
+            "touch m1",
+            "touch a[0:16p] --read",
+            "touch a --stride 8K --order random --timing",
+            "touch a[1M:] --write",
+            "advise a dontneed",
+            "advise a[0:4K] free",
+            "advise a guard_install",
+            "advise a populate_write",
+            "lock a --onfault",
+            "unlock a",
+            "protect a r",
+            "protect a[4K:8K] none",
+            "unmap a[4K:4K]",
+            "inspect-pagemap a --pages",
+            "inspect-pagemap a --written",
+            "view a --rows 4 --cell 2p",
+            "view d --method pread",
+            "maps a",
+            "maps --all",
+            "list",
+            "set feedback concise",
+            "watch a",
+            "unwatch",
+            "clear-refs soft-dirty a",
+            "clear-refs all",
+            "limit memlock 1M",
+            "limit reset",
+            "cache /etc/hostname",
+            "help touch",
+            "history",
+            "touch a; touch b; list",
+            "touch 'a'",
+            "map \"x y\" 4K");
+    static final String ALPHABET = "abcdm1[]:;'\"-=.,0123456789KMGTp \t\\/%$~#*?!\u00b5\u2192\u0000\u0007\u001b\u00e9";
 
     @TempDir
     Path dir;
-
 
     static String mutate(String s, Random r) {
         StringBuilder b = new StringBuilder(s);
@@ -53,12 +102,37 @@ class ParserFuzzTest extends ConsoleSessionTest {
             int at = b.isEmpty() ? 0 : r.nextInt(b.length() + 1);
             switch (r.nextInt(7)) {
                 case 0 -> b.insert(at, ALPHABET.charAt(r.nextInt(ALPHABET.length())));
-                case 1 -> { if (at < b.length()) b.deleteCharAt(at); }
-                case 2 -> { if (at < b.length()) b.setCharAt(at, ALPHABET.charAt(r.nextInt(ALPHABET.length()))); }
-                case 3 -> b.insert(at, " " + List.of("--force", "--pages", "--read", "--stride", "[", "]", "0x", "99999999999T",
-                        "-1", "1e9", "--", "--rows", "p", ";").get(r.nextInt(14)) + " ");
+                case 1 -> {
+                    if (at < b.length()) b.deleteCharAt(at);
+                }
+                case 2 -> {
+                    if (at < b.length()) b.setCharAt(at, ALPHABET.charAt(r.nextInt(ALPHABET.length())));
+                }
+                case 3 ->
+                    b.insert(
+                            at,
+                            " "
+                                    + List.of(
+                                                    "--force",
+                                                    "--pages",
+                                                    "--read",
+                                                    "--stride",
+                                                    "[",
+                                                    "]",
+                                                    "0x",
+                                                    "99999999999T",
+                                                    "-1",
+                                                    "1e9",
+                                                    "--",
+                                                    "--rows",
+                                                    "p",
+                                                    ";")
+                                            .get(r.nextInt(14))
+                                    + " ");
                 case 4 -> b.insert(at, Long.toString(r.nextLong() >>> r.nextInt(64)));
-                case 5 -> { if (at < b.length()) b.delete(at, Math.min(b.length(), at + 1 + r.nextInt(6))); }
+                case 5 -> {
+                    if (at < b.length()) b.delete(at, Math.min(b.length(), at + 1 + r.nextInt(6)));
+                }
                 default -> b.insert(at, b.substring(0, Math.min(b.length(), r.nextInt(8))));
             }
         }
@@ -76,7 +150,7 @@ class ParserFuzzTest extends ConsoleSessionTest {
             }
             return true;
         } catch (CommandError e) {
-            return true;                                            // refused by the parser: the console must say so
+            return true; // refused by the parser: the console must say so
         }
     }
 
@@ -91,7 +165,8 @@ class ParserFuzzTest extends ConsoleSessionTest {
                 if (!runnable(line)) {
                     // parse only: it must refuse or accept, never throw anything else
                     try {
-                        for (String st : CommandLine.splitStatements(line)) shell.registry().lookup(CommandLine.parse(st).name());
+                        for (String st : CommandLine.splitStatements(line))
+                            shell.registry().lookup(CommandLine.parse(st).name());
                     } catch (CommandError expected) {
                         // the documented user error
                     }
@@ -147,8 +222,11 @@ class ParserFuzzTest extends ConsoleSessionTest {
                 } catch (RecipeParser.FormatError e) {
                     refused[0]++;
                     final int n = i;
-                    assertThat(e.problems).as("seed %d, recipe %d", SEED, n).isNotEmpty()
-                            .allSatisfy(p -> assertThat(p).startsWith(f.toString() + ":").doesNotContain("\n"));
+                    assertThat(e.problems)
+                            .as("seed %d, recipe %d", SEED, n)
+                            .isNotEmpty()
+                            .allSatisfy(p ->
+                                    assertThat(p).startsWith(f.toString() + ":").doesNotContain("\n"));
                 }
             }
         });
@@ -176,13 +254,32 @@ class ParserFuzzTest extends ConsoleSessionTest {
                     String marks = "=[]{}\"'#.\n,x0-";
                     b.insert(at, marks.charAt(r.nextInt(marks.length())));
                 }
-                case 2 -> b.insert(at, List.of("expect.minor = ", "[[step]]\n", "[requires]\n", "\"\"\"", "expect.bogus = 1\n",
-                        "run = \"touch\"\n", "pause = -1\n", "kernel = \"x\"\n", "requires = [\"swap\"]\n",
-                        "[step.on.no_swap]\n", "otherwise = { say = \"${why}\" }\n", "expect.minor = \"= previous.minor\"\n",
-                        "[step.on.\"a b\"]\n", "requires = { memlock = \"1M\", hugetlb_pages = 2 }\n").get(r.nextInt(14)));
+                case 2 ->
+                    b.insert(
+                            at,
+                            List.of(
+                                            "expect.minor = ",
+                                            "[[step]]\n",
+                                            "[requires]\n",
+                                            "\"\"\"",
+                                            "expect.bogus = 1\n",
+                                            "run = \"touch\"\n",
+                                            "pause = -1\n",
+                                            "kernel = \"x\"\n",
+                                            "requires = [\"swap\"]\n",
+                                            "[step.on.no_swap]\n",
+                                            "otherwise = { say = \"${why}\" }\n",
+                                            "expect.minor = \"= previous.minor\"\n",
+                                            "[step.on.\"a b\"]\n",
+                                            "requires = { memlock = \"1M\", hugetlb_pages = 2 }\n")
+                                    .get(r.nextInt(14)));
                 case 3 -> b.delete(at, Math.min(b.length(), at + r.nextInt(40)));
                 case 4 -> b.setCharAt(at, (char) (32 + r.nextInt(95)));
-                default -> b.insert(at, List.of("\u0000", "\u00ff", "\ud83d\ude00", "\u2028").get(r.nextInt(4)));
+                default ->
+                    b.insert(
+                            at,
+                            List.of("\u0000", "\u00ff", "\ud83d\ude00", "\u2028")
+                                    .get(r.nextInt(4)));
             }
         }
         return b.toString();

@@ -12,7 +12,9 @@ class ProgressLineTest {
     @Test
     void aWideTerminalShowsTheBarTheCountsTheTimeAndHowToStop() {
         String l = ProgressLine.line("touch", "big", 861_184, TOTAL, 2_340_000_000L, 120, false);
-        assertThat(l).isEqualTo("touch big: [############------------------]  41%    861,184 of 2,097,152 accesses    2.3 s  Ctrl-C stops");
+        assertThat(l)
+                .isEqualTo(
+                        "touch big: [############------------------]  41%    861,184 of 2,097,152 accesses    2.3 s  Ctrl-C stops");
         assertThat(ProgressLine.line("touch", "big", TOTAL, TOTAL, 1_000_000_000L, 120, true))
                 .startsWith("touch big: [" + "\u2588".repeat(30) + "] 100%");
         assertThat(ProgressLine.line("touch", "big", 0, TOTAL, 600_000_000L, 120, true))
@@ -21,9 +23,12 @@ class ProgressLineTest {
 
     @Test
     void theBarKeepsItsLengthAsTheNumbersGrow() {
-        int width = ProgressLine.line("touch", "big", 0, TOTAL, 600_000_000L, 99, false).indexOf(']');
+        int width = ProgressLine.line("touch", "big", 0, TOTAL, 600_000_000L, 99, false)
+                .indexOf(']');
         for (long done : new long[] {512, 524_288, 1_048_576, TOTAL}) {
-            assertThat(ProgressLine.line("touch", "big", done, TOTAL, 12_300_000_000L, 99, false).indexOf(']')).isEqualTo(width);
+            assertThat(ProgressLine.line("touch", "big", done, TOTAL, 12_300_000_000L, 99, false)
+                            .indexOf(']'))
+                    .isEqualTo(width);
         }
     }
 

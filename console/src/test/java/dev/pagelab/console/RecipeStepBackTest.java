@@ -64,7 +64,8 @@ class RecipeStepBackTest extends ConsoleSessionTest {
         Queue<Integer> q = new ArrayDeque<>();
         keys.chars().forEach(q::add);
         RecipePlayer.Options step = new RecipePlayer.Options(RecipePlayer.Mode.STEP, 0, 0);
-        return new RecipePlayer(shell, session, step, () -> q.isEmpty() ? -1 : q.remove()).play(r, RecipeTest.machine(Map.of()));
+        return new RecipePlayer(shell, session, step, () -> q.isEmpty() ? -1 : q.remove())
+                .play(r, RecipeTest.machine(Map.of()));
     }
 
     static int count(String haystack, String needle) {
@@ -82,14 +83,23 @@ class RecipeStepBackTest extends ConsoleSessionTest {
         String out = buffer.toString();
         assertThat(r.failures()).as(out).isEmpty();
         assertThat(r.passed()).as("each of the 5 expectations judged once").isEqualTo(5);
-        assertThat(out).contains("(back to step 2 in fresh mappings: replaying step 1 quietly)")
+        assertThat(out)
+                .contains("(back to step 2 in fresh mappings: replaying step 1 quietly)")
                 .contains("PASS back: 5 expectations held");
-        assertThat(count(out, "first touch")).as("step 2's narration shown again").isEqualTo(2);
-        assertThat(count(out, "pagelab> touch w")).as("the quiet replay shows no prompt").isEqualTo(3);
+        assertThat(count(out, "first touch"))
+                .as("step 2's narration shown again")
+                .isEqualTo(2);
+        assertThat(count(out, "pagelab> touch w"))
+                .as("the quiet replay shows no prompt")
+                .isEqualTo(3);
         assertThat(count(out, "pagelab> map w")).isEqualTo(1);
-        assertThat(count(out, "\u2713 minor = 16")).as("the step shown again holds on fresh memory").isEqualTo(2);
+        assertThat(count(out, "\u2713 minor = 16"))
+                .as("the step shown again holds on fresh memory")
+                .isEqualTo(2);
         assertThat(out).doesNotContain("\u2717");
-        assertThat(session.names()).as("what was there before the recipe is left alone").containsExactly("keep");
+        assertThat(session.names())
+                .as("what was there before the recipe is left alone")
+                .containsExactly("keep");
         assertThat(session.present(session.mapping("keep"))).isEqualTo(4);
     }
 
@@ -101,7 +111,9 @@ class RecipeStepBackTest extends ConsoleSessionTest {
         assertThat(r.failures()).as(out).isEmpty();
         assertThat(r.passed()).isEqualTo(5);
         assertThat(count(out, "\u2713 minor = 16")).isEqualTo(2);
-        assertThat(count(out, "\u2713 minor = 0")).as("step 1 once, step 3 once: the replay is quiet").isEqualTo(2);
+        assertThat(count(out, "\u2713 minor = 0"))
+                .as("step 1 once, step 3 once: the replay is quiet")
+                .isEqualTo(2);
         assertThat(session.names()).isEmpty();
     }
 
@@ -122,9 +134,15 @@ class RecipeStepBackTest extends ConsoleSessionTest {
         Files.writeString(f, RECIPE.replace("expect.minor = 16", "expect.minor = 17"));
         Recipe recipe = RecipeParser.parse(f, n -> true);
         Queue<Integer> q = new ArrayDeque<>(List.of((int) '\n', (int) '\n', (int) 'b', (int) '\n', (int) '\n'));
-        RecipePlayer.Result r = new RecipePlayer(shell, session, new RecipePlayer.Options(RecipePlayer.Mode.STEP, 0, 0),
-                () -> q.isEmpty() ? -1 : q.remove()).play(recipe, RecipeTest.machine(Map.of()));
-        assertThat(r.failures()).hasSize(1).allSatisfy(l -> assertThat(l).contains("step 2 (touch w): expected minor = 17, got 16"));
+        RecipePlayer.Result r = new RecipePlayer(
+                        shell,
+                        session,
+                        new RecipePlayer.Options(RecipePlayer.Mode.STEP, 0, 0),
+                        () -> q.isEmpty() ? -1 : q.remove())
+                .play(recipe, RecipeTest.machine(Map.of()));
+        assertThat(r.failures())
+                .hasSize(1)
+                .allSatisfy(l -> assertThat(l).contains("step 2 (touch w): expected minor = 17, got 16"));
         assertThat(r.passed()).isEqualTo(4);
         assertThat(buffer.toString()).contains("FAIL back: 1 of 5 did not hold");
     }

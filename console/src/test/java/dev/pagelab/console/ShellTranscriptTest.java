@@ -50,7 +50,9 @@ class ShellTranscriptTest extends ConsoleSessionTest {
         assertThat(l.get(0)).isEqualTo("touch m1: write, seq, 64 accesses");
         assertThat(l.get(1)).startsWith("  faults   minor 64  major 0  (1.00 per page)   in ");
         assertThat(l.get(2)).startsWith("  present  0 \u2192 64 pages   process rss ");
-        assertThat(buffer.toString()).as("system-wide context is for verbose feedback").doesNotContain("vmstat");
+        assertThat(buffer.toString())
+                .as("system-wide context is for verbose feedback")
+                .doesNotContain("vmstat");
     }
 
     /** kernel: every fact on a line of its own with its meaning under it, all within the terminal's 80 columns. */
@@ -59,15 +61,27 @@ class ShellTranscriptTest extends ConsoleSessionTest {
         assertThat(shell.execute("kernel")).isTrue();
         List<String> l = lines();
         assertThat(l.get(0)).startsWith("kernel " + dev.pagelab.linux.proc.Machine.kernelRelease() + "  (probed in ");
-        assertThat(l).contains("pages", "pagemap", "madvise", "transparent huge pages", "hugetlb", "swap and reclaim",
-                "tracking", "this process", "machine");
-        assertThat(l).anyMatch(x -> x.matches("[ \u2260-] page size +" + dev.pagelab.commands.Sizes.format(
-                dev.pagelab.linux.proc.Pagemap.PAGE_SIZE)));
+        assertThat(l)
+                .contains(
+                        "pages",
+                        "pagemap",
+                        "madvise",
+                        "transparent huge pages",
+                        "hugetlb",
+                        "swap and reclaim",
+                        "tracking",
+                        "this process",
+                        "machine");
+        assertThat(l)
+                .anyMatch(x -> x.matches("[ \u2260-] page size +"
+                        + dev.pagelab.commands.Sizes.format(dev.pagelab.linux.proc.Pagemap.PAGE_SIZE)));
         assertThat(l).anyMatch(x -> x.matches("[ \u2260-] zero page +(shared|none: reads allocate|unknown).*"));
-        for (int i = 0; i < l.size(); i++) assertThat(l.get(i).length()).as(l.get(i)).isLessThanOrEqualTo(80);
-        for (int i = l.indexOf("pages"); i < l.size(); i++) {   // after the header, which wraps at 80 columns
+        for (int i = 0; i < l.size(); i++)
+            assertThat(l.get(i).length()).as(l.get(i)).isLessThanOrEqualTo(80);
+        for (int i = l.indexOf("pages"); i < l.size(); i++) { // after the header, which wraps at 80 columns
             // a fact line (mark, label, value) is followed by its meaning, indented by four
-            if (l.get(i).matches("[ \u2260-] \\S.*")) assertThat(l).element(i + 1).asString().startsWith("    ");
+            if (l.get(i).matches("[ \u2260-] \\S.*"))
+                assertThat(l).element(i + 1).asString().startsWith("    ");
         }
     }
 
@@ -86,16 +100,18 @@ class ShellTranscriptTest extends ConsoleSessionTest {
         } finally {
             shell.execute("set feedback normal");
         }
-        List<String> l = lines().subList(0, lines().size() - 1);      // the last line is set's own
+        List<String> l = lines().subList(0, lines().size() - 1); // the last line is set's own
         String out = String.join("\n", l);
         assertThat(l.get(1)).as("the step's own faults stay exact").startsWith("  faults   minor 4096  major 0 ");
         assertThat(out).contains("  system-wide, all processes (/proc/vmstat, /proc/meminfo around the step):");
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^  vmstat   pgfault \\+(\\d+)").matcher(out);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^  vmstat   pgfault \\+(\\d+)")
+                .matcher(out);
         assertThat(m.find()).as(out).isTrue();
         assertThat(Long.parseLong(m.group(1))).as("system-wide pgfault").isGreaterThanOrEqualTo(4096);
         assertThat(out).containsPattern("(?m)^  meminfo  ");
         String thp = sysChoice("/sys/kernel/mm/transparent_hugepage/enabled");
-        assertThat(out).containsPattern("(?m)^  settings THP enabled=" + java.util.regex.Pattern.quote(thp) + " defrag=");
+        assertThat(out)
+                .containsPattern("(?m)^  settings THP enabled=" + java.util.regex.Pattern.quote(thp) + " defrag=");
         assertThat(l).allSatisfy(x -> assertThat(x.length()).as(x).isLessThanOrEqualTo(80));
     }
 
@@ -115,7 +131,8 @@ class ShellTranscriptTest extends ConsoleSessionTest {
         assertThat(l).allSatisfy(x -> assertThat(x.length()).as(x).isLessThanOrEqualTo(80));
         buffer.getBuffer().setLength(0);
         shell.execute("touch tt --timing");
-        assertThat(lines()).contains("  modes    no fault in this step: every access was to a resident page")
+        assertThat(lines())
+                .contains("  modes    no fault in this step: every access was to a resident page")
                 .anyMatch(x -> x.matches("  A  \\S.* resident"));
     }
 
@@ -123,13 +140,20 @@ class ShellTranscriptTest extends ConsoleSessionTest {
     void jsonCarriesTheMovedCountersTheBucketsAndTheModes() {
         jsonShell.execute("map jt 64p --no-thp; touch jt --timing");
         String touch = jsonBuffer.toString().lines().reduce((a, b) -> b).orElseThrow();
-        assertThat(touch).contains("\"minor_faults\":64,").contains("\"system\":{\"scope\":\"system-wide")
-                .contains("\"vmstat_delta\":{\"pgfault\":").contains("\"settings_line\":\"THP enabled=")
-                .contains("\"buckets\":[{\"lower_ns\":").contains("\"modes\":[{\"from_ns\":")
-                .contains("\"fault_attribution\":\"by rank: the slowest 64 accesses").contains("\"timer\":{");
-        java.util.regex.Matcher vm = java.util.regex.Pattern.compile("\"vmstat_delta\":\\{([^}]*)\\}").matcher(touch);
+        assertThat(touch)
+                .contains("\"minor_faults\":64,")
+                .contains("\"system\":{\"scope\":\"system-wide")
+                .contains("\"vmstat_delta\":{\"pgfault\":")
+                .contains("\"settings_line\":\"THP enabled=")
+                .contains("\"buckets\":[{\"lower_ns\":")
+                .contains("\"modes\":[{\"from_ns\":")
+                .contains("\"fault_attribution\":\"by rank: the slowest 64 accesses")
+                .contains("\"timer\":{");
+        java.util.regex.Matcher vm = java.util.regex.Pattern.compile("\"vmstat_delta\":\\{([^}]*)\\}")
+                .matcher(touch);
         assertThat(vm.find()).isTrue();
-        for (String kv : vm.group(1).split(",")) assertThat(kv).as("only counters that moved").doesNotEndWith(":0");
+        for (String kv : vm.group(1).split(","))
+            assertThat(kv).as("only counters that moved").doesNotEndWith(":0");
     }
 
     @Test
@@ -137,7 +161,11 @@ class ShellTranscriptTest extends ConsoleSessionTest {
         Shell plain = new Shell(session, new PrintWriter(buffer), false, false, () -> 80);
         plain.unicode(false);
         plain.execute("map a9 256p --no-thp; touch a9 --timing");
-        assertThat(buffer.toString()).matches("\\p{ASCII}*").contains(" ##").contains("  >=").contains("  modes    ");
+        assertThat(buffer.toString())
+                .matches("\\p{ASCII}*")
+                .contains(" ##")
+                .contains("  >=")
+                .contains("  modes    ");
     }
 
     @Test
@@ -164,10 +192,11 @@ class ShellTranscriptTest extends ConsoleSessionTest {
         shell.execute("map 16p");
         buffer.getBuffer().setLength(0);
         assertThat(shell.execute("touch m1 --order sideways")).isFalse();
-        assertThat(lines()).containsExactly(
-                "  touch m1 --order sideways",
-                "                   ^^^^^^^^",
-                "touch: 'sideways' is not an order \u2014 use seq, reverse or random");
+        assertThat(lines())
+                .containsExactly(
+                        "  touch m1 --order sideways",
+                        "                   ^^^^^^^^",
+                        "touch: 'sideways' is not an order \u2014 use seq, reverse or random");
         buffer.getBuffer().setLength(0);
         shell.execute("protect m1 r");
         buffer.getBuffer().setLength(0);
@@ -183,11 +212,20 @@ class ShellTranscriptTest extends ConsoleSessionTest {
     void kernelErrorsNameTheErrnoAndAHint() {
         assertThat(shell.execute("map 16p")).isTrue();
         buffer.getBuffer().setLength(0);
-        assertThat(shell.execute("advise m1 guard_install; advise m1 populate_write")).isFalse();
-        String last = String.join(" ", lines().subList(lines().indexOf(lines().stream()
-                .filter(x -> x.startsWith("advise: m1: EFAULT")).findFirst().orElseThrow()), lines().size()));
-        assertThat(last).startsWith("advise: m1: EFAULT (Bad address) from madvise(0x")
-                .contains("MADV_POPULATE_WRITE").contains(" \u2014 ");
+        assertThat(shell.execute("advise m1 guard_install; advise m1 populate_write"))
+                .isFalse();
+        String last = String.join(
+                " ",
+                lines().subList(
+                                lines().indexOf(lines().stream()
+                                        .filter(x -> x.startsWith("advise: m1: EFAULT"))
+                                        .findFirst()
+                                        .orElseThrow()),
+                                lines().size()));
+        assertThat(last)
+                .startsWith("advise: m1: EFAULT (Bad address) from madvise(0x")
+                .contains("MADV_POPULATE_WRITE")
+                .contains(" \u2014 ");
     }
 
     @Test
@@ -195,10 +233,14 @@ class ShellTranscriptTest extends ConsoleSessionTest {
         jsonShell.execute("map j 8p --no-thp; touch j; bogus");
         List<String> l = jsonBuffer.toString().lines().toList();
         assertThat(l).hasSize(3);
-        assertThat(l.get(1)).startsWith("{\"command\":\"touch j\",\"ok\":true,\"verb\":\"touch\"")
-                .contains("\"minor_faults\":8,").contains("\"major_faults\":0,")
-                .contains("\"present_before\":0,").contains("\"present_after\":8,")
-                .contains("\"rss_delta_bytes\":").contains("\"elapsed_ns\":");
+        assertThat(l.get(1))
+                .startsWith("{\"command\":\"touch j\",\"ok\":true,\"verb\":\"touch\"")
+                .contains("\"minor_faults\":8,")
+                .contains("\"major_faults\":0,")
+                .contains("\"present_before\":0,")
+                .contains("\"present_after\":8,")
+                .contains("\"rss_delta_bytes\":")
+                .contains("\"elapsed_ns\":");
         assertThat(l.get(2)).contains("\"ok\":false").contains("\"error\":\"unknown command 'bogus'");
     }
 
@@ -218,13 +260,18 @@ class ShellTranscriptTest extends ConsoleSessionTest {
         shell.execute("map buf 1M --populate --no-thp");
         buffer.getBuffer().setLength(0);
         shell.execute("list");
-        assertThat(lines().get(1)).startsWith("buf ").contains("anon private").contains("rw-").contains("256p");
+        assertThat(lines().get(1))
+                .startsWith("buf ")
+                .contains("anon private")
+                .contains("rw-")
+                .contains("256p");
         buffer.getBuffer().setLength(0);
         shell.execute("maps buf");
         // The kernel may merge buf with an adjacent VMA of the same flags (shown as "buf+"): then the figures are
         // the merged VMA's, at least buf's own 1024 kB.
         assertThat(buffer.toString()).containsPattern("(?m)^buf\\+? ").contains("VmFlags");
-        java.util.regex.Matcher rss = java.util.regex.Pattern.compile("(?m)^  Rss +(\\d+) kB").matcher(buffer.toString());
+        java.util.regex.Matcher rss =
+                java.util.regex.Pattern.compile("(?m)^  Rss +(\\d+) kB").matcher(buffer.toString());
         assertThat(rss.find()).isTrue();
         assertThat(Long.parseLong(rss.group(1))).isGreaterThanOrEqualTo(1024);
     }
@@ -235,18 +282,26 @@ class ShellTranscriptTest extends ConsoleSessionTest {
         var reg = shell.registry();
         assertThat(reg.lookup("advise").complete(session, List.of("buf"), 2))
                 .contains("dontneed", "free", "populate_write", "collapse", "guard_install");
-        assertThat(reg.lookup("touch").complete(session, List.of("buf", "--order"), 3, "")).containsExactly("seq", "reverse", "random");
-        assertThat(reg.lookup("touch").complete(session, List.of(), 1)).contains("buf", "buf[0:4K]", "--timing", "--stride");
-        assertThat(reg.lookup("map").complete(session, List.of("4M", "--prot"), 3, "")).containsExactly("r", "rw", "rx", "none");
-        assertThat(reg.lookup("inspect-pagemap").complete(session, List.of("buf", "--method"), 3, "")).containsExactly("scan", "pread");
+        assertThat(reg.lookup("touch").complete(session, List.of("buf", "--order"), 3, ""))
+                .containsExactly("seq", "reverse", "random");
+        assertThat(reg.lookup("touch").complete(session, List.of(), 1))
+                .contains("buf", "buf[0:4K]", "--timing", "--stride");
+        assertThat(reg.lookup("map").complete(session, List.of("4M", "--prot"), 3, ""))
+                .containsExactly("r", "rw", "rx", "none");
+        assertThat(reg.lookup("inspect-pagemap").complete(session, List.of("buf", "--method"), 3, ""))
+                .containsExactly("scan", "pread");
         assertThat(reg.lookup("map").complete(session, List.of("f", "4M", "--file"), 4, "/etc/host"))
-                .isNotEmpty().allMatch(c -> c.startsWith("/etc/host"));
+                .isNotEmpty()
+                .allMatch(c -> c.startsWith("/etc/host"));
         assertThat(reg.lookup("map").complete(session, List.of(), 1)).contains("--hugetlb=1G", "--populate", "--thp");
         assertThat(reg.lookup("set").complete(session, List.of("feedback"), 2)).contains("verbose", "concise");
         assertThat(reg.lookup("help").complete(session, List.of(), 1)).contains("inspect-pagemap", "pagelab");
-        assertThat(reg.lookup("lockall").complete(session, List.of("current"), 2)).doesNotContain("current").contains("future");
+        assertThat(reg.lookup("lockall").complete(session, List.of("current"), 2))
+                .doesNotContain("current")
+                .contains("future");
         assertThat(reg.lookup("cache").complete(session, List.of(), 1, "/pro")).contains("/proc/");
-        assertThat(reg.lookup("evict").complete(session, List.of(), 1, "/etc/host")).allMatch(c -> c.startsWith("/etc/host"));
+        assertThat(reg.lookup("evict").complete(session, List.of(), 1, "/etc/host"))
+                .allMatch(c -> c.startsWith("/etc/host"));
     }
 
     @Test
@@ -264,8 +319,11 @@ class ShellTranscriptTest extends ConsoleSessionTest {
     void jsonKernelErrorsCarryErrnoAndHint() {
         jsonShell.execute("map k 16p --shared; advise k free");
         String last = jsonBuffer.toString().lines().reduce((a, b) -> b).orElseThrow();
-        assertThat(last).contains("\"ok\":false").contains("\"errno\":\"EINVAL\"")
-                .contains("\"errno_meaning\":\"Invalid argument\"").contains("\"hint\":\"MADV_FREE works only");
+        assertThat(last)
+                .contains("\"ok\":false")
+                .contains("\"errno\":\"EINVAL\"")
+                .contains("\"errno_meaning\":\"Invalid argument\"")
+                .contains("\"hint\":\"MADV_FREE works only");
     }
 
     @Test
@@ -295,8 +353,12 @@ class ShellTranscriptTest extends ConsoleSessionTest {
         asJson.unicode(false);
         plain.execute("map a7 16p --no-thp; touch a7[1M:4K]");
         asJson.execute("touch a7[1M:4K]");
-        assertThat(text.toString()).contains("offset 1M is outside a7 (64K) - offsets").matches("\\p{ASCII}*");
-        assertThat(json.toString()).contains("offset 1M is outside a7 (64K) \\u2014 offsets").matches("\\p{ASCII}*");
+        assertThat(text.toString())
+                .contains("offset 1M is outside a7 (64K) - offsets")
+                .matches("\\p{ASCII}*");
+        assertThat(json.toString())
+                .contains("offset 1M is outside a7 (64K) \\u2014 offsets")
+                .matches("\\p{ASCII}*");
         plain.execute("unmap a7");
     }
 
@@ -368,7 +430,9 @@ class ShellTranscriptTest extends ConsoleSessionTest {
         buffer.getBuffer().setLength(0);
         shell.execute("touch big1[0:64M]");
         List<String> l = lines();
-        assertThat(l.size()).as("step report + picture + prompt fit in 24 lines").isLessThanOrEqualTo(23);
+        assertThat(l.size())
+                .as("step report + picture + prompt fit in 24 lines")
+                .isLessThanOrEqualTo(23);
         assertThat(l).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
         shell.execute("unwatch");
     }
@@ -380,7 +444,9 @@ class ShellTranscriptTest extends ConsoleSessionTest {
         jsonShell.execute("touch j[0:2p]");
         jsonBuffer.getBuffer().setLength(0);
         jsonShell.execute("view j");
-        assertThat(jsonBuffer.toString()).contains("\"verb\":\"view\"").contains("\"written\":2")
+        assertThat(jsonBuffer.toString())
+                .contains("\"verb\":\"view\"")
+                .contains("\"written\":2")
                 .contains("\"written_tracking\":");
         jsonShell.execute("unmap j");
     }
@@ -406,7 +472,8 @@ class ShellTranscriptTest extends ConsoleSessionTest {
         assertThat(shell.execute("cache " + file)).isTrue();
         List<String> l = lines();
         assertThat(l).hasSize(4);
-        assertThat(l.get(0)).matches("cache " + java.util.regex.Pattern.quote(file.toString()) + " \\(\\S+, 256\\.0 KiB\\)");
+        assertThat(l.get(0))
+                .matches("cache " + java.util.regex.Pattern.quote(file.toString()) + " \\(\\S+, 256\\.0 KiB\\)");
         assertThat(l.get(1)).startsWith("  resident 64 of 64 pages (100%)");
         assertThat(l.get(2)).isEqualTo("  |" + "\u2588".repeat(64) + "| 1 page/cell");
         assertThat(l.get(3)).isEqualTo("  runs     [0:256K]");
@@ -436,9 +503,15 @@ class ShellTranscriptTest extends ConsoleSessionTest {
         narrow.execute("map n 4M --file " + file + "; evict n; advise n random; touch n[0:2M] --read; cache n");
         List<String> l = lines();
         // the head line names the file's long temporary path: at 40 columns it takes lines of its own
-        int at = l.indexOf(l.stream().filter(x -> x.startsWith("  resident 512 of 1024")).findFirst().orElseThrow()) - 1;
+        int at = l.indexOf(l.stream()
+                        .filter(x -> x.startsWith("  resident 512 of 1024"))
+                        .findFirst()
+                        .orElseThrow())
+                - 1;
         assertThat(l.get(at + 1)).isEqualTo("  resident 512 of 1024 pages (50.0%)");
-        assertThat(l.get(at + 2)).as("cachestat's figures wrap to a line of their own").startsWith("           dirty ");
+        assertThat(l.get(at + 2))
+                .as("cachestat's figures wrap to a line of their own")
+                .startsWith("           dirty ");
         // 64 cells of 64K merged by threes into 22: 10 full, one half full (2 full cells + 1 empty), 11 empty
         assertThat(l.get(at + 3)).isEqualTo("  |" + "#".repeat(10) + "+" + ".".repeat(11) + "| 192K/cell");
         assertThat(l.get(at + 4)).isEqualTo("  runs     [0:2M]");
@@ -452,14 +525,20 @@ class ShellTranscriptTest extends ConsoleSessionTest {
         jsonShell.execute("cache " + file + "; evict " + file + "; map mf 4p --memfd; evict mf");
         List<String> l = jsonBuffer.toString().lines().toList();
         assertThat(l).hasSize(4);
-        assertThat(l.get(0)).startsWith("{\"command\":\"cache " + file + "\",\"ok\":true,\"verb\":\"cache\"")
-                .contains("\"pages\":64,").contains("\"resident_pages\":64,").contains("\"resident_percent\":100.0")
+        assertThat(l.get(0))
+                .startsWith("{\"command\":\"cache " + file + "\",\"ok\":true,\"verb\":\"cache\"")
+                .contains("\"pages\":64,")
+                .contains("\"resident_pages\":64,")
+                .contains("\"resident_percent\":100.0")
                 .contains("\"runs\":[{\"first_page\":0,\"pages\":64,\"resident\":true}]")
                 .contains("\"strip\":{\"cell_pages\":1,\"resident\":[1,1,");
-        assertThat(l.get(1)).contains("\"verb\":\"evict\"").contains("\"resident_before\":64,")
-                .contains("\"resident_after\":0,").contains("\"dropped\":64,").contains("\"mapped_here\":[]");
-        assertThat(l.get(3)).contains("\"ok\":false")
-                .contains("tmpfs pages have no backing store other than swap");
+        assertThat(l.get(1))
+                .contains("\"verb\":\"evict\"")
+                .contains("\"resident_before\":64,")
+                .contains("\"resident_after\":0,")
+                .contains("\"dropped\":64,")
+                .contains("\"mapped_here\":[]");
+        assertThat(l.get(3)).contains("\"ok\":false").contains("tmpfs pages have no backing store other than swap");
     }
 
     @Test
@@ -469,12 +548,15 @@ class ShellTranscriptTest extends ConsoleSessionTest {
         try {
             buffer.getBuffer().setLength(0);
             shell.execute("cache " + file + " " + file);
-            assertThat(lines()).containsExactly("cache " + file + ": 64 of 64 pages resident (100%)",
-                    "cache " + file + ": 64 of 64 pages resident (100%)", "total    128 of 128 pages resident (100%) in 2 files");
+            assertThat(lines())
+                    .containsExactly(
+                            "cache " + file + ": 64 of 64 pages resident (100%)",
+                            "cache " + file + ": 64 of 64 pages resident (100%)",
+                            "total    128 of 128 pages resident (100%) in 2 files");
             buffer.getBuffer().setLength(0);
             shell.execute("evict " + file);
             assertThat(lines().get(0)).startsWith("evict " + file + ": resident 64\u21920");
-            assertThat(lines().subList(1, lines().size())).allMatch(x -> x.startsWith("  "));   // cut at 80 columns
+            assertThat(lines().subList(1, lines().size())).allMatch(x -> x.startsWith("  ")); // cut at 80 columns
         } finally {
             shell.execute("set feedback normal");
         }

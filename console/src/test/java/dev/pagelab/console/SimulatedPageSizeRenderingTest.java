@@ -1,9 +1,5 @@
 package dev.pagelab.console;
 
-import dev.pagelab.console.render.JsonRenderer;
-import dev.pagelab.console.render.PageCacheRenderer;
-import dev.pagelab.console.render.PagemapRenderer;
-import dev.pagelab.console.render.ResidencyRenderer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pagelab.commands.report.CacheReport;
@@ -11,6 +7,10 @@ import dev.pagelab.commands.report.EvictReport;
 import dev.pagelab.commands.report.PageState;
 import dev.pagelab.commands.report.PagemapReport;
 import dev.pagelab.commands.report.ResidencyReport;
+import dev.pagelab.console.render.JsonRenderer;
+import dev.pagelab.console.render.PageCacheRenderer;
+import dev.pagelab.console.render.PagemapRenderer;
+import dev.pagelab.console.render.ResidencyRenderer;
 import java.util.List;
 import org.jline.utils.AttributedString;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,10 +32,22 @@ class SimulatedPageSizeRenderingTest {
         long[] counts = new long[PageState.values().length];
         counts[PageState.PRESENT.ordinal()] = presentPages;
         counts[PageState.NOT_PRESENT.ordinal()] = pages - presentPages;
-        return new ResidencyReport("m1", BASE, pages, page, page, new long[] {0, presentPages},
+        return new ResidencyReport(
+                "m1",
+                BASE,
+                pages,
+                page,
+                page,
+                new long[] {0, presentPages},
                 new long[] {presentPages, pages - presentPages},
-                new byte[] {(byte) PageState.PRESENT.ordinal(), (byte) PageState.NOT_PRESENT.ordinal()}, counts,
-                "PAGEMAP_SCAN", null, 1000, 0, 0, List.of());
+                new byte[] {(byte) PageState.PRESENT.ordinal(), (byte) PageState.NOT_PRESENT.ordinal()},
+                counts,
+                "PAGEMAP_SCAN",
+                null,
+                1000,
+                0,
+                0,
+                List.of());
     }
 
     @ParameterizedTest(name = "{0}-byte pages")
@@ -45,14 +57,14 @@ class SimulatedPageSizeRenderingTest {
         "16384,   16K,    1M,       64M,        64K,            4M",
         "65536,   64K,    4M,       256M,       256K,           16M",
     })
-    void theResidencyPictureSaysThePageSize(long page, String onePage, String small, String large, String cell,
-                                            String secondRow) {
+    void theResidencyPictureSaysThePageSize(
+            long page, String onePage, String small, String large, String cell, String secondRow) {
         List<String> one = plain(ResidencyRenderer.render(residency(page, 64, 16), 80, 16, false));
-        assertThat(one.get(0)).isEqualTo("view m1: 64 pages (" + small + ") at 0x7e0000000000, 1 cell = 1 page ("
-                + onePage + ")");
+        assertThat(one.get(0))
+                .isEqualTo("view m1: 64 pages (" + small + ") at 0x7e0000000000, 1 cell = 1 page (" + onePage + ")");
         List<String> grouped = plain(ResidencyRenderer.render(residency(page, 4096, 1024), 80, 16, false));
-        assertThat(grouped.get(0)).isEqualTo("view m1: 4096 pages (" + large + ") at 0x7e0000000000, 1 cell = 4 pages ("
-                + cell + ")");
+        assertThat(grouped.get(0))
+                .isEqualTo("view m1: 4096 pages (" + large + ") at 0x7e0000000000, 1 cell = 4 pages (" + cell + ")");
         assertThat(grouped.get(1)).startsWith("     0 ");
         assertThat(grouped.get(2)).startsWith(" ".repeat(6 - secondRow.length()) + secondRow + " ");
         List<String> watch = plain(ResidencyRenderer.render(residency(page, 64, 16), 80, 16, true));
@@ -86,10 +98,29 @@ class SimulatedPageSizeRenderingTest {
             cells[2] = 2;
         }
         List<CacheReport.Run> runs = resident > 0
-                ? List.of(new CacheReport.Run(0, 2, false), new CacheReport.Run(2, 3, true), new CacheReport.Run(5, 123, false))
+                ? List.of(
+                        new CacheReport.Run(0, 2, false),
+                        new CacheReport.Run(2, 3, true),
+                        new CacheReport.Run(5, 123, false))
                 : List.of(new CacheReport.Run(0, 128, false));
-        return new CacheReport.FileResidency("f", "/f", null, "ext4", 128 * page, 128 * page, 128, resident, runs, false,
-                2, cells, null, null, 128, 1000, page);
+        return new CacheReport.FileResidency(
+                "f",
+                "/f",
+                null,
+                "ext4",
+                128 * page,
+                128 * page,
+                128,
+                resident,
+                runs,
+                false,
+                2,
+                cells,
+                null,
+                null,
+                128,
+                1000,
+                page);
     }
 
     @ParameterizedTest(name = "{0}-byte pages")
@@ -100,13 +131,25 @@ class SimulatedPageSizeRenderingTest {
         "65536,   640K",
     })
     void inspectPagemapRunsStartAtByteOffsets(long page, String absentAt) {
-        PagemapReport.Run present = new PagemapReport.Run(0, 10, List.of("present"), List.of(), 0x1000, true, false, -1, 0,
-                0, 0);
-        PagemapReport.Run absent = new PagemapReport.Run(10 * page, 54, List.of("not present"), List.of(), 0, false, false,
-                -1, 0, 0, 0);
-        PagemapReport r = new PagemapReport("m1", BASE, 64, List.of(present, absent),
-                new PagemapReport.Totals(10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), true, null, "pread", false, false, null, false,
-                page, 0);
+        PagemapReport.Run present =
+                new PagemapReport.Run(0, 10, List.of("present"), List.of(), 0x1000, true, false, -1, 0, 0, 0);
+        PagemapReport.Run absent =
+                new PagemapReport.Run(10 * page, 54, List.of("not present"), List.of(), 0, false, false, -1, 0, 0, 0);
+        PagemapReport r = new PagemapReport(
+                "m1",
+                BASE,
+                64,
+                List.of(present, absent),
+                new PagemapReport.Totals(10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+                true,
+                null,
+                "pread",
+                false,
+                false,
+                null,
+                false,
+                page,
+                0);
         List<String> lines = plain(PagemapRenderer.pagemap(r, 100));
         assertThat(lines.get(1)).startsWith("  0+10p            present");
         assertThat(lines.get(2)).startsWith("  " + absentAt + "+54p");

@@ -23,12 +23,26 @@ class SoakTest extends ConsoleSessionTest {
     static final int COMMANDS = 4000;
     /** What the soak's mappings may hold in RSS at once (above the JVM's own 256 MiB or so) before all are unmapped. */
     static final long CAP = 512L << 20;
-    static final String[] ADVICE = {"dontneed", "free", "willneed", "cold", "pageout", "populate_read", "populate_write",
-            "hugepage", "nohugepage", "guard_install", "guard_remove", "remove", "mergeable", "bogus", "collapse"};
+
+    static final String[] ADVICE = {
+        "dontneed",
+        "free",
+        "willneed",
+        "cold",
+        "pageout",
+        "populate_read",
+        "populate_write",
+        "hugepage",
+        "nohugepage",
+        "guard_install",
+        "guard_remove",
+        "remove",
+        "mergeable",
+        "bogus",
+        "collapse"
+    };
     static final String[] PROT = {"r", "rw", "none", "rx", "w", "zz"};
     static final String[] SIZES = {"4K", "8K", "64K", "1M", "2M", "4M", "16M", "3p", "100", "0", "-4K", "1T", "64M"};
-
-
 
     @Test
     void thousandsOfRandomStepsKeepTheSessionAndTheKernelInAgreement() {
@@ -42,10 +56,13 @@ class SoakTest extends ConsoleSessionTest {
                 String out = buffer.toString();
                 assertThat(out).as("seed %d, command %d: %s", SEED, i, line).doesNotContain("internal error");
                 assertAgreement(i, line);
-                if (ProcMeminfo.rssBytes() > CAP + (256L << 20)) for (String n : session.names()) shell.execute("unmap " + n);
+                if (ProcMeminfo.rssBytes() > CAP + (256L << 20))
+                    for (String n : session.names()) shell.execute("unmap " + n);
             }
         });
-        assertThat(failed[0]).as("a good share of random commands are refused").isBetween(COMMANDS / 10, COMMANDS * 9 / 10);
+        assertThat(failed[0])
+                .as("a good share of random commands are refused")
+                .isBetween(COMMANDS / 10, COMMANDS * 9 / 10);
         for (String n : session.names()) assertThat(shell.execute("unmap " + n)).isTrue();
     }
 
@@ -58,17 +75,30 @@ class SoakTest extends ConsoleSessionTest {
         boolean whole = r.nextBoolean() && (m == null || m.length() <= (256L << 20));
         String range = name + (whole ? "" : "[" + r.nextInt(5000) * 1024L + ":" + (1 + r.nextInt(300)) * 4096L + "]");
         return switch (r.nextInt(10)) {
-            case 0, 1 -> "map " + (r.nextInt(4) == 0 ? "" : "m" + r.nextInt(9) + " ") + SIZES[r.nextInt(SIZES.length)]
-                    + List.of("", " --no-thp", " --thp --align 2M", " --populate", " --noreserve", " --prot r", " --shared",
-                            " --memfd --shared").get(r.nextInt(8));
+            case 0, 1 ->
+                "map " + (r.nextInt(4) == 0 ? "" : "m" + r.nextInt(9) + " ") + SIZES[r.nextInt(SIZES.length)]
+                        + List.of(
+                                        "",
+                                        " --no-thp",
+                                        " --thp --align 2M",
+                                        " --populate",
+                                        " --noreserve",
+                                        " --prot r",
+                                        " --shared",
+                                        " --memfd --shared")
+                                .get(r.nextInt(8));
             case 2 -> "unmap " + range;
-            case 3, 4 -> "touch " + range + List.of("", " --read", " --stride 16K", " --order random", " --order reverse")
-                    .get(r.nextInt(5));
+            case 3, 4 ->
+                "touch " + range
+                        + List.of("", " --read", " --stride 16K", " --order random", " --order reverse")
+                                .get(r.nextInt(5));
             case 5 -> "advise " + range + " " + ADVICE[r.nextInt(ADVICE.length)];
             case 6 -> "lock " + range + (r.nextBoolean() ? " --onfault" : "");
             case 7 -> "unlock " + range;
             case 8 -> "protect " + range + " " + PROT[r.nextInt(PROT.length)];
-            default -> List.of("inspect-pagemap " + range, "view " + range, "list", "maps " + name).get(r.nextInt(4));
+            default ->
+                List.of("inspect-pagemap " + range, "view " + range, "list", "maps " + name)
+                        .get(r.nextInt(4));
         };
     }
 
@@ -82,12 +112,16 @@ class SoakTest extends ConsoleSessionTest {
                 for (ProcMaps.VmArea a : maps) if (a.end() > at && a.start() < end) covering.add(a);
                 long c = at;
                 for (ProcMaps.VmArea a : covering) {
-                    assertThat(a.start()).as("command %d (%s): %s part [%x, %x) has a gap at %x", i, line, m.name(), at, end, c)
+                    assertThat(a.start())
+                            .as("command %d (%s): %s part [%x, %x) has a gap at %x", i, line, m.name(), at, end, c)
                             .isLessThanOrEqualTo(c);
                     c = Math.max(c, a.end());
                 }
-                assertThat(c).as("command %d (%s): %s part [%x, %x) is not all mapped (maps end at %x)", i, line, m.name(),
-                        at, end, c).isGreaterThanOrEqualTo(end);
+                assertThat(c)
+                        .as(
+                                "command %d (%s): %s part [%x, %x) is not all mapped (maps end at %x)",
+                                i, line, m.name(), at, end, c)
+                        .isGreaterThanOrEqualTo(end);
             }
         }
     }

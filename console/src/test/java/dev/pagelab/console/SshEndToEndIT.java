@@ -27,6 +27,7 @@ class SshEndToEndIT {
 
     @TempDir
     Path dir;
+
     Process sshd;
 
     @AfterEach
@@ -36,7 +37,8 @@ class SshEndToEndIT {
     }
 
     static int run(long seconds, String... cmd) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder pb =
+                new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("DEBIAN_FRONTEND", "noninteractive");
         Process p = pb.start();
         if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
@@ -50,8 +52,15 @@ class SshEndToEndIT {
     static Path sshd() throws Exception {
         Path sshd = Path.of("/usr/sbin/sshd");
         if (Files.isExecutable(sshd)) return sshd;
-        boolean root = "0".equals(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).trim());
-        assumeTrue(root && Files.isExecutable(Path.of("/usr/bin/apt-get")), "sshd is not installed and cannot be (needs root and apt-get)");
+        boolean root = "0"
+                .equals(new String(new ProcessBuilder("id", "-u")
+                                .start()
+                                .getInputStream()
+                                .readAllBytes())
+                        .trim());
+        assumeTrue(
+                root && Files.isExecutable(Path.of("/usr/bin/apt-get")),
+                "sshd is not installed and cannot be (needs root and apt-get)");
         int rc = run(600, "apt-get", "install", "-y", "-q", "--no-install-recommends", "openssh-server");
         if (rc != 0) {
             run(600, "apt-get", "update", "-q");
@@ -70,22 +79,62 @@ class SshEndToEndIT {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        assertThat(run(60, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", dir.resolve("host").toString())).isZero();
-        assertThat(run(60, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", dir.resolve("id").toString())).isZero();
+        assertThat(run(
+                        60,
+                        "ssh-keygen",
+                        "-q",
+                        "-t",
+                        "ed25519",
+                        "-N",
+                        "",
+                        "-f",
+                        dir.resolve("host").toString()))
+                .isZero();
+        assertThat(run(
+                        60,
+                        "ssh-keygen",
+                        "-q",
+                        "-t",
+                        "ed25519",
+                        "-N",
+                        "",
+                        "-f",
+                        dir.resolve("id").toString()))
+                .isZero();
         Files.copy(dir.resolve("id.pub"), dir.resolve("authorized_keys"));
-        Files.createDirectories(Path.of("/run/sshd"));                 // sshd's privilege-separation directory
-        Files.writeString(dir.resolve("sshd_config"), String.join("\n",
-                "ListenAddress 127.0.0.1", "Port " + port, "HostKey " + dir.resolve("host"),
-                "AuthorizedKeysFile " + dir.resolve("authorized_keys"), "PidFile " + dir.resolve("sshd.pid"),
-                "StrictModes no", "PermitRootLogin yes", "PasswordAuthentication no", "UsePAM no", "") );
-        sshd = new ProcessBuilder(sshdBin.toString(), "-D", "-e", "-f", dir.resolve("sshd_config").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("sshd.log").toFile()).start();
+        Files.createDirectories(Path.of("/run/sshd")); // sshd's privilege-separation directory
+        Files.writeString(
+                dir.resolve("sshd_config"),
+                String.join(
+                        "\n",
+                        "ListenAddress 127.0.0.1",
+                        "Port " + port,
+                        "HostKey " + dir.resolve("host"),
+                        "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
+                        "PidFile " + dir.resolve("sshd.pid"),
+                        "StrictModes no",
+                        "PermitRootLogin yes",
+                        "PasswordAuthentication no",
+                        "UsePAM no",
+                        ""));
+        sshd = new ProcessBuilder(
+                        sshdBin.toString(),
+                        "-D",
+                        "-e",
+                        "-f",
+                        dir.resolve("sshd_config").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("sshd.log").toFile())
+                .start();
         Path state = dir.resolve("state");
-        String remote = "env LANG=C.UTF-8 NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_CONFIG_HOME=/nonexistent/pagelab-test-config XDG_STATE_HOME=" + state + " " + ROOT.resolve("pagelab");
+        String remote =
+                "env LANG=C.UTF-8 NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_CONFIG_HOME=/nonexistent/pagelab-test-config XDG_STATE_HOME="
+                        + state + " " + ROOT.resolve("pagelab");
         String ssh = "ssh -tt -i " + dir.resolve("id") + " -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null"
                 + " -o LogLevel=ERROR -p " + port + " root@127.0.0.1 '" + remote + "'";
         waitForPort(port);
-        assertThat(tmux("new-session", "-d", "-s", "e2e", "-x", "80", "-y", "24", ssh)).isZero();
+        assertThat(tmux("new-session", "-d", "-s", "e2e", "-x", "80", "-y", "24", ssh))
+                .isZero();
         waitFor("pagelab>", 60);
 
         type("map 64p --no-thp", "Enter");
@@ -101,7 +150,7 @@ class SshEndToEndIT {
         type("view m1", "Enter");
         waitFor("view m1: 64 pages (256K)", 20);
         assertThat(screen().lines()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(60));
-        assertThat(screen()).contains("     0 " + "P".repeat(32));   // 32 cells a row at 60 columns
+        assertThat(screen()).contains("     0 " + "P".repeat(32)); // 32 cells a row at 60 columns
 
         // drop the connection: kill the client as a network failure would
         long java = remoteConsole();
@@ -110,7 +159,9 @@ class SshEndToEndIT {
         ProcessHandle h = ProcessHandle.of(java).orElse(null);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (h != null && h.isAlive() && System.nanoTime() < deadline) Thread.sleep(100);
-        assertThat(h == null || !h.isAlive()).as("the console exits when its terminal hangs up").isTrue();
+        assertThat(h == null || !h.isAlive())
+                .as("the console exits when its terminal hangs up")
+                .isTrue();
         String history = Files.readString(state.resolve("pagelab").resolve("history"), StandardCharsets.UTF_8);
         assertThat(history).contains("map 64p --no-thp").contains("touch m1").contains("view m1");
     }
@@ -119,9 +170,12 @@ class SshEndToEndIT {
     long remoteConsole() throws Exception {
         for (ProcessHandle p : ProcessHandle.allProcesses().toList()) {
             String cmd = p.info().commandLine().orElse("");
-            if (cmd.contains("dev.pagelab.console.Main") && p.parent().flatMap(ProcessHandle::parent).isPresent()) {
+            if (cmd.contains("dev.pagelab.console.Main")
+                    && p.parent().flatMap(ProcessHandle::parent).isPresent()) {
                 String env = Files.exists(Path.of("/proc/" + p.pid() + "/environ"))
-                        ? new String(Files.readAllBytes(Path.of("/proc/" + p.pid() + "/environ")), StandardCharsets.UTF_8) : "";
+                        ? new String(
+                                Files.readAllBytes(Path.of("/proc/" + p.pid() + "/environ")), StandardCharsets.UTF_8)
+                        : "";
                 if (env.contains(dir.resolve("state").toString())) return p.pid();
             }
         }
@@ -152,7 +206,8 @@ class SshEndToEndIT {
     }
 
     private String screen() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("tmux", "-u", "-L", SOCKET, "capture-pane", "-p", "-t", "e2e").redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder("tmux", "-u", "-L", SOCKET, "capture-pane", "-p", "-t", "e2e")
+                .redirectErrorStream(true);
         pb.environment().putAll(Map.of("LANG", "C.UTF-8", "LC_ALL", "C.UTF-8"));
         Process p = pb.start();
         String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -168,13 +223,15 @@ class SshEndToEndIT {
             if (s.contains(text)) return;
             Thread.sleep(100);
         }
-        throw new AssertionError("screen never showed '" + text + "':\n" + s + "\nsshd log:\n" + Files.readString(dir.resolve("sshd.log")));
+        throw new AssertionError("screen never showed '" + text + "':\n" + s + "\nsshd log:\n"
+                + Files.readString(dir.resolve("sshd.log")));
     }
 
     private static int tmux(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("tmux", "-u", "-L", SOCKET));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder pb =
+                new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().putAll(Map.of("LANG", "C.UTF-8", "LC_ALL", "C.UTF-8"));
         Process p = pb.start();
         return p.waitFor(10, TimeUnit.SECONDS) ? p.exitValue() : -1;

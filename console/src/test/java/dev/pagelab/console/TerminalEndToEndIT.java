@@ -28,7 +28,8 @@ class TerminalEndToEndIT {
 
     @BeforeEach
     void needTmux() {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/tmux")) || Files.isExecutable(Path.of("/bin/tmux")),
+        assumeTrue(
+                Files.isExecutable(Path.of("/usr/bin/tmux")) || Files.isExecutable(Path.of("/bin/tmux")),
                 "tmux is not installed: the pseudo-terminal test needs it");
     }
 
@@ -39,8 +40,11 @@ class TerminalEndToEndIT {
 
     @Test
     void interactiveSession() throws Exception {
-        String cmd = "env NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_CONFIG_HOME=/nonexistent/pagelab-test-config XDG_STATE_HOME=" + state + " " + ROOT.resolve("pagelab");
-        assertThat(tmux("new-session", "-d", "-s", tmuxSession, "-x", "100", "-y", "40", cmd)).isZero();
+        String cmd =
+                "env NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_CONFIG_HOME=/nonexistent/pagelab-test-config XDG_STATE_HOME="
+                        + state + " " + ROOT.resolve("pagelab");
+        assertThat(tmux("new-session", "-d", "-s", tmuxSession, "-x", "100", "-y", "40", cmd))
+                .isZero();
         waitFor("pagelab>", 60);
         assertThat(screen()).contains("Type 'help' for the commands");
 
@@ -85,8 +89,11 @@ class TerminalEndToEndIT {
 
     @Test
     void ctrlCStopsALongTouchBetweenPages() throws Exception {
-        String cmd = "env NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_CONFIG_HOME=/nonexistent/pagelab-test-config XDG_STATE_HOME=" + state + " " + ROOT.resolve("pagelab");
-        assertThat(tmux("new-session", "-d", "-s", tmuxSession, "-x", "100", "-y", "40", cmd)).isZero();
+        String cmd =
+                "env NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_CONFIG_HOME=/nonexistent/pagelab-test-config XDG_STATE_HOME="
+                        + state + " " + ROOT.resolve("pagelab");
+        assertThat(tmux("new-session", "-d", "-s", tmuxSession, "-x", "100", "-y", "40", cmd))
+                .isZero();
         waitFor("pagelab>", 60);
         // 8 GiB of 4 KiB pages takes seconds to fault in: long enough to interrupt.
         type("map big 8G --noreserve --no-thp", "Enter");
@@ -106,8 +113,11 @@ class TerminalEndToEndIT {
 
     @Test
     void watchShowsPagesLightingUpOnAnEightyByTwentyFourScreen() throws Exception {
-        String cmd = "env NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_CONFIG_HOME=/nonexistent/pagelab-test-config XDG_STATE_HOME=" + state + " " + ROOT.resolve("pagelab");
-        assertThat(tmux("new-session", "-d", "-s", tmuxSession, "-x", "80", "-y", "24", cmd)).isZero();
+        String cmd =
+                "env NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_CONFIG_HOME=/nonexistent/pagelab-test-config XDG_STATE_HOME="
+                        + state + " " + ROOT.resolve("pagelab");
+        assertThat(tmux("new-session", "-d", "-s", tmuxSession, "-x", "80", "-y", "24", cmd))
+                .isZero();
         waitFor("pagelab>", 60);
         type("map 8M --no-thp; watch m1", "Enter");
         waitFor("watching m1", 20);
@@ -124,12 +134,13 @@ class TerminalEndToEndIT {
         int head = -1;
         for (int i = 0; i < lines.size(); i++) if (lines.get(i).startsWith("advise m1[0:1M]: MADV_DONTNEED")) head = i;
         assertThat(head).as("the step report's first line is still on screen").isNotNegative();
-        assertThat(lines.subList(head, lines.size())).contains(
-                "watch m1: 2048 pages (8M), 1 cell = 4 pages (16K)",
-                "     0 " + ".".repeat(64),
-                "    1M " + "P".repeat(64),
-                "  . not present 1792   P present 256",
-                "pagelab>");
+        assertThat(lines.subList(head, lines.size()))
+                .contains(
+                        "watch m1: 2048 pages (8M), 1 cell = 4 pages (16K)",
+                        "     0 " + ".".repeat(64),
+                        "    1M " + "P".repeat(64),
+                        "  . not present 1792   P present 256",
+                        "pagelab>");
         type("exit", "Enter");
         waitForExit(20);
     }
@@ -137,9 +148,11 @@ class TerminalEndToEndIT {
     @Test
     void aRecipeStepByStepAtEightyByTwentyFour() throws Exception {
         // the shell stays after pagelab exits, so that its last screen and exit status can be read
-        String cmd = "sh -c 'env NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_CONFIG_HOME=/nonexistent/pagelab-test-config XDG_STATE_HOME=" + state + " " + ROOT.resolve("pagelab")
-                + " --recipe demand-paging; echo EXIT=$?; sleep 60'";
-        assertThat(tmux("new-session", "-d", "-s", tmuxSession, "-x", "80", "-y", "24", cmd)).isZero();
+        String cmd =
+                "sh -c 'env NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_CONFIG_HOME=/nonexistent/pagelab-test-config XDG_STATE_HOME="
+                        + state + " " + ROOT.resolve("pagelab") + " --recipe demand-paging; echo EXIT=$?; sleep 60'";
+        assertThat(tmux("new-session", "-d", "-s", tmuxSession, "-x", "80", "-y", "24", cmd))
+                .isZero();
         waitFor("[1/4] Enter: run", 60);
         String first = screen();
         assertThat(first).contains("recipe: Demand paging").contains("Map 1 MiB of anonymous memory");
@@ -158,14 +171,19 @@ class TerminalEndToEndIT {
         waitFor("[3/4] Enter: run", 20);
         type("q");
         waitFor("EXIT=0", 20);
-        assertThat(screen()).contains("pagelab> unmap buf").contains("PASS Demand paging").contains("(quit before the end)");
+        assertThat(screen())
+                .contains("pagelab> unmap buf")
+                .contains("PASS Demand paging")
+                .contains("(quit before the end)");
     }
 
     @Test
     void goingBackInARecipeRunsTheStepAgainOnFreshMemoryAndCountsItOnce() throws Exception {
-        String cmd = "sh -c 'env NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_CONFIG_HOME=/nonexistent/pagelab-test-config XDG_STATE_HOME=" + state + " " + ROOT.resolve("pagelab")
-                + " --recipe demand-paging; echo EXIT=$?; sleep 60'";
-        assertThat(tmux("new-session", "-d", "-s", tmuxSession, "-x", "100", "-y", "50", cmd)).isZero();
+        String cmd =
+                "sh -c 'env NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_CONFIG_HOME=/nonexistent/pagelab-test-config XDG_STATE_HOME="
+                        + state + " " + ROOT.resolve("pagelab") + " --recipe demand-paging; echo EXIT=$?; sleep 60'";
+        assertThat(tmux("new-session", "-d", "-s", tmuxSession, "-x", "100", "-y", "50", cmd))
+                .isZero();
         waitFor("[1/4] Enter: run", 60);
         type("Enter");
         waitFor("[2/4] Enter: run", 20);
@@ -179,25 +197,36 @@ class TerminalEndToEndIT {
         waitFor("(back to step 2 in fresh mappings: replaying step 1 quietly)", 20);
         // the [3/4] of the first pass is still on the screen: wait for the one after going back
         String after = "";
-        for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); System.nanoTime() < deadline; Thread.sleep(100)) {
+        for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                System.nanoTime() < deadline;
+                Thread.sleep(100)) {
             String again = screen();
             after = again.substring(again.lastIndexOf("(back to step 2"));
             if (after.contains("[3/4] Enter: run")) break;
         }
-        assertThat(after).contains("pagelab> touch buf --timing").contains("\u2713 minor = 256")
-                .contains("\u2713 present 0 -> 256").doesNotContain("pagelab> map buf").doesNotContain("\u2717");
+        assertThat(after)
+                .contains("pagelab> touch buf --timing")
+                .contains("\u2713 minor = 256")
+                .contains("\u2713 present 0 -> 256")
+                .doesNotContain("pagelab> map buf")
+                .doesNotContain("\u2717");
         type("Enter");
         waitFor("[4/4] Enter: run", 20);
         type("Enter");
         waitFor("EXIT=0", 30);
         // every expectation of the 4 steps once (2 + 4 + 2 + 2), although step 2 ran twice
-        assertThat(screen()).contains("PASS Demand paging: 10 expectations held").doesNotContain("\u2717");
+        assertThat(screen())
+                .contains("PASS Demand paging: 10 expectations held")
+                .doesNotContain("\u2717");
     }
 
     @Test
     void aLongTouchDrawsItsProgressThenErasesIt() throws Exception {
-        String cmd = "env NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_CONFIG_HOME=/nonexistent/pagelab-test-config XDG_STATE_HOME=" + state + " " + ROOT.resolve("pagelab");
-        assertThat(tmux("new-session", "-d", "-s", tmuxSession, "-x", "100", "-y", "40", cmd)).isZero();
+        String cmd =
+                "env NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_CONFIG_HOME=/nonexistent/pagelab-test-config XDG_STATE_HOME="
+                        + state + " " + ROOT.resolve("pagelab");
+        assertThat(tmux("new-session", "-d", "-s", tmuxSession, "-x", "100", "-y", "40", cmd))
+                .isZero();
         waitFor("pagelab>", 60);
         type("map t 32M --no-thp; touch t", "Enter");
         waitFor("faults   minor 8192", 20);
@@ -206,7 +235,9 @@ class TerminalEndToEndIT {
         type("touch t --stride 1 --timing", "Enter");
         waitFor("Ctrl-C stops", 20);
         String during = screen();
-        assertThat(during).containsPattern("touch t: \\[[#\\-\u2588\u2591]+\\] +\\d+% +[\\d,]+ of 33,554,432 accesses +\\d+\\.\\d s  Ctrl-C stops");
+        assertThat(during)
+                .containsPattern(
+                        "touch t: \\[[#\\-\u2588\u2591]+\\] +\\d+% +[\\d,]+ of 33,554,432 accesses +\\d+\\.\\d s  Ctrl-C stops");
         assertThat(during.lines()).allSatisfy(l -> assertThat(l.length()).isLessThan(100));
         waitFor("touch t: write, seq, 33554432 accesses every 1", 60);
         waitForPrompt();
@@ -214,7 +245,9 @@ class TerminalEndToEndIT {
         assertThat(lines).noneMatch(l -> l.contains("Ctrl-C stops"));
         int at = lines.indexOf("pagelab> touch t --stride 1 --timing");
         assertThat(at).isNotNegative();
-        assertThat(lines.get(at + 1)).as("the report where the progress line was").startsWith("touch t: write, seq, 33554432 accesses");
+        assertThat(lines.get(at + 1))
+                .as("the report where the progress line was")
+                .startsWith("touch t: write, seq, 33554432 accesses");
         assertThat(lines.get(at + 2)).contains("faults   minor 0  major 0");
         // a short step draws nothing
         type("touch t", "Enter");
@@ -227,21 +260,29 @@ class TerminalEndToEndIT {
     @Test
     void aScriptDrawsProgressOnATerminalAndNeverIntoAPipe() throws Exception {
         String script = "map t 32M --no-thp; touch t; touch t --stride 1 --timing";
-        String env = "env NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_CONFIG_HOME=/nonexistent/pagelab-test-config XDG_STATE_HOME=" + state + " ";
+        String env =
+                "env NO_COLOR=1 PAGELAB_NO_BUILD=1 XDG_CONFIG_HOME=/nonexistent/pagelab-test-config XDG_STATE_HOME="
+                        + state + " ";
         String cmd = "sh -c '" + env + ROOT.resolve("pagelab") + " -c \"" + script + "\"; echo EXIT=$?; sleep 60'";
-        assertThat(tmux("new-session", "-d", "-s", tmuxSession, "-x", "100", "-y", "40", cmd)).isZero();
+        assertThat(tmux("new-session", "-d", "-s", tmuxSession, "-x", "100", "-y", "40", cmd))
+                .isZero();
         // a script lays its text out in 80 columns (or $COLUMNS): the bar leaves "Ctrl-C stops" out there
         waitFor(" of 33,554,432 accesses", 60);
         waitFor("EXIT=0", 60);
-        assertThat(screen()).doesNotContain(" of 33,554,432 accesses").contains("touch t: write, seq, 33554432 accesses every 1");
+        assertThat(screen())
+                .doesNotContain(" of 33,554,432 accesses")
+                .contains("touch t: write, seq, 33554432 accesses every 1");
         // the same script into a pipe: the report only
         ProcessBuilder pb = new ProcessBuilder("sh", "-c", env + ROOT.resolve("pagelab") + " -c \"" + script + "\"")
                 .redirectErrorStream(true);
         Process p = pb.start();
         String piped = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(piped).contains("touch t: write, seq, 33554432 accesses every 1").doesNotContain(" of 33,554,432 accesses")
-                .doesNotContain("\r").doesNotContain("\u001b[K");
+        assertThat(piped)
+                .contains("touch t: write, seq, 33554432 accesses every 1")
+                .doesNotContain(" of 33,554,432 accesses")
+                .doesNotContain("\r")
+                .doesNotContain("\u001b[K");
     }
 
     private void type(String... keys) throws Exception {
@@ -305,7 +346,8 @@ class TerminalEndToEndIT {
         List<String> cmd = new ArrayList<>();
         cmd.addAll(List.of("tmux", "-u", "-L", SOCKET));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder pb =
+                new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         // A tmux server of its own, in a UTF-8 locale whatever the caller's (CI may have none).
         pb.environment().put("LANG", "C.UTF-8");
         pb.environment().put("LC_ALL", "C.UTF-8");

@@ -1,8 +1,8 @@
 package dev.pagelab.console;
 
-import dev.pagelab.console.terminal.TerminfoCache;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pagelab.console.terminal.TerminfoCache;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -19,7 +19,12 @@ class TerminfoCacheTest {
     private static final String CAPS = "pagelab-test|a test terminal,\n\tam, cols#80, lines#24, bel=^G,\n";
 
     private Map<String, String> env(String term) {
-        return Map.of("TERM", term, "TERMINFO", dir.resolve("terminfo").toString(), "XDG_CACHE_HOME",
+        return Map.of(
+                "TERM",
+                term,
+                "TERMINFO",
+                dir.resolve("terminfo").toString(),
+                "XDG_CACHE_HOME",
                 dir.resolve("cache").toString());
     }
 
@@ -34,13 +39,15 @@ class TerminfoCacheTest {
     void whatInfocmpToldJLineIsKeptAndHandedBackNextTime() throws Exception {
         String term = "pagelab-test-a";
         compiledEntry(term);
-        InfoCmp.setLoadedInfoCmp(term, CAPS);           // as JLine records infocmp's output
+        InfoCmp.setLoadedInfoCmp(term, CAPS); // as JLine records infocmp's output
         TerminfoCache first = TerminfoCache.forEnvironment(env(term)).orElseThrow();
         first.seed();
         assertThat(first.seeded()).isFalse();
         first.store();
         assertThat(first.file()).isEqualTo(dir.resolve("cache/pagelab/terminfo").resolve(term));
-        assertThat(Files.readString(first.file())).startsWith("# pagelab terminfo cache: ").endsWith(CAPS);
+        assertThat(Files.readString(first.file()))
+                .startsWith("# pagelab terminfo cache: ")
+                .endsWith(CAPS);
 
         TerminfoCache next = TerminfoCache.forEnvironment(env(term)).orElseThrow();
         next.seed();
@@ -55,7 +62,8 @@ class TerminfoCacheTest {
         InfoCmp.setLoadedInfoCmp(term, CAPS);
         TerminfoCache.forEnvironment(env(term)).orElseThrow().store();
 
-        Files.setLastModifiedTime(entry, FileTime.fromMillis(Files.getLastModifiedTime(entry).toMillis() + 60_000));
+        Files.setLastModifiedTime(
+                entry, FileTime.fromMillis(Files.getLastModifiedTime(entry).toMillis() + 60_000));
         TerminfoCache after = TerminfoCache.forEnvironment(env(term)).orElseThrow();
         after.seed();
         assertThat(after.seeded()).isFalse();
@@ -63,7 +71,7 @@ class TerminfoCacheTest {
 
     @Test
     void noEntryNoCacheAndOddNamesAreLeftAlone() throws Exception {
-        String term = "pagelab-test-c";                 // no compiled entry anywhere
+        String term = "pagelab-test-c"; // no compiled entry anywhere
         InfoCmp.setLoadedInfoCmp(term, CAPS);
         TerminfoCache c = TerminfoCache.forEnvironment(env(term)).orElseThrow();
         c.store();

@@ -2,15 +2,43 @@ package dev.pagelab.linux;
 
 /** errno numbers as on Linux x86-64 (asm-generic/errno-base.h, asm-generic/errno.h). */
 public final class Errno {
-    public static final int EPERM = 1, ENOENT = 2, EINTR = 4, EIO = 5, EBADF = 9, EAGAIN = 11, ENOMEM = 12,
-            EACCES = 13, EFAULT = 14, EBUSY = 16, EEXIST = 17, ENODEV = 19, ENOTDIR = 20, EISDIR = 21, EINVAL = 22,
-            ENFILE = 23, EMFILE = 24, ENOTTY = 25, ETXTBSY = 26, EFBIG = 27, ENOSPC = 28, ESPIPE = 29, EROFS = 30,
-            ERANGE = 34, ENAMETOOLONG = 36, ENOSYS = 38, ELOOP = 40, EOPNOTSUPP = 95, EHWPOISON = 133;
+    public static final int EPERM = 1,
+            ENOENT = 2,
+            EINTR = 4,
+            EIO = 5,
+            EBADF = 9,
+            EAGAIN = 11,
+            ENOMEM = 12,
+            EACCES = 13,
+            EFAULT = 14,
+            EBUSY = 16,
+            EEXIST = 17,
+            ENODEV = 19,
+            ENOTDIR = 20,
+            EISDIR = 21,
+            EINVAL = 22,
+            ENFILE = 23,
+            EMFILE = 24,
+            ENOTTY = 25,
+            ETXTBSY = 26,
+            EFBIG = 27,
+            ENOSPC = 28,
+            ESPIPE = 29,
+            EROFS = 30,
+            ERANGE = 34,
+            ENAMETOOLONG = 36,
+            ENOSYS = 38,
+            ELOOP = 40,
+            EOPNOTSUPP = 95,
+            EHWPOISON = 133;
 
     private static final String[] NAMES = new String[134];
     private static final String[] TEXTS = new String[134];
 
-    private static void def(int n, String name, String text) { NAMES[n] = name; TEXTS[n] = text; }
+    private static void def(int n, String name, String text) {
+        NAMES[n] = name;
+        TEXTS[n] = text;
+    }
 
     static {
         def(1, "EPERM", "Operation not permitted");

@@ -1,11 +1,10 @@
 package dev.pagelab.linux;
 
-import dev.pagelab.linux.ffm.Libc;
-
+import static dev.pagelab.linux.LinuxConstants.*;
 import static dev.pagelab.linux.ffm.Libc.INT;
 import static dev.pagelab.linux.ffm.Libc.LONG;
-import static dev.pagelab.linux.LinuxConstants.*;
 
+import dev.pagelab.linux.ffm.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -49,8 +48,8 @@ public final class FileIo {
      * number (0 on success); errno is not set, so nothing is captured.
      */
     private static final class PosixFadvise {
-        static final MethodHandle HANDLE = Libc.plain("posix_fadvise",
-                FunctionDescriptor.of(INT, INT, LONG, LONG, INT));
+        static final MethodHandle HANDLE =
+                Libc.plain("posix_fadvise", FunctionDescriptor.of(INT, INT, LONG, LONG, INT));
     }
 
     private FileIo() {}
@@ -114,8 +113,8 @@ public final class FileIo {
             throw new AssertionError(t);
         }
         if (r != 0) {
-            throw new LinuxException("posix_fadvise(" + fd + ", " + offset + ", " + length + ", " + fadviceName(advice)
-                    + ")", r);
+            throw new LinuxException(
+                    "posix_fadvise(" + fd + ", " + offset + ", " + length + ", " + fadviceName(advice) + ")", r);
         }
     }
 

@@ -1,11 +1,10 @@
 package dev.pagelab.linux;
 
-import dev.pagelab.linux.ffm.Libc;
-
-import dev.pagelab.linux.proc.ProcText;
 import static dev.pagelab.linux.ffm.Libc.INT;
 import static dev.pagelab.linux.ffm.Libc.LONG;
 
+import dev.pagelab.linux.ffm.Libc;
+import dev.pagelab.linux.proc.ProcText;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -19,21 +18,49 @@ import java.lang.invoke.MethodHandle;
  */
 public final class FileStat {
     // sys/stat.h
-    public static final int S_IFMT = 0170000, S_IFSOCK = 0140000, S_IFLNK = 0120000, S_IFREG = 0100000,
-            S_IFBLK = 0060000, S_IFDIR = 0040000, S_IFCHR = 0020000, S_IFIFO = 0010000;
+    public static final int S_IFMT = 0170000,
+            S_IFSOCK = 0140000,
+            S_IFLNK = 0120000,
+            S_IFREG = 0100000,
+            S_IFBLK = 0060000,
+            S_IFDIR = 0040000,
+            S_IFCHR = 0020000,
+            S_IFIFO = 0010000;
 
     // include/uapi/linux/magic.h (and fs/*/ for the few it lacks)
-    public static final long TMPFS_MAGIC = 0x01021994L, RAMFS_MAGIC = 0x858458f6L, HUGETLBFS_MAGIC = 0x958458f6L,
-            PROC_SUPER_MAGIC = 0x9fa0L, SYSFS_MAGIC = 0x62656572L, DEBUGFS_MAGIC = 0x64626720L,
-            TRACEFS_MAGIC = 0x74726163L, CGROUP_SUPER_MAGIC = 0x27e0ebL, CGROUP2_SUPER_MAGIC = 0x63677270L,
-            SECURITYFS_MAGIC = 0x73636673L, CONFIGFS_MAGIC = 0x62656570L, BPF_FS_MAGIC = 0xcafe4a11L,
-            EFIVARFS_MAGIC = 0xde5e81e4L, PSTOREFS_MAGIC = 0x6165676cL, DEVPTS_SUPER_MAGIC = 0x1cd1L,
-            EXT4_SUPER_MAGIC = 0xef53L, XFS_SUPER_MAGIC = 0x58465342L, BTRFS_SUPER_MAGIC = 0x9123683eL,
-            NFS_SUPER_MAGIC = 0x6969L, OVERLAYFS_SUPER_MAGIC = 0x794c7630L, FUSE_SUPER_MAGIC = 0x65735546L,
-            SQUASHFS_MAGIC = 0x73717368L, F2FS_SUPER_MAGIC = 0xf2f52010L, ZFS_SUPER_MAGIC = 0x2fc12fc1L,
-            V9FS_MAGIC = 0x01021997L, CIFS_SUPER_MAGIC = 0xff534d42L, SMB2_SUPER_MAGIC = 0xfe534d42L,
-            EROFS_SUPER_MAGIC_V1 = 0xe0f5e1e2L, ISOFS_SUPER_MAGIC = 0x9660L, MSDOS_SUPER_MAGIC = 0x4d44L,
-            EXFAT_SUPER_MAGIC = 0x2011bab0L, CEPH_SUPER_MAGIC = 0x00c36400L, ANON_INODE_FS_MAGIC = 0x09041934L;
+    public static final long TMPFS_MAGIC = 0x01021994L,
+            RAMFS_MAGIC = 0x858458f6L,
+            HUGETLBFS_MAGIC = 0x958458f6L,
+            PROC_SUPER_MAGIC = 0x9fa0L,
+            SYSFS_MAGIC = 0x62656572L,
+            DEBUGFS_MAGIC = 0x64626720L,
+            TRACEFS_MAGIC = 0x74726163L,
+            CGROUP_SUPER_MAGIC = 0x27e0ebL,
+            CGROUP2_SUPER_MAGIC = 0x63677270L,
+            SECURITYFS_MAGIC = 0x73636673L,
+            CONFIGFS_MAGIC = 0x62656570L,
+            BPF_FS_MAGIC = 0xcafe4a11L,
+            EFIVARFS_MAGIC = 0xde5e81e4L,
+            PSTOREFS_MAGIC = 0x6165676cL,
+            DEVPTS_SUPER_MAGIC = 0x1cd1L,
+            EXT4_SUPER_MAGIC = 0xef53L,
+            XFS_SUPER_MAGIC = 0x58465342L,
+            BTRFS_SUPER_MAGIC = 0x9123683eL,
+            NFS_SUPER_MAGIC = 0x6969L,
+            OVERLAYFS_SUPER_MAGIC = 0x794c7630L,
+            FUSE_SUPER_MAGIC = 0x65735546L,
+            SQUASHFS_MAGIC = 0x73717368L,
+            F2FS_SUPER_MAGIC = 0xf2f52010L,
+            ZFS_SUPER_MAGIC = 0x2fc12fc1L,
+            V9FS_MAGIC = 0x01021997L,
+            CIFS_SUPER_MAGIC = 0xff534d42L,
+            SMB2_SUPER_MAGIC = 0xfe534d42L,
+            EROFS_SUPER_MAGIC_V1 = 0xe0f5e1e2L,
+            ISOFS_SUPER_MAGIC = 0x9660L,
+            MSDOS_SUPER_MAGIC = 0x4d44L,
+            EXFAT_SUPER_MAGIC = 0x2011bab0L,
+            CEPH_SUPER_MAGIC = 0x00c36400L,
+            ANON_INODE_FS_MAGIC = 0x09041934L;
 
     // struct stat (x86-64): st_dev 0, st_ino 8, st_nlink 16, st_mode 24, st_uid 28, st_gid 32, st_rdev 40,
     // st_size 48, st_blksize 56, st_blocks 64 (512-byte units); 144 bytes in all.
@@ -59,11 +86,17 @@ public final class FileStat {
 
     /** The fields of struct stat pagelab uses. {@code blocks} is in 512-byte units, as the kernel counts them. */
     public record Stat(long dev, long ino, int mode, long nlink, int uid, long size, long blocks) {
-        public int type() { return mode & S_IFMT; }
+        public int type() {
+            return mode & S_IFMT;
+        }
 
-        public boolean regular() { return type() == S_IFREG; }
+        public boolean regular() {
+            return type() == S_IFREG;
+        }
 
-        public boolean directory() { return type() == S_IFDIR; }
+        public boolean directory() {
+            return type() == S_IFDIR;
+        }
 
         /** The file type in words: "regular file", "directory", "FIFO", ... */
         public String typeName() {
@@ -80,19 +113,27 @@ public final class FileStat {
         }
 
         /** major(st_dev) as glibc's sys/sysmacros.h computes it. */
-        public long devMajor() { return ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL); }
+        public long devMajor() {
+            return ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
+        }
 
         /** minor(st_dev). */
-        public long devMinor() { return (dev & 0xff) | ((dev >>> 12) & ~0xffL); }
+        public long devMinor() {
+            return (dev & 0xff) | ((dev >>> 12) & ~0xffL);
+        }
 
         /** Whether {@code o} is the same inode on the same device. */
-        public boolean sameFile(Stat o) { return o != null && dev == o.dev && ino == o.ino; }
+        public boolean sameFile(Stat o) {
+            return o != null && dev == o.dev && ino == o.ino;
+        }
     }
 
     /** The fields of struct statfs pagelab uses; {@code type} is the file system's magic number. */
     public record FsStat(long type, long blockSize, long blocks, long freeBlocks, long availableBlocks) {
         /** The file system's usual name, e.g. {@code ext4}, {@code tmpfs}, or its magic number in hex. */
-        public String typeName() { return fsName(type); }
+        public String typeName() {
+            return fsName(type);
+        }
 
         /** tmpfs (also shmem, memfd, /dev/shm), ramfs and hugetlbfs: pages with no file behind them. */
         public boolean memoryOnly() {
@@ -101,10 +142,19 @@ public final class FileStat {
 
         /** procfs, sysfs and the like: files generated when read, whose size and pages mean nothing here. */
         public boolean pseudo() {
-            return type == PROC_SUPER_MAGIC || type == SYSFS_MAGIC || type == DEBUGFS_MAGIC || type == TRACEFS_MAGIC
-                    || type == CGROUP_SUPER_MAGIC || type == CGROUP2_SUPER_MAGIC || type == SECURITYFS_MAGIC
-                    || type == CONFIGFS_MAGIC || type == BPF_FS_MAGIC || type == EFIVARFS_MAGIC
-                    || type == PSTOREFS_MAGIC || type == DEVPTS_SUPER_MAGIC || type == ANON_INODE_FS_MAGIC;
+            return type == PROC_SUPER_MAGIC
+                    || type == SYSFS_MAGIC
+                    || type == DEBUGFS_MAGIC
+                    || type == TRACEFS_MAGIC
+                    || type == CGROUP_SUPER_MAGIC
+                    || type == CGROUP2_SUPER_MAGIC
+                    || type == SECURITYFS_MAGIC
+                    || type == CONFIGFS_MAGIC
+                    || type == BPF_FS_MAGIC
+                    || type == EFIVARFS_MAGIC
+                    || type == PSTOREFS_MAGIC
+                    || type == DEVPTS_SUPER_MAGIC
+                    || type == ANON_INODE_FS_MAGIC;
         }
     }
 
@@ -149,16 +199,24 @@ public final class FileStat {
                 throw new AssertionError(t);
             }
             if (r != 0) throw new LinuxException("fstatfs(" + fd + ")", Libc.errno(cs));
-            return new FsStat(buf.get(ValueLayout.JAVA_LONG, 0) & 0xffffffffL, buf.get(ValueLayout.JAVA_LONG, 8),
-                    buf.get(ValueLayout.JAVA_LONG, 16), buf.get(ValueLayout.JAVA_LONG, 24),
+            return new FsStat(
+                    buf.get(ValueLayout.JAVA_LONG, 0) & 0xffffffffL,
+                    buf.get(ValueLayout.JAVA_LONG, 8),
+                    buf.get(ValueLayout.JAVA_LONG, 16),
+                    buf.get(ValueLayout.JAVA_LONG, 24),
                     buf.get(ValueLayout.JAVA_LONG, 32));
         }
     }
 
     private static Stat stat(MemorySegment buf) {
-        return new Stat(buf.get(ValueLayout.JAVA_LONG, 0), buf.get(ValueLayout.JAVA_LONG, 8),
-                buf.get(ValueLayout.JAVA_INT, 24), buf.get(ValueLayout.JAVA_LONG, 16), buf.get(ValueLayout.JAVA_INT, 28),
-                buf.get(ValueLayout.JAVA_LONG, 48), buf.get(ValueLayout.JAVA_LONG, 64));
+        return new Stat(
+                buf.get(ValueLayout.JAVA_LONG, 0),
+                buf.get(ValueLayout.JAVA_LONG, 8),
+                buf.get(ValueLayout.JAVA_INT, 24),
+                buf.get(ValueLayout.JAVA_LONG, 16),
+                buf.get(ValueLayout.JAVA_INT, 28),
+                buf.get(ValueLayout.JAVA_LONG, 48),
+                buf.get(ValueLayout.JAVA_LONG, 64));
     }
 
     /** A file system's usual name from its statfs magic number. */

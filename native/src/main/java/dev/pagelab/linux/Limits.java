@@ -1,11 +1,10 @@
 package dev.pagelab.linux;
 
-import dev.pagelab.linux.ffm.Libc;
-
-import dev.pagelab.linux.proc.ProcText;
-import static dev.pagelab.linux.ffm.Libc.INT;
 import static dev.pagelab.linux.LinuxConstants.*;
+import static dev.pagelab.linux.ffm.Libc.INT;
 
+import dev.pagelab.linux.ffm.Libc;
+import dev.pagelab.linux.proc.ProcText;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -56,7 +55,11 @@ public final class Limits {
             MemorySegment r = a.allocate(16, 8);
             r.set(ValueLayout.JAVA_LONG, 0, limit.soft());
             r.set(ValueLayout.JAVA_LONG, 8, limit.hard());
-            call(Setrlimit.HANDLE, resource, r, "setrlimit(" + name(resource) + ", " + text(limit.soft()) + ", " + text(limit.hard()) + ")");
+            call(
+                    Setrlimit.HANDLE,
+                    resource,
+                    r,
+                    "setrlimit(" + name(resource) + ", " + text(limit.soft()) + ", " + text(limit.hard()) + ")");
         }
     }
 
@@ -78,9 +81,13 @@ public final class Limits {
 
     /** The calling thread's effective and permitted capability sets (low 64 bits). */
     public record Capabilities(long effective, long permitted) {
-        public boolean effective(int cap) { return (effective & (1L << cap)) != 0; }
+        public boolean effective(int cap) {
+            return (effective & (1L << cap)) != 0;
+        }
 
-        public boolean permitted(int cap) { return (permitted & (1L << cap)) != 0; }
+        public boolean permitted(int cap) {
+            return (permitted & (1L << cap)) != 0;
+        }
     }
 
     public static Capabilities capabilities() throws LinuxException {
@@ -108,13 +115,14 @@ public final class Limits {
 
     /** Low 64 bits of a capability set: word 0 at {@code offset}, word 1 twelve bytes on. */
     private static long word(MemorySegment data, int offset) {
-        return (data.get(ValueLayout.JAVA_INT, offset) & 0xffffffffL) | ((long) data.get(ValueLayout.JAVA_INT, offset + 12) << 32);
+        return (data.get(ValueLayout.JAVA_INT, offset) & 0xffffffffL)
+                | ((long) data.get(ValueLayout.JAVA_INT, offset + 12) << 32);
     }
 
     private static MemorySegment header(Arena a) {
         MemorySegment h = a.allocate(8, 4);
         h.set(ValueLayout.JAVA_INT, 0, _LINUX_CAPABILITY_VERSION_3);
-        h.set(ValueLayout.JAVA_INT, 4, 0);                             // 0: the calling thread
+        h.set(ValueLayout.JAVA_INT, 4, 0); // 0: the calling thread
         return h;
     }
 
@@ -129,7 +137,8 @@ public final class Limits {
         if (rc != 0) throw new LinuxException(what, Libc.errno(cs));
     }
 
-    private static void capCall(MethodHandle h, MemorySegment header, MemorySegment data, String what) throws LinuxException {
+    private static void capCall(MethodHandle h, MemorySegment header, MemorySegment data, String what)
+            throws LinuxException {
         MemorySegment cs = Libc.callState();
         int rc;
         try {

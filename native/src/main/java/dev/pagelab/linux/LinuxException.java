@@ -15,13 +15,21 @@ public final class LinuxException extends Exception {
     }
 
     /** The call as made, e.g. {@code madvise(0x7f..., 4096, MADV_COLLAPSE)}. */
-    public String call() { return call; }
+    public String call() {
+        return call;
+    }
 
-    public int errno() { return errno; }
+    public int errno() {
+        return errno;
+    }
 
     /** The symbolic name, e.g. {@code EINVAL}. */
-    public String errnoName() { return Errno.name(errno); }
+    public String errnoName() {
+        return Errno.name(errno);
+    }
 
     /** The C library's text for the errno, e.g. {@code Invalid argument}. */
-    public String meaning() { return Errno.describe(errno); }
+    public String meaning() {
+        return Errno.describe(errno);
+    }
 }

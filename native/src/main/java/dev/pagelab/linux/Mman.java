@@ -1,11 +1,10 @@
 package dev.pagelab.linux;
 
-import dev.pagelab.linux.ffm.Libc;
-
+import static dev.pagelab.linux.LinuxConstants.*;
 import static dev.pagelab.linux.ffm.Libc.INT;
 import static dev.pagelab.linux.ffm.Libc.LONG;
-import static dev.pagelab.linux.LinuxConstants.*;
 
+import dev.pagelab.linux.ffm.Libc;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
@@ -26,8 +25,8 @@ public final class Mman {
 
     /** {@code void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset);} mmap(2) */
     private static final class Mmap {
-        static final MethodHandle HANDLE = Libc.withErrno("mmap",
-                FunctionDescriptor.of(LONG, LONG, LONG, INT, INT, INT, LONG));
+        static final MethodHandle HANDLE =
+                Libc.withErrno("mmap", FunctionDescriptor.of(LONG, LONG, LONG, INT, INT, INT, LONG));
     }
     /** {@code int munmap(void *addr, size_t length);} mmap(2) */
     private static final class Munmap {
@@ -81,8 +80,10 @@ public final class Mman {
             throw new AssertionError(t);
         }
         if (r == MAP_FAILED) {
-            throw new LinuxException("mmap(" + Libc.hex(addr) + ", " + length + ", " + protName(prot) + ", "
-                    + mapFlagsName(flags) + ", " + fd + ", " + offset + ")", Libc.errno(cs));
+            throw new LinuxException(
+                    "mmap(" + Libc.hex(addr) + ", " + length + ", " + protName(prot) + ", " + mapFlagsName(flags) + ", "
+                            + fd + ", " + offset + ")",
+                    Libc.errno(cs));
         }
         return r;
     }
@@ -94,7 +95,8 @@ public final class Mman {
 
     public static void mprotect(long addr, long length, int prot) throws LinuxException {
         int e = call3(Mprotect.HANDLE, addr, length, prot);
-        if (e != 0) throw new LinuxException("mprotect(" + Libc.hex(addr) + ", " + length + ", " + protName(prot) + ")", e);
+        if (e != 0)
+            throw new LinuxException("mprotect(" + Libc.hex(addr) + ", " + length + ", " + protName(prot) + ")", e);
     }
 
     public static void madvise(long addr, long length, int advice, String adviceName) throws LinuxException {
@@ -109,8 +111,11 @@ public final class Mman {
 
     public static void mlock2(long addr, long length, int flags) throws LinuxException {
         int e = call3(Mlock2.HANDLE, addr, length, flags);
-        if (e != 0) throw new LinuxException("mlock2(" + Libc.hex(addr) + ", " + length
-                + (flags == MLOCK_ONFAULT ? ", MLOCK_ONFAULT)" : ", " + flags + ")"), e);
+        if (e != 0)
+            throw new LinuxException(
+                    "mlock2(" + Libc.hex(addr) + ", " + length
+                            + (flags == MLOCK_ONFAULT ? ", MLOCK_ONFAULT)" : ", " + flags + ")"),
+                    e);
     }
 
     public static void munlock(long addr, long length) throws LinuxException {
@@ -200,10 +205,28 @@ public final class Mman {
 
     public static String mapFlagsName(int flags) {
         StringBuilder b = new StringBuilder();
-        String[] names = {"MAP_SHARED", "MAP_PRIVATE", "MAP_FIXED", "MAP_ANONYMOUS", "MAP_LOCKED", "MAP_NORESERVE",
-                "MAP_POPULATE", "MAP_HUGETLB", "MAP_FIXED_NOREPLACE"};
-        int[] bits = {MAP_SHARED, MAP_PRIVATE, MAP_FIXED, MAP_ANONYMOUS, MAP_LOCKED, MAP_NORESERVE, MAP_POPULATE,
-                MAP_HUGETLB, MAP_FIXED_NOREPLACE};
+        String[] names = {
+            "MAP_SHARED",
+            "MAP_PRIVATE",
+            "MAP_FIXED",
+            "MAP_ANONYMOUS",
+            "MAP_LOCKED",
+            "MAP_NORESERVE",
+            "MAP_POPULATE",
+            "MAP_HUGETLB",
+            "MAP_FIXED_NOREPLACE"
+        };
+        int[] bits = {
+            MAP_SHARED,
+            MAP_PRIVATE,
+            MAP_FIXED,
+            MAP_ANONYMOUS,
+            MAP_LOCKED,
+            MAP_NORESERVE,
+            MAP_POPULATE,
+            MAP_HUGETLB,
+            MAP_FIXED_NOREPLACE
+        };
         for (int i = 0; i < bits.length; i++) {
             if ((flags & bits[i]) != 0) b.append(b.isEmpty() ? "" : "|").append(names[i]);
         }
@@ -223,7 +246,9 @@ public final class Mman {
 
     /** The name of MAP_HUGE_* for log2 of the size: 16 -> 64KB, 21 -> 2MB, 25 -> 32MB, 30 -> 1GB, 34 -> 16GB. */
     static String mapHugeName(int log2) {
-        return log2 >= 30 ? (1L << (log2 - 30)) + "GB" : log2 >= 20 ? (1L << (log2 - 20)) + "MB" : (1L << (log2 - 10)) + "KB";
+        return log2 >= 30
+                ? (1L << (log2 - 30)) + "GB"
+                : log2 >= 20 ? (1L << (log2 - 20)) + "MB" : (1L << (log2 - 10)) + "KB";
     }
 
     public static String mclName(int flags) {

@@ -1,10 +1,9 @@
 package dev.pagelab.linux;
 
-import dev.pagelab.linux.ffm.Libc;
-
-import static dev.pagelab.linux.ffm.Libc.LONG;
 import static dev.pagelab.linux.LinuxConstants.*;
+import static dev.pagelab.linux.ffm.Libc.LONG;
 
+import dev.pagelab.linux.ffm.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -27,7 +26,8 @@ public final class PageCache {
     private static final MethodHandle SYSCALL = Libc.LINKER.downcallHandle(
             Libc.LOOKUP.find("syscall").orElseThrow(() -> new UnsatisfiedLinkError("libc has no syscall")),
             FunctionDescriptor.of(LONG, LONG, LONG, LONG, LONG, LONG),
-            Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+            Linker.Option.firstVariadicArg(1),
+            Linker.Option.captureCallState("errno"));
 
     private PageCache() {}
 
@@ -37,7 +37,7 @@ public final class PageCache {
      */
     public record CacheStat(long cached, long dirty, long writeback, long evicted, long recentlyEvicted) {}
 
-    /** cachestat(fd, {offset, length}, &cs, 0); a length of 0 means to the end of the file. */
+    /** cachestat(fd, {offset, length}, &amp;cs, 0); a length of 0 means to the end of the file. */
     public static CacheStat cachestat(int fd, long offset, long length) throws LinuxException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment range = arena.allocate(16, 8);
@@ -54,8 +54,11 @@ public final class PageCache {
             if (r != 0) {
                 throw new LinuxException("cachestat(" + fd + ", {" + offset + ", " + length + "}, 0)", Libc.errno(cs));
             }
-            return new CacheStat(out.get(ValueLayout.JAVA_LONG, 0), out.get(ValueLayout.JAVA_LONG, 8),
-                    out.get(ValueLayout.JAVA_LONG, 16), out.get(ValueLayout.JAVA_LONG, 24),
+            return new CacheStat(
+                    out.get(ValueLayout.JAVA_LONG, 0),
+                    out.get(ValueLayout.JAVA_LONG, 8),
+                    out.get(ValueLayout.JAVA_LONG, 16),
+                    out.get(ValueLayout.JAVA_LONG, 24),
                     out.get(ValueLayout.JAVA_LONG, 32));
         }
     }
@@ -104,7 +107,8 @@ public final class PageCache {
                         // ENOSYS before 6.5; EPERM for a caller who may not write the file (measured on 6.18);
                         // EOPNOTSUPP on hugetlbfs. mincore alone still gives the answer, only slower.
                         useCachestat = false;
-                        note = "cachestat: " + e.errnoName() + " (" + e.meaning() + "), so every chunk was asked of mincore";
+                        note = "cachestat: " + e.errnoName() + " (" + e.meaning()
+                                + "), so every chunk was asked of mincore";
                     }
                 }
                 long length = n * PAGE;
@@ -136,7 +140,9 @@ public final class PageCache {
         private long start = -1, length;
         private boolean resident;
 
-        Runs(RunSink sink) { this.sink = sink; }
+        Runs(RunSink sink) {
+            this.sink = sink;
+        }
 
         void add(long first, long pages, boolean r) {
             if (start >= 0 && r == resident && start + length == first) {

@@ -1,11 +1,10 @@
 package dev.pagelab.linux;
 
-import dev.pagelab.linux.ffm.Libc;
-
+import static dev.pagelab.linux.LinuxConstants.*;
 import static dev.pagelab.linux.ffm.Libc.INT;
 import static dev.pagelab.linux.ffm.Libc.LONG;
-import static dev.pagelab.linux.LinuxConstants.*;
 
+import dev.pagelab.linux.ffm.Libc;
 import java.io.IOException;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -26,8 +25,10 @@ import java.nio.file.Path;
  */
 public record PageGeometry(long pageSize, long pmdSize) {
     public PageGeometry {
-        if (pageSize < 1024 || Long.bitCount(pageSize) != 1) throw new IllegalArgumentException("page size " + pageSize);
-        if (pmdSize <= pageSize || Long.bitCount(pmdSize) != 1) throw new IllegalArgumentException("PMD size " + pmdSize);
+        if (pageSize < 1024 || Long.bitCount(pageSize) != 1)
+            throw new IllegalArgumentException("page size " + pageSize);
+        if (pmdSize <= pageSize || Long.bitCount(pmdSize) != 1)
+            throw new IllegalArgumentException("PMD size " + pmdSize);
     }
 
     /**
@@ -61,39 +62,58 @@ public record PageGeometry(long pageSize, long pmdSize) {
     }
 
     /** log2 of the page size: 12, 14 or 16. */
-    public int pageShift() { return Long.numberOfTrailingZeros(pageSize); }
+    public int pageShift() {
+        return Long.numberOfTrailingZeros(pageSize);
+    }
 
     /** Base pages one PMD huge page holds: 512, 2048 or 8192. */
-    public long pagesPerPmd() { return pmdSize / pageSize; }
+    public long pagesPerPmd() {
+        return pmdSize / pageSize;
+    }
 
     /** Whole pages in {@code bytes} (rounded down). */
-    public long pages(long bytes) { return bytes / pageSize; }
+    public long pages(long bytes) {
+        return bytes / pageSize;
+    }
 
     /** Pages {@code bytes} spans from a page boundary (rounded up). */
-    public long pagesCovering(long bytes) { return (bytes + pageSize - 1) / pageSize; }
+    public long pagesCovering(long bytes) {
+        return (bytes + pageSize - 1) / pageSize;
+    }
 
     /** {@code v} rounded down to a page boundary. */
-    public long alignDown(long v) { return v & -pageSize; }
+    public long alignDown(long v) {
+        return v & -pageSize;
+    }
 
     /** {@code v} rounded up to a page boundary. */
-    public long alignUp(long v) { return (v + pageSize - 1) & -pageSize; }
+    public long alignUp(long v) {
+        return (v + pageSize - 1) & -pageSize;
+    }
 
-    public boolean aligned(long v) { return (v & (pageSize - 1)) == 0; }
+    public boolean aligned(long v) {
+        return (v & (pageSize - 1)) == 0;
+    }
 
     /**
      * Where the /proc/self/pagemap entry of the page holding {@code address} is: one 8-byte entry per virtual page
      * (Documentation/admin-guide/mm/pagemap.rst).
      */
-    public long entryOffset(long address) { return (address >>> pageShift()) * 8; }
+    public long entryOffset(long address) {
+        return (address >>> pageShift()) * 8;
+    }
 
     /** Index of the PMD-sized block holding {@code address}. */
-    public long pmdIndex(long address) { return address / pmdSize; }
+    public long pmdIndex(long address) {
+        return address / pmdSize;
+    }
 
     /** This kernel's sizes, read on first use (the linking of sysconf stays off the start-up path). */
     private static final class Kernel {
         private static final String HPAGE_PMD_SIZE = "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size";
         /** {@code long sysconf(int name);} sysconf(3): the value, or -1 with errno set (never for _SC_PAGESIZE). */
         private static final MethodHandle SYSCONF = Libc.withErrno("sysconf", FunctionDescriptor.of(LONG, INT));
+
         static final PageGeometry GEOMETRY = parse(sysconfPageSize(), readPmdSize());
 
         private static long sysconfPageSize() {
@@ -114,7 +134,7 @@ public record PageGeometry(long pageSize, long pmdSize) {
             try {
                 return new String(Files.readAllBytes(Path.of(HPAGE_PMD_SIZE)), StandardCharsets.US_ASCII);
             } catch (IOException e) {
-                return null;                                // absent without THP (CONFIG_TRANSPARENT_HUGEPAGE): derived
+                return null; // absent without THP (CONFIG_TRANSPARENT_HUGEPAGE): derived
             }
         }
     }

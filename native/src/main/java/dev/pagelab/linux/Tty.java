@@ -1,9 +1,8 @@
 package dev.pagelab.linux;
 
-import dev.pagelab.linux.ffm.Libc;
-
 import static dev.pagelab.linux.ffm.Libc.INT;
 
+import dev.pagelab.linux.ffm.Libc;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.invoke.MethodHandle;
 

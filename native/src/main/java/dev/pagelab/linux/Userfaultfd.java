@@ -1,11 +1,10 @@
 package dev.pagelab.linux;
 
-import dev.pagelab.linux.ffm.Libc;
-
+import static dev.pagelab.linux.LinuxConstants.*;
 import static dev.pagelab.linux.ffm.Libc.INT;
 import static dev.pagelab.linux.ffm.Libc.LONG;
-import static dev.pagelab.linux.LinuxConstants.*;
 
+import dev.pagelab.linux.ffm.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -33,12 +32,16 @@ public final class Userfaultfd implements AutoCloseable {
     private static final long UFFDIO_API = 0xc018aa3fL, UFFDIO_REGISTER = 0xc020aa00L, UFFDIO_UNREGISTER = 0x8010aa01L;
 
     /** {@code long syscall(long number, ...);} syscall(2), here userfaultfd(2): glibc 2.36 has no wrapper for it. */
-    private static final MethodHandle SYSCALL = Libc.LINKER.downcallHandle(Libc.LOOKUP.find("syscall").orElseThrow(),
-            FunctionDescriptor.of(LONG, LONG, LONG), Linker.Option.firstVariadicArg(1),
+    private static final MethodHandle SYSCALL = Libc.LINKER.downcallHandle(
+            Libc.LOOKUP.find("syscall").orElseThrow(),
+            FunctionDescriptor.of(LONG, LONG, LONG),
+            Linker.Option.firstVariadicArg(1),
             Linker.Option.captureCallState("errno"));
     /** {@code int ioctl(int fd, unsigned long request, ...);} ioctl(2), here ioctl_userfaultfd(2). */
-    private static final MethodHandle IOCTL = Libc.LINKER.downcallHandle(Libc.LOOKUP.find("ioctl").orElseThrow(),
-            FunctionDescriptor.of(INT, INT, LONG, LONG), Linker.Option.firstVariadicArg(2),
+    private static final MethodHandle IOCTL = Libc.LINKER.downcallHandle(
+            Libc.LOOKUP.find("ioctl").orElseThrow(),
+            FunctionDescriptor.of(INT, INT, LONG, LONG),
+            Linker.Option.firstVariadicArg(2),
             Linker.Option.captureCallState("errno"));
 
     private final int fd;

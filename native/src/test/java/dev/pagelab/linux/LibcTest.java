@@ -1,11 +1,10 @@
 package dev.pagelab.linux;
 
-import dev.pagelab.linux.ffm.Libc;
-
 import static dev.pagelab.linux.ffm.Libc.INT;
 import static dev.pagelab.linux.ffm.Libc.LONG;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pagelab.linux.ffm.Libc;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
@@ -30,6 +29,7 @@ class LibcTest {
     @Test
     void aPresentFunctionIsTheRealOne() throws Throwable {
         MethodHandle h = Libc.withErrno("getpid", FunctionDescriptor.of(INT));
-        assertThat((int) h.invokeExact(Libc.callState())).isEqualTo((int) ProcessHandle.current().pid());
+        assertThat((int) h.invokeExact(Libc.callState()))
+                .isEqualTo((int) ProcessHandle.current().pid());
     }
 }

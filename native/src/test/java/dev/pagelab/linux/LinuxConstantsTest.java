@@ -19,9 +19,18 @@ import org.junit.jupiter.api.Test;
  * number (the headers of linux-libc-dev; a constant newer than them, or defined by an expression, is not checked).
  */
 class LinuxConstantsTest {
-    static final List<String> HEADERS = List.of("asm-generic/mman-common.h", "asm-generic/mman.h",
-            "x86_64-linux-gnu/asm/mman.h", "linux/mman.h", "linux/memfd.h", "asm-generic/fcntl.h", "linux/fadvise.h",
-            "asm-generic/resource.h", "linux/resource.h", "linux/capability.h", "x86_64-linux-gnu/asm/unistd_64.h");
+    static final List<String> HEADERS = List.of(
+            "asm-generic/mman-common.h",
+            "asm-generic/mman.h",
+            "x86_64-linux-gnu/asm/mman.h",
+            "linux/mman.h",
+            "linux/memfd.h",
+            "asm-generic/fcntl.h",
+            "linux/fadvise.h",
+            "asm-generic/resource.h",
+            "linux/resource.h",
+            "linux/capability.h",
+            "x86_64-linux-gnu/asm/unistd_64.h");
     static final Pattern DEFINE = Pattern.compile(
             "^#\\s*define\\s+(\\w+)\\s+\\(?(0x[0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)[uUlL]*\\)?\\s*(?:/\\*.*)?$");
 
@@ -35,8 +44,13 @@ class LinuxConstantsTest {
                 Matcher m = DEFINE.matcher(line.strip());
                 if (!m.matches()) continue;
                 String v = m.group(2);
-                out.put(m.group(1), v.startsWith("0x") ? Long.parseLong(v.substring(2), 16)
-                        : v.length() > 1 && v.startsWith("0") ? Long.parseLong(v.substring(1), 8) : Long.parseLong(v));
+                out.put(
+                        m.group(1),
+                        v.startsWith("0x")
+                                ? Long.parseLong(v.substring(2), 16)
+                                : v.length() > 1 && v.startsWith("0")
+                                        ? Long.parseLong(v.substring(1), 8)
+                                        : Long.parseLong(v));
             }
         }
         return out;
@@ -44,7 +58,8 @@ class LinuxConstantsTest {
 
     @Test
     void everyConstantTheHeadersDefineHasTheirValue() throws Exception {
-        assumeTrue(Files.isRegularFile(Path.of("/usr/include/asm-generic/mman-common.h")),
+        assumeTrue(
+                Files.isRegularFile(Path.of("/usr/include/asm-generic/mman-common.h")),
                 "needs the kernel's uapi headers (linux-libc-dev)");
         Map<String, Long> headers = defines();
         int checked = 0;

@@ -1,10 +1,10 @@
 package dev.pagelab.linux;
 
-import dev.pagelab.linux.proc.Pagemap;
 import static dev.pagelab.linux.LinuxConstants.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pagelab.linux.proc.Pagemap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -40,13 +40,14 @@ class PageGeometryTest {
 
     @ParameterizedTest(name = "{0}-byte pages")
     @CsvSource({
-        // page,  entry offset of 0x7f0000123456, its page's start, the next page, pages in 1 MiB, in 1 MiB + 1, PMDs in 3 GiB
+        // page,  entry offset of 0x7f0000123456, its page's start, the next page, pages in 1 MiB, in 1 MiB + 1, PMDs in
+        // 3 GiB
         "4096,    0x3f80000918,  0x7f0000123000,  0x7f0000124000,  256,  257,  1536",
         "16384,   0xfe0000240,   0x7f0000120000,  0x7f0000124000,  64,   65,   96",
         "65536,   0x3f8000090,   0x7f0000120000,  0x7f0000130000,  16,   17,   6",
     })
-    void pagemapOffsetsPagesAndAlignment(long page, String entry, String down, String up, long inMiB, long covering,
-                                         long pmdsIn3GiB) {
+    void pagemapOffsetsPagesAndAlignment(
+            long page, String entry, String down, String up, long inMiB, long covering, long pmdsIn3GiB) {
         PageGeometry g = PageGeometry.of(page);
         long address = 0x7f0000123456L;
         assertThat(g.entryOffset(address)).as("address / page size * 8").isEqualTo(Long.decode(entry));
@@ -64,7 +65,9 @@ class PageGeometryTest {
     void sizesThatAreNoPageSizesAreRefused() {
         assertThatThrownBy(() -> new PageGeometry(12288, 2L << 20)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new PageGeometry(4096, 4096)).isInstanceOf(IllegalArgumentException.class);
-        assertThat(PageGeometry.parse(16384, "4096")).as("not a PMD size: derived").isEqualTo(PageGeometry.of(16384));
+        assertThat(PageGeometry.parse(16384, "4096"))
+                .as("not a PMD size: derived")
+                .isEqualTo(PageGeometry.of(16384));
     }
 
     @ParameterizedTest(name = "{0} bytes")
@@ -86,12 +89,18 @@ class PageGeometryTest {
     @Test
     void thisKernelsSizes() throws Exception {
         PageGeometry g = PageGeometry.current();
-        Process getconf = new ProcessBuilder("getconf", "PAGESIZE").redirectErrorStream(true).start();
-        assertThat(g.pageSize()).as("getconf PAGESIZE")
+        Process getconf = new ProcessBuilder("getconf", "PAGESIZE")
+                .redirectErrorStream(true)
+                .start();
+        assertThat(g.pageSize())
+                .as("getconf PAGESIZE")
                 .isEqualTo(Long.parseLong(new String(getconf.getInputStream().readAllBytes()).trim()));
         Path pmd = Path.of("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size");
-        assertThat(g.pmdSize()).isEqualTo(Files.exists(pmd) ? Long.parseLong(Files.readString(pmd).trim())
-                : PageGeometry.of(g.pageSize()).pmdSize());
+        assertThat(g.pmdSize())
+                .isEqualTo(
+                        Files.exists(pmd)
+                                ? Long.parseLong(Files.readString(pmd).trim())
+                                : PageGeometry.of(g.pageSize()).pmdSize());
         assertThat(PageGeometry.current()).as("read once").isSameAs(g);
         assertThat(Pagemap.PAGE_SIZE).isEqualTo(g.pageSize());
     }

@@ -43,8 +43,8 @@ public final class ClearRefsCommand extends BaseCommand {
     public Report run(Session session, CommandLine line) throws CommandError {
         Args a = Args.parse(line, OPTIONS);
         if (a.positional().isEmpty()) {
-            throw CommandError.usage(0, "clear-refs needs what to clear",
-                    "one of soft-dirty [NAME...], all, anon, file, peak-rss");
+            throw CommandError.usage(
+                    0, "clear-refs needs what to clear", "one of soft-dirty [NAME...], all, anon, file, peak-rss");
         }
         Args.Positional modeWord = a.positional().get(0);
         String mode = modeWord.text().toLowerCase(Locale.ROOT);
@@ -54,8 +54,11 @@ public final class ClearRefsCommand extends BaseCommand {
             case "soft-dirty" -> softDirty(session, a);
             case "all", "anon", "file" -> referenced(session, a, mode);
             case "peak-rss" -> peakRss(a);
-            default -> throw CommandError.usage(modeWord.index(), "'" + modeWord.text() + "' is not something clear_refs clears",
-                    "use soft-dirty, all, anon, file or peak-rss");
+            default ->
+                throw CommandError.usage(
+                        modeWord.index(),
+                        "'" + modeWord.text() + "' is not something clear_refs clears",
+                        "use soft-dirty, all, anon, file or peak-rss");
         };
     }
 
@@ -75,11 +78,20 @@ public final class ClearRefsCommand extends BaseCommand {
         List<ClearRefsReport.Row> rows = new ArrayList<>();
         for (Mapping m : session.mappings()) {
             long ref = 0;
-            for (ProcMaps.SmapsArea area : ProcMaps.smaps(m.base(), m.end())) ref += area.kb().getOrDefault("Referenced", 0L);
+            for (ProcMaps.SmapsArea area : ProcMaps.smaps(m.base(), m.end()))
+                ref += area.kb().getOrDefault("Referenced", 0L);
             rows.add(new ClearRefsReport.Row(m.name(), -1, present(session, m), ref));
         }
-        return new ClearRefsReport(mode, value, null, rows, before, after, elapsed, List.of(
-                "the next access to a page sets its accessed bit again; reclaim treats pages without it as cold"));
+        return new ClearRefsReport(
+                mode,
+                value,
+                null,
+                rows,
+                before,
+                after,
+                elapsed,
+                List.of(
+                        "the next access to a page sets its accessed bit again; reclaim treats pages without it as cold"));
     }
 
     /** 5: VmHWM back to the current RSS. */
@@ -89,14 +101,23 @@ public final class ClearRefsCommand extends BaseCommand {
         long t0 = System.nanoTime();
         clear(5);
         long elapsed = System.nanoTime() - t0;
-        return new ClearRefsReport("peak-rss", 5, null, List.of(), before, ProcMeminfo.statusKb("VmHWM"), elapsed,
+        return new ClearRefsReport(
+                "peak-rss",
+                5,
+                null,
+                List.of(),
+                before,
+                ProcMeminfo.statusKb("VmHWM"),
+                elapsed,
                 List.of("VmHWM in /proc/self/status now starts again from the current RSS"));
     }
 
     private static Report softDirty(Session session, Args a) throws CommandError {
         WriteTracking.Availability avail = WriteTracking.availability();
         if (avail.mechanism() == null) {
-            throw CommandError.refused("soft-dirty", "written pages cannot be tracked: " + avail.unavailableReason(),
+            throw CommandError.refused(
+                    "soft-dirty",
+                    "written pages cannot be tracked: " + avail.unavailableReason(),
                     "inspect-pagemap still shows which pages are present");
         }
         List<Mapping> targets = new ArrayList<>();
@@ -107,14 +128,17 @@ public final class ClearRefsCommand extends BaseCommand {
         List<String> notes = new ArrayList<>();
         if (targets.isEmpty()) targets.addAll(session.mappings());
         if (targets.isEmpty()) {
-            throw CommandError.refused("soft-dirty", "there are no mappings to track",
+            throw CommandError.refused(
+                    "soft-dirty",
+                    "there are no mappings to track",
                     "tracking covers the mappings that exist when it is armed: 'map 4M' first");
         }
         List<ClearRefsReport.Row> rows = new ArrayList<>();
         long t0;
         long elapsed = 0;
         if (avail.mechanism() == WriteTracking.Mechanism.SOFT_DIRTY) {
-            if (a.positional().size() > 1) notes.add("soft-dirty bits are cleared for the whole process, not only the named mappings");
+            if (a.positional().size() > 1)
+                notes.add("soft-dirty bits are cleared for the whole process, not only the named mappings");
             t0 = System.nanoTime();
             clear(4);
             elapsed = System.nanoTime() - t0;
@@ -129,15 +153,23 @@ public final class ClearRefsCommand extends BaseCommand {
                 long protectedPages;
                 try {
                     if (!m.uffdRegistered()) {
-                        for (long[] p : m.liveParts()) session.userfaultfd().registerWriteProtect(m.base() + p[0], p[1] - p[0]);
+                        for (long[] p : m.liveParts())
+                            session.userfaultfd().registerWriteProtect(m.base() + p[0], p[1] - p[0]);
                         m.uffdRegistered(true);
                     }
                     protectedPages = 0;
-                    for (long[] p : m.liveParts()) protectedPages += Pagemap.writeProtect(m.base() + p[0], m.base() + p[1]);
+                    for (long[] p : m.liveParts())
+                        protectedPages += Pagemap.writeProtect(m.base() + p[0], m.base() + p[1]);
                 } catch (LinuxException e) {
-                    throw CommandError.kernel(m.name(), e, e.errno() == 22 /* EINVAL */
-                            ? "userfaultfd write-protect does not cover this kind of mapping (" + m.kind().label()
-                              + "); anonymous, shmem/memfd and hugetlb mappings can be tracked" : "", null);
+                    throw CommandError.kernel(
+                            m.name(),
+                            e,
+                            e.errno() == 22 /* EINVAL */
+                                    ? "userfaultfd write-protect does not cover this kind of mapping ("
+                                            + m.kind().label()
+                                            + "); anonymous, shmem/memfd and hugetlb mappings can be tracked"
+                                    : "",
+                            null);
                 }
                 elapsed += System.nanoTime() - t0;
                 m.writeTracking(WriteTracking.Mechanism.UFFD_WP_ASYNC);
@@ -147,8 +179,15 @@ public final class ClearRefsCommand extends BaseCommand {
                     + " a first write to a page not yet present costs two");
         }
         notes.add("'inspect-pagemap NAME --written' and 'view NAME' show the pages written from now on");
-        return new ClearRefsReport("soft-dirty", avail.mechanism() == WriteTracking.Mechanism.SOFT_DIRTY ? 4 : -1,
-                avail.mechanism().description(), rows, -1, -1, elapsed, notes);
+        return new ClearRefsReport(
+                "soft-dirty",
+                avail.mechanism() == WriteTracking.Mechanism.SOFT_DIRTY ? 4 : -1,
+                avail.mechanism().description(),
+                rows,
+                -1,
+                -1,
+                elapsed,
+                notes);
     }
 
     /**
@@ -161,7 +200,8 @@ public final class ClearRefsCommand extends BaseCommand {
             if (m.hugetlb()) continue;
             bytes += (m.geometry().pages(m.liveBytes()) - present(session, m)) * 8;
         }
-        session.checkMemory("soft-dirty", bytes, force, "write-protecting pages not yet present (one page-table entry each)");
+        session.checkMemory(
+                "soft-dirty", bytes, force, "write-protecting pages not yet present (one page-table entry each)");
     }
 
     private static long present(Session session, Mapping m) throws CommandError {
@@ -181,5 +221,7 @@ public final class ClearRefsCommand extends BaseCommand {
     }
 
     @Override
-    public boolean changesState() { return true; }
+    public boolean changesState() {
+        return true;
+    }
 }

@@ -13,13 +13,13 @@ import dev.pagelab.commands.WriteTracking;
 import dev.pagelab.commands.mapping.Target;
 import dev.pagelab.commands.report.PagemapReport;
 import dev.pagelab.commands.report.Report;
-import dev.pagelab.linux.proc.KPageFlags;
 import dev.pagelab.linux.LinuxException;
+import dev.pagelab.linux.Mman;
 import dev.pagelab.linux.PageGeometry;
+import dev.pagelab.linux.proc.KPageFlags;
 import dev.pagelab.linux.proc.Pagemap;
 import dev.pagelab.linux.proc.PagemapEntry;
 import dev.pagelab.linux.proc.ProcMeminfo;
-import dev.pagelab.linux.Mman;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -31,8 +31,8 @@ import java.util.Set;
  * entry: PAGEMAP_SCAN finds them first, so a sparse mapping costs what its touched pages cost.
  */
 public final class InspectPagemapCommand extends BaseCommand {
-    private static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(Set.of("pages", "written"), Set.of("method"))
-            .withChoices("method", ViewCommand.METHODS);
+    private static final Args.OptionSpec OPTIONS =
+            Args.OptionSpec.of(Set.of("pages", "written"), Set.of("method")).withChoices("method", ViewCommand.METHODS);
     static final int MAX_ROWS = 65536;
     /**
      * Pages read and decoded at a time: 1 GiB. PFNs are sorted within a batch before /proc/kpageflags is read, and a
@@ -94,7 +94,8 @@ public final class InspectPagemapCommand extends BaseCommand {
             Mman.mmap(base, 2048 * page, PROT_READ | PROT_WRITE, flags | MAP_FIXED | MAP_POPULATE, -1, 0);
             Mman.mmap(base + 2048 * page, 1024 * page, PROT_READ, flags | MAP_FIXED | MAP_POPULATE, -1, 0);
             long sink = 0;
-            Mapping m = new Mapping("warm-up", base, len, Mapping.Kind.ANON_PRIVATE, page, g, flags, null, 0, -1, List.of());
+            Mapping m = new Mapping(
+                    "warm-up", base, len, Mapping.Kind.ANON_PRIVATE, page, g, flags, null, 0, -1, List.of());
             Target t = new Target(m, 0, len, "warm-up");
             InspectPagemapCommand c = new InspectPagemapCommand();
             boolean flagsReadable = KPageFlags.availability().isEmpty();
@@ -103,7 +104,7 @@ public final class InspectPagemapCommand extends BaseCommand {
                 PagemapReport r = c.report(t, round == 5, false, scanned && round % 2 == 0, flagsReadable, null);
                 sink += r.runs().size();
             }
-            if (sink == Long.MIN_VALUE) throw new AssertionError();   // keeps the reads
+            if (sink == Long.MIN_VALUE) throw new AssertionError(); // keeps the reads
         } finally {
             Mman.munmap(base, len);
         }
@@ -118,7 +119,8 @@ public final class InspectPagemapCommand extends BaseCommand {
     @Override
     public Report run(Session session, CommandLine line) throws CommandError {
         Args a = Args.parse(line, OPTIONS);
-        if (a.positional().isEmpty()) throw CommandError.usage(0, "inspect-pagemap needs a mapping", "e.g. 'inspect-pagemap m1'");
+        if (a.positional().isEmpty())
+            throw CommandError.usage(0, "inspect-pagemap needs a mapping", "e.g. 'inspect-pagemap m1'");
         a.atMost(1, "inspect-pagemap RANGE [--pages] [--written] [--method scan|pread]");
         Target t = session.resolve(a.positional().get(0), false);
         session.checkPagemapReadable(t, "inspect-pagemap");
@@ -126,13 +128,23 @@ public final class InspectPagemapCommand extends BaseCommand {
         boolean writtenOnly = a.has("written");
         if (writtenOnly && m.writeTracking() == null) {
             WriteTracking.Availability av = WriteTracking.availability();
-            throw CommandError.refused(t.text(), "writes to " + m.name() + " are not tracked", av.mechanism() == null
-                    ? av.unavailableReason() : "run 'clear-refs soft-dirty " + m.name() + "' first: pages written after it are shown");
+            throw CommandError.refused(
+                    t.text(),
+                    "writes to " + m.name() + " are not tracked",
+                    av.mechanism() == null
+                            ? av.unavailableReason()
+                            : "run 'clear-refs soft-dirty " + m.name() + "' first: pages written after it are shown");
         }
         boolean flagsReadable = KPageFlags.availability().isEmpty();
         boolean scan = ViewCommand.method(a) == Residency.Method.SCAN && !m.guardsInstalled();
         try {
-            return report(t, a.has("pages"), writtenOnly, scan, flagsReadable, KPageFlags.availability().orElse(null));
+            return report(
+                    t,
+                    a.has("pages"),
+                    writtenOnly,
+                    scan,
+                    flagsReadable,
+                    KPageFlags.availability().orElse(null));
         } catch (LinuxException e) {
             throw CommandError.kernel(t.text(), e, "could not read /proc/self/pagemap", null);
         }
@@ -142,8 +154,9 @@ public final class InspectPagemapCommand extends BaseCommand {
      * Reads and decodes the pages of {@code t} (in base pages of its mapping's geometry) from this command's source;
      * with {@code scan}, PAGEMAP_SCAN first finds the pages worth reading.
      */
-    public PagemapReport report(Target t, boolean perPage, boolean writtenOnly, boolean scan, boolean flagsReadable,
-                         String kpageflagsNote) throws LinuxException {
+    public PagemapReport report(
+            Target t, boolean perPage, boolean writtenOnly, boolean scan, boolean flagsReadable, String kpageflagsNote)
+            throws LinuxException {
         long t0 = System.nanoTime();
         Mapping m = t.mapping();
         PageGeometry g = m.geometry();
@@ -157,10 +170,20 @@ public final class InspectPagemapCommand extends BaseCommand {
             at = part[1];
         }
         if (at < endOff) b.hole(at, g.pages(endOff - at));
-        return new PagemapReport(t.text(), m.base() + firstOff, g.pages(endOff - firstOff), b.runs,
-                b.totals(), b.pfnsSeen || flagsReadable, kpageflagsNote,
-                scan ? "PAGEMAP_SCAN + pread" : "pread", perPage, b.truncated,
-                m.writeTracking() == null ? null : m.writeTracking().description(), writtenOnly, g.pageSize(),
+        return new PagemapReport(
+                t.text(),
+                m.base() + firstOff,
+                g.pages(endOff - firstOff),
+                b.runs,
+                b.totals(),
+                b.pfnsSeen || flagsReadable,
+                kpageflagsNote,
+                scan ? "PAGEMAP_SCAN + pread" : "pread",
+                perPage,
+                b.truncated,
+                m.writeTracking() == null ? null : m.writeTracking().description(),
+                writtenOnly,
+                g.pageSize(),
                 System.nanoTime() - t0);
     }
 
@@ -176,8 +199,13 @@ public final class InspectPagemapCommand extends BaseCommand {
         // with no swap on the machine, "swapped" can only be those, and reading them would cost one entry per page
         long swapped = m.uffdRegistered() && ProcMeminfo.swapTotalBytes() == 0 ? 0 : Pagemap.PAGE_IS_SWAPPED;
         long required = b.writtenOnly ? WriteTracking.writtenCategories(m.writeTracking()) : 0;
-        Pagemap.scan(base + from, base + to, required, Pagemap.PAGE_IS_PRESENT | swapped,
-                Pagemap.PAGE_IS_PRESENT | swapped, regions::add);
+        Pagemap.scan(
+                base + from,
+                base + to,
+                required,
+                Pagemap.PAGE_IS_PRESENT | swapped,
+                Pagemap.PAGE_IS_PRESENT | swapped,
+                regions::add);
         PageGeometry g = m.geometry();
         long at = from;
         for (Pagemap.Region r : regions) {
@@ -199,8 +227,12 @@ public final class InspectPagemapCommand extends BaseCommand {
             int n = (int) Math.min(BATCH, (to - off) / page);
             source.read(m.base() + off, n, raw, flags, counts);
             for (int i = 0; i < n; i++) {
-                b.page(off + (long) i * page, raw[i],
-                        flags == null ? -1 : flags[i], counts == null ? -1 : counts[i], m.hugetlb());
+                b.page(
+                        off + (long) i * page,
+                        raw[i],
+                        flags == null ? -1 : flags[i],
+                        counts == null ? -1 : counts[i],
+                        m.hugetlb());
             }
         }
     }
@@ -230,8 +262,10 @@ public final class InspectPagemapCommand extends BaseCommand {
         final List<PagemapReport.Run> runs = new ArrayList<>();
         boolean truncated, pfnsSeen;
         long present, swapped, file, exclusive, softDirty, zero, thp, hugetlb, locked, guard, written;
+
         @SuppressWarnings("unchecked")
         final List<String>[] stateLists = new List[256];
+
         final java.util.Map<Long, List<String>> flagLists = new java.util.HashMap<>();
         long lastFlags;
         List<String> lastFlagList;
@@ -242,7 +276,12 @@ public final class InspectPagemapCommand extends BaseCommand {
         int runSwapType;
         long runSwapOffset;
 
-        Builder(long pageSize, boolean perPage, boolean flagsReadable, WriteTracking.Mechanism tracking, boolean writtenOnly) {
+        Builder(
+                long pageSize,
+                boolean perPage,
+                boolean flagsReadable,
+                WriteTracking.Mechanism tracking,
+                boolean writtenOnly) {
             this.pageSize = pageSize;
             this.perPage = perPage;
             this.flagsReadable = flagsReadable;
@@ -289,8 +328,14 @@ public final class InspectPagemapCommand extends BaseCommand {
             if (isWritten) written++;
             // One list per distinct state and per distinct flag set, made once: a 1 GiB range is 262144 pages, and
             // equal lists then compare by identity.
-            int key = (e.present() ? 1 : 0) | (e.swapped() ? 2 : 0) | (e.guard() ? 4 : 0) | (e.fileOrSharedAnon() ? 8 : 0)
-                    | (e.exclusive() ? 16 : 0) | (e.softDirty() ? 32 : 0) | (isWritten ? 64 : 0) | (e.uffdWriteProtected() ? 128 : 0);
+            int key = (e.present() ? 1 : 0)
+                    | (e.swapped() ? 2 : 0)
+                    | (e.guard() ? 4 : 0)
+                    | (e.fileOrSharedAnon() ? 8 : 0)
+                    | (e.exclusive() ? 16 : 0)
+                    | (e.softDirty() ? 32 : 0)
+                    | (isWritten ? 64 : 0)
+                    | (e.uffdWriteProtected() ? 128 : 0);
             List<String> state = stateLists[key];
             if (state == null) {
                 List<String> st = new ArrayList<>();
@@ -299,8 +344,10 @@ public final class InspectPagemapCommand extends BaseCommand {
                 if (!e.present() && !e.swapped()) st.add(e.guard() ? "guard" : "not present");
                 if (e.fileOrSharedAnon()) st.add("file/shared");
                 if (e.exclusive()) st.add("exclusive");
-                // A page never faulted in reads soft-dirty too while its VMA is new since the last clear (VM_SOFTDIRTY):
-                // a statement about the VMA, not the page. PAGEMAP_SCAN's runs skip such pages, so count pages that hold data.
+                // A page never faulted in reads soft-dirty too while its VMA is new since the last clear
+                // (VM_SOFTDIRTY):
+                // a statement about the VMA, not the page. PAGEMAP_SCAN's runs skip such pages, so count pages that
+                // hold data.
                 if (e.softDirty() && (e.present() || e.swapped())) st.add("soft-dirty");
                 if (isWritten) st.add("written");
                 if (e.uffdWriteProtected()) st.add("uffd-wp");
@@ -315,7 +362,7 @@ public final class InspectPagemapCommand extends BaseCommand {
             List<String> flags = List.of();
             if (kflags >= 0 && e.present()) {
                 long masked = kflags & ~SPLIT_NOISE;
-                if (masked != lastFlags || lastFlagList == null) {     // neighbours mostly share their flags
+                if (masked != lastFlags || lastFlagList == null) { // neighbours mostly share their flags
                     lastFlagList = flagLists.computeIfAbsent(masked, KPageFlags::names);
                     lastFlags = masked;
                 }
@@ -323,17 +370,24 @@ public final class InspectPagemapCommand extends BaseCommand {
                 if (KPageFlags.has(kflags, KPageFlags.ZERO_PAGE)) zero++;
                 if (KPageFlags.has(kflags, KPageFlags.THP)) thp++;
                 if (KPageFlags.has(kflags, KPageFlags.HUGE) && hugetlbMapping) hugetlb++;
-                if (KPageFlags.has(kflags, KPageFlags.MLOCKED) || KPageFlags.has(kflags, KPageFlags.UNEVICTABLE)) locked++;
+                if (KPageFlags.has(kflags, KPageFlags.MLOCKED) || KPageFlags.has(kflags, KPageFlags.UNEVICTABLE))
+                    locked++;
             } else if (kflags < 0 && e.present() && !e.fileOrSharedAnon() && !e.exclusive() && !hugetlbMapping) {
-                zero++;   // without page flags: the zero page is never mapped exclusively, a page of our own always is
+                zero++; // without page flags: the zero page is never mapped exclusively, a page of our own always is
             }
             long pfn = e.pfn();
             if (pfn != 0) pfnsSeen = true;
-            boolean head = kflags >= 0 && e.present() && KPageFlags.has(kflags, KPageFlags.COMPOUND_HEAD)
+            boolean head = kflags >= 0
+                    && e.present()
+                    && KPageFlags.has(kflags, KPageFlags.COMPOUND_HEAD)
                     && (KPageFlags.has(kflags, KPageFlags.THP) || KPageFlags.has(kflags, KPageFlags.HUGE));
             long mapCount = e.present() ? count : -1;
-            boolean same = !perPage && runOffset >= 0 && runOffset + runPages * pageSize == offset
-                    && runState.equals(state) && runFlags.equals(flags) && runCount == mapCount
+            boolean same = !perPage
+                    && runOffset >= 0
+                    && runOffset + runPages * pageSize == offset
+                    && runState.equals(state)
+                    && runFlags.equals(flags)
+                    && runCount == mapCount
                     && runSwapType == e.swapType();
             if (same) {
                 if (runContiguous && pfn != runLastPfn + 1) runContiguous = false;
@@ -360,8 +414,17 @@ public final class InspectPagemapCommand extends BaseCommand {
 
         void close() {
             if (runOffset < 0) return;
-            emit(new PagemapReport.Run(runOffset, runPages, runState, runFlags, runFirstPfn,
-                    runContiguous && runFirstPfn != 0 && runPages > 1, runSame && runPages > 1, runCount, runHeads, runSwapType,
+            emit(new PagemapReport.Run(
+                    runOffset,
+                    runPages,
+                    runState,
+                    runFlags,
+                    runFirstPfn,
+                    runContiguous && runFirstPfn != 0 && runPages > 1,
+                    runSame && runPages > 1,
+                    runCount,
+                    runHeads,
+                    runSwapType,
                     runSwapOffset));
             runOffset = -1;
         }
@@ -376,8 +439,8 @@ public final class InspectPagemapCommand extends BaseCommand {
 
         PagemapReport.Totals totals() {
             close();
-            return new PagemapReport.Totals(present, swapped, file, exclusive, softDirty, zero, thp, hugetlb, locked, guard,
-                    written);
+            return new PagemapReport.Totals(
+                    present, swapped, file, exclusive, softDirty, zero, thp, hugetlb, locked, guard, written);
         }
     }
 }

@@ -31,7 +31,7 @@ public final class MappedPages {
     public record Result(List<EvictReport.Holder> holders, long distinct) {}
 
     public static Result of(Session session, FileStat.Stat file) throws LinuxException {
-        PageGeometry g = PageGeometry.current();                      // of this process's VMAs
+        PageGeometry g = PageGeometry.current(); // of this process's VMAs
         Map<String, long[]> perHolder = new LinkedHashMap<>();
         Map<String, String> mappingOf = new LinkedHashMap<>();
         List<long[]> intervals = new ArrayList<>();
@@ -41,13 +41,20 @@ public final class MappedPages {
             for (Mapping m : session.mappings()) {
                 if (v.start() >= m.base() && v.start() < m.end() && m.firstHole(v.start() - m.base(), 1) < 0) owner = m;
             }
-            String label = owner != null ? owner.name() : "this JVM (" + (v.path().isEmpty() ? "an unnamed mapping" : v.path()) + ")";
+            String label = owner != null
+                    ? owner.name()
+                    : "this JVM (" + (v.path().isEmpty() ? "an unnamed mapping" : v.path()) + ")";
             if (owner != null) mappingOf.put(label, owner.name());
             long firstFilePage = g.pages(v.offset());
             long[] count = perHolder.computeIfAbsent(label, k -> new long[1]);
             if (Pagemap.scanSupported()) {
-                Pagemap.scan(v.start(), v.end(), Pagemap.PAGE_IS_PRESENT | Pagemap.PAGE_IS_FILE, 0,
-                        Pagemap.PAGE_IS_PRESENT | Pagemap.PAGE_IS_FILE, r -> {
+                Pagemap.scan(
+                        v.start(),
+                        v.end(),
+                        Pagemap.PAGE_IS_PRESENT | Pagemap.PAGE_IS_FILE,
+                        0,
+                        Pagemap.PAGE_IS_PRESENT | Pagemap.PAGE_IS_FILE,
+                        r -> {
                             long from = firstFilePage + g.pages(r.start() - v.start());
                             intervals.add(new long[] {from, from + r.pages()});
                             count[0] += r.pages();
@@ -69,7 +76,8 @@ public final class MappedPages {
         }
         List<EvictReport.Holder> holders = new ArrayList<>();
         for (Map.Entry<String, long[]> e : perHolder.entrySet()) {
-            if (e.getValue()[0] > 0) holders.add(new EvictReport.Holder(e.getKey(), mappingOf.get(e.getKey()), e.getValue()[0]));
+            if (e.getValue()[0] > 0)
+                holders.add(new EvictReport.Holder(e.getKey(), mappingOf.get(e.getKey()), e.getValue()[0]));
         }
         intervals.sort((x, y) -> Long.compare(x[0], y[0]));
         long distinct = 0, end = Long.MIN_VALUE;

@@ -38,9 +38,17 @@ public final class MapsCommand extends BaseCommand {
             for (ProcMaps.SmapsArea s : ProcMaps.smaps(m.base(), m.end())) {
                 String label = labelFor(session, s.area());
                 if (label.isEmpty()) continue;
-                lines.add(new MapsReport.Line(label, s.area().start(), s.area().end(), s.area().line()));
-                areas.add(new MapsReport.Area(label, s.area().start(), s.area().end(), s.area().perms(), s.kb(),
-                        s.vmFlags(), VmFlags.words(s.vmFlags()), s.thpEligible()));
+                lines.add(new MapsReport.Line(
+                        label, s.area().start(), s.area().end(), s.area().line()));
+                areas.add(new MapsReport.Area(
+                        label,
+                        s.area().start(),
+                        s.area().end(),
+                        s.area().perms(),
+                        s.kb(),
+                        s.vmFlags(),
+                        VmFlags.words(s.vmFlags()),
+                        s.thpEligible()));
             }
             return new MapsReport(m.name(), lines, areas, System.nanoTime() - t0);
         }
@@ -62,7 +70,8 @@ public final class MapsCommand extends BaseCommand {
             long s = Math.max(v.start(), m.base()), e = Math.min(v.end(), m.end());
             if (s >= e || m.liveWithin(s - m.base(), e - s).isEmpty()) continue;
             boolean merged = v.start() < m.base() || v.end() > m.end() || m.firstHole(s - m.base(), e - s) >= 0;
-            String label = s == m.base() && e == m.end() ? m.name()
+            String label = s == m.base() && e == m.end()
+                    ? m.name()
                     : m.name() + "[" + Sizes.format(s - m.base()) + ":" + Sizes.format(e - s) + "]";
             return merged ? label + "+" : label;
         }

@@ -8,9 +8,9 @@ import dev.pagelab.commands.WriteTracking;
 import dev.pagelab.commands.mapping.Target;
 import dev.pagelab.commands.report.PageState;
 import dev.pagelab.commands.report.ResidencyReport;
-import dev.pagelab.linux.proc.KPageFlags;
 import dev.pagelab.linux.LinuxException;
 import dev.pagelab.linux.PageGeometry;
+import dev.pagelab.linux.proc.KPageFlags;
 import dev.pagelab.linux.proc.Pagemap;
 import dev.pagelab.linux.proc.PagemapEntry;
 import dev.pagelab.linux.proc.ProcMaps;
@@ -27,11 +27,14 @@ import java.util.List;
  */
 final class Residency {
     enum Method {
-        SCAN("PAGEMAP_SCAN"), PREAD("pread");
+        SCAN("PAGEMAP_SCAN"),
+        PREAD("pread");
 
         final String label;
 
-        Method(String label) { this.label = label; }
+        Method(String label) {
+            this.label = label;
+        }
     }
 
     private static final int CHUNK = 65536;
@@ -43,6 +46,7 @@ final class Residency {
     private final WriteTracking.Mechanism tracking;
     /** [start, end) offsets of the mapping's VM_LOCKED areas, in order. */
     private final List<long[]> locked = new ArrayList<>();
+
     private final boolean markersPossible;
     private final boolean flagsReadable;
     private long[] runStart = new long[64], runPages = new long[64];
@@ -65,7 +69,8 @@ final class Residency {
         return Pagemap.scanSupported() ? Method.SCAN : Method.PREAD;
     }
 
-    static ResidencyReport read(Session session, Target t, Method method, int rows, long cellPages) throws CommandError {
+    static ResidencyReport read(Session session, Target t, Method method, int rows, long cellPages)
+            throws CommandError {
         Mapping m = t.mapping();
         PageGeometry g = m.geometry();
         long firstOff = g.alignDown(t.offset());
@@ -76,7 +81,10 @@ final class Residency {
         try {
             if (session.lockingUsed()) {
                 for (ProcMaps.SmapsArea a : ProcMaps.smaps(m.base() + firstOff, m.base() + endOff)) {
-                    if (a.vmFlags().contains("lo")) r.locked.add(new long[] {a.area().start() - m.base(), a.area().end() - m.base()});
+                    if (a.vmFlags().contains("lo"))
+                        r.locked.add(new long[] {
+                            a.area().start() - m.base(), a.area().end() - m.base()
+                        });
                 }
             }
             long at = firstOff;
@@ -102,9 +110,21 @@ final class Residency {
             notes.add("a hugetlb mapping: each of its " + Sizes.format(m.pageSize()) + " pages is "
                     + g.pages(m.pageSize()) + " cells' worth of " + Sizes.exact(g.pageSize()) + " pages");
         }
-        return new ResidencyReport(t.text(), m.base() + firstOff, g.pages(endOff - firstOff), g.pageSize(), m.pageSize(),
-                Arrays.copyOf(r.runStart, r.n), Arrays.copyOf(r.runPages, r.n), Arrays.copyOf(r.runState, r.n),
-                r.counts, method.label, r.tracking == null ? null : r.tracking.description(), elapsed, rows, cellPages,
+        return new ResidencyReport(
+                t.text(),
+                m.base() + firstOff,
+                g.pages(endOff - firstOff),
+                g.pageSize(),
+                m.pageSize(),
+                Arrays.copyOf(r.runStart, r.n),
+                Arrays.copyOf(r.runPages, r.n),
+                Arrays.copyOf(r.runState, r.n),
+                r.counts,
+                method.label,
+                r.tracking == null ? null : r.tracking.description(),
+                elapsed,
+                rows,
+                cellPages,
                 notes);
     }
 
@@ -113,8 +133,13 @@ final class Residency {
         List<Pagemap.Region> regions = new ArrayList<>();
         long mask = scanMask;
         try {
-            Pagemap.scan(base + from, base + to, 0, Pagemap.PAGE_IS_PRESENT | Pagemap.PAGE_IS_SWAPPED
-                    | (mask & Pagemap.PAGE_IS_GUARD), mask, regions::add);
+            Pagemap.scan(
+                    base + from,
+                    base + to,
+                    0,
+                    Pagemap.PAGE_IS_PRESENT | Pagemap.PAGE_IS_SWAPPED | (mask & Pagemap.PAGE_IS_GUARD),
+                    mask,
+                    regions::add);
         } catch (LinuxException e) {
             if (e.errno() != 22 /* EINVAL: PAGE_IS_GUARD is 6.15+ */ || (mask & Pagemap.PAGE_IS_GUARD) == 0) throw e;
             scanMask = mask & ~Pagemap.PAGE_IS_GUARD;
@@ -130,9 +155,9 @@ final class Residency {
             boolean present = (c & Pagemap.PAGE_IS_PRESENT) != 0;
             boolean noGuardCategory = (scanMask & Pagemap.PAGE_IS_GUARD) == 0;
             if (!present && markersPossible && (swapTotal > 0 || noGuardCategory && mapping.guardsInstalled())) {
-                preadPart(s, e);                                     // marker, guard or real swap: the entries tell
+                preadPart(s, e); // marker, guard or real swap: the entries tell
             } else if (!present && markersPossible && (c & Pagemap.PAGE_IS_GUARD) == 0) {
-                add(s, geometry.pages(e - s), PageState.NOT_PRESENT);   // no swap here: a uffd-wp marker
+                add(s, geometry.pages(e - s), PageState.NOT_PRESENT); // no swap here: a uffd-wp marker
             } else {
                 addSplitByLock(s, e, c);
             }
@@ -199,7 +224,9 @@ final class Residency {
         // not a file or shmem page; every page allocated for this process is exclusive.
         if (kflags < 0 && !e.fileOrSharedAnon() && !e.exclusive() && !mapping.hugetlb()) return PageState.ZERO;
         if (inLockedArea) return PageState.LOCKED;
-        if (kflags >= 0 && (KPageFlags.has(kflags, KPageFlags.THP) || mapping.hugetlb() && KPageFlags.has(kflags, KPageFlags.HUGE))) {
+        if (kflags >= 0
+                && (KPageFlags.has(kflags, KPageFlags.THP)
+                        || mapping.hugetlb() && KPageFlags.has(kflags, KPageFlags.HUGE))) {
             return PageState.HUGE;
         }
         if (mapping.hugetlb()) return PageState.HUGE;

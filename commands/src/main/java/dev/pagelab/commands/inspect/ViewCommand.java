@@ -22,8 +22,9 @@ import java.util.Set;
 public final class ViewCommand extends BaseCommand {
     /** The words of {@code --method}, shared with inspect-pagemap. */
     static final String[] METHODS = {"scan", "pread"};
-    private static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(Set.of(), Set.of("rows", "cell", "method"))
-            .withChoices("method", METHODS);
+
+    private static final Args.OptionSpec OPTIONS =
+            Args.OptionSpec.of(Set.of(), Set.of("rows", "cell", "method")).withChoices("method", METHODS);
     static final int MAX_ROWS = 200;
 
     public ViewCommand() {
@@ -34,14 +35,16 @@ public final class ViewCommand extends BaseCommand {
     public List<String> complete(Session session, List<String> before, int wordIndex) {
         String prev = before.isEmpty() ? "" : before.get(before.size() - 1);
         if (prev.equals("--rows")) return List.of("4", "8", "16", "32");
-        if (prev.equals("--cell")) return List.of("1p", "16p", Sizes.format(PageGeometry.current().pmdSize()));
+        if (prev.equals("--cell"))
+            return List.of("1p", "16p", Sizes.format(PageGeometry.current().pmdSize()));
         return Completions.rangesAndOptions(session, OPTIONS);
     }
 
     @Override
     public Report run(Session session, CommandLine line) throws CommandError {
         Args a = Args.parse(line, OPTIONS);
-        if (a.positional().isEmpty()) throw CommandError.usage(0, "view needs a mapping", "e.g. 'view m1' or 'view m1[0:1M]'");
+        if (a.positional().isEmpty())
+            throw CommandError.usage(0, "view needs a mapping", "e.g. 'view m1' or 'view m1[0:1M]'");
         a.atMost(1, "view RANGE [--rows N] [--cell SIZE] [--method scan|pread]");
         Target t = session.resolve(a.positional().get(0), false);
         session.checkPagemapReadable(t, "view");
@@ -58,9 +61,11 @@ public final class ViewCommand extends BaseCommand {
     public static long cellPages(Args.Option o, PageGeometry g) throws CommandError {
         long bytes = Sizes.parse(o.value(), g.pageSize(), o.index(), "cell size");
         if (bytes < g.pageSize() || !g.aligned(bytes)) {
-            throw CommandError.usage(o.index(), "a cell is a whole number of " + Sizes.exact(g.pageSize()) + " pages, not "
-                    + Sizes.format(bytes), "e.g. --cell 1p, --cell " + Sizes.format(16 * g.pageSize()) + " or --cell "
-                    + Sizes.format(g.pmdSize()));
+            throw CommandError.usage(
+                    o.index(),
+                    "a cell is a whole number of " + Sizes.exact(g.pageSize()) + " pages, not " + Sizes.format(bytes),
+                    "e.g. --cell 1p, --cell " + Sizes.format(16 * g.pageSize()) + " or --cell "
+                            + Sizes.format(g.pmdSize()));
         }
         return g.pages(bytes);
     }
@@ -72,12 +77,15 @@ public final class ViewCommand extends BaseCommand {
         return switch (o.value().toLowerCase(Locale.ROOT)) {
             case "scan", "pagemap_scan" -> {
                 if (!Pagemap.scanSupported()) {
-                    throw CommandError.usage(o.index(), "this kernel has no PAGEMAP_SCAN ioctl (Linux 6.7)", "use --method pread");
+                    throw CommandError.usage(
+                            o.index(), "this kernel has no PAGEMAP_SCAN ioctl (Linux 6.7)", "use --method pread");
                 }
                 yield Residency.Method.SCAN;
             }
             case "pread", "read" -> Residency.Method.PREAD;
-            default -> throw CommandError.usage(o.index(), "'" + o.value() + "' is not a method", OPTIONS.choicesHint("method"));
+            default ->
+                throw CommandError.usage(
+                        o.index(), "'" + o.value() + "' is not a method", OPTIONS.choicesHint("method"));
         };
     }
 }

@@ -15,13 +15,13 @@ import dev.pagelab.commands.report.PagemapReport;
 import dev.pagelab.commands.report.Report;
 import dev.pagelab.commands.report.ResidencyReport;
 import dev.pagelab.commands.report.SweepReport;
+import dev.pagelab.linux.PageGeometry;
+import dev.pagelab.linux.measure.StepMeter;
 import dev.pagelab.linux.proc.KPageFlags;
 import dev.pagelab.linux.proc.KernelProfile;
 import dev.pagelab.linux.proc.Machine;
-import dev.pagelab.linux.PageGeometry;
 import dev.pagelab.linux.proc.Pagemap;
 import dev.pagelab.linux.proc.ProcMeminfo;
-import dev.pagelab.linux.measure.StepMeter;
 import dev.pagelab.linux.proc.ThpSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,7 +36,8 @@ import java.util.Set;
  * mappings that it unmaps afterwards; reports medians and pread/scan ratios from this one run.
  */
 public final class BenchCommand extends BaseCommand {
-    private static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(Set.of(), Set.of("reps", "dense", "sizes", "max", "csv"));
+    private static final Args.OptionSpec OPTIONS =
+            Args.OptionSpec.of(Set.of(), Set.of("reps", "dense", "sizes", "max", "csv"));
     public static final long SPARSE_SIZE = 64L << 30;
     static final int SPARSE_PAGES = 100;
 
@@ -58,14 +59,23 @@ public final class BenchCommand extends BaseCommand {
     @Override
     public Report run(Session session, CommandLine line) throws CommandError {
         Args a = Args.parse(line, OPTIONS);
-        Args.Positional what = a.positional().isEmpty() ? new Args.Positional("sweep", 0) : a.positional().get(0);
-        a.atMost(1, "bench [sweep] [--sizes LIST | --max SIZE] [--reps N] [--csv FILE], or bench pagemap [--reps N] [--dense SIZE]");
+        Args.Positional what = a.positional().isEmpty()
+                ? new Args.Positional("sweep", 0)
+                : a.positional().get(0);
+        a.atMost(
+                1,
+                "bench [sweep] [--sizes LIST | --max SIZE] [--reps N] [--csv FILE], or bench pagemap [--reps N] [--dense SIZE]");
         if (what.text().equals("sweep")) return sweep(session, a);
         if (!what.text().equals("pagemap")) {
-            throw CommandError.usage(what.index(), "'" + what.text() + "' is not a benchmark", "available: sweep, pagemap");
+            throw CommandError.usage(
+                    what.index(), "'" + what.text() + "' is not a benchmark", "available: sweep, pagemap");
         }
         for (String o : List.of("sizes", "max", "csv")) {
-            if (a.has(o)) throw CommandError.usage(a.option(o).index(), "--" + o + " goes with bench sweep", "bench pagemap [--reps N] [--dense SIZE]");
+            if (a.has(o))
+                throw CommandError.usage(
+                        a.option(o).index(),
+                        "--" + o + " goes with bench sweep",
+                        "bench pagemap [--reps N] [--dense SIZE]");
         }
         int reps = a.integer("reps", 1, 1000, 5, "a count");
         long dense = 1L << 30;
@@ -74,12 +84,15 @@ public final class BenchCommand extends BaseCommand {
             Args.Option o = a.option("dense");
             dense = Sizes.parse(o.value(), g.pageSize(), o.index(), "dense size");
             if (dense < g.pageSize() || !g.aligned(dense)) {
-                throw CommandError.usage(o.index(), "the dense mapping is a whole number of pages", "e.g. --dense 256M");
+                throw CommandError.usage(
+                        o.index(), "the dense mapping is a whole number of pages", "e.g. --dense 256M");
             }
         }
         if (!Pagemap.scanSupported()) {
-            throw CommandError.refused("pagemap", "this kernel has no PAGEMAP_SCAN ioctl (Linux 6.7): there is nothing to "
-                    + "compare pread with", "inspect-pagemap and view read every entry here");
+            throw CommandError.refused(
+                    "pagemap",
+                    "this kernel has no PAGEMAP_SCAN ioctl (Linux 6.7): there is nothing to " + "compare pread with",
+                    "inspect-pagemap and view read every entry here");
         }
         // Like 'map --populate': refuse what the OOM killer would end, before anything is mapped.
         session.checkMemory("bench", dense, false, "the dense mapping (--dense " + Sizes.format(dense) + ")");
@@ -88,7 +101,9 @@ public final class BenchCommand extends BaseCommand {
 
     /** The prefetch-vs-fault sweep (see {@link Sweep}). */
     private static SweepReport sweep(Session session, Args a) throws CommandError {
-        if (a.has("dense")) throw CommandError.usage(a.option("dense").index(), "--dense goes with bench pagemap", "bench sweep --max SIZE");
+        if (a.has("dense"))
+            throw CommandError.usage(
+                    a.option("dense").index(), "--dense goes with bench pagemap", "bench sweep --max SIZE");
         int reps = a.integer("reps", 1, 100, 5, "a count");
         PageGeometry g = PageGeometry.current();
         // One mapping exists at a time; the cap keeps the largest, and the OOM killer, far apart.
@@ -100,7 +115,9 @@ public final class BenchCommand extends BaseCommand {
             for (String w : o.value().split(",")) {
                 long v = sweepSize(w.trim(), o.index(), g);
                 if (v > cap) {
-                    throw CommandError.usage(o.index(), Sizes.format(v) + " is more than MemAvailable allows (" + Sizes.human(cap) + ")",
+                    throw CommandError.usage(
+                            o.index(),
+                            Sizes.format(v) + " is more than MemAvailable allows (" + Sizes.human(cap) + ")",
                             "leave it out, or free memory first");
                 }
                 if (!sizes.contains(v)) sizes.add(v);
@@ -131,24 +148,41 @@ public final class BenchCommand extends BaseCommand {
         boolean complete = cells.size() == sizes.size() * strategies.size();
         if (!complete) {
             int measured = cells.size() / strategies.size();
-            notes.add("interrupted: " + measured + " of " + sizes.size() + " sizes measured" + (measured == 0 ? ""
-                    : " (up to " + Sizes.format(sizes.get(measured - 1)) + ")") + "; the sizes after them were left out");
+            notes.add("interrupted: " + measured + " of " + sizes.size() + " sizes measured"
+                    + (measured == 0 ? "" : " (up to " + Sizes.format(sizes.get(measured - 1)) + ")")
+                    + "; the sizes after them were left out");
         }
         String csv = null;
         if (a.has("csv")) {
             Args.Option o = a.option("csv");
-            StringBuilder b = new StringBuilder("size_bytes,strategy,median_ns,min_ns,max_ns,ns_per_page,faults,faults_per_page,reps\n");
+            StringBuilder b = new StringBuilder(
+                    "size_bytes,strategy,median_ns,min_ns,max_ns,ns_per_page,faults,faults_per_page,reps\n");
             for (SweepReport.Cell c : cells) {
-                b.append(c.size()).append(',').append(c.strategy()).append(',').append(c.medianNs()).append(',').append(c.minNs())
-                        .append(',').append(c.maxNs()).append(',').append(String.format(java.util.Locale.ROOT, "%.1f", c.nsPerPage()))
-                        .append(',').append(c.faults()).append(',').append(String.format(java.util.Locale.ROOT, "%.3f", c.faultsPerPage()))
-                        .append(',').append(c.reps()).append('\n');
+                b.append(c.size())
+                        .append(',')
+                        .append(c.strategy())
+                        .append(',')
+                        .append(c.medianNs())
+                        .append(',')
+                        .append(c.minNs())
+                        .append(',')
+                        .append(c.maxNs())
+                        .append(',')
+                        .append(String.format(java.util.Locale.ROOT, "%.1f", c.nsPerPage()))
+                        .append(',')
+                        .append(c.faults())
+                        .append(',')
+                        .append(String.format(java.util.Locale.ROOT, "%.3f", c.faultsPerPage()))
+                        .append(',')
+                        .append(c.reps())
+                        .append('\n');
             }
             try {
                 java.nio.file.Files.writeString(java.nio.file.Path.of(o.value()), b.toString());
                 csv = o.value();
             } catch (java.io.IOException | RuntimeException e) {
-                throw CommandError.usage(o.index(), "cannot write " + o.value() + ": " + e.getMessage(), "give a writable path");
+                throw CommandError.usage(
+                        o.index(), "cannot write " + o.value() + ": " + e.getMessage(), "give a writable path");
             }
         }
         return new SweepReport(Sweep.context(), strategies, sizes, cells, reps, complete, csv, notes);
@@ -158,8 +192,10 @@ public final class BenchCommand extends BaseCommand {
     public static long sweepSize(String word, int index, PageGeometry g) throws CommandError {
         long v = Sizes.parse(word, g.pageSize(), index, "sweep size");
         if (v < g.pageSize() || !g.aligned(v)) {
-            throw CommandError.usage(index, Sizes.format(v) + " is not a whole number of " + Sizes.exact(g.pageSize())
-                    + " pages", "e.g. --sizes " + sizesExample(g, 1L << 20));
+            throw CommandError.usage(
+                    index,
+                    Sizes.format(v) + " is not a whole number of " + Sizes.exact(g.pageSize()) + " pages",
+                    "e.g. --sizes " + sizesExample(g, 1L << 20));
         }
         return v;
     }
@@ -167,7 +203,8 @@ public final class BenchCommand extends BaseCommand {
     /** {@code 4K,64K,1M} up to {@code last}: one page, 16 pages, then 1M on, each once. */
     private static String sizesExample(PageGeometry g, long last) {
         java.util.Set<String> out = new java.util.LinkedHashSet<>();
-        for (long s : new long[] {g.pageSize(), 16 * g.pageSize(), 1L << 20, last}) if (s <= last) out.add(Sizes.format(s));
+        for (long s : new long[] {g.pageSize(), 16 * g.pageSize(), 1L << 20, last})
+            if (s <= last) out.add(Sizes.format(s));
         return String.join(",", out);
     }
 
@@ -181,11 +218,17 @@ public final class BenchCommand extends BaseCommand {
             run(session, "map " + sparseName + " " + SPARSE_SIZE + " --noreserve --no-thp");
             long stride = g.alignDown(SPARSE_SIZE / SPARSE_PAGES);
             run(session, "touch " + sparseName + "[0:" + stride * SPARSE_PAGES + "] --stride " + stride);
-            String denseLabel = Sizes.format(dense) + ", all touched", sparseLabel = "64G, " + SPARSE_PAGES + " touched";
+            String denseLabel = Sizes.format(dense) + ", all touched",
+                    sparseLabel = "64G, " + SPARSE_PAGES + " touched";
             for (String[] sc : new String[][] {{denseLabel, denseName}, {sparseLabel, sparseName}}) {
                 for (String op : List.of("inspect-pagemap", "view")) {
-                    BenchReport.Row[] both = time(session, sc[0], op, op + " " + sc[1] + " --method scan",
-                            op + " " + sc[1] + " --method pread", reps);
+                    BenchReport.Row[] both = time(
+                            session,
+                            sc[0],
+                            op,
+                            op + " " + sc[1] + " --method scan",
+                            op + " " + sc[1] + " --method pread",
+                            reps);
                     BenchReport.Row scan = both[0], pread = both[1];
                     rows.add(scan);
                     rows.add(pread);
@@ -193,12 +236,15 @@ public final class BenchCommand extends BaseCommand {
                         notes.add("the two methods disagree on " + sc[0] + " (" + op + "): " + scan.result() + " vs "
                                 + pread.result() + " — please report it");
                     }
-                    ratios.add(new BenchReport.Ratio(op + ", " + sc[0] + ": pread / PAGEMAP_SCAN",
+                    ratios.add(new BenchReport.Ratio(
+                            op + ", " + sc[0] + ": pread / PAGEMAP_SCAN",
                             (double) pread.medianNs() / Math.max(1, scan.medianNs())));
                 }
             }
             BenchReport.Row denseRead = rows.get(1);
-            notes.add(String.format(Locale.ROOT, "inspect-pagemap decodes %.1f M entries/s with pread on the dense mapping",
+            notes.add(String.format(
+                    Locale.ROOT,
+                    "inspect-pagemap decodes %.1f M entries/s with pread on the dense mapping",
                     g.pages(dense) / (denseRead.medianNs() / 1e9) / 1e6));
         } finally {
             for (String n : List.of(denseName, sparseName)) {
@@ -212,10 +258,12 @@ public final class BenchCommand extends BaseCommand {
             }
         }
         List<String> context = List.of(
-                "kernel " + Machine.kernelRelease() + ", THP " + ThpSettings.thpEnabled().orElse("?")
-                        + ", " + Runtime.getRuntime().availableProcessors() + " CPUs",
+                "kernel " + Machine.kernelRelease() + ", THP "
+                        + ThpSettings.thpEnabled().orElse("?") + ", "
+                        + Runtime.getRuntime().availableProcessors() + " CPUs",
                 "machine: " + dev.pagelab.linux.proc.KernelProfile.current().machineKind(),
-                KPageFlags.availability().isEmpty() ? "root: inspect-pagemap also reads /proc/kpageflags and /proc/kpagecount"
+                KPageFlags.availability().isEmpty()
+                        ? "root: inspect-pagemap also reads /proc/kpageflags and /proc/kpagecount"
                         : "not root: PFNs hidden, /proc/kpageflags not read",
                 reps + " repetitions of each case; median (min\u2013max)");
         return new BenchReport("PAGEMAP_SCAN vs pread of /proc/self/pagemap", context, rows, ratios, notes);
@@ -227,8 +275,8 @@ public final class BenchCommand extends BaseCommand {
      * the first a slower median here: the JIT, C2 only, was still compiling the decoder during its first runs).
      * Untimed first: each form min(reps, 3) times, alternately (class loading, compilation).
      */
-    private static BenchReport.Row[] time(Session session, String scenario, String op, String scan, String pread,
-                                          int reps) throws CommandError {
+    private static BenchReport.Row[] time(
+            Session session, String scenario, String op, String scan, String pread, int reps) throws CommandError {
         String[] commands = {scan, pread}, methods = {"PAGEMAP_SCAN", "pread"};
         long[][] t = new long[2][reps];
         String[] result = {"", ""};
@@ -242,7 +290,8 @@ public final class BenchCommand extends BaseCommand {
                 t[m][i] = System.nanoTime() - t0;
                 result[m] = switch (r) {
                     case PagemapReport p -> p.totals().present() + " present";
-                    case ResidencyReport v -> (v.pages() - v.count(PageState.NOT_PRESENT) - v.count(PageState.UNMAPPED)) + " in use";
+                    case ResidencyReport v ->
+                        (v.pages() - v.count(PageState.NOT_PRESENT) - v.count(PageState.UNMAPPED)) + " in use";
                     default -> "";
                 };
             }
@@ -251,8 +300,8 @@ public final class BenchCommand extends BaseCommand {
         for (int m = 0; m < 2; m++) {
             long[] sorted = t[m].clone();
             Arrays.sort(sorted);
-            rows[m] = new BenchReport.Row(scenario, op, methods[m], sorted[reps / 2], sorted[0], sorted[reps - 1], reps,
-                    result[m]);
+            rows[m] = new BenchReport.Row(
+                    scenario, op, methods[m], sorted[reps / 2], sorted[0], sorted[reps - 1], reps, result[m]);
         }
         return rows;
     }

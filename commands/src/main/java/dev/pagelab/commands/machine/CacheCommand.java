@@ -44,7 +44,8 @@ public final class CacheCommand extends BaseCommand {
     public Report run(Session session, CommandLine line) throws CommandError {
         Args a = Args.parse(line, OPTIONS);
         if (a.positional().isEmpty()) {
-            throw CommandError.usage(0, "cache needs a file", "e.g. 'cache /var/log/syslog', or a file mapping: 'cache m1'");
+            throw CommandError.usage(
+                    0, "cache needs a file", "e.g. 'cache /var/log/syslog', or a file mapping: 'cache m1'");
         }
         List<CacheReport.FileResidency> files = new ArrayList<>();
         List<String> notes = new ArrayList<>();
@@ -68,15 +69,18 @@ public final class CacheCommand extends BaseCommand {
     }
 
     /** The regular files directly in a directory, in name order; the rest are counted in a note. */
-    private void directory(Session session, Args.Positional word, List<CacheReport.FileResidency> files,
-                           List<String> notes) throws CommandError {
+    private void directory(
+            Session session, Args.Positional word, List<CacheReport.FileResidency> files, List<String> notes)
+            throws CommandError {
         String dir = word.text();
         List<Path> entries = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of(dir))) {
             for (Path p : ds) entries.add(p);
         } catch (IOException | SecurityException e) {
-            throw CommandError.refused(dir, "the directory cannot be listed (" + e.getClass().getSimpleName() + ": "
-                    + e.getMessage() + ")", "name its files one by one, or check its permissions");
+            throw CommandError.refused(
+                    dir,
+                    "the directory cannot be listed (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")",
+                    "name its files one by one, or check its permissions");
         }
         entries.sort(null);
         int skipped = 0, measured = 0, over = 0;
@@ -87,7 +91,7 @@ public final class CacheCommand extends BaseCommand {
             try {
                 st = FileStat.stat(path);
             } catch (LinuxException e) {
-                skipped++;                        // a dangling symlink, or removed since the listing
+                skipped++; // a dangling symlink, or removed since the listing
                 if (firstSkipped == null) firstSkipped = p.getFileName() + " (" + e.errnoName() + ")";
                 continue;
             }
@@ -104,21 +108,28 @@ public final class CacheCommand extends BaseCommand {
                 files.add(FileCacheResidency.measure(t));
                 measured++;
             } catch (CommandError e) {
-                skipped++;                        // unreadable, or on a pseudo file system: say so, go on
+                skipped++; // unreadable, or on a pseudo file system: say so, go on
                 if (firstSkipped == null) firstSkipped = p.getFileName() + " (" + e.line() + ")";
             }
         }
         if (measured == 0 && over == 0) {
-            throw CommandError.refused(dir, "holds no regular file pagelab could measure" + (skipped > 0
-                    ? " (" + skipped + " other entr" + (skipped == 1 ? "y" : "ies") + ", e.g. " + firstSkipped + ")" : ""),
+            throw CommandError.refused(
+                    dir,
+                    "holds no regular file pagelab could measure"
+                            + (skipped > 0
+                                    ? " (" + skipped + " other entr" + (skipped == 1 ? "y" : "ies") + ", e.g. "
+                                            + firstSkipped + ")"
+                                    : ""),
                     "cache does not descend into subdirectories: name one of them");
         }
         if (skipped > 0) {
             notes.add(dir + ": " + skipped + " entr" + (skipped == 1 ? "y that is" : "ies that are")
-                    + " not a measurable regular file skipped, e.g. " + firstSkipped + " (subdirectories are not entered)");
+                    + " not a measurable regular file skipped, e.g. " + firstSkipped
+                    + " (subdirectories are not entered)");
         }
         if (over > 0) {
-            notes.add(dir + ": only the first " + MAX_DIRECTORY_FILES + " regular files measured; " + over + " more left out");
+            notes.add(dir + ": only the first " + MAX_DIRECTORY_FILES + " regular files measured; " + over
+                    + " more left out");
         }
     }
 }

@@ -4,8 +4,8 @@ import dev.pagelab.commands.CommandError;
 import dev.pagelab.commands.Sizes;
 import dev.pagelab.commands.report.CacheReport;
 import dev.pagelab.linux.LinuxException;
-import dev.pagelab.linux.PageGeometry;
 import dev.pagelab.linux.PageCache;
+import dev.pagelab.linux.PageGeometry;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,8 +21,10 @@ public final class FileCacheResidency {
     static CacheReport.FileResidency measure(FileTarget t) throws CommandError {
         if (t.fs().type() == dev.pagelab.linux.FileStat.HUGETLBFS_MAGIC) {
             // mincore_hugetlb reports page-table presence only: an unmapped hugetlbfs page would read as absent
-            throw CommandError.refused(t.label(), "is on hugetlbfs: mincore sees its huge pages only where this "
-                    + "process maps them, so it would report resident pages as absent",
+            throw CommandError.refused(
+                    t.label(),
+                    "is on hugetlbfs: mincore sees its huge pages only where this "
+                            + "process maps them, so it would report resident pages as absent",
                     "map it (map NAME SIZE --file PATH --shared) and use inspect-pagemap after a touch");
         }
         long t0 = System.nanoTime();
@@ -48,23 +50,45 @@ public final class FileCacheResidency {
                 }
             });
         } catch (LinuxException e) {
-            throw CommandError.kernel(t.label(), e, switch (e.errnoName()) {
-                case "ENODEV" -> "this file system cannot map files, so mincore cannot see its cache";
-                case "EACCES" -> "the file cannot be mapped for reading";
-                case "ENOMEM" -> "no address space for a " + Sizes.exact(PageCache.CHUNK_PAGES * g.pageSize()) + " window";
-                default -> "";
-            }, null);
+            throw CommandError.kernel(
+                    t.label(),
+                    e,
+                    switch (e.errnoName()) {
+                        case "ENODEV" -> "this file system cannot map files, so mincore cannot see its cache";
+                        case "EACCES" -> "the file cannot be mapped for reading";
+                        case "ENOMEM" ->
+                            "no address space for a " + Sizes.exact(PageCache.CHUNK_PAGES * g.pageSize()) + " window";
+                        default -> "";
+                    },
+                    null);
         }
         PageCache.CacheStat cs = null;
         String note = r.cachestatNote();
         try {
             cs = PageCache.cachestat(t.fd(), 0, 0);
         } catch (LinuxException e) {
-            note = "cachestat: " + e.errnoName() + " (" + e.meaning() + ")" + (e.errno() == dev.pagelab.linux.Errno.EPERM
-                    ? ": this kernel allows it only on files the caller owns or could write" : "");
+            note = "cachestat: " + e.errnoName() + " (" + e.meaning() + ")"
+                    + (e.errno() == dev.pagelab.linux.Errno.EPERM
+                            ? ": this kernel allows it only on files the caller owns or could write"
+                            : "");
         }
-        return new CacheReport.FileResidency(t.label(), t.path(), t.mapping() == null ? null : t.mapping().name(),
-                t.fsType(), t.stat().size(), t.stat().blocks() * 512, pages, r.resident(), List.copyOf(runs),
-                truncated[0], cellPages, cellResident, cs, note, r.mincorePages(), System.nanoTime() - t0, g.pageSize());
+        return new CacheReport.FileResidency(
+                t.label(),
+                t.path(),
+                t.mapping() == null ? null : t.mapping().name(),
+                t.fsType(),
+                t.stat().size(),
+                t.stat().blocks() * 512,
+                pages,
+                r.resident(),
+                List.copyOf(runs),
+                truncated[0],
+                cellPages,
+                cellResident,
+                cs,
+                note,
+                r.mincorePages(),
+                System.nanoTime() - t0,
+                g.pageSize());
     }
 }

@@ -1,14 +1,14 @@
 package dev.pagelab.commands.machine;
 
+import static dev.pagelab.linux.LinuxConstants.O_NOCTTY;
+import static dev.pagelab.linux.LinuxConstants.O_NONBLOCK;
+import static dev.pagelab.linux.LinuxConstants.O_RDONLY;
+
 import dev.pagelab.commands.Args;
 import dev.pagelab.commands.CommandError;
 import dev.pagelab.commands.Mapping;
 import dev.pagelab.commands.Session;
 import dev.pagelab.commands.Sizes;
-import static dev.pagelab.linux.LinuxConstants.O_NOCTTY;
-import static dev.pagelab.linux.LinuxConstants.O_NONBLOCK;
-import static dev.pagelab.linux.LinuxConstants.O_RDONLY;
-
 import dev.pagelab.linux.Errno;
 import dev.pagelab.linux.FileIo;
 import dev.pagelab.linux.FileStat;
@@ -27,8 +27,16 @@ import dev.pagelab.linux.proc.ProcMeminfo;
  * @param ownsFd  whether {@link #close} closes {@code fd}
  * @param fsType  the file system's type: from /proc/self/mountinfo when it shows the mount, else from statfs
  */
-public record FileTarget(String label, String path, Mapping mapping, int fd, boolean ownsFd, FileStat.Stat stat,
-                  FileStat.FsStat fs, String fsType) implements AutoCloseable {
+public record FileTarget(
+        String label,
+        String path,
+        Mapping mapping,
+        int fd,
+        boolean ownsFd,
+        FileStat.Stat stat,
+        FileStat.FsStat fs,
+        String fsType)
+        implements AutoCloseable {
 
     /** Whether {@code word} names one of the session's mappings (a mapping name wins over a file of that name). */
     static boolean namesMapping(Session session, String word) {
@@ -41,13 +49,19 @@ public record FileTarget(String label, String path, Mapping mapping, int fd, boo
         String text = word.text();
         if (text.indexOf('[') >= 0) {
             String name = text.substring(0, text.indexOf('['));
-            throw CommandError.usage(word.index(), verb + " works on a whole file, not a range of a mapping",
+            throw CommandError.usage(
+                    word.index(),
+                    verb + " works on a whole file, not a range of a mapping",
                     "write '" + verb + " " + name + "'");
         }
         Mapping m = session.mapping(text);
         if (!m.kind().fileBacked()) {
-            throw CommandError.refused(m.name(), "is anonymous memory (" + (m.hugetlb() ? "hugetlb "
-                    + Sizes.format(m.pageSize()) : m.kind().label()) + "): no file backs it, so it has no page cache",
+            throw CommandError.refused(
+                    m.name(),
+                    "is anonymous memory ("
+                            + (m.hugetlb()
+                                    ? "hugetlb " + Sizes.format(m.pageSize())
+                                    : m.kind().label()) + "): no file backs it, so it has no page cache",
                     verb + " takes a file, or a mapping made with --file or --memfd; 'inspect-pagemap " + m.name()
                             + "' shows its pages");
         }
@@ -75,13 +89,16 @@ public record FileTarget(String label, String path, Mapping mapping, int fd, boo
             case Errno.ENOENT -> {
                 String h = "no such file; check the path (Tab completes file names)";
                 if (Session.validName(path) && session.mapping(path) == null) {
-                    h += session.names().isEmpty() ? "; no mapping has that name either"
+                    h += session.names().isEmpty()
+                            ? "; no mapping has that name either"
                             : "; nor is it a mapping (mappings: " + String.join(", ", session.names()) + ")";
                 }
                 yield h;
             }
-            case Errno.EACCES -> "no permission as uid " + ProcMeminfo.status().getOrDefault("Uid", "?").split("\\s+")[0]
-                    + ": the file must be readable and every directory above it searchable";
+            case Errno.EACCES ->
+                "no permission as uid "
+                        + ProcMeminfo.status().getOrDefault("Uid", "?").split("\\s+")[0]
+                        + ": the file must be readable and every directory above it searchable";
             case Errno.EPERM -> "not permitted (a security module, or the file is sealed)";
             case Errno.ENOTDIR -> "a component of the path is not a directory";
             case Errno.ELOOP -> "too many symbolic links: the path probably loops";
@@ -106,14 +123,18 @@ public record FileTarget(String label, String path, Mapping mapping, int fd, boo
         try {
             FileStat.Stat now = FileStat.fstat(fd);
             if (!now.sameFile(st) || !now.regular()) {
-                throw CommandError.refused(path, "the file changed while it was being opened (another inode is there now)",
+                throw CommandError.refused(
+                        path,
+                        "the file changed while it was being opened (another inode is there now)",
                         "run " + verb + " again");
             }
             FileStat.FsStat fs = FileStat.fstatfs(fd);
             String type = fsType(now, fs);
             if (fs.pseudo()) {
-                throw CommandError.refused(path, "is on " + type + ": its files are generated when read and keep no "
-                        + "pages in the page cache (the size it shows is not its content)",
+                throw CommandError.refused(
+                        path,
+                        "is on " + type + ": its files are generated when read and keep no "
+                                + "pages in the page cache (the size it shows is not its content)",
                         "name a file on a disk file system or on tmpfs");
             }
             return new FileTarget(path, path, null, fd, true, now, fs, type);
@@ -133,8 +154,8 @@ public record FileTarget(String label, String path, Mapping mapping, int fd, boo
             case FileStat.S_IFDIR -> "is a directory";
             case FileStat.S_IFIFO -> "is a FIFO: a pipe's data is not in the page cache (and opening it could block)";
             case FileStat.S_IFSOCK -> "is a socket: it has no pages in the page cache";
-            case FileStat.S_IFCHR -> "is a character device: it is not backed by the page cache, and mapping one can "
-                    + "reach hardware";
+            case FileStat.S_IFCHR ->
+                "is a character device: it is not backed by the page cache, and mapping one can " + "reach hardware";
             case FileStat.S_IFBLK -> "is a block device: its page cache is the buffer cache of the whole device";
             default -> "is a " + st.typeName() + ", not a regular file";
         };
@@ -154,7 +175,9 @@ public record FileTarget(String label, String path, Mapping mapping, int fd, boo
     }
 
     /** Pages of the file: its size rounded up to whole pages of {@code g}. */
-    long pages(dev.pagelab.linux.PageGeometry g) { return g.pagesCovering(stat.size()); }
+    long pages(dev.pagelab.linux.PageGeometry g) {
+        return g.pagesCovering(stat.size());
+    }
 
     @Override
     public void close() {

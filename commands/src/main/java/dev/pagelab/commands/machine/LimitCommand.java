@@ -1,5 +1,9 @@
 package dev.pagelab.commands.machine;
 
+import static dev.pagelab.linux.LinuxConstants.CAP_IPC_LOCK;
+import static dev.pagelab.linux.LinuxConstants.RLIMIT_MEMLOCK;
+import static dev.pagelab.linux.LinuxConstants.RLIM_INFINITY;
+
 import dev.pagelab.commands.Args;
 import dev.pagelab.commands.BaseCommand;
 import dev.pagelab.commands.CommandError;
@@ -8,17 +12,12 @@ import dev.pagelab.commands.Session;
 import dev.pagelab.commands.Sizes;
 import dev.pagelab.commands.report.Report;
 import dev.pagelab.commands.report.TextReport;
-import static dev.pagelab.linux.LinuxConstants.CAP_IPC_LOCK;
-import static dev.pagelab.linux.LinuxConstants.RLIMIT_MEMLOCK;
-import static dev.pagelab.linux.LinuxConstants.RLIM_INFINITY;
-
 import dev.pagelab.linux.Limits;
 import dev.pagelab.linux.LinuxException;
 import dev.pagelab.linux.proc.ProcMeminfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * {@code limit [memlock SIZE|unlimited] [ipc_lock on|off]}: RLIMIT_MEMLOCK and CAP_IPC_LOCK, the two things that
@@ -48,7 +47,10 @@ public final class LimitCommand extends BaseCommand {
         if (p.size() == 1 && p.get(0).text().equals("reset")) {
             boolean any = session.restoreNow("rlimit-memlock") | session.restoreNow("cap-ipc-lock");
             List<String> lines = new ArrayList<>();
-            lines.add(any ? "RLIMIT_MEMLOCK and CAP_IPC_LOCK are back as they were when the session started" : "nothing to reset");
+            lines.add(
+                    any
+                            ? "RLIMIT_MEMLOCK and CAP_IPC_LOCK are back as they were when the session started"
+                            : "nothing to reset");
             try {
                 lines.addAll(status());
             } catch (LinuxException e) {
@@ -57,7 +59,9 @@ public final class LimitCommand extends BaseCommand {
             return new TextReport("limit", lines);
         }
         if (p.size() % 2 != 0) {
-            throw CommandError.usage(p.get(p.size() - 1).index(), "'" + p.get(p.size() - 1).text() + "' needs a value",
+            throw CommandError.usage(
+                    p.get(p.size() - 1).index(),
+                    "'" + p.get(p.size() - 1).text() + "' needs a value",
                     "limit memlock SIZE|unlimited, limit ipc_lock on|off");
         }
         List<String> lines = new ArrayList<>();
@@ -67,14 +71,22 @@ public final class LimitCommand extends BaseCommand {
                 switch (what.text().toLowerCase(Locale.ROOT)) {
                     case "memlock" -> lines.add(memlock(session, value));
                     case "ipc_lock", "cap_ipc_lock" -> lines.add(ipcLock(session, value));
-                    default -> throw CommandError.usage(what.index(), "'" + what.text() + "' is not a limit pagelab sets",
-                            "limit memlock SIZE|unlimited, limit ipc_lock on|off");
+                    default ->
+                        throw CommandError.usage(
+                                what.index(),
+                                "'" + what.text() + "' is not a limit pagelab sets",
+                                "limit memlock SIZE|unlimited, limit ipc_lock on|off");
                 }
             }
             lines.addAll(status());
         } catch (LinuxException e) {
-            throw CommandError.kernel("limit", e, e.errno() == 1 /* EPERM */
-                    ? "raising a hard limit needs CAP_SYS_RESOURCE; raising a capability needs it in the permitted set" : "", null);
+            throw CommandError.kernel(
+                    "limit",
+                    e,
+                    e.errno() == 1 /* EPERM */
+                            ? "raising a hard limit needs CAP_SYS_RESOURCE; raising a capability needs it in the permitted set"
+                            : "",
+                    null);
         }
         return new TextReport("limit", lines);
     }
@@ -82,7 +94,8 @@ public final class LimitCommand extends BaseCommand {
     private static String memlock(Session session, Args.Positional value) throws CommandError, LinuxException {
         Limits.Rlimit old = Limits.get(RLIMIT_MEMLOCK);
         long soft = value.text().equalsIgnoreCase("unlimited") || value.text().equalsIgnoreCase("infinity")
-                ? RLIM_INFINITY : Sizes.parse(value.text(), 1, value.index(), "memlock limit");
+                ? RLIM_INFINITY
+                : Sizes.parse(value.text(), 1, value.index(), "memlock limit");
         long hard = old.hard();
         if (hard != RLIM_INFINITY && (soft == RLIM_INFINITY || soft > hard)) {
             // only a process with CAP_SYS_RESOURCE may raise the hard limit; try, and let the kernel say no
@@ -96,18 +109,23 @@ public final class LimitCommand extends BaseCommand {
                 // a lowered hard limit cannot be raised again without CAP_SYS_RESOURCE
             }
         });
-        return "RLIMIT_MEMLOCK soft limit set to " + text(soft) + " (was " + text(old.soft()) + "); restored when the session ends";
+        return "RLIMIT_MEMLOCK soft limit set to " + text(soft) + " (was " + text(old.soft())
+                + "); restored when the session ends";
     }
 
     private static String ipcLock(Session session, Args.Positional value) throws CommandError, LinuxException {
         boolean on = switch (value.text().toLowerCase(Locale.ROOT)) {
             case "on", "raise", "yes" -> true;
             case "off", "drop", "no" -> false;
-            default -> throw CommandError.usage(value.index(), "'" + value.text() + "' is not on or off", "limit ipc_lock off");
+            default ->
+                throw CommandError.usage(
+                        value.index(), "'" + value.text() + "' is not on or off", "limit ipc_lock off");
         };
         Limits.Capabilities caps = Limits.capabilities();
         if (!caps.permitted(CAP_IPC_LOCK)) {
-            throw CommandError.refused("ipc_lock", "this process does not hold CAP_IPC_LOCK at all (not in its permitted set)",
+            throw CommandError.refused(
+                    "ipc_lock",
+                    "this process does not hold CAP_IPC_LOCK at all (not in its permitted set)",
                     on ? "run pagelab as root to have it" : "it is off already: RLIMIT_MEMLOCK applies");
         }
         boolean was = caps.effective(CAP_IPC_LOCK);
@@ -119,8 +137,9 @@ public final class LimitCommand extends BaseCommand {
                 // leaving anyway
             }
         });
-        return "CAP_IPC_LOCK " + (on ? "raised in" : "dropped from") + " the step thread's effective set (it stays permitted; "
-                + "'limit ipc_lock " + (on ? "off" : "on") + "' undoes it, and so does the end of the session)";
+        return "CAP_IPC_LOCK " + (on ? "raised in" : "dropped from")
+                + " the step thread's effective set (it stays permitted; " + "'limit ipc_lock " + (on ? "off" : "on")
+                + "' undoes it, and so does the end of the session)";
     }
 
     private static List<String> status() throws LinuxException {
@@ -128,9 +147,12 @@ public final class LimitCommand extends BaseCommand {
         Limits.Capabilities c = Limits.capabilities();
         List<String> out = new ArrayList<>();
         out.add("RLIMIT_MEMLOCK  soft " + text(r.soft()) + "  hard " + text(r.hard()));
-        out.add("CAP_IPC_LOCK    " + (c.effective(CAP_IPC_LOCK) ? "effective: mlock is not bound by RLIMIT_MEMLOCK"
-                : c.permitted(CAP_IPC_LOCK) ? "permitted but not effective: RLIMIT_MEMLOCK applies"
-                : "not held: RLIMIT_MEMLOCK applies"));
+        out.add("CAP_IPC_LOCK    "
+                + (c.effective(CAP_IPC_LOCK)
+                        ? "effective: mlock is not bound by RLIMIT_MEMLOCK"
+                        : c.permitted(CAP_IPC_LOCK)
+                                ? "permitted but not effective: RLIMIT_MEMLOCK applies"
+                                : "not held: RLIMIT_MEMLOCK applies"));
         String vmLck = ProcMeminfo.status().getOrDefault("VmLck", "?");
         out.add("locked now      " + vmLck + " (VmLck, the whole process)");
         return out;
@@ -141,5 +163,7 @@ public final class LimitCommand extends BaseCommand {
     }
 
     @Override
-    public boolean changesState() { return true; }
+    public boolean changesState() {
+        return true;
+    }
 }

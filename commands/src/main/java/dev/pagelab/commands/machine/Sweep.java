@@ -1,7 +1,5 @@
 package dev.pagelab.commands.machine;
 
-import dev.pagelab.commands.Sizes;
-import dev.pagelab.commands.report.SweepReport;
 import static dev.pagelab.linux.LinuxConstants.MADV_DONTNEED;
 import static dev.pagelab.linux.LinuxConstants.MADV_FREE;
 import static dev.pagelab.linux.LinuxConstants.MADV_NOHUGEPAGE;
@@ -12,13 +10,13 @@ import static dev.pagelab.linux.LinuxConstants.MAP_PRIVATE;
 import static dev.pagelab.linux.LinuxConstants.PROT_READ;
 import static dev.pagelab.linux.LinuxConstants.PROT_WRITE;
 
-import dev.pagelab.linux.measure.FaultSample;
-import dev.pagelab.linux.proc.KernelProfile;
-import dev.pagelab.linux.proc.Machine;
-import dev.pagelab.linux.Mman;
+import dev.pagelab.commands.report.SweepReport;
 import dev.pagelab.linux.PageGeometry;
+import dev.pagelab.linux.measure.FaultSample;
 import dev.pagelab.linux.measure.PageToucher;
 import dev.pagelab.linux.measure.StepMeter;
+import dev.pagelab.linux.proc.KernelProfile;
+import dev.pagelab.linux.proc.Machine;
 import dev.pagelab.linux.proc.ThpSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,25 +29,29 @@ import java.util.List;
  */
 public final class Sweep {
     /** The ways, as the columns of the report. */
-    static final List<String> STRATEGIES = List.of("touch", "map_populate", "populate_write", "prefault_loop",
-            "after_dontneed", "after_free");
+    static final List<String> STRATEGIES =
+            List.of("touch", "map_populate", "populate_write", "prefault_loop", "after_dontneed", "after_free");
 
     /** The ways this kernel offers: MADV_POPULATE_WRITE is Linux 5.14, MADV_FREE 4.5 (probed, see KernelProfile). */
     public static List<String> strategies(KernelProfile p) {
-        return STRATEGIES.stream().filter(s -> switch (s) {
-            case "populate_write" -> p.madvise(MADV_POPULATE_WRITE);
-            case "after_free" -> p.madvise(MADV_FREE);
-            default -> true;
-        }).toList();
+        return STRATEGIES.stream()
+                .filter(s -> switch (s) {
+                    case "populate_write" -> p.madvise(MADV_POPULATE_WRITE);
+                    case "after_free" -> p.madvise(MADV_FREE);
+                    default -> true;
+                })
+                .toList();
     }
 
     /** Why a way is left out on this kernel, for the report's notes. */
     static List<String> leftOut(KernelProfile p) {
         List<String> out = new ArrayList<>();
-        if (!p.madvise(MADV_POPULATE_WRITE)) out.add("populate_write left out: MADV_POPULATE_WRITE needs Linux 5.14; this is " + p.release());
+        if (!p.madvise(MADV_POPULATE_WRITE))
+            out.add("populate_write left out: MADV_POPULATE_WRITE needs Linux 5.14; this is " + p.release());
         if (!p.madvise(MADV_FREE)) out.add("after_free left out: MADV_FREE needs Linux 4.5; this is " + p.release());
         return out;
     }
+
     private static final int PROT = PROT_READ | PROT_WRITE, FLAGS = MAP_PRIVATE | MAP_ANONYMOUS;
 
     private final StepMeter meter;
@@ -99,7 +101,8 @@ public final class Sweep {
         for (int i = 0; i < reps; i++) order[i] = i;
         Arrays.sort(order, (a, b) -> Long.compare(ns[a], ns[b]));
         int median = order[reps / 2];
-        return new SweepReport.Cell(size, strategy, ns[median], ns[order[0]], ns[order[reps - 1]], faults[median], reps, page);
+        return new SweepReport.Cell(
+                size, strategy, ns[median], ns[order[0]], ns[order[reps - 1]], faults[median], reps, page);
     }
 
     /** One repetition: prepare + first use, as measured windows added up; setup that is not part of it is not timed. */
@@ -122,16 +125,20 @@ public final class Sweep {
             // but with THP in madvise mode a fresh anonymous mapping gets no huge page anyway)
             meter.madvise(addr, size, MADV_NOHUGEPAGE, "MADV_NOHUGEPAGE");
             switch (strategy) {
-                case "populate_write" -> total = total.plus(meter.madvise(addr, size, MADV_POPULATE_WRITE, "MADV_POPULATE_WRITE"));
+                case "populate_write" ->
+                    total = total.plus(meter.madvise(addr, size, MADV_POPULATE_WRITE, "MADV_POPULATE_WRITE"));
                 case "prefault_loop" -> total = total.plus(write(addr, size, pages));
                 case "after_dontneed", "after_free" -> {
-                    write(addr, size, pages);                               // the earlier use, not timed
-                    total = meter.madvise(addr, size, strategy.equals("after_free") ? MADV_FREE : MADV_DONTNEED,
+                    write(addr, size, pages); // the earlier use, not timed
+                    total = meter.madvise(
+                            addr,
+                            size,
+                            strategy.equals("after_free") ? MADV_FREE : MADV_DONTNEED,
                             strategy.equals("after_free") ? "MADV_FREE" : "MADV_DONTNEED");
                 }
-                default -> { }
+                default -> {}
             }
-            total = total.plus(write(addr, size, pages));                  // the first use
+            total = total.plus(write(addr, size, pages)); // the first use
         } finally {
             meter.munmap(addr, size);
         }
@@ -152,8 +159,9 @@ public final class Sweep {
     /** The machine the figures belong to. */
     static List<String> context() {
         List<String> out = new ArrayList<>();
-        out.add("Linux " + Machine.kernelRelease() + ", THP " + ThpSettings.thpEnabled().orElse("unavailable")
-                + " (off here: MADV_NOHUGEPAGE), " + Runtime.getRuntime().availableProcessors() + " CPUs");
+        out.add("Linux " + Machine.kernelRelease() + ", THP "
+                + ThpSettings.thpEnabled().orElse("unavailable") + " (off here: MADV_NOHUGEPAGE), "
+                + Runtime.getRuntime().availableProcessors() + " CPUs");
         out.add("machine: " + dev.pagelab.linux.proc.KernelProfile.current().machineKind());
         return out;
     }

@@ -1,13 +1,13 @@
 package dev.pagelab.commands.mapping;
 
+import static dev.pagelab.linux.LinuxConstants.MAP_NORESERVE;
+
 import dev.pagelab.commands.CommandError;
 import dev.pagelab.commands.Mapping;
 import dev.pagelab.commands.Sizes;
-import static dev.pagelab.linux.LinuxConstants.MAP_NORESERVE;
-
-import dev.pagelab.linux.proc.HugetlbPool;
 import dev.pagelab.linux.LinuxException;
 import dev.pagelab.linux.PageGeometry;
+import dev.pagelab.linux.proc.HugetlbPool;
 import dev.pagelab.linux.proc.Pagemap;
 import dev.pagelab.linux.proc.PagemapEntry;
 import dev.pagelab.linux.proc.ProcMaps;
@@ -27,8 +27,10 @@ final class AccessCheck {
         String subject = t.text();
         long hole = m.firstHole(t.offset(), t.length());
         if (hole >= 0) {
-            throw CommandError.refused(subject, "offset " + Sizes.format(hole) + " of " + m.name()
-                    + " was unmapped; touching it would be SIGSEGV (or hit another mapping now there)",
+            throw CommandError.refused(
+                    subject,
+                    "offset " + Sizes.format(hole) + " of " + m.name()
+                            + " was unmapped; touching it would be SIGSEGV (or hit another mapping now there)",
                     "touch only mapped parts: 'list' shows them");
         }
         long start = t.address(), end = start + t.length();
@@ -39,23 +41,31 @@ final class AccessCheck {
             if (v.start() > at) break;
             String where = rangeText(m, v.start(), Math.min(v.end(), end));
             if (!v.readable() && !v.writable() && !v.executable()) {
-                throw CommandError.refused(subject, where + " is PROT_NONE: any access would be SIGSEGV",
+                throw CommandError.refused(
+                        subject,
+                        where + " is PROT_NONE: any access would be SIGSEGV",
                         "'protect " + m.name() + " rw' first (or r to read)");
             }
             if (write && !v.writable()) {
-                throw CommandError.refused(subject, where + " is read-only (" + v.perms() + "): a write would be SIGSEGV",
+                throw CommandError.refused(
+                        subject,
+                        where + " is read-only (" + v.perms() + "): a write would be SIGSEGV",
                         "touch --read, or 'protect " + m.name() + " rw' first");
             }
             if (!write && !v.readable()) {
-                throw CommandError.refused(subject, where + " is not readable (" + v.perms() + "): a read would be SIGSEGV",
+                throw CommandError.refused(
+                        subject,
+                        where + " is not readable (" + v.perms() + "): a read would be SIGSEGV",
                         "'protect " + m.name() + " r' first");
             }
             at = v.end();
             if (at >= end) break;
         }
         if (at < end) {
-            throw CommandError.refused(subject, "the kernel has nothing mapped at " + Steps.hex(at)
-                    + " (offset " + Sizes.format(at - m.base()) + "): an access would be SIGSEGV",
+            throw CommandError.refused(
+                    subject,
+                    "the kernel has nothing mapped at " + Steps.hex(at) + " (offset " + Sizes.format(at - m.base())
+                            + "): an access would be SIGSEGV",
                     "the mapping changed behind pagelab's back; 'maps " + m.name() + "' shows what is there");
         }
         try {
@@ -63,11 +73,16 @@ final class AccessCheck {
             if (past > 0) {
                 long size = m.fileSize();
                 long backed = m.geometry().alignUp(size);
-                String grow = m.kind() == Mapping.Kind.MEMFD ? "grow the memfd (ftruncate)" : "extend the file (truncate -s)";
-                throw CommandError.refused(subject, "the last " + Sizes.format(past) + " lie past the end of "
-                        + m.path() + " (" + Sizes.human(size) + "): an access there would be SIGBUS",
-                        backed > t.offset() ? "touch " + m.name() + "[" + Sizes.format(t.offset()) + ":"
-                                + Sizes.format(backed - t.offset()) + "], or " + grow : grow + " first");
+                String grow =
+                        m.kind() == Mapping.Kind.MEMFD ? "grow the memfd (ftruncate)" : "extend the file (truncate -s)";
+                throw CommandError.refused(
+                        subject,
+                        "the last " + Sizes.format(past) + " lie past the end of " + m.path() + " (" + Sizes.human(size)
+                                + "): an access there would be SIGBUS",
+                        backed > t.offset()
+                                ? "touch " + m.name() + "[" + Sizes.format(t.offset()) + ":"
+                                        + Sizes.format(backed - t.offset()) + "], or " + grow
+                                : grow + " first");
             }
             if (m.kind() == Mapping.Kind.FILE_SHARED || m.kind() == Mapping.Kind.FILE_PRIVATE) {
                 checkFileSpace(t, write);
@@ -75,21 +90,26 @@ final class AccessCheck {
             if (m.guardsInstalled()) {
                 long first = firstGuard(t);
                 if (first >= 0) {
-                    throw CommandError.refused(subject, "offset " + Sizes.format(first) + " is a guard region "
-                            + "(MADV_GUARD_INSTALL): an access would be SIGSEGV",
-                            "'advise " + m.name() + "[" + Sizes.format(first) + ":" + Sizes.format(m.geometry().pageSize())
-                                    + "] guard_remove' first");
+                    throw CommandError.refused(
+                            subject,
+                            "offset " + Sizes.format(first) + " is a guard region "
+                                    + "(MADV_GUARD_INSTALL): an access would be SIGSEGV",
+                            "'advise " + m.name() + "[" + Sizes.format(first) + ":"
+                                    + Sizes.format(m.geometry().pageSize()) + "] guard_remove' first");
                 }
             }
             if (m.hugetlb() && (m.mmapFlags() & MAP_NORESERVE) != 0) {
-                long presentHuge = Pagemap.countPresent(start, end) / m.geometry().pages(m.pageSize());
+                long presentHuge =
+                        Pagemap.countPresent(start, end) / m.geometry().pages(m.pageSize());
                 long needed = t.pages() - presentHuge;
                 long free = HugetlbPool.freePages(m.pageSize());
                 if (needed > free) {
-                    throw CommandError.refused(subject, "needs " + needed + " huge pages of " + Sizes.format(m.pageSize())
-                            + " but that pool has " + free + " free; this MAP_NORESERVE hugetlb mapping would get SIGBUS",
+                    throw CommandError.refused(
+                            subject,
+                            "needs " + needed + " huge pages of " + Sizes.format(m.pageSize()) + " but that pool has "
+                                    + free + " free; this MAP_NORESERVE hugetlb mapping would get SIGBUS",
                             "as root: echo N > /sys/kernel/mm/hugepages/hugepages-" + (m.pageSize() >> 10)
-                            + "kB/nr_hugepages");
+                                    + "kB/nr_hugepages");
                 }
             }
         } catch (LinuxException e) {
@@ -113,8 +133,9 @@ final class AccessCheck {
         boolean allocates = tmpfs || (write && m.kind() == Mapping.Kind.FILE_SHARED);
         if (!allocates) return;
         PageGeometry g = m.geometry();
-        long missing = (g.pagesCovering(t.length()) - Pagemap.countPresent(g.alignDown(t.address()),
-                t.address() + t.length())) * g.pageSize();
+        long missing =
+                (g.pagesCovering(t.length()) - Pagemap.countPresent(g.alignDown(t.address()), t.address() + t.length()))
+                        * g.pageSize();
         long usable;
         try {
             usable = store.getUsableSpace();
@@ -122,9 +143,13 @@ final class AccessCheck {
             return;
         }
         if (missing > usable) {
-            throw CommandError.refused(t.text(), "may need " + Sizes.human(missing) + " of " + (tmpfs ? "tmpfs" : store.type())
-                    + " space for " + m.path() + " but " + Sizes.human(usable) + " is free: a page the file system "
-                    + "cannot back is SIGBUS", "free space there, or touch a smaller range");
+            throw CommandError.refused(
+                    t.text(),
+                    "may need " + Sizes.human(missing) + " of " + (tmpfs ? "tmpfs" : store.type())
+                            + " space for " + m.path() + " but " + Sizes.human(usable)
+                            + " is free: a page the file system "
+                            + "cannot back is SIGBUS",
+                    "free space there, or touch a smaller range");
         }
     }
 

@@ -12,8 +12,8 @@ import dev.pagelab.commands.Sizes;
 import dev.pagelab.commands.report.Report;
 import dev.pagelab.commands.report.StepReport;
 import dev.pagelab.linux.Errno;
-import dev.pagelab.linux.proc.KernelProfile;
 import dev.pagelab.linux.PageGeometry;
+import dev.pagelab.linux.proc.KernelProfile;
 import dev.pagelab.linux.proc.Pagemap;
 import dev.pagelab.linux.proc.ProcMaps;
 import java.util.ArrayList;
@@ -44,13 +44,18 @@ public final class AdviseCommand extends BaseCommand {
     public Report run(Session session, CommandLine line) throws CommandError {
         Args a = Args.parse(line, OPTIONS);
         if (a.positional().size() < 2) {
-            throw CommandError.usage(a.positional().isEmpty() ? 0 : a.positional().get(0).index(),
-                    "advise needs a mapping and an advice", "e.g. 'advise m1 dontneed'; advices: " + String.join(" ", Advice.words()));
+            throw CommandError.usage(
+                    a.positional().isEmpty() ? 0 : a.positional().get(0).index(),
+                    "advise needs a mapping and an advice",
+                    "e.g. 'advise m1 dontneed'; advices: " + String.join(" ", Advice.words()));
         }
         a.atMost(2, "advise RANGE ADVICE");
         Args.Positional adviceWord = a.positional().get(1);
-        Advice advice = Advice.of(adviceWord.text()).orElseThrow(() -> CommandError.usage(adviceWord.index(),
-                "'" + adviceWord.text() + "' is not an advice", "advices: " + String.join(" ", Advice.words())));
+        Advice advice = Advice.of(adviceWord.text())
+                .orElseThrow(() -> CommandError.usage(
+                        adviceWord.index(),
+                        "'" + adviceWord.text() + "' is not an advice",
+                        "advices: " + String.join(" ", Advice.words())));
         Target t = session.resolve(a.positional().get(0), true);
         Mapping m = t.mapping();
         PageGeometry g = m.geometry();
@@ -62,7 +67,9 @@ public final class AdviseCommand extends BaseCommand {
         }
         long hole = m.firstHole(t.offset(), t.length());
         if (hole >= 0) {
-            throw CommandError.refused(t.text(), "offset " + Sizes.format(hole) + " was unmapped",
+            throw CommandError.refused(
+                    t.text(),
+                    "offset " + Sizes.format(hole) + " was unmapped",
                     "advise only mapped parts: 'list' shows them");
         }
         if (advice == Advice.POPULATE_WRITE || advice == Advice.POPULATE_READ || advice == Advice.WILLNEED) {
@@ -71,8 +78,8 @@ public final class AdviseCommand extends BaseCommand {
                 boolean needsPages = advice == Advice.POPULATE_WRITE || m.kind() != Mapping.Kind.ANON_PRIVATE;
                 long missing = g.pages(t.length()) - present;
                 // zero-page reads still cost page tables: 8 bytes per page
-                session.checkMemory(t.text(), missing * (needsPages ? g.pageSize() + 8 : 8), a.has("force"),
-                        advice.constant());
+                session.checkMemory(
+                        t.text(), missing * (needsPages ? g.pageSize() + 8 : 8), a.has("force"), advice.constant());
             } catch (dev.pagelab.linux.LinuxException e) {
                 throw CommandError.kernel(t.text(), e, "reading /proc/self/pagemap failed", null);
             }
@@ -83,16 +90,33 @@ public final class AdviseCommand extends BaseCommand {
             // --noreserve mapping had the kernel allocate huge pages until the OOM killer ended the JVM.
             try {
                 long blocks = collapsibleBlocks(t);
-                session.checkMemory(t.text(), blocks * g.pmdSize(), a.has("force"),
+                session.checkMemory(
+                        t.text(),
+                        blocks * g.pmdSize(),
+                        a.has("force"),
                         "MADV_COLLAPSE of " + blocks + " " + Sizes.exact(g.pmdSize()) + " blocks with pages present");
             } catch (dev.pagelab.linux.LinuxException e) {
                 throw CommandError.kernel(t.text(), e, "reading /proc/self/pagemap failed", null);
             }
         }
-        StepReport r = Steps.run(session, "advise", t.text(), advice.constant(), m, g.pages(t.length()),
-                Steps.details("address", Steps.hex(t.address()), "length_bytes", t.length(), "advice", advice.constant(),
-                        "advice_value", advice.value()),
-                null, errno -> hint(advice, errno, m),
+        StepReport r = Steps.run(
+                session,
+                "advise",
+                t.text(),
+                advice.constant(),
+                m,
+                g.pages(t.length()),
+                Steps.details(
+                        "address",
+                        Steps.hex(t.address()),
+                        "length_bytes",
+                        t.length(),
+                        "advice",
+                        advice.constant(),
+                        "advice_value",
+                        advice.value()),
+                null,
+                errno -> hint(advice, errno, m),
                 meter -> meter.madvise(t.address(), t.length(), advice.value(), advice.constant()));
         if (advice == Advice.GUARD_INSTALL) m.markGuardsInstalled();
         if (advice == Advice.PAGEOUT && session.mappings().contains(m)) pageoutNote(session, t, r.notes());
@@ -142,10 +166,13 @@ public final class AdviseCommand extends BaseCommand {
 
         public void add(long start, long end) {
             long a = start / blockSize - first, b = (end - 1) / blockSize - first;
-            if (b - a < Integer.MAX_VALUE) set.set((int) Math.min(a, Integer.MAX_VALUE - 1), (int) Math.min(b + 1, Integer.MAX_VALUE));
+            if (b - a < Integer.MAX_VALUE)
+                set.set((int) Math.min(a, Integer.MAX_VALUE - 1), (int) Math.min(b + 1, Integer.MAX_VALUE));
         }
 
-        public long count() { return set.cardinality(); }
+        public long count() {
+            return set.cardinality();
+        }
     }
 
     private static boolean locked(Mapping m) {
@@ -158,12 +185,14 @@ public final class AdviseCommand extends BaseCommand {
     /** "MADV_COLLAPSE needs Linux 6.1; this is 5.10.0-32-amd64", or the configuration option it lacks. */
     public static String unsupported(Advice advice, KernelProfile p) {
         return switch (advice) {
-            case MERGEABLE, UNMERGEABLE -> advice.constant() + " needs KSM, and this kernel (" + p.release()
-                    + ") was built without it (CONFIG_KSM)";
-            case HUGEPAGE, NOHUGEPAGE, COLLAPSE -> p.thpAvailable()
-                    ? advice.constant() + " needs Linux " + advice.since() + "; this is " + p.release()
-                    : advice.constant() + " needs transparent huge pages, and this kernel (" + p.release()
-                      + ") was built without them (CONFIG_TRANSPARENT_HUGEPAGE)";
+            case MERGEABLE, UNMERGEABLE ->
+                advice.constant() + " needs KSM, and this kernel (" + p.release()
+                        + ") was built without it (CONFIG_KSM)";
+            case HUGEPAGE, NOHUGEPAGE, COLLAPSE ->
+                p.thpAvailable()
+                        ? advice.constant() + " needs Linux " + advice.since() + "; this is " + p.release()
+                        : advice.constant() + " needs transparent huge pages, and this kernel (" + p.release()
+                                + ") was built without them (CONFIG_TRANSPARENT_HUGEPAGE)";
             default -> advice.constant() + " needs Linux " + advice.since() + "; this is " + p.release();
         };
     }
@@ -193,25 +222,33 @@ public final class AdviseCommand extends BaseCommand {
                         + " does not apply to locked memory; 'unlock " + m.name() + "' first";
             }
             return switch (advice) {
-                case DONTNEED, FREE -> m.kind() != Mapping.Kind.ANON_PRIVATE && advice == Advice.FREE
-                        ? "MADV_FREE works only on private anonymous memory"
-                        : "the range is locked (mlock) or hugetlb-misaligned; 'unlock' first, or use dontneed_locked";
-                case MERGEABLE, UNMERGEABLE -> "the kernel was built without KSM (CONFIG_KSM), or the range cannot be merged";
-                case HUGEPAGE, NOHUGEPAGE -> "THP is not available here (CONFIG_TRANSPARENT_HUGEPAGE off, or a special mapping)";
-                case COLLAPSE -> "collapse needs THP-eligible memory with pages present: touch part of the range first "
-                        + "(and THP must not be 'never')";
+                case DONTNEED, FREE ->
+                    m.kind() != Mapping.Kind.ANON_PRIVATE && advice == Advice.FREE
+                            ? "MADV_FREE works only on private anonymous memory"
+                            : "the range is locked (mlock) or hugetlb-misaligned; 'unlock' first, or use dontneed_locked";
+                case MERGEABLE, UNMERGEABLE ->
+                    "the kernel was built without KSM (CONFIG_KSM), or the range cannot be merged";
+                case HUGEPAGE, NOHUGEPAGE ->
+                    "THP is not available here (CONFIG_TRANSPARENT_HUGEPAGE off, or a special mapping)";
+                case COLLAPSE ->
+                    "collapse needs THP-eligible memory with pages present: touch part of the range first "
+                            + "(and THP must not be 'never')";
                 case REMOVE -> "MADV_REMOVE needs shared memory that supports hole punching (shmem, tmpfs, hugetlbfs)";
-                case GUARD_INSTALL, GUARD_REMOVE -> "guard regions need private or anonymous memory that is not locked or hugetlb";
-                case POPULATE_READ, POPULATE_WRITE -> "populate needs memory the access allows: not PROT_NONE, and "
-                        + "writable for populate_write";
+                case GUARD_INSTALL, GUARD_REMOVE ->
+                    "guard regions need private or anonymous memory that is not locked or hugetlb";
+                case POPULATE_READ, POPULATE_WRITE ->
+                    "populate needs memory the access allows: not PROT_NONE, and " + "writable for populate_write";
                 default -> "the kernel rejects this advice for this range";
             };
         }
         return switch (errno) {
-            case Errno.ENOMEM -> advice == Advice.POPULATE_READ || advice == Advice.POPULATE_WRITE
-                    ? "out of memory while populating" : "part of the range is not mapped";
-            case Errno.EFAULT -> "populating hit a page an access would die on (SIGBUS/SIGSEGV): past the end of a "
-                    + "file, a guard region, or an empty hugetlb pool";
+            case Errno.ENOMEM ->
+                advice == Advice.POPULATE_READ || advice == Advice.POPULATE_WRITE
+                        ? "out of memory while populating"
+                        : "part of the range is not mapped";
+            case Errno.EFAULT ->
+                "populating hit a page an access would die on (SIGBUS/SIGSEGV): past the end of a "
+                        + "file, a guard region, or an empty hugetlb pool";
             case Errno.EAGAIN -> "a transient kernel resource shortage; try again";
             case Errno.EPERM -> "not permitted (e.g. MADV_HWPOISON needs CAP_SYS_ADMIN)";
             case Errno.EBUSY -> "the pages are in use (e.g. collapse while pages are pinned)";
@@ -222,5 +259,7 @@ public final class AdviseCommand extends BaseCommand {
     }
 
     @Override
-    public boolean changesState() { return true; }
+    public boolean changesState() {
+        return true;
+    }
 }

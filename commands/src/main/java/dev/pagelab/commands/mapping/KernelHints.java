@@ -1,11 +1,11 @@
 package dev.pagelab.commands.mapping;
 
-import dev.pagelab.commands.Sizes;
 import static dev.pagelab.linux.LinuxConstants.CAP_IPC_LOCK;
 
-import dev.pagelab.linux.proc.Capabilities;
+import dev.pagelab.commands.Sizes;
 import dev.pagelab.linux.Errno;
 import dev.pagelab.linux.Limits;
+import dev.pagelab.linux.proc.Capabilities;
 import dev.pagelab.linux.proc.ProcMeminfo;
 
 /** What to do about an errno, per kind of call: the hint half of every kernel error line. */
@@ -17,10 +17,12 @@ public final class KernelHints {
         String lim = limit < 0 ? "unlimited" : Sizes.human(limit);
         boolean cap = Capabilities.has(CAP_IPC_LOCK);
         return switch (errno) {
-            case Errno.ENOMEM -> cap
-                    ? "the kernel could not lock that much (CAP_IPC_LOCK lifts RLIMIT_MEMLOCK, " + lim
-                      + ", so memory itself ran short)"
-                    : "RLIMIT_MEMLOCK is " + lim + " and this thread lacks CAP_IPC_LOCK; lock less, or raise it ('ulimit -l', 'limit memlock')";
+            case Errno.ENOMEM ->
+                cap
+                        ? "the kernel could not lock that much (CAP_IPC_LOCK lifts RLIMIT_MEMLOCK, " + lim
+                                + ", so memory itself ran short)"
+                        : "RLIMIT_MEMLOCK is " + lim
+                                + " and this thread lacks CAP_IPC_LOCK; lock less, or raise it ('ulimit -l', 'limit memlock')";
             case Errno.EPERM -> "locking needs CAP_IPC_LOCK or a non-zero RLIMIT_MEMLOCK (now " + lim + ")";
             case Errno.EAGAIN -> "some of the range could not be locked (pages busy); try again";
             case Errno.EINVAL -> "the range or flags are invalid for this kernel";
@@ -36,13 +38,15 @@ public final class KernelHints {
         if (errno == Errno.EINVAL) {
             return "this kernel has no " + Sizes.format(hugePageSize) + " huge page pool (" + sizeDir + ")";
         }
-        return "the hugetlb pool has " + free + " free of " + total + " pages; as root: 'hugepages " + Sizes.format(hugePageSize) + " N' (or echo N > " + sizeDir + ")";
+        return "the hugetlb pool has " + free + " free of " + total + " pages; as root: 'hugepages "
+                + Sizes.format(hugePageSize) + " N' (or echo N > " + sizeDir + ")";
     }
 
     public static String mmap(int errno) {
         return switch (errno) {
-            case Errno.ENOMEM -> "not enough address space or memory for that size (check overcommit: "
-                    + "/proc/sys/vm/overcommit_memory), or --noreserve it";
+            case Errno.ENOMEM ->
+                "not enough address space or memory for that size (check overcommit: "
+                        + "/proc/sys/vm/overcommit_memory), or --noreserve it";
             case Errno.EACCES -> "the file's open mode does not allow that protection";
             case Errno.EINVAL -> "a size, offset or alignment the kernel rejects";
             case Errno.ENODEV -> "that file system does not support mmap";
@@ -55,8 +59,9 @@ public final class KernelHints {
     public static String protect(int errno) {
         return switch (errno) {
             case Errno.EACCES -> "a shared file mapping cannot get write access when its file was opened read-only";
-            case Errno.ENOMEM -> "part of the range is not mapped, or the change would exceed the VMA limit "
-                    + "(/proc/sys/vm/max_map_count)";
+            case Errno.ENOMEM ->
+                "part of the range is not mapped, or the change would exceed the VMA limit "
+                        + "(/proc/sys/vm/max_map_count)";
             case Errno.EINVAL -> "the start must be page aligned and the protection valid";
             default -> "";
         };

@@ -23,8 +23,11 @@ public final class ListCommand extends BaseCommand {
     public ListCommand() {
         super("list", Args.OptionSpec.NONE);
     }
+
     @Override
-    public List<String> complete(Session session, List<String> before, int wordIndex) { return List.of(); }
+    public List<String> complete(Session session, List<String> before, int wordIndex) {
+        return List.of();
+    }
 
     @Override
     public Report run(Session session, CommandLine line) throws CommandError {
@@ -45,9 +48,19 @@ public final class ListCommand extends BaseCommand {
             } catch (LinuxException e) {
                 present = -1;
             }
-            rows.add(new ListReport.Row(m.name(), m.base(), m.end(), m.length(), m.liveBytes(),
-                    m.hugetlb() ? "hugetlb " + Sizes.format(m.pageSize()) : m.kind().label(),
-                    String.join(",", prots), locked, present, String.join(" ", m.creation())));
+            rows.add(new ListReport.Row(
+                    m.name(),
+                    m.base(),
+                    m.end(),
+                    m.length(),
+                    m.liveBytes(),
+                    m.hugetlb()
+                            ? "hugetlb " + Sizes.format(m.pageSize())
+                            : m.kind().label(),
+                    String.join(",", prots),
+                    locked,
+                    present,
+                    String.join(" ", m.creation())));
         }
         return new ListReport(rows, System.nanoTime() - t0);
     }

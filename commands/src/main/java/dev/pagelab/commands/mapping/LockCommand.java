@@ -10,7 +10,6 @@ import dev.pagelab.commands.Session;
 import dev.pagelab.commands.Sizes;
 import dev.pagelab.commands.report.Report;
 import dev.pagelab.linux.LinuxException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -30,7 +29,8 @@ public final class LockCommand extends BaseCommand {
     @Override
     public Report run(Session session, CommandLine line) throws CommandError {
         Args a = Args.parse(line, OPTIONS);
-        if (a.positional().isEmpty()) throw CommandError.usage(0, "lock needs a mapping", "e.g. 'lock m1' or 'lock m1[0:1M] --onfault'");
+        if (a.positional().isEmpty())
+            throw CommandError.usage(0, "lock needs a mapping", "e.g. 'lock m1' or 'lock m1[0:1M] --onfault'");
         a.atMost(1, "lock RANGE [--onfault]");
         Target t = session.resolve(a.positional().get(0), true);
         Mapping m = t.mapping();
@@ -39,20 +39,30 @@ public final class LockCommand extends BaseCommand {
         if (!onFault) {
             try {
                 long present = session.present(t);
-                session.checkMemory(t.text(), t.length() - present * m.geometry().pageSize(), a.has("force"), "mlock");
+                session.checkMemory(
+                        t.text(), t.length() - present * m.geometry().pageSize(), a.has("force"), "mlock");
             } catch (LinuxException e) {
                 throw CommandError.kernel(t.text(), e, "reading /proc/self/pagemap failed", null);
             }
         }
         session.lockingUsed(true);
-        return Steps.run(session, "lock", t.text(), onFault ? "mlock2(MLOCK_ONFAULT)" : "mlock", m,
-                t.basePages(), Steps.details("address", Steps.hex(t.address()), "length_bytes", t.length()),
-                null, errno -> hint(errno, t), meter -> meter.mlock(t.address(), t.length(), onFault));
+        return Steps.run(
+                session,
+                "lock",
+                t.text(),
+                onFault ? "mlock2(MLOCK_ONFAULT)" : "mlock",
+                m,
+                t.basePages(),
+                Steps.details("address", Steps.hex(t.address()), "length_bytes", t.length()),
+                null,
+                errno -> hint(errno, t),
+                meter -> meter.mlock(t.address(), t.length(), onFault));
     }
 
     /** ENOMEM is also what mlock says when it cannot fault in part of the range. */
     private static String hint(int errno, Target t) {
-        String leftLocked = "; the range may be left marked locked ('maps " + t.mapping().name() + "' shows VmFlags lo)";
+        String leftLocked =
+                "; the range may be left marked locked ('maps " + t.mapping().name() + "' shows VmFlags lo)";
         if (errno == dev.pagelab.linux.Errno.ENOMEM && t.mapping().hugetlb()) {
             return "the " + Sizes.format(t.mapping().pageSize()) + " hugetlb pool has "
                     + dev.pagelab.linux.proc.HugetlbPool.freePages(t.mapping().pageSize()) + " free pages" + leftLocked;
@@ -62,10 +72,14 @@ public final class LockCommand extends BaseCommand {
         }
         if (errno == dev.pagelab.linux.Errno.ENOMEM) {
             for (dev.pagelab.linux.proc.ProcMaps.VmArea v : dev.pagelab.linux.proc.ProcMaps.maps()) {
-                if (v.end() > t.address() && v.start() < t.address() + t.length()
-                        && !v.readable() && !v.writable() && !v.executable()) {
+                if (v.end() > t.address()
+                        && v.start() < t.address() + t.length()
+                        && !v.readable()
+                        && !v.writable()
+                        && !v.executable()) {
                     return "part of the range is PROT_NONE, which mlock cannot fault in; the range may be left marked "
-                            + "locked ('maps " + t.mapping().name() + "' shows VmFlags lo): 'unlock' it, 'protect' it first";
+                            + "locked ('maps " + t.mapping().name()
+                            + "' shows VmFlags lo): 'unlock' it, 'protect' it first";
                 }
             }
         }
@@ -73,5 +87,7 @@ public final class LockCommand extends BaseCommand {
     }
 
     @Override
-    public boolean changesState() { return true; }
+    public boolean changesState() {
+        return true;
+    }
 }

@@ -1,5 +1,9 @@
 package dev.pagelab.commands.mapping;
 
+import static dev.pagelab.linux.LinuxConstants.MCL_CURRENT;
+import static dev.pagelab.linux.LinuxConstants.MCL_FUTURE;
+import static dev.pagelab.linux.LinuxConstants.MCL_ONFAULT;
+
 import dev.pagelab.commands.Args;
 import dev.pagelab.commands.BaseCommand;
 import dev.pagelab.commands.CommandError;
@@ -7,10 +11,6 @@ import dev.pagelab.commands.CommandLine;
 import dev.pagelab.commands.Session;
 import dev.pagelab.commands.report.Report;
 import dev.pagelab.commands.report.StepReport;
-import static dev.pagelab.linux.LinuxConstants.MCL_CURRENT;
-import static dev.pagelab.linux.LinuxConstants.MCL_FUTURE;
-import static dev.pagelab.linux.LinuxConstants.MCL_ONFAULT;
-
 import dev.pagelab.linux.Mman;
 import dev.pagelab.linux.proc.ProcMaps;
 import dev.pagelab.linux.proc.ProcMeminfo;
@@ -43,13 +43,18 @@ public final class LockallCommand extends BaseCommand {
                 case "current" -> MCL_CURRENT;
                 case "future" -> MCL_FUTURE;
                 case "onfault" -> MCL_ONFAULT;
-                default -> throw CommandError.usage(p.index(), "'" + p.text() + "' is not a lockall flag",
-                        "use current, future and/or onfault");
+                default ->
+                    throw CommandError.usage(
+                            p.index(),
+                            "'" + p.text() + "' is not a lockall flag",
+                            "use current, future and/or onfault");
             };
         }
         if ((flags & (MCL_CURRENT | MCL_FUTURE)) == 0) {
-            throw CommandError.usage(a.positional().isEmpty() ? 0 : a.positional().get(0).index(),
-                    "lockall needs current and/or future", "e.g. 'lockall current' or 'lockall current future onfault'");
+            throw CommandError.usage(
+                    a.positional().isEmpty() ? 0 : a.positional().get(0).index(),
+                    "lockall needs current and/or future",
+                    "e.g. 'lockall current' or 'lockall current future onfault'");
         }
         List<String> notes = new ArrayList<>();
         if ((flags & MCL_CURRENT) != 0 && (flags & MCL_ONFAULT) == 0) {
@@ -58,8 +63,11 @@ public final class LockallCommand extends BaseCommand {
                 if (v.readable() || v.writable() || v.executable()) accessible += v.size();
             }
             long need = accessible - ProcMeminfo.rssBytes();
-            session.checkMemory("lockall", need, a.has("force"), "MCL_CURRENT (faulting in every accessible mapping, "
-                    + "the JVM's included)");
+            session.checkMemory(
+                    "lockall",
+                    need,
+                    a.has("force"),
+                    "MCL_CURRENT (faulting in every accessible mapping, " + "the JVM's included)");
         }
         if ((flags & MCL_FUTURE) != 0) {
             notes.add("every later mapping is locked too, the JVM's own (thread stacks, GC, code cache) included; "
@@ -67,13 +75,24 @@ public final class LockallCommand extends BaseCommand {
         }
         final int mcl = flags;
         session.lockingUsed(true);
-        StepReport r = Steps.run(session, "lockall", null, "mlockall(" + Mman.mclName(flags) + ")", null, -1,
-                Steps.details("flags", Mman.mclName(flags)), notes, KernelHints::memlock, meter -> meter.mlockall(mcl));
+        StepReport r = Steps.run(
+                session,
+                "lockall",
+                null,
+                "mlockall(" + Mman.mclName(flags) + ")",
+                null,
+                -1,
+                Steps.details("flags", Mman.mclName(flags)),
+                notes,
+                KernelHints::memlock,
+                meter -> meter.mlockall(mcl));
         // mlockall replaces the previous flags: MCL_FUTURE stays on only if given again.
         session.futureMappingsPopulated((flags & MCL_FUTURE) != 0 && (flags & MCL_ONFAULT) == 0);
         return r;
     }
 
     @Override
-    public boolean changesState() { return true; }
+    public boolean changesState() {
+        return true;
+    }
 }

@@ -1,17 +1,5 @@
 package dev.pagelab.commands.mapping;
 
-import dev.pagelab.commands.Advice;
-import dev.pagelab.commands.Args;
-import dev.pagelab.commands.BaseCommand;
-import dev.pagelab.commands.CommandError;
-import dev.pagelab.commands.CommandLine;
-import dev.pagelab.commands.Completions;
-import dev.pagelab.commands.Mapping;
-import dev.pagelab.commands.Session;
-import dev.pagelab.commands.Sizes;
-import dev.pagelab.commands.report.Report;
-import dev.pagelab.commands.report.StepReport;
-import dev.pagelab.commands.report.SystemActivity;
 import static dev.pagelab.linux.LinuxConstants.MADV_HUGEPAGE;
 import static dev.pagelab.linux.LinuxConstants.MADV_NOHUGEPAGE;
 import static dev.pagelab.linux.LinuxConstants.MAP_ANONYMOUS;
@@ -30,14 +18,26 @@ import static dev.pagelab.linux.LinuxConstants.PROT_NONE;
 import static dev.pagelab.linux.LinuxConstants.PROT_READ;
 import static dev.pagelab.linux.LinuxConstants.PROT_WRITE;
 
-import dev.pagelab.linux.measure.FaultSample;
+import dev.pagelab.commands.Advice;
+import dev.pagelab.commands.Args;
+import dev.pagelab.commands.BaseCommand;
+import dev.pagelab.commands.CommandError;
+import dev.pagelab.commands.CommandLine;
+import dev.pagelab.commands.Completions;
+import dev.pagelab.commands.Mapping;
+import dev.pagelab.commands.Session;
+import dev.pagelab.commands.Sizes;
+import dev.pagelab.commands.report.Report;
+import dev.pagelab.commands.report.StepReport;
+import dev.pagelab.commands.report.SystemActivity;
 import dev.pagelab.linux.FileIo;
-import dev.pagelab.linux.proc.HugetlbPool;
-import dev.pagelab.linux.proc.KernelProfile;
 import dev.pagelab.linux.LinuxException;
 import dev.pagelab.linux.Mman;
 import dev.pagelab.linux.PageGeometry;
+import dev.pagelab.linux.measure.FaultSample;
 import dev.pagelab.linux.measure.PageToucher;
+import dev.pagelab.linux.proc.HugetlbPool;
+import dev.pagelab.linux.proc.KernelProfile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +47,10 @@ import java.util.Set;
 /** {@code map [NAME] SIZE [options]}: creates a named mapping with mmap(2). */
 public final class MapCommand extends BaseCommand {
     public static final Args.OptionSpec OPTIONS = new Args.OptionSpec(
-            Set.of("shared", "create", "memfd", "populate", "noreserve", "locked", "thp", "no-thp", "force"),
-            Set.of("file", "align", "prot"), Set.of("hugetlb")).withChoices("prot", "r", "rw", "rx", "none");
+                    Set.of("shared", "create", "memfd", "populate", "noreserve", "locked", "thp", "no-thp", "force"),
+                    Set.of("file", "align", "prot"),
+                    Set.of("hugetlb"))
+            .withChoices("prot", "r", "rw", "rx", "none");
 
     public MapCommand() {
         super("map", OPTIONS);
@@ -67,7 +69,10 @@ public final class MapCommand extends BaseCommand {
     public List<String> complete(Session session, List<String> before, int wordIndex) {
         String prev = before.isEmpty() ? "" : before.get(before.size() - 1);
         if (prev.equals("--align")) {
-            return java.util.stream.Stream.of(Sizes.format(PageGeometry.current().pmdSize()), "1G", "64K").distinct().toList();
+            return java.util.stream.Stream.of(
+                            Sizes.format(PageGeometry.current().pmdSize()), "1G", "64K")
+                    .distinct()
+                    .toList();
         }
         List<String> out = new ArrayList<>(Completions.options(OPTIONS));
         out.remove("--hugetlb");
@@ -81,7 +86,8 @@ public final class MapCommand extends BaseCommand {
     public Report run(Session session, CommandLine line) throws CommandError {
         Args a = Args.parse(line, OPTIONS);
         List<Args.Positional> pos = a.positional();
-        if (pos.isEmpty()) throw CommandError.usage(0, "map needs a SIZE", "e.g. 'map 4M' or 'map buf 256p --populate'");
+        if (pos.isEmpty())
+            throw CommandError.usage(0, "map needs a SIZE", "e.g. 'map 4M' or 'map buf 256p --populate'");
         a.atMost(2, "map [NAME] SIZE [options]");
         String name;
         Args.Positional sizeWord;
@@ -89,11 +95,15 @@ public final class MapCommand extends BaseCommand {
             name = pos.get(0).text();
             sizeWord = pos.get(1);
             if (!Session.validName(name)) {
-                throw CommandError.usage(pos.get(0).index(), "'" + name + "' is not a valid name",
+                throw CommandError.usage(
+                        pos.get(0).index(),
+                        "'" + name + "' is not a valid name",
                         "a name is a letter then letters, digits, _ or - (at most 32)");
             }
             if (session.mapping(name) != null) {
-                throw CommandError.usage(pos.get(0).index(), "'" + name + "' already exists",
+                throw CommandError.usage(
+                        pos.get(0).index(),
+                        "'" + name + "' already exists",
                         "choose another name, or 'unmap " + name + "' first");
             }
         } else {
@@ -105,18 +115,23 @@ public final class MapCommand extends BaseCommand {
         a.exclusive("file", "memfd");
         a.exclusive("memfd", "shared");
         if (a.has("create") && !a.has("file")) {
-            throw CommandError.usage(a.option("create").index(), "--create goes with --file PATH", "e.g. map 4M --file /tmp/f --create");
+            throw CommandError.usage(
+                    a.option("create").index(), "--create goes with --file PATH", "e.g. map 4M --file /tmp/f --create");
         }
         PageGeometry g = PageGeometry.current();
         long hugeSize = g.pageSize();
         if (a.has("hugetlb")) {
             hugeSize = hugetlbSize(a.value("hugetlb"), a.option("hugetlb").index(), g, HugetlbPool.sizes());
             if (a.has("file")) {
-                throw CommandError.usage(a.option("hugetlb").index(), "--hugetlb maps anonymous memory",
+                throw CommandError.usage(
+                        a.option("hugetlb").index(),
+                        "--hugetlb maps anonymous memory",
                         "for a hugetlbfs file, map a file under a hugetlbfs mount with --file");
             }
             if (a.has("thp") || a.has("no-thp")) {
-                throw CommandError.usage(a.option("hugetlb").index(), "--hugetlb and THP advice exclude each other",
+                throw CommandError.usage(
+                        a.option("hugetlb").index(),
+                        "--hugetlb and THP advice exclude each other",
                         "hugetlb pages are huge already; drop --thp");
             }
         }
@@ -140,9 +155,19 @@ public final class MapCommand extends BaseCommand {
             flags = (a.has("shared") ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS;
         }
         List<String> creation = new ArrayList<>();
-        if (a.has("populate")) { flags |= MAP_POPULATE; creation.add("populate"); }
-        if (a.has("noreserve")) { flags |= MAP_NORESERVE; creation.add("noreserve"); }
-        if (a.has("locked")) { flags |= MAP_LOCKED; creation.add("locked"); session.lockingUsed(true); }
+        if (a.has("populate")) {
+            flags |= MAP_POPULATE;
+            creation.add("populate");
+        }
+        if (a.has("noreserve")) {
+            flags |= MAP_NORESERVE;
+            creation.add("noreserve");
+        }
+        if (a.has("locked")) {
+            flags |= MAP_LOCKED;
+            creation.add("locked");
+            session.lockingUsed(true);
+        }
         if (hugeSize != g.pageSize()) {
             flags |= MAP_HUGETLB | Mman.mapHuge(hugeSize);
             creation.add("hugetlb=" + Sizes.format(hugeSize));
@@ -156,7 +181,8 @@ public final class MapCommand extends BaseCommand {
         if (a.has("populate") || a.has("locked")) {
             session.checkMemory(subject, size, a.has("force"), a.has("locked") ? "MAP_LOCKED" : "MAP_POPULATE");
         } else if (session.futureMappingsPopulated()) {
-            session.checkMemory(subject, size, a.has("force"), "mapping under mlockall(MCL_FUTURE), which faults it all in,");
+            session.checkMemory(
+                    subject, size, a.has("force"), "mapping under mlockall(MCL_FUTURE), which faults it all in,");
         }
         // THP advice must come before the pages are faulted in: with MAP_POPULATE or MAP_LOCKED the kernel fills
         // the range inside mmap, before MADV_HUGEPAGE exists, and THP in madvise mode would not apply. So the
@@ -168,13 +194,18 @@ public final class MapCommand extends BaseCommand {
         // advice and in the same window: the page size comes out as advised, and the faults count on this step, as
         // MAP_POPULATE's do. (Falling back to MAP_POPULATE itself would fill the range before the advice.)
         Advice populateAdvice = (prot & PROT_WRITE) != 0 ? Advice.POPULATE_WRITE : Advice.POPULATE_READ;
-        final boolean populateByTouch = populateAfter && !KernelProfile.current().madvise(populateAdvice.value());
+        final boolean populateByTouch =
+                populateAfter && !KernelProfile.current().madvise(populateAdvice.value());
         if (populateAfterAdvice) {
             flags &= ~(MAP_POPULATE | MAP_LOCKED);
-            notes.add((lockAfter ? "MAP_LOCKED done as mlock" : populateByTouch
-                    ? "MAP_POPULATE done by touching every page (" + populateAdvice.constant() + " needs Linux 5.14; this is "
-                      + KernelProfile.current().release() + ")"
-                    : "MAP_POPULATE done as " + populateAdvice.constant()) + " after the THP advice, so that it applies");
+            notes.add((lockAfter
+                            ? "MAP_LOCKED done as mlock"
+                            : populateByTouch
+                                    ? "MAP_POPULATE done by touching every page (" + populateAdvice.constant()
+                                            + " needs Linux 5.14; this is "
+                                            + KernelProfile.current().release() + ")"
+                                    : "MAP_POPULATE done as " + populateAdvice.constant())
+                    + " after the THP advice, so that it applies");
         }
         if (session.futureMappingsPopulated() && a.has("thp")) {
             notes.add("mlockall(MCL_FUTURE) fills the mapping inside mmap, before MADV_HUGEPAGE: expect "
@@ -197,7 +228,9 @@ public final class MapCommand extends BaseCommand {
                 if (java.nio.file.Files.exists(p) && !java.nio.file.Files.isRegularFile(p)) {
                     // Device and /proc files map to memory whose accesses can fault in ways pagelab cannot
                     // check beforehand (or change the hardware): only regular files are mapped.
-                    throw CommandError.usage(a.option("file").index(), path + " is not a regular file",
+                    throw CommandError.usage(
+                            a.option("file").index(),
+                            path + " is not a regular file",
                             "map a regular file, or use --memfd / --shared for shared memory");
                 }
                 boolean writable = kind == Mapping.Kind.FILE_SHARED && (prot & PROT_WRITE) != 0;
@@ -235,13 +268,22 @@ public final class MapCommand extends BaseCommand {
         StepReport r;
         try {
             boolean hugetlb = hugeSize != g.pageSize();
-            r = Steps.run(session, "map", name, "mmap " + sizeWords(size, hugeSize, hugetlb) + " " + kind.label() + " "
-                            + protWord(prot), null, new SystemActivity.Scope(kind, hugetlb ? hugeSize : 0), g.pages(size), null, notes,
-                    errno -> hugetlb ? KernelHints.hugetlb(errno, huge)
+            r = Steps.run(
+                    session,
+                    "map",
+                    name,
+                    "mmap " + sizeWords(size, hugeSize, hugetlb) + " " + kind.label() + " " + protWord(prot),
+                    null,
+                    new SystemActivity.Scope(kind, hugetlb ? hugeSize : 0),
+                    g.pages(size),
+                    null,
+                    notes,
+                    errno -> hugetlb
+                            ? KernelHints.hugetlb(errno, huge)
                             : errno == dev.pagelab.linux.Errno.ENOMEM && (mmapFlags & MAP_NORESERVE) != 0
-                            ? "no room in the address space: x86-64 gives a process 128 TiB (47 bits) and the JVM "
-                              + "already holds parts of it"
-                            : KernelHints.mmap(errno),
+                                    ? "no room in the address space: x86-64 gives a process 128 TiB (47 bits) and the JVM "
+                                            + "already holds parts of it"
+                                    : KernelHints.mmap(errno),
                     meter -> {
                         FaultSample s;
                         if (alignment > 0) {
@@ -260,17 +302,32 @@ public final class MapCommand extends BaseCommand {
                         }
                         where[0] = meter.lastAddress();
                         if (thpAdvice != null) {
-                            s = s.plus(meter.madvise(where[0], length, thpAdvice.equals("MADV_HUGEPAGE")
-                                    ? MADV_HUGEPAGE : MADV_NOHUGEPAGE, thpAdvice));
+                            s = s.plus(meter.madvise(
+                                    where[0],
+                                    length,
+                                    thpAdvice.equals("MADV_HUGEPAGE") ? MADV_HUGEPAGE : MADV_NOHUGEPAGE,
+                                    thpAdvice));
                         }
                         if (lockAfter) s = s.plus(meter.mlock(where[0], length, false));
                         if (populateAfter && !populateByTouch) {
-                            s = s.plus(meter.madvise(where[0], length, populateAdvice.value(), populateAdvice.constant()));
+                            s = s.plus(
+                                    meter.madvise(where[0], length, populateAdvice.value(), populateAdvice.constant()));
                         } else if (populateAfter && mmapProt != PROT_NONE) {
                             boolean w = (mmapProt & PROT_WRITE) != 0;
-                            s = s.plus(meter.touch(where[0], length, 0, populatePages, page, !w ? PageToucher.Access.READ
-                                    : mmapFd >= 0 ? PageToucher.Access.WRITE_KEEP : PageToucher.Access.WRITE_ZERO,
-                                    PageToucher.Order.SEQ, 0, null));
+                            s = s.plus(meter.touch(
+                                    where[0],
+                                    length,
+                                    0,
+                                    populatePages,
+                                    page,
+                                    !w
+                                            ? PageToucher.Access.READ
+                                            : mmapFd >= 0
+                                                    ? PageToucher.Access.WRITE_KEEP
+                                                    : PageToucher.Access.WRITE_ZERO,
+                                    PageToucher.Order.SEQ,
+                                    0,
+                                    null));
                         }
                         return s;
                     });
@@ -287,16 +344,37 @@ public final class MapCommand extends BaseCommand {
         } catch (LinuxException e) {
             present = -1;
         }
-        Map<String, Object> details = Steps.details("address", Steps.hex(m.base()), "end", Steps.hex(m.end()),
-                "size_bytes", size, "kind", kind.label(), "prot", Mman.protName(prot), "flags", Mman.mapFlagsName(flags));
+        Map<String, Object> details = Steps.details(
+                "address",
+                Steps.hex(m.base()),
+                "end",
+                Steps.hex(m.end()),
+                "size_bytes",
+                size,
+                "kind",
+                kind.label(),
+                "prot",
+                Mman.protName(prot),
+                "flags",
+                Mman.mapFlagsName(flags));
         if (present >= 0) Steps.presentSource(session, m, details, notes);
         if (thpAdvice != null) details.put("advice", thpAdvice);
         if (path != null) details.put("path", path);
         if (fd >= 0) details.put("fd", fd);
         // before the map there was nothing of it: 0 present
-        return new StepReport("map", name, r.action() + " at " + Steps.hex(m.base()), r.sample(), r.pages(),
-                present < 0 ? Optional.empty() : Optional.of(new StepReport.Present(0, present)), r.rss(),
-                Optional.empty(), Optional.empty(), details, notes, r.system());
+        return new StepReport(
+                "map",
+                name,
+                r.action() + " at " + Steps.hex(m.base()),
+                r.sample(),
+                r.pages(),
+                present < 0 ? Optional.empty() : Optional.of(new StepReport.Present(0, present)),
+                r.rss(),
+                Optional.empty(),
+                Optional.empty(),
+                details,
+                notes,
+                r.system());
     }
 
     /**
@@ -309,13 +387,19 @@ public final class MapCommand extends BaseCommand {
         List<String> sizes = new ArrayList<>();
         for (long o : offered) sizes.add(Sizes.format(o));
         if (sizes.isEmpty()) {
-            throw CommandError.usage(index, "this kernel offers no hugetlb pages (/sys/kernel/mm/hugepages is empty or absent)",
+            throw CommandError.usage(
+                    index,
+                    "this kernel offers no hugetlb pages (/sys/kernel/mm/hugepages is empty or absent)",
                     "leave out --hugetlb; --thp asks for transparent huge pages");
         }
-        String list = sizes.size() == 1 ? sizes.get(0)
+        String list = sizes.size() == 1
+                ? sizes.get(0)
                 : String.join(", ", sizes.subList(0, sizes.size() - 1)) + " and " + sizes.get(sizes.size() - 1);
-        throw CommandError.usage(index, "--hugetlb" + (value == null ? "" : "=" + value) + ": this kernel offers "
-                + list + " hugetlb pages, not " + Sizes.format(size), "write --hugetlb=" + sizes.get(0));
+        throw CommandError.usage(
+                index,
+                "--hugetlb" + (value == null ? "" : "=" + value) + ": this kernel offers " + list
+                        + " hugetlb pages, not " + Sizes.format(size),
+                "write --hugetlb=" + sizes.get(0));
     }
 
     /**
@@ -327,8 +411,10 @@ public final class MapCommand extends BaseCommand {
             Args.Option o = a.option("align");
             long align = Sizes.parse(o.value(), hugeSize, o.index(), "alignment");
             if (align < g.pageSize() || Long.bitCount(align) != 1) {
-                throw CommandError.usage(o.index(), "--align " + o.value() + " is not a power of two of at least "
-                        + Sizes.format(g.pageSize()), "e.g. --align " + Sizes.format(g.pmdSize()));
+                throw CommandError.usage(
+                        o.index(),
+                        "--align " + o.value() + " is not a power of two of at least " + Sizes.format(g.pageSize()),
+                        "e.g. --align " + Sizes.format(g.pmdSize()));
             }
             return align;
         }
@@ -343,7 +429,8 @@ public final class MapCommand extends BaseCommand {
     public static long roundedSize(long size, long pageSize, List<String> notes) {
         long rounded = (size + pageSize - 1) / pageSize * pageSize;
         if (rounded != size) {
-            notes.add("size rounded up to " + Sizes.format(rounded) + " (a whole number of " + Sizes.format(pageSize) + " pages)");
+            notes.add("size rounded up to " + Sizes.format(rounded) + " (a whole number of " + Sizes.format(pageSize)
+                    + " pages)");
         }
         return rounded;
     }
@@ -360,14 +447,21 @@ public final class MapCommand extends BaseCommand {
     static void thpNote(boolean thp, boolean noThp, Mapping.Kind kind, long size, List<String> notes) {
         KernelProfile p = KernelProfile.current();
         String mode = p.thp().enabled();
-        String cause = p.bootParameters().stream().filter(b -> b.startsWith("transparent_hugepage="))
-                .findFirst().map(b -> " (boot parameter " + b + ")").orElse("");
+        String cause = p.bootParameters().stream()
+                .filter(b -> b.startsWith("transparent_hugepage="))
+                .findFirst()
+                .map(b -> " (boot parameter " + b + ")")
+                .orElse("");
         if (thp && !p.thpAvailable()) {
             notes.add("this kernel has no transparent huge pages (CONFIG_TRANSPARENT_HUGEPAGE): --thp gets base pages");
         } else if (thp && mode.equals("never")) {
             notes.add("THP is 'never' on this kernel" + cause + ": MADV_HUGEPAGE is accepted but the pages will be "
                     + Sizes.format(p.pageSize()) + " pages, one fault each");
-        } else if (!thp && !noThp && mode.equals("always") && kind == Mapping.Kind.ANON_PRIVATE && size >= p.pmdSize()) {
+        } else if (!thp
+                && !noThp
+                && mode.equals("always")
+                && kind == Mapping.Kind.ANON_PRIVATE
+                && size >= p.pmdSize()) {
             notes.add("THP is 'always' on this kernel" + cause + ": aligned " + Sizes.format(p.pmdSize())
                     + " blocks may be backed by huge pages unasked (one fault each); --no-thp for base pages");
         }
@@ -412,16 +506,20 @@ public final class MapCommand extends BaseCommand {
             case "rw" -> PROT_READ | PROT_WRITE;
             case "rx" -> PROT_READ | PROT_EXEC;
             case "none" -> PROT_NONE;
-            default -> throw CommandError.usage(index, "'" + word + "' is not a protection", OPTIONS.choicesHint("prot"));
+            default ->
+                throw CommandError.usage(index, "'" + word + "' is not a protection", OPTIONS.choicesHint("prot"));
         };
     }
 
     static String protWord(int prot) {
         if (prot == PROT_NONE) return "none";
-        return ((prot & PROT_READ) != 0 ? "r" : "") + ((prot & PROT_WRITE) != 0 ? "w" : "")
+        return ((prot & PROT_READ) != 0 ? "r" : "")
+                + ((prot & PROT_WRITE) != 0 ? "w" : "")
                 + ((prot & PROT_EXEC) != 0 ? "x" : "");
     }
 
     @Override
-    public boolean changesState() { return true; }
+    public boolean changesState() {
+        return true;
+    }
 }

@@ -14,8 +14,10 @@ final class RangeChecks {
     static void mapped(Target t, String verb) throws CommandError {
         long hole = t.mapping().firstHole(t.offset(), t.length());
         if (hole >= 0) {
-            throw CommandError.refused(t.text(), "offset " + Sizes.format(hole) + " of " + t.mapping().name()
-                    + " was unmapped", verb + " only mapped parts ('list' shows them): the hole may now hold another mapping");
+            throw CommandError.refused(
+                    t.text(),
+                    "offset " + Sizes.format(hole) + " of " + t.mapping().name() + " was unmapped",
+                    verb + " only mapped parts ('list' shows them): the hole may now hold another mapping");
         }
     }
 }

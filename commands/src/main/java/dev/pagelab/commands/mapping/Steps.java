@@ -6,11 +6,11 @@ import dev.pagelab.commands.Session;
 import dev.pagelab.commands.Sizes;
 import dev.pagelab.commands.report.StepReport;
 import dev.pagelab.commands.report.SystemActivity;
-import dev.pagelab.linux.measure.FaultSample;
 import dev.pagelab.linux.LinuxException;
+import dev.pagelab.linux.measure.FaultSample;
+import dev.pagelab.linux.measure.StepMeter;
 import dev.pagelab.linux.proc.Pagemap;
 import dev.pagelab.linux.proc.ProcMeminfo;
-import dev.pagelab.linux.measure.StepMeter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +32,17 @@ final class Steps {
      * Runs {@code window} for a step on mapping {@code m} (null for process-wide steps) and builds its report.
      * Kernel errors become one-line {@link CommandError}s with {@code hints} applied to the errno.
      */
-    static StepReport run(Session session, String verb, String target, String action, Mapping m, long pages,
-                          Map<String, Object> details, List<String> notes, IntFunction<String> hints, Window window)
+    static StepReport run(
+            Session session,
+            String verb,
+            String target,
+            String action,
+            Mapping m,
+            long pages,
+            Map<String, Object> details,
+            List<String> notes,
+            IntFunction<String> hints,
+            Window window)
             throws CommandError {
         return run(session, verb, target, action, m, SystemActivity.Scope.of(m), pages, details, notes, hints, window);
     }
@@ -42,24 +51,36 @@ final class Steps {
      * As above, with the settings of {@code scope} in the report (map passes the kind it is about to create).
      * /proc/vmstat and /proc/meminfo are read just before and just after the window, outside it.
      */
-    static StepReport run(Session session, String verb, String target, String action, Mapping m,
-                          SystemActivity.Scope scope, long pages, Map<String, Object> details, List<String> notes,
-                          IntFunction<String> hints, Window window) throws CommandError {
+    static StepReport run(
+            Session session,
+            String verb,
+            String target,
+            String action,
+            Mapping m,
+            SystemActivity.Scope scope,
+            long pages,
+            Map<String, Object> details,
+            List<String> notes,
+            IntFunction<String> hints,
+            Window window)
+            throws CommandError {
         try {
             long presentBefore = m == null ? -1 : session.present(m);
             long rssBefore = ProcMeminfo.rssBytes();
             SystemActivity.Before systemBefore = session.systemContext() ? SystemActivity.before(scope) : null;
             FaultSample sample;
             StepMeter meter = session.meter();
-            session.keepJvmOffHugePages();          // outside the window: it reads /proc/self/maps
+            session.keepJvmOffHugePages(); // outside the window: it reads /proc/self/maps
             try {
                 sample = window.run(meter);
             } catch (InternalError sigbus) {
                 // The checks before every touch make this a race: the file shrank, its file system filled up, or a
                 // hugetlb pool emptied while the loop ran. HotSpot turns SIGBUS inside a memory access into this
                 // error (a SIGSEGV could not be caught): report it, the session is intact.
-                throw CommandError.refused(target, "the kernel raised SIGBUS during the access (a page could not be "
-                        + "backed: the file shrank, its file system is full, or the hugetlb pool ran dry)",
+                throw CommandError.refused(
+                        target,
+                        "the kernel raised SIGBUS during the access (a page could not be "
+                                + "backed: the file shrank, its file system is full, or the hugetlb pool ran dry)",
                         "the step stopped there; 'inspect-pagemap' shows how far it got");
             } catch (StepMeter.MeasuredFailure f) {
                 LinuxException e = f.linuxException();
@@ -67,17 +88,28 @@ final class Steps {
             }
             SystemActivity system = systemBefore == null ? null : SystemActivity.after(scope, systemBefore);
             long rssAfter = ProcMeminfo.rssBytes();
-            long presentAfter = m == null || m.fullyUnmapped() || !session.mappings().contains(m) ? 0 : session.present(m);
+            long presentAfter =
+                    m == null || m.fullyUnmapped() || !session.mappings().contains(m) ? 0 : session.present(m);
             List<String> allNotes = notes == null ? new java.util.ArrayList<>() : notes;
             if (session.calibrationRounds() < 0) {
-                allNotes.add("the warm-up never measured an exact one-page touch: JVM activity may be in these figures");
+                allNotes.add(
+                        "the warm-up never measured an exact one-page touch: JVM activity may be in these figures");
             }
             Map<String, Object> allDetails = details == null ? new LinkedHashMap<>() : details;
             if (m != null) presentSource(session, m, allDetails, allNotes);
             // pages < 0: a process-wide step (lockall), about no range
-            return new StepReport(verb, target, action, sample, pages < 0 ? OptionalLong.empty() : OptionalLong.of(pages),
+            return new StepReport(
+                    verb,
+                    target,
+                    action,
+                    sample,
+                    pages < 0 ? OptionalLong.empty() : OptionalLong.of(pages),
                     m == null ? Optional.empty() : Optional.of(new StepReport.Present(presentBefore, presentAfter)),
-                    new StepReport.Rss(rssBefore, rssAfter), Optional.empty(), Optional.empty(), allDetails, allNotes,
+                    new StepReport.Rss(rssBefore, rssAfter),
+                    Optional.empty(),
+                    Optional.empty(),
+                    allDetails,
+                    allNotes,
                     Optional.ofNullable(system));
         } catch (LinuxException e) {
             throw CommandError.kernel(target, e, "reading /proc/self/pagemap failed", null);

@@ -13,13 +13,13 @@ import dev.pagelab.commands.report.LatencyModes;
 import dev.pagelab.commands.report.Report;
 import dev.pagelab.commands.report.SlowWithoutFault;
 import dev.pagelab.commands.report.StepReport;
-import dev.pagelab.linux.proc.KernelProfile;
-import dev.pagelab.linux.measure.LatencyHistogram;
 import dev.pagelab.linux.LinuxException;
-import dev.pagelab.linux.proc.Machine;
-import dev.pagelab.linux.measure.NanoClock;
 import dev.pagelab.linux.PageGeometry;
+import dev.pagelab.linux.measure.LatencyHistogram;
+import dev.pagelab.linux.measure.NanoClock;
 import dev.pagelab.linux.measure.PageToucher;
+import dev.pagelab.linux.proc.KernelProfile;
+import dev.pagelab.linux.proc.Machine;
 import dev.pagelab.linux.proc.Pagemap;
 import dev.pagelab.linux.proc.ProcMeminfo;
 import dev.pagelab.linux.proc.ThpSettings;
@@ -31,7 +31,7 @@ import java.util.Set;
 /** {@code touch RANGE [--read|--write] [--stride SIZE] [--order seq|reverse|random] [--timing] [--force]}. */
 public final class TouchCommand extends BaseCommand {
     private static final Args.OptionSpec OPTIONS = Args.OptionSpec.of(
-            Set.of("read", "write", "timing", "force"), Set.of("stride", "order"))
+                    Set.of("read", "write", "timing", "force"), Set.of("stride", "order"))
             .withChoices("order", "seq", "reverse", "random");
 
     public TouchCommand() {
@@ -51,7 +51,8 @@ public final class TouchCommand extends BaseCommand {
     @Override
     public Report run(Session session, CommandLine line) throws CommandError {
         Args a = Args.parse(line, OPTIONS);
-        if (a.positional().isEmpty()) throw CommandError.usage(0, "touch needs a mapping", "e.g. 'touch m1' or 'touch m1[0:64p] --read'");
+        if (a.positional().isEmpty())
+            throw CommandError.usage(0, "touch needs a mapping", "e.g. 'touch m1' or 'touch m1[0:64p] --read'");
         a.atMost(1, "touch RANGE [--read|--write] [--stride SIZE] [--order seq|reverse|random] [--timing]");
         a.exclusive("read", "write");
         Target t = session.resolve(a.positional().get(0), false);
@@ -70,7 +71,9 @@ public final class TouchCommand extends BaseCommand {
                 case "seq", "sequential" -> PageToucher.Order.SEQ;
                 case "reverse", "rev" -> PageToucher.Order.REVERSE;
                 case "random", "rand" -> PageToucher.Order.RANDOM;
-                default -> throw CommandError.usage(o.index(), "'" + o.value() + "' is not an order", OPTIONS.choicesHint("order"));
+                default ->
+                    throw CommandError.usage(
+                            o.index(), "'" + o.value() + "' is not an order", OPTIONS.choicesHint("order"));
             };
         }
         AccessCheck.check(t, write);
@@ -82,17 +85,20 @@ public final class TouchCommand extends BaseCommand {
             // A read of private anonymous memory maps the zero page: no page, but still 8 bytes of page table per
             // page (2 GiB per TiB), which is what an enormous read touch runs out of.
             // (Not where the kernel has no shared zero page: there a read allocates a page like a write.)
-            boolean needsPages = write || m.kind() != Mapping.Kind.ANON_PRIVATE
+            boolean needsPages = write
+                    || m.kind() != Mapping.Kind.ANON_PRIVATE
                     || KernelProfile.current().zeroPage() == KernelProfile.ZeroPage.PRIVATE;
             // Each access makes at most one page of the mapping resident (a huge page for hugetlb or a THP), so a
             // sparse stride over a huge range needs only what its accesses touch.
             // Unless it was made --no-thp, a mapping may have been advised hugepage since, or THP may be 'always'.
-            boolean thpPossible = !m.creation().contains("no-thp") && !"never".equals(ThpSettings.thpEnabled().orElse("never"));
+            boolean thpPossible = !m.creation().contains("no-thp")
+                    && !"never".equals(ThpSettings.thpEnabled().orElse("never"));
             long pagesPerAccess = g.pages(Math.max(m.pageSize(), thpPossible ? g.pmdSize() : 0));
-            long missing = Math.min(rangePages - presentInRange,
+            long missing = Math.min(
+                    rangePages - presentInRange,
                     count > Long.MAX_VALUE / pagesPerAccess ? Long.MAX_VALUE : count * pagesPerAccess);
-            session.checkMemory(t.text(), missing * (needsPages ? g.pageSize() + 8 : 8), a.has("force"),
-                    "touching " + t.text());
+            session.checkMemory(
+                    t.text(), missing * (needsPages ? g.pageSize() + 8 : 8), a.has("force"), "touching " + t.text());
         } catch (LinuxException e) {
             throw CommandError.kernel(t.text(), e, "reading /proc/self/pagemap failed", null);
         }
@@ -101,11 +107,14 @@ public final class TouchCommand extends BaseCommand {
         final long base = m.base(), length = m.length(), first = t.offset(), n = count, step = stride;
         final PageToucher.Order ord = order;
         // A plain store of 0 into memory only pagelab has written (zeros); a content-keeping write into a user's file.
-        final PageToucher.Access access = !write ? PageToucher.Access.READ
+        final PageToucher.Access access = !write
+                ? PageToucher.Access.READ
                 : m.kind() == Mapping.Kind.FILE_PRIVATE || m.kind() == Mapping.Kind.FILE_SHARED
-                        ? PageToucher.Access.WRITE_KEEP : PageToucher.Access.WRITE_ZERO;
-        String action = (write ? "write" : "read") + ", " + order.name().toLowerCase(Locale.ROOT) + ", "
-                + count + (count == 1 ? " access" : " accesses") + (stride != m.pageSize() ? " every " + Sizes.format(stride) : "");
+                        ? PageToucher.Access.WRITE_KEEP
+                        : PageToucher.Access.WRITE_ZERO;
+        String action = (write ? "write" : "read") + ", " + order.name().toLowerCase(Locale.ROOT) + ", " + count
+                + (count == 1 ? " access" : " accesses")
+                + (stride != m.pageSize() ? " every " + Sizes.format(stride) : "");
         List<String> notes = new ArrayList<>();
         // Copy-on-write is counted around the window, never inside it: pages of the range by PAGEMAP_SCAN category.
         boolean watchCow = write && m.kind().privateMapping() && !m.hugetlb();
@@ -116,10 +125,26 @@ public final class TouchCommand extends BaseCommand {
         session.progress().begin("touch", t.text(), count, session.meter().toucher());
         StepReport r;
         try {
-            r = Steps.run(session, "touch", t.text(), action, m, rangePages,
-                    Steps.details("address", Steps.hex(t.address()), "access", write ? "write" : "read",
-                            "order", order.name().toLowerCase(Locale.ROOT), "stride_bytes", stride, "seed", seed),
-                    notes, errno -> "",
+            r = Steps.run(
+                    session,
+                    "touch",
+                    t.text(),
+                    action,
+                    m,
+                    rangePages,
+                    Steps.details(
+                            "address",
+                            Steps.hex(t.address()),
+                            "access",
+                            write ? "write" : "read",
+                            "order",
+                            order.name().toLowerCase(Locale.ROOT),
+                            "stride_bytes",
+                            stride,
+                            "seed",
+                            seed),
+                    notes,
+                    errno -> "",
                     meter -> meter.touch(base, length, first, n, step, access, ord, seed, histogram));
         } finally {
             session.progress().end();
@@ -130,8 +155,11 @@ public final class TouchCommand extends BaseCommand {
         if (histogram != null) {
             // After the window: the timer's figures (measured once per process) and the modes of what it timed.
             NanoClock.Calibration clock = NanoClock.calibration();
-            timing = new StepReport.Timing(histogram, LatencyModes.of(histogram,
-                    r.sample().minorFaults() + r.sample().majorFaults(), clock.quantumNanos()), clock,
+            timing = new StepReport.Timing(
+                    histogram,
+                    LatencyModes.of(
+                            histogram, r.sample().minorFaults() + r.sample().majorFaults(), clock.quantumNanos()),
+                    clock,
                     Machine.virtualization());
         }
         if (watchCow) cowNote(m, cowBefore, categories(t), notes);
@@ -139,7 +167,8 @@ public final class TouchCommand extends BaseCommand {
         shmemMajorNote(m, r, notes);
         // with --timing the modes say it already ("no fault but slow")
         if (histogram == null) {
-            SlowWithoutFault.note(r.sample(), done, session.residentTouchNanos(), Machine.virtualization()).ifPresent(notes::add);
+            SlowWithoutFault.note(r.sample(), done, session.residentTouchNanos(), Machine.virtualization())
+                    .ifPresent(notes::add);
         }
         return Steps.withTouch(r, done, count, timing);
     }
@@ -165,7 +194,8 @@ public final class TouchCommand extends BaseCommand {
      */
     static void zeroPageNote(Mapping m, boolean write, StepReport r, List<String> notes) {
         KernelProfile p = KernelProfile.current();
-        if (p.zeroPage() != KernelProfile.ZeroPage.PRIVATE || m.kind() != Mapping.Kind.ANON_PRIVATE || m.hugetlb()) return;
+        if (p.zeroPage() != KernelProfile.ZeroPage.PRIVATE || m.kind() != Mapping.Kind.ANON_PRIVATE || m.hugetlb())
+            return;
         long faults = r.sample().minorFaults();
         long presentBefore = r.present().map(StepReport.Present::before).orElse(0L);
         long newlyPresent = r.present().map(StepReport.Present::delta).orElse(0L);
@@ -186,8 +216,13 @@ public final class TouchCommand extends BaseCommand {
         long[] n = new long[3];
         try {
             for (long[] p : m.liveWithin(from, to - from)) {
-                Pagemap.scan(m.base() + p[0], m.base() + p[1], Pagemap.PAGE_IS_PRESENT, 0,
-                        Pagemap.PAGE_IS_PRESENT | Pagemap.PAGE_IS_FILE | Pagemap.PAGE_IS_PFNZERO, r -> {
+                Pagemap.scan(
+                        m.base() + p[0],
+                        m.base() + p[1],
+                        Pagemap.PAGE_IS_PRESENT,
+                        0,
+                        Pagemap.PAGE_IS_PRESENT | Pagemap.PAGE_IS_FILE | Pagemap.PAGE_IS_PFNZERO,
+                        r -> {
                             n[0] += r.pages();
                             if ((r.categories() & Pagemap.PAGE_IS_FILE) != 0) n[1] += r.pages();
                             if ((r.categories() & Pagemap.PAGE_IS_PFNZERO) != 0) n[2] += r.pages();
@@ -211,9 +246,12 @@ public final class TouchCommand extends BaseCommand {
             if (copies <= 0) return;
             long fromMapped = Math.max(0, Math.min(copies, before[1] - after[1]));
             String s = copies == 1 ? "" : "s";
-            String how = fromMapped == copies ? "" : fromMapped == 0 ? " (none was mapped before: each write fault "
-                    + "copied from the page cache at once)" : " (" + fromMapped + " were mapped page-cache pages, "
-                    + (copies - fromMapped) + " were not mapped and faulted straight to a copy)";
+            String how = fromMapped == copies
+                    ? ""
+                    : fromMapped == 0
+                            ? " (none was mapped before: each write fault " + "copied from the page cache at once)"
+                            : " (" + fromMapped + " were mapped page-cache pages, " + (copies - fromMapped)
+                                    + " were not mapped and faulted straight to a copy)";
             notes.add(copies + " file page" + s + " copied on write to anonymous page" + s + " (CoW)" + how
                     + "; the file and its page cache are unchanged");
         } else {
@@ -225,5 +263,7 @@ public final class TouchCommand extends BaseCommand {
     }
 
     @Override
-    public boolean changesState() { return true; }
+    public boolean changesState() {
+        return true;
+    }
 }

@@ -30,11 +30,21 @@ public final class UnlockCommand extends BaseCommand {
         a.atMost(1, "unlock RANGE");
         Target t = session.resolve(a.positional().get(0), true);
         RangeChecks.mapped(t, "unlock");
-        return Steps.run(session, "unlock", t.text(), "munlock", t.mapping(), t.basePages(),
-                Steps.details("address", Steps.hex(t.address()), "length_bytes", t.length()), null,
-                KernelHints::memlock, meter -> meter.munlock(t.address(), t.length()));
+        return Steps.run(
+                session,
+                "unlock",
+                t.text(),
+                "munlock",
+                t.mapping(),
+                t.basePages(),
+                Steps.details("address", Steps.hex(t.address()), "length_bytes", t.length()),
+                null,
+                KernelHints::memlock,
+                meter -> meter.munlock(t.address(), t.length()));
     }
 
     @Override
-    public boolean changesState() { return true; }
+    public boolean changesState() {
+        return true;
+    }
 }

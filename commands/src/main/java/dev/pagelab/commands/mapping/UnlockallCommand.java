@@ -15,19 +15,33 @@ public final class UnlockallCommand extends BaseCommand {
     public UnlockallCommand() {
         super("unlockall", Args.OptionSpec.NONE);
     }
+
     @Override
-    public List<String> complete(Session session, List<String> before, int wordIndex) { return List.of(); }
+    public List<String> complete(Session session, List<String> before, int wordIndex) {
+        return List.of();
+    }
 
     @Override
     public Report run(Session session, CommandLine line) throws CommandError {
         Args a = Args.parse(line, Args.OptionSpec.NONE);
         a.atMost(0, "unlockall");
-        StepReport r = Steps.run(session, "unlockall", null, "munlockall", null, -1, null, null, KernelHints::memlock,
+        StepReport r = Steps.run(
+                session,
+                "unlockall",
+                null,
+                "munlockall",
+                null,
+                -1,
+                null,
+                null,
+                KernelHints::memlock,
                 meter -> meter.munlockall());
         session.futureMappingsPopulated(false);
         return r;
     }
 
     @Override
-    public boolean changesState() { return true; }
+    public boolean changesState() {
+        return true;
+    }
 }

@@ -31,19 +31,29 @@ public final class UnmapCommand extends BaseCommand {
     @Override
     public Report run(Session session, CommandLine line) throws CommandError {
         Args a = Args.parse(line, OPTIONS);
-        if (a.positional().isEmpty()) throw CommandError.usage(0, "unmap needs a mapping", "e.g. 'unmap m1' or 'unmap m1[1M:1M]'");
+        if (a.positional().isEmpty())
+            throw CommandError.usage(0, "unmap needs a mapping", "e.g. 'unmap m1' or 'unmap m1[1M:1M]'");
         a.atMost(1, "unmap NAME[RANGE]");
         Target t = session.resolve(a.positional().get(0), true);
         Mapping m = t.mapping();
         // Only the parts still mapped are passed to munmap: a hole may hold someone else's mapping by now.
         List<long[]> parts = m.liveWithin(t.offset(), t.length());
         if (parts.isEmpty()) {
-            throw CommandError.refused(t.text(), "nothing of it is mapped any more", "'list' shows what is left of " + m.name());
+            throw CommandError.refused(
+                    t.text(), "nothing of it is mapped any more", "'list' shows what is left of " + m.name());
         }
         List<String> notes = new ArrayList<>();
-        StepReport r = Steps.run(session, "unmap", t.text(), "munmap", m, t.basePages(),
-                Steps.details("address", Steps.hex(t.address()), "length_bytes", t.length()), notes,
-                KernelHints::unmap, meter -> {
+        StepReport r = Steps.run(
+                session,
+                "unmap",
+                t.text(),
+                "munmap",
+                m,
+                t.basePages(),
+                Steps.details("address", Steps.hex(t.address()), "length_bytes", t.length()),
+                notes,
+                KernelHints::unmap,
+                meter -> {
                     FaultSample s = FaultSample.NONE;
                     for (long[] p : parts) {
                         s = s.plus(meter.munmap(m.base() + p[0], p[1] - p[0]));
@@ -58,9 +68,12 @@ public final class UnmapCommand extends BaseCommand {
             notes.add(m.name() + " keeps " + Sizes.format(m.liveBytes()) + " of " + Sizes.format(m.length())
                     + "; its offsets are unchanged");
         }
-        return r.withPresentAfter(m.fullyUnmapped() ? 0 : r.present().orElseThrow().after(), notes);
+        return r.withPresentAfter(
+                m.fullyUnmapped() ? 0 : r.present().orElseThrow().after(), notes);
     }
 
     @Override
-    public boolean changesState() { return true; }
+    public boolean changesState() {
+        return true;
+    }
 }

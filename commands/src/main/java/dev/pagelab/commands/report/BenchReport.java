@@ -14,8 +14,15 @@ import java.util.List;
 public record BenchReport(String title, List<String> context, List<Row> rows, List<Ratio> ratios, List<String> notes)
         implements Report {
     /** Times in ns over {@code reps} repetitions; {@code result} is what the operation found (checked equal). */
-    public record Row(String scenario, String operation, String method, long medianNs, long minNs, long maxNs, int reps,
-                      String result) {}
+    public record Row(
+            String scenario,
+            String operation,
+            String method,
+            long medianNs,
+            long minNs,
+            long maxNs,
+            int reps,
+            String result) {}
 
     public record Ratio(String label, double value) {}
 }

@@ -11,9 +11,13 @@ import java.util.List;
  * @param notes  remarks about the whole command (files skipped in a directory, …)
  */
 public record CacheReport(List<FileResidency> files, List<String> notes) implements Report {
-    public long totalPages() { return files.stream().mapToLong(FileResidency::pages).sum(); }
+    public long totalPages() {
+        return files.stream().mapToLong(FileResidency::pages).sum();
+    }
 
-    public long totalResident() { return files.stream().mapToLong(FileResidency::resident).sum(); }
+    public long totalResident() {
+        return files.stream().mapToLong(FileResidency::resident).sum();
+    }
 
     /** A run of pages with the same residency: pages [firstPage, firstPage + pages) of the file. */
     public record Run(long firstPage, long pages, boolean resident) {}
@@ -39,14 +43,32 @@ public record CacheReport(List<FileResidency> files, List<String> notes) impleme
      * @param elapsedNanos   time the measurement took
      * @param pageSize       bytes in a page (4 KiB on x86-64): the unit of every page count here
      */
-    public record FileResidency(String label, String path, String mapping, String fsType, long size, long allocated,
-                                long pages, long resident, List<Run> runs, boolean runsTruncated, long cellPages,
-                                long[] cellResident, dev.pagelab.linux.PageCache.CacheStat cachestat,
-                                String cachestatNote, long mincorePages, long elapsedNanos, long pageSize) {
+    public record FileResidency(
+            String label,
+            String path,
+            String mapping,
+            String fsType,
+            long size,
+            long allocated,
+            long pages,
+            long resident,
+            List<Run> runs,
+            boolean runsTruncated,
+            long cellPages,
+            long[] cellResident,
+            dev.pagelab.linux.PageCache.CacheStat cachestat,
+            String cachestatNote,
+            long mincorePages,
+            long elapsedNanos,
+            long pageSize) {
         /** Resident share in percent, or -1 for an empty file. */
-        public double percent() { return pages == 0 ? -1 : 100.0 * resident / pages; }
+        public double percent() {
+            return pages == 0 ? -1 : 100.0 * resident / pages;
+        }
 
         /** Pages covered by strip cell {@code i}. */
-        public long cellTotal(int i) { return Math.max(0, Math.min(cellPages, pages - i * cellPages)); }
+        public long cellTotal(int i) {
+            return Math.max(0, Math.min(cellPages, pages - i * cellPages));
+        }
     }
 }

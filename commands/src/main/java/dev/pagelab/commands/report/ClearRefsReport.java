@@ -13,8 +13,16 @@ import java.util.List;
  *                   peak-rss; -1 for soft-dirty
  * @param after      the same figure after
  */
-public record ClearRefsReport(String mode, int written, String mechanism, List<Row> mappings, long before, long after,
-                              long elapsedNanos, List<String> notes) implements Report {
+public record ClearRefsReport(
+        String mode,
+        int written,
+        String mechanism,
+        List<Row> mappings,
+        long before,
+        long after,
+        long elapsedNanos,
+        List<String> notes)
+        implements Report {
     /**
      * @param protectedPages soft-dirty via userfaultfd: pages newly write-protected (written or not yet faulted in
      *                       before); -1 when the kernel does not say (soft-dirty bits)

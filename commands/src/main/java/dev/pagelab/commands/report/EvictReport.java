@@ -20,9 +20,19 @@ import java.util.List;
  * @param dirtyAfter       dirty pages after (cachestat), -1 when unknown
  * @param notes            why pages stayed, and what to do
  */
-public record EvictReport(CacheReport.FileResidency before, CacheReport.FileResidency after, long dirtyBefore,
-                          long writebackBefore, boolean synced, long dirtyAfterSync, long syncNanos, long fadviseNanos,
-                          List<Holder> mappedHere, long mappedPages, long dirtyAfter, List<String> notes)
+public record EvictReport(
+        CacheReport.FileResidency before,
+        CacheReport.FileResidency after,
+        long dirtyBefore,
+        long writebackBefore,
+        boolean synced,
+        long dirtyAfterSync,
+        long syncNanos,
+        long fadviseNanos,
+        List<Holder> mappedHere,
+        long mappedPages,
+        long dirtyAfter,
+        List<String> notes)
         implements Report {
     /**
      * Pages of the file one holder in this process maps.
@@ -32,8 +42,12 @@ public record EvictReport(CacheReport.FileResidency before, CacheReport.FileResi
      */
     public record Holder(String label, String mapping, long pages) {}
 
-    public long dropped() { return Math.max(0, before.resident() - after.resident()); }
+    public long dropped() {
+        return Math.max(0, before.resident() - after.resident());
+    }
 
     /** Resident pages after that no mapping in this process explains. */
-    public long unexplained() { return Math.max(0, after.resident() - mappedPages); }
+    public long unexplained() {
+        return Math.max(0, after.resident() - mappedPages);
+    }
 }

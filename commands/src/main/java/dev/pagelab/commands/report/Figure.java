@@ -19,10 +19,20 @@ import java.util.function.Function;
  * @param fields      for {@link Type#OBJECT}, {@link Type#LIST} and {@link Type#MAP}: the figures of each element
  *                    (empty for a map of plain numbers)
  */
-public record Figure(String json, String recipe, Type type, Presence presence, String unit, String description,
-                     Function<Object, Object> value, List<Figure> fields) {
+public record Figure(
+        String json,
+        String recipe,
+        Type type,
+        Presence presence,
+        String unit,
+        String description,
+        Function<Object, Object> value,
+        List<Figure> fields) {
     public enum Type {
-        INTEGER, NUMBER, STRING, BOOLEAN,
+        INTEGER,
+        NUMBER,
+        STRING,
+        BOOLEAN,
         /** a list of strings; recipes compare it as its lines joined, as text */
         STRINGS,
         /** a list of integers */

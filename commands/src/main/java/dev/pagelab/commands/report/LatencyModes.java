@@ -22,8 +22,8 @@ import java.util.List;
  * @param attributed  faults attributed by rank: F, or the number of accesses when F exceeds it
  * @param quantumNanos the timer's step used to group the finest buckets
  */
-public record LatencyModes(List<Mode> modes, Band elsewhere, long accesses, long faults, long attributed,
-                           long quantumNanos) {
+public record LatencyModes(
+        List<Mode> modes, Band elsewhere, long accesses, long faults, long attributed, long quantumNanos) {
 
     /** What a mode's accesses were, by the attribution of faults by rank. */
     public enum Kind {
@@ -42,11 +42,17 @@ public record LatencyModes(List<Mode> modes, Band elsewhere, long accesses, long
 
         private final String words;
 
-        Kind(String words) { this.words = words; }
+        Kind(String words) {
+            this.words = words;
+        }
 
-        public String words() { return words; }
+        public String words() {
+            return words;
+        }
 
-        public boolean faulting() { return this == FAULTS || this == SLOWER_FAULTS; }
+        public boolean faulting() {
+            return this == FAULTS || this == SLOWER_FAULTS;
+        }
     }
 
     /**
@@ -60,9 +66,11 @@ public record LatencyModes(List<Mode> modes, Band elsewhere, long accesses, long
      * @param count        accesses in the band
      * @param faults       of those, how many are attributed to faults (by rank)
      */
-    public record Band(int firstBucket, int lastBucket, long fromNanos, long toNanos, long typicalNanos, long count,
-                       long faults) {
-        public long withoutFault() { return count - faults; }
+    public record Band(
+            int firstBucket, int lastBucket, long fromNanos, long toNanos, long typicalNanos, long count, long faults) {
+        public long withoutFault() {
+            return count - faults;
+        }
     }
 
     /**
@@ -78,7 +86,9 @@ public record LatencyModes(List<Mode> modes, Band elsewhere, long accesses, long
     /** Two peaks are one mode when the valley between them is above this share of the lower peak. */
     static final double VALLEY = 0.5;
 
-    public boolean empty() { return accesses == 0; }
+    public boolean empty() {
+        return accesses == 0;
+    }
 
     /** The modes of histogram {@code h} for a step that counted {@code faults} faults. */
     public static LatencyModes of(LatencyHistogram h, long faults, long quantumNanos) {
@@ -113,7 +123,7 @@ public record LatencyModes(List<Mode> modes, Band elsewhere, long accesses, long
         }
 
         // Analysis bins: buckets grouped from bucket 0 up until a group spans at least the timer's quantum.
-        List<int[]> bins = new ArrayList<>();             // {first bucket, last bucket}
+        List<int[]> bins = new ArrayList<>(); // {first bucket, last bucket}
         int start = 0;
         for (int b = 0; b <= hi; b++) {
             long width = LatencyHistogram.upperBound(b) - LatencyHistogram.lowerBound(start) + 1;
@@ -135,7 +145,7 @@ public record LatencyModes(List<Mode> modes, Band elsewhere, long accesses, long
         List<Integer> peaks = new ArrayList<>();
         for (int i = 0; i < m; ) {
             int j = i;
-            while (j + 1 < m && s[j + 1] == s[i]) j++;            // a plateau [i, j]
+            while (j + 1 < m && s[j + 1] == s[i]) j++; // a plateau [i, j]
             boolean rises = i == 0 || s[i - 1] < s[i];
             boolean falls = j == m - 1 || s[j + 1] < s[j];
             if (s[i] > 0 && rises && falls) peaks.add((i + j) / 2);
@@ -174,7 +184,7 @@ public record LatencyModes(List<Mode> modes, Band elsewhere, long accesses, long
         // the rest are "elsewhere".
         long nf = n - f;
         long thrF = Math.min(f, Math.max(3, (f + 99) / 100)), thrN = Math.min(nf, Math.max(3, (nf + 99) / 100));
-        List<long[]> parts = new ArrayList<>();              // {first bin, last bin, count, faults, significant}
+        List<long[]> parts = new ArrayList<>(); // {first bin, last bin, count, faults, significant}
         for (int[] sg : segs) {
             long cnt = 0, flt = 0;
             for (int i = sg[0]; i <= sg[1]; i++) {
@@ -183,7 +193,9 @@ public record LatencyModes(List<Mode> modes, Band elsewhere, long accesses, long
             }
             if (cnt == 0) continue;
             boolean significant = (f > 0 && flt >= thrF) || (nf > 0 && cnt - flt >= thrN);
-            parts.add(new long[] {firstOccupied(c, sg[0], sg[1]), lastOccupied(c, sg[0], sg[1]), cnt, flt, significant ? 1 : 0});
+            parts.add(new long[] {
+                firstOccupied(c, sg[0], sg[1]), lastOccupied(c, sg[0], sg[1]), cnt, flt, significant ? 1 : 0
+            });
         }
         List<Band> bands = new ArrayList<>();
         long otherCount = 0, otherFaults = 0;
@@ -234,7 +246,9 @@ public record LatencyModes(List<Mode> modes, Band elsewhere, long accesses, long
             } else {
                 kind = Kind.MIXED;
             }
-            double by = ref < 0 ? 1 : (double) b.typicalNanos() / Math.max(1, bands.get(ref).typicalNanos());
+            double by = ref < 0
+                    ? 1
+                    : (double) b.typicalNanos() / Math.max(1, bands.get(ref).typicalNanos());
             out.add(new Mode(b, kind, ref, by));
         }
         return out;
@@ -243,10 +257,12 @@ public record LatencyModes(List<Mode> modes, Band elsewhere, long accesses, long
     private static Band band(long[] counts, int first, int last, long count, long faults) {
         first = firstOccupied(counts, first, last);
         last = lastOccupied(counts, first, last);
-        int p5 = quantileBucket(counts, first, last, count, 0.05), p50 = quantileBucket(counts, first, last, count, 0.5);
+        int p5 = quantileBucket(counts, first, last, count, 0.05),
+                p50 = quantileBucket(counts, first, last, count, 0.5);
         int p95 = quantileBucket(counts, first, last, count, 0.95);
         long lo50 = lower(p50), hi50 = LatencyHistogram.upperBound(p50);
-        return new Band(first, last, lower(p5), LatencyHistogram.upperBound(p95), lo50 + (hi50 - lo50) / 2, count, faults);
+        return new Band(
+                first, last, lower(p5), LatencyHistogram.upperBound(p95), lo50 + (hi50 - lo50) / 2, count, faults);
     }
 
     /** The smallest value bucket {@code b} holds: bucket 0 holds everything below its bound too. */

@@ -13,6 +13,15 @@ public record ListReport(List<Row> rows, long elapsedNanos) implements Report {
      * @param locked  bytes locked (smaps Locked)
      * @param present present base pages (4 KiB on x86-64)
      */
-    public record Row(String name, long start, long end, long size, long mappedBytes, String kind, String prot,
-                      long locked, long present, String creation) {}
+    public record Row(
+            String name,
+            long start,
+            long end,
+            long size,
+            long mappedBytes,
+            String kind,
+            String prot,
+            long locked,
+            long present,
+            String creation) {}
 }

@@ -13,7 +13,11 @@ public record ManualReport(String verb, List<Line> lines) implements Report {
     }
 
     /** How a span stands out: a heading or a literal (bold in man), a placeholder (italic/underlined in man). */
-    public enum Emphasis { PLAIN, STRONG, PLACEHOLDER }
+    public enum Emphasis {
+        PLAIN,
+        STRONG,
+        PLACEHOLDER
+    }
 
     public record Span(String text, Emphasis emphasis) {}
 

@@ -13,6 +13,13 @@ import java.util.Map;
 public record MapsReport(String scope, List<Line> lines, List<Area> areas, long elapsedNanos) implements Report {
     public record Line(String label, long start, long end, String text) {}
 
-    public record Area(String label, long start, long end, String perms, Map<String, Long> kb, List<String> vmFlags,
-                       List<String> vmFlagWords, String thpEligible) {}
+    public record Area(
+            String label,
+            long start,
+            long end,
+            String perms,
+            Map<String, Long> kb,
+            List<String> vmFlags,
+            List<String> vmFlagWords,
+            String thpEligible) {}
 }

@@ -17,7 +17,6 @@ public enum PageState {
     WRITTEN('W', 'w', "written since clear-refs"),
     SWAPPED('S', 's', "swapped out"),
     GUARD('G', 'g', "guard region");
-
     private final char full, partial;
     private final String description;
 
@@ -27,14 +26,24 @@ public enum PageState {
         this.description = description;
     }
 
-    public char full() { return full; }
+    public char full() {
+        return full;
+    }
 
-    public char partial() { return partial; }
+    public char partial() {
+        return partial;
+    }
 
-    public String description() { return description; }
+    public String description() {
+        return description;
+    }
 
     /** Whether the page is backed by memory or swap (not a hole, not merely reserved). */
-    public boolean inUse() { return this != UNMAPPED && this != NOT_PRESENT && this != GUARD; }
+    public boolean inUse() {
+        return this != UNMAPPED && this != NOT_PRESENT && this != GUARD;
+    }
 
-    static PageState max(PageState a, PageState b) { return a.ordinal() >= b.ordinal() ? a : b; }
+    static PageState max(PageState a, PageState b) {
+        return a.ordinal() >= b.ordinal() ? a : b;
+    }
 }

@@ -14,10 +14,22 @@ import java.util.List;
  * @param pageSize         bytes in a page: runs count base pages of this size
  * @param elapsedNanos     how long the reads took (PAGEMAP_SCAN, pagemap, kpageflags, kpagecount) and decoding them
  */
-public record PagemapReport(String target, long start, long pages, List<Run> runs, Totals totals, boolean pfnsVisible,
-                            String kpageflagsNote, String method, boolean perPage, boolean truncated,
-                            String tracking, boolean writtenOnly, long pageSize,
-                            long elapsedNanos) implements Report {
+public record PagemapReport(
+        String target,
+        long start,
+        long pages,
+        List<Run> runs,
+        Totals totals,
+        boolean pfnsVisible,
+        String kpageflagsNote,
+        String method,
+        boolean perPage,
+        boolean truncated,
+        String tracking,
+        boolean writtenOnly,
+        long pageSize,
+        long elapsedNanos)
+        implements Report {
     /**
      * Consecutive pages with one state. {@code offset} is from the mapping's base.
      *
@@ -29,10 +41,29 @@ public record PagemapReport(String target, long start, long pages, List<Run> run
      * @param mapCount   /proc/kpagecount of the pages (the first page's; -1 when unknown)
      * @param hugeHeads  compound heads of huge pages (THP or hugetlb) that start inside the run
      */
-    public record Run(long offset, long pages, List<String> state, List<String> flags, long firstPfn,
-                      boolean contiguous, boolean samePfn, long mapCount, long hugeHeads, int swapType,
-                      long swapOffset) {}
+    public record Run(
+            long offset,
+            long pages,
+            List<String> state,
+            List<String> flags,
+            long firstPfn,
+            boolean contiguous,
+            boolean samePfn,
+            long mapCount,
+            long hugeHeads,
+            int swapType,
+            long swapOffset) {}
 
-    public record Totals(long present, long swapped, long file, long exclusive, long softDirty, long zeroPage,
-                         long thp, long hugetlb, long locked, long guard, long written) {}
+    public record Totals(
+            long present,
+            long swapped,
+            long file,
+            long exclusive,
+            long softDirty,
+            long zeroPage,
+            long thp,
+            long hugetlb,
+            long locked,
+            long guard,
+            long written) {}
 }

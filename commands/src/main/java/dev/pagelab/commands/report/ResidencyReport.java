@@ -20,14 +20,34 @@ import java.util.List;
  * @param rows        rows asked for with --rows (0: the console chooses)
  * @param cellPages   pages per cell asked for with --cell (0: the console chooses)
  */
-public record ResidencyReport(String target, long start, long pages, long pageSize, long mappingPage, long[] runStart,
-                              long[] runPages, byte[] runState, long[] counts, String method, String tracking,
-                              long elapsedNanos, int rows, long cellPages, List<String> notes) implements Report {
-    public long count(PageState s) { return counts[s.ordinal()]; }
+public record ResidencyReport(
+        String target,
+        long start,
+        long pages,
+        long pageSize,
+        long mappingPage,
+        long[] runStart,
+        long[] runPages,
+        byte[] runState,
+        long[] counts,
+        String method,
+        String tracking,
+        long elapsedNanos,
+        int rows,
+        long cellPages,
+        List<String> notes)
+        implements Report {
+    public long count(PageState s) {
+        return counts[s.ordinal()];
+    }
 
-    public int runs() { return runStart.length; }
+    public int runs() {
+        return runStart.length;
+    }
 
-    public PageState state(int run) { return PageState.values()[runState[run]]; }
+    public PageState state(int run) {
+        return PageState.values()[runState[run]];
+    }
 
     /** One run: {@code pages} pages from page {@code page} of the range, all in {@code state}. */
     public record Run(long page, long pages, PageState state) {}

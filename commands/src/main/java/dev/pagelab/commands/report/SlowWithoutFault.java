@@ -25,15 +25,23 @@ public final class SlowWithoutFault {
      *
      * @param virtualization the hypervisor this runs under, empty on bare metal
      */
-    public static Optional<String> note(FaultSample sample, long accesses, double residentNanos,
-                                        Optional<String> virtualization) {
-        if (accesses <= 0 || residentNanos <= 0 || sample.minorFaults() + sample.majorFaults() != 0) return Optional.empty();
+    public static Optional<String> note(
+            FaultSample sample, long accesses, double residentNanos, Optional<String> virtualization) {
+        if (accesses <= 0 || residentNanos <= 0 || sample.minorFaults() + sample.majorFaults() != 0)
+            return Optional.empty();
         double per = (double) sample.elapsedNanos() / accesses;
         if (per <= FACTOR * residentNanos || per <= FLOOR_NANOS) return Optional.empty();
-        String why = virtualization.map(v -> "likely the " + (v.equals("a hypervisor") ? "hypervisor" : v + " host")
-                + " backing the pages on first access").orElse("the cost is below this kernel's page tables");
-        return Optional.of(String.format(Locale.ROOT, "no fault, yet %s an access, %.0f\u00d7 a resident one (%s): %s; "
-                + "--timing shows each access", duration(per), per / residentNanos, duration(residentNanos), why));
+        String why = virtualization
+                .map(v -> "likely the " + (v.equals("a hypervisor") ? "hypervisor" : v + " host")
+                        + " backing the pages on first access")
+                .orElse("the cost is below this kernel's page tables");
+        return Optional.of(String.format(
+                Locale.ROOT,
+                "no fault, yet %s an access, %.0f\u00d7 a resident one (%s): %s; " + "--timing shows each access",
+                duration(per),
+                per / residentNanos,
+                duration(residentNanos),
+                why));
     }
 
     private static String duration(double ns) {

@@ -27,48 +27,82 @@ import java.util.OptionalLong;
  * @param system    system-wide context: vmstat and meminfo changes over the step, settings; empty when the session
  *                  was asked not to sample it (the console's normal, concise and silent feedback)
  */
-public record StepReport(String verb, String target, String action, FaultSample sample, OptionalLong pages,
-                         Optional<Present> present, Rss rss, Optional<Accesses> accesses, Optional<Timing> timing,
-                         Map<String, Object> details, List<String> notes, Optional<SystemActivity> system)
+public record StepReport(
+        String verb,
+        String target,
+        String action,
+        FaultSample sample,
+        OptionalLong pages,
+        Optional<Present> present,
+        Rss rss,
+        Optional<Accesses> accesses,
+        Optional<Timing> timing,
+        Map<String, Object> details,
+        List<String> notes,
+        Optional<SystemActivity> system)
         implements Report {
     /** Present pages (base pages) of the target mapping just before and just after the step, outside the window. */
     public record Present(long before, long after) {
-        public long delta() { return after - before; }
+        public long delta() {
+            return after - before;
+        }
     }
 
     /** The process RSS in bytes just before and just after the step (/proc/self/statm, process-wide). */
     public record Rss(long before, long after) {
-        public long delta() { return after - before; }
+        public long delta() {
+            return after - before;
+        }
     }
 
     /** What touch did: {@code made} accesses of the {@code asked}; fewer when Ctrl-C stopped it. */
     public record Accesses(long made, long asked) {
-        public boolean interrupted() { return made < asked; }
+        public boolean interrupted() {
+            return made < asked;
+        }
     }
 
     /**
      * What {@code touch --timing} measured: one latency per access, the histogram's modes (faults attributed by
      * rank), the timer's own figures, and the hypervisor this runs under (empty on bare metal).
      */
-    public record Timing(LatencyHistogram histogram, LatencyModes modes, NanoClock.Calibration clock,
-                         Optional<String> virtualization) {}
+    public record Timing(
+            LatencyHistogram histogram,
+            LatencyModes modes,
+            NanoClock.Calibration clock,
+            Optional<String> virtualization) {}
 
     /** The same step with what touch adds: its accesses, and with --timing their latencies. */
     public StepReport withAccesses(Accesses made, Optional<Timing> timed) {
-        return new StepReport(verb, target, action, sample, pages, present, rss, Optional.of(made), timed, details,
-                notes, system);
+        return new StepReport(
+                verb, target, action, sample, pages, present, rss, Optional.of(made), timed, details, notes, system);
     }
 
     /** The same step with other present pages after and other notes (unmap: the mapping is gone). */
     public StepReport withPresentAfter(long after, List<String> newNotes) {
-        return new StepReport(verb, target, action, sample, pages, present.map(p -> new Present(p.before(), after)),
-                rss, accesses, timing, details, newNotes, system);
+        return new StepReport(
+                verb,
+                target,
+                action,
+                sample,
+                pages,
+                present.map(p -> new Present(p.before(), after)),
+                rss,
+                accesses,
+                timing,
+                details,
+                newNotes,
+                system);
     }
 
-    public boolean cancelled() { return accesses.map(Accesses::interrupted).orElse(false); }
+    public boolean cancelled() {
+        return accesses.map(Accesses::interrupted).orElse(false);
+    }
 
     /** Accesses made, 0 for a step that made none itself. */
-    public long accessesMade() { return accesses.map(Accesses::made).orElse(0L); }
+    public long accessesMade() {
+        return accesses.map(Accesses::made).orElse(0L);
+    }
 
     /**
      * Whether the present counts are estimates from /proc/self/smaps rather than counted page by page: a mapping

@@ -11,8 +11,16 @@ import java.util.List;
  * @param cells       one per measured (size, strategy), size by size; the ways of one size were measured interleaved
  * @param complete    false when Ctrl-C stopped it: the cells are what was measured
  */
-public record SweepReport(List<String> context, List<String> strategies, List<Long> sizes, List<Cell> cells, int reps,
-                          boolean complete, String csv, List<String> notes) implements Report {
+public record SweepReport(
+        List<String> context,
+        List<String> strategies,
+        List<Long> sizes,
+        List<Cell> cells,
+        int reps,
+        boolean complete,
+        String csv,
+        List<String> notes)
+        implements Report {
     /**
      * @param medianNs  median over the repetitions of prepare + first use, in ns
      * @param minNs     fastest repetition
@@ -20,16 +28,24 @@ public record SweepReport(List<String> context, List<String> strategies, List<Lo
      * @param faults    minor + major faults of the median repetition, prepare and use together
      * @param pageSize  bytes in a page (4 KiB on x86-64): the unit of the per-page figures
      */
-    public record Cell(long size, String strategy, long medianNs, long minNs, long maxNs, long faults, int reps,
-                       long pageSize) {
-        public long pages() { return Math.max(1, size / pageSize); }
+    public record Cell(
+            long size, String strategy, long medianNs, long minNs, long maxNs, long faults, int reps, long pageSize) {
+        public long pages() {
+            return Math.max(1, size / pageSize);
+        }
 
-        public double nsPerPage() { return (double) medianNs / pages(); }
+        public double nsPerPage() {
+            return (double) medianNs / pages();
+        }
 
-        public double faultsPerPage() { return (double) faults / pages(); }
+        public double faultsPerPage() {
+            return (double) faults / pages();
+        }
 
         /** Whether the two cells' min–max ranges overlap: then this run cannot tell which way is faster. */
-        public boolean overlaps(Cell o) { return minNs <= o.maxNs && o.minNs <= maxNs; }
+        public boolean overlaps(Cell o) {
+            return minNs <= o.maxNs && o.minNs <= maxNs;
+        }
     }
 
     /** The cells measured at {@code size}, in column order. */

@@ -2,9 +2,9 @@ package dev.pagelab.commands.report;
 
 import dev.pagelab.commands.Mapping;
 import dev.pagelab.commands.Sizes;
+import dev.pagelab.linux.PageGeometry;
 import dev.pagelab.linux.proc.HugetlbPool;
 import dev.pagelab.linux.proc.KernelCounters;
-import dev.pagelab.linux.PageGeometry;
 import dev.pagelab.linux.proc.ProcMeminfo;
 import dev.pagelab.linux.proc.ThpSettings;
 import java.util.ArrayList;
@@ -26,12 +26,14 @@ import java.util.Optional;
  * @param pool     for a hugetlb mapping: its pool before and after the step; else null
  * @param sampleNanos time spent taking the two samples (outside the window)
  */
-public record SystemActivity(List<Delta> vmstat, List<Delta> meminfo, Map<String, String> settings, PoolChange pool,
-                             long sampleNanos) {
+public record SystemActivity(
+        List<Delta> vmstat, List<Delta> meminfo, Map<String, String> settings, PoolChange pool, long sampleNanos) {
 
     /** One figure's change. For meminfo, kB unless {@link #hugePages()}. */
     public record Delta(String name, long delta) {
-        public boolean hugePages() { return name.startsWith("HugePages_"); }
+        public boolean hugePages() {
+            return name.startsWith("HugePages_");
+        }
     }
 
     public record PoolChange(HugetlbPool before, HugetlbPool after) {}
@@ -43,17 +45,56 @@ public record SystemActivity(List<Delta> vmstat, List<Delta> meminfo, Map<String
      * killer). A counter matching none (NUMA, KSM, slab, …) is left out.
      */
     static final List<String> VMSTAT = List.of(
-            "pgfault", "pgmajfault", "pgalloc_", "pgfree", "thp_", "nr_anon_transparent_hugepages",
-            "nr_mlock", "nr_unevictable", "unevictable_pgs_", "pglazyfree", "pglazyfreed", "pgactivate", "pgdeactivate",
-            "pgrefill", "pgscan_", "pgsteal_", "pgrotated", "workingset_", "pgpgin", "pgpgout", "pswpin", "pswpout",
-            "zswpin", "zswpout", "compact_stall", "compact_fail", "compact_success", "pgmigrate_", "htlb_buddy_alloc_",
+            "pgfault",
+            "pgmajfault",
+            "pgalloc_",
+            "pgfree",
+            "thp_",
+            "nr_anon_transparent_hugepages",
+            "nr_mlock",
+            "nr_unevictable",
+            "unevictable_pgs_",
+            "pglazyfree",
+            "pglazyfreed",
+            "pgactivate",
+            "pgdeactivate",
+            "pgrefill",
+            "pgscan_",
+            "pgsteal_",
+            "pgrotated",
+            "workingset_",
+            "pgpgin",
+            "pgpgout",
+            "pswpin",
+            "pswpout",
+            "zswpin",
+            "zswpout",
+            "compact_stall",
+            "compact_fail",
+            "compact_success",
+            "pgmigrate_",
+            "htlb_buddy_alloc_",
             "oom_kill");
 
     /** The /proc/meminfo figures worth showing, in display order. */
     static final List<String> MEMINFO = List.of(
-            "MemFree", "MemAvailable", "Cached", "AnonPages", "AnonHugePages", "Shmem", "ShmemHugePages", "Mapped",
-            "Mlocked", "Unevictable", "Dirty", "Writeback", "PageTables", "HugePages_Total", "HugePages_Free",
-            "HugePages_Rsvd", "HugePages_Surp");
+            "MemFree",
+            "MemAvailable",
+            "Cached",
+            "AnonPages",
+            "AnonHugePages",
+            "Shmem",
+            "ShmemHugePages",
+            "Mapped",
+            "Mlocked",
+            "Unevictable",
+            "Dirty",
+            "Writeback",
+            "PageTables",
+            "HugePages_Total",
+            "HugePages_Free",
+            "HugePages_Rsvd",
+            "HugePages_Surp");
 
     /** What the step acts on, for choosing its settings: a mapping's kind and its hugetlb page size (0 if none), or neither. */
     public record Scope(Mapping.Kind kind, long hugePageSize) {
@@ -63,16 +104,26 @@ public record SystemActivity(List<Delta> vmstat, List<Delta> meminfo, Map<String
             return m == null ? NONE : new Scope(m.kind(), m.hugetlb() ? m.pageSize() : 0);
         }
 
-        boolean hugetlb() { return hugePageSize != 0; }
+        boolean hugetlb() {
+            return hugePageSize != 0;
+        }
 
-        boolean shmem() { return kind == Mapping.Kind.ANON_SHARED || kind == Mapping.Kind.MEMFD; }
+        boolean shmem() {
+            return kind == Mapping.Kind.ANON_SHARED || kind == Mapping.Kind.MEMFD;
+        }
 
-        boolean anonPrivate() { return kind == Mapping.Kind.ANON_PRIVATE; }
+        boolean anonPrivate() {
+            return kind == Mapping.Kind.ANON_PRIVATE;
+        }
     }
 
     /** The state read before the window. */
-    public record Before(KernelCounters vmstat, KernelCounters meminfo, Map<String, String> settings,
-                  Optional<HugetlbPool> pool, long nanos) {}
+    public record Before(
+            KernelCounters vmstat,
+            KernelCounters meminfo,
+            Map<String, String> settings,
+            Optional<HugetlbPool> pool,
+            long nanos) {}
 
     /** Reads the settings, then /proc/meminfo, then /proc/vmstat last (closest to the window). */
     public static Before before(Scope scope) {
@@ -91,9 +142,11 @@ public record SystemActivity(List<Delta> vmstat, List<Delta> meminfo, Map<String
         KernelCounters meminfo = ProcMeminfo.meminfoCounters();
         Optional<HugetlbPool> pool = scope.hugetlb() ? HugetlbPool.of(scope.hugePageSize()) : Optional.empty();
         long nanos = b.nanos() + System.nanoTime() - t0;
-        PoolChange change = b.pool().isPresent() && pool.isPresent() ? new PoolChange(b.pool().get(), pool.get()) : null;
-        return new SystemActivity(vmstatDeltas(b.vmstat(), vmstat), meminfoDeltas(b.meminfo(), meminfo), b.settings(),
-                change, nanos);
+        PoolChange change = b.pool().isPresent() && pool.isPresent()
+                ? new PoolChange(b.pool().get(), pool.get())
+                : null;
+        return new SystemActivity(
+                vmstatDeltas(b.vmstat(), vmstat), meminfoDeltas(b.meminfo(), meminfo), b.settings(), change, nanos);
     }
 
     /** The chosen counters that moved, in the order of {@link #VMSTAT}, then file order. */
@@ -141,7 +194,8 @@ public record SystemActivity(List<Delta> vmstat, List<Delta> meminfo, Map<String
             int i = after.indexOf(name);
             if (i < 0) continue;
             long d = KernelCounters.delta(before, after, i);
-            long page = name.startsWith("HugePages_") ? 1 : PageGeometry.current().pageSize() / 1024;
+            long page =
+                    name.startsWith("HugePages_") ? 1 : PageGeometry.current().pageSize() / 1024;
             if (Math.abs(d) >= page) out.add(new Delta(name, d));
         }
         return out;
@@ -157,13 +211,15 @@ public record SystemActivity(List<Delta> vmstat, List<Delta> meminfo, Map<String
         ThpSettings t = ThpSettings.read(scope.anonPrivate(), scope.shmem());
         if (!t.enabled().isEmpty()) out.put("transparent_hugepage/enabled", t.enabled());
         if (!t.defrag().isEmpty()) out.put("transparent_hugepage/defrag", t.defrag());
-        if (scope.shmem() && !t.shmemEnabled().isEmpty()) out.put("transparent_hugepage/shmem_enabled", t.shmemEnabled());
+        if (scope.shmem() && !t.shmemEnabled().isEmpty())
+            out.put("transparent_hugepage/shmem_enabled", t.shmemEnabled());
         long pmdKb = PageGeometry.current().pmdSize() >> 10;
         t.anonBySizeKb().forEach((kb, v) -> {
             if (kb != pmdKb && !v.equals("never")) out.put("transparent_hugepage/hugepages-" + kb + "kB/enabled", v);
         });
         t.shmemBySizeKb().forEach((kb, v) -> {
-            if (kb != pmdKb && !v.equals("never")) out.put("transparent_hugepage/hugepages-" + kb + "kB/shmem_enabled", v);
+            if (kb != pmdKb && !v.equals("never"))
+                out.put("transparent_hugepage/hugepages-" + kb + "kB/shmem_enabled", v);
         });
         if (scope.hugetlb()) {
             String dir = "hugepages/hugepages-" + (scope.hugePageSize() >> 10) + "kB/";
@@ -200,11 +256,18 @@ public record SystemActivity(List<Delta> vmstat, List<Delta> meminfo, Map<String
         if (!sizes.isEmpty()) b.append("; mTHP ").append(String.join(" ", sizes));
         if (pool != null) {
             HugetlbPool p0 = pool.before(), p1 = pool.after();
-            b.append("; hugetlb ").append(Sizes.format(p0.sizeBytes())).append(" pool ").append(moved(p0.total(), p1.total()))
-                    .append(", free ").append(moved(p0.free(), p1.free()))
-                    .append(", resv ").append(moved(p0.reserved(), p1.reserved()))
-                    .append(", surplus ").append(moved(p0.surplus(), p1.surplus()))
-                    .append(", overcommit ").append(p0.overcommit());
+            b.append("; hugetlb ")
+                    .append(Sizes.format(p0.sizeBytes()))
+                    .append(" pool ")
+                    .append(moved(p0.total(), p1.total()))
+                    .append(", free ")
+                    .append(moved(p0.free(), p1.free()))
+                    .append(", resv ")
+                    .append(moved(p0.reserved(), p1.reserved()))
+                    .append(", surplus ")
+                    .append(moved(p0.surplus(), p1.surplus()))
+                    .append(", overcommit ")
+                    .append(p0.overcommit());
         }
         return b.toString();
     }

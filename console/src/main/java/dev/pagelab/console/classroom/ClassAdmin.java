@@ -24,8 +24,15 @@ import java.util.regex.Pattern;
  */
 final class ClassAdmin {
     /** The key types sshd accepts in an authorized_keys line (sshd(8), AUTHORIZED_KEYS FILE FORMAT). */
-    private static final Set<String> KEY_TYPES = Set.of("ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
-            "ecdsa-sha2-nistp521", "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com");
+    private static final Set<String> KEY_TYPES = Set.of(
+            "ssh-ed25519",
+            "ssh-rsa",
+            "ecdsa-sha2-nistp256",
+            "ecdsa-sha2-nistp384",
+            "ecdsa-sha2-nistp521",
+            "sk-ssh-ed25519@openssh.com",
+            "sk-ecdsa-sha2-nistp256@openssh.com");
+
     private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]+={0,3}");
     private static final Pattern COMMENT = Pattern.compile("[A-Za-z0-9@._:+-]{1,64}");
 
@@ -68,30 +75,36 @@ final class ClassAdmin {
         List<String> steps = new ArrayList<>();
         steps.add("getent group " + g + " >/dev/null || groupadd --system " + g);
         // made if missing, never changed: --root may name a directory of the system's (install -d would chmod it)
-        steps.add("[ -d " + sh(layout.root().toString()) + " ] || install -d -o root -g root -m 0755 " + sh(layout.root().toString()));
-        steps.add("install -d -o root -g " + g + " -m 0750 " + sh(dir.toString()) + " " + sh(layout.shared().toString()));
+        steps.add("[ -d " + sh(layout.root().toString()) + " ] || install -d -o root -g root -m 0755 "
+                + sh(layout.root().toString()));
+        steps.add("install -d -o root -g " + g + " -m 0750 " + sh(dir.toString()) + " "
+                + sh(layout.shared().toString()));
         steps.add("install -d -o root -g root -m 0711 " + sh(layout.students().toString()));
         steps.add("install -d -o root -g root -m 0755 " + sh(layout.keys().toString()));
-        steps.add("[ -e " + sh(layout.ledger().toString()) + " ] || printf 'budget %s\\n' " + budget + " > " + sh(layout.ledger().toString()));
-        steps.add("chown root:" + g + " " + sh(layout.ledger().toString()) + " && chmod 0660 " + sh(layout.ledger().toString()));
+        steps.add("[ -e " + sh(layout.ledger().toString()) + " ] || printf 'budget %s\\n' " + budget + " > "
+                + sh(layout.ledger().toString()));
+        steps.add("chown root:" + g + " " + sh(layout.ledger().toString()) + " && chmod 0660 "
+                + sh(layout.ledger().toString()));
         String block = sshdBlock(launcher);
         Path dropIn = dropInDirectory(sshdConfig);
         Path confFile = dropIn == null ? null : dropIn.resolve("pagelab-" + layout.name() + ".conf");
         if (confFile != null) {
             steps.add("cat > " + sh(confFile.toString()) + " <<'EOF'\n" + block + "EOF");
-            if (Files.isExecutable(Path.of("/usr/sbin/sshd"))) steps.add("/usr/sbin/sshd -t -f " + sh(sshdConfig.toString()));
+            if (Files.isExecutable(Path.of("/usr/sbin/sshd")))
+                steps.add("/usr/sbin/sshd -t -f " + sh(sshdConfig.toString()));
         }
         if (!root()) {
             out.println("pagelab: 'class init' needs root. An administrator runs (each step can be run again safely):");
             for (String s : steps) out.println("  " + s.replace("\n", "\n  "));
             if (confFile == null) printBlock(sshdConfig, block);
-            out.println("  # then reload sshd (systemctl reload ssh), or run: sudo pagelab class init " + layout.name());
+            out.println(
+                    "  # then reload sshd (systemctl reload ssh), or run: sudo pagelab class init " + layout.name());
             return 1;
         }
         if (!run(steps)) return 1;
         if (budgetGiven) {
             try {
-                Ledger.create(layout.ledger(), budget);   // in place, under its lock: live consoles keep their claims
+                Ledger.create(layout.ledger(), budget); // in place, under its lock: live consoles keep their claims
             } catch (IOException e) {
                 err.println("pagelab: class init: cannot set the budget in " + layout.ledger() + ": " + e.getMessage());
                 return 1;
@@ -134,11 +147,14 @@ final class ClassAdmin {
         // that relative names and Tab completion mean the student's own files. env -i: the console gets only what it
         // needs to draw, whatever an AcceptEnv elsewhere or PAM lets in (JAVA_TOOL_OPTIONS or PAGELAB_JAVA_OPTS would
         // hand the JVM options that run commands, LD_PRELOAD a library).
-        String command = "cd work && exec /usr/bin/env -i PATH=/usr/bin:/bin HOME=\"$HOME\" USER=\"$USER\" LOGNAME=\"$LOGNAME\""
-                + " TERM=\"$TERM\" LANG=\"$LANG\" LC_ALL=\"$LC_ALL\" LC_CTYPE=\"$LC_CTYPE\""
-                + " SSH_ORIGINAL_COMMAND=\"$SSH_ORIGINAL_COMMAND\" " + sh(launcher) + " class" + (defaultRoot ? "" : " --root " + sh(layout.root().toString()))
-                + " join " + layout.name();
-        return "# pagelab class " + layout.name() + ", written by 'pagelab class init " + layout.name() + "': every login of\n"
+        String command =
+                "cd work && exec /usr/bin/env -i PATH=/usr/bin:/bin HOME=\"$HOME\" USER=\"$USER\" LOGNAME=\"$LOGNAME\""
+                        + " TERM=\"$TERM\" LANG=\"$LANG\" LC_ALL=\"$LC_ALL\" LC_CTYPE=\"$LC_CTYPE\""
+                        + " SSH_ORIGINAL_COMMAND=\"$SSH_ORIGINAL_COMMAND\" " + sh(launcher) + " class"
+                        + (defaultRoot ? "" : " --root " + sh(layout.root().toString()))
+                        + " join " + layout.name();
+        return "# pagelab class " + layout.name() + ", written by 'pagelab class init " + layout.name()
+                + "': every login of\n"
                 + "# the group gets its own pagelab console and nothing else.\n"
                 + "Match Group " + layout.group() + "\n"
                 + "    AuthorizedKeysFile " + layout.keys() + "/%u\n"
@@ -163,11 +179,11 @@ final class ClassAdmin {
         }
         for (String line : lines) {
             String t = line.trim();
-            if (t.toLowerCase(Locale.ROOT).startsWith("match ")) break;   // an Include inside a Match is conditional
+            if (t.toLowerCase(Locale.ROOT).startsWith("match ")) break; // an Include inside a Match is conditional
             if (!t.toLowerCase(Locale.ROOT).startsWith("include ")) continue;
             for (String pattern : t.substring(8).trim().split("\\s+")) {
                 Path p = Path.of(pattern);
-                if (!p.isAbsolute()) p = Path.of("/etc/ssh").resolve(p);   // sshd_config(5): relative to /etc/ssh
+                if (!p.isAbsolute()) p = Path.of("/etc/ssh").resolve(p); // sshd_config(5): relative to /etc/ssh
                 Path parent = p.getParent();
                 if (parent == null || !Files.isDirectory(parent)) continue;
                 Path candidate = parent.resolve("pagelab-" + layout.name() + ".conf");
@@ -202,10 +218,12 @@ final class ClassAdmin {
         // '*' and not '!': no password matches it, and sshd without PAM refuses keys to a '!'-locked account.
         // /bin/sh because sshd runs ForceCommand as SHELL -c COMMAND (nologin would refuse it); the command is the
         // administrator's, and sh reads no start-up file of the student's when it is not interactive.
-        steps.add("id -u " + account + " >/dev/null 2>&1 || useradd --system --no-create-home --home-dir " + sh(home.toString())
-                + " --shell /bin/sh --gid " + g + " --password '*' --comment " + sh("pagelab class " + layout.name()) + " " + account);
+        steps.add("id -u " + account + " >/dev/null 2>&1 || useradd --system --no-create-home --home-dir "
+                + sh(home.toString()) + " --shell /bin/sh --gid " + g + " --password '*' --comment "
+                + sh("pagelab class " + layout.name()) + " " + account);
         steps.add("install -d -o root -g root -m 0711 " + sh(home.toString()));
-        steps.add("install -d -o " + account + " -g " + g + " -m 0700 " + sh(layout.work(id).toString()));
+        steps.add("install -d -o " + account + " -g " + g + " -m 0700 "
+                + sh(layout.work(id).toString()));
         steps.add("printf '%s\\n' " + sh(key) + " > " + sh(layout.key(account).toString()) + " && chmod 0644 "
                 + sh(layout.key(account).toString()));
         if (!root()) {
@@ -214,7 +232,8 @@ final class ClassAdmin {
             return 1;
         }
         if (!run(steps)) return 1;
-        out.println("student " + id + " of class " + layout.name() + ": account " + account + ", files in " + layout.work(id));
+        out.println("student " + id + " of class " + layout.name() + ": account " + account + ", files in "
+                + layout.work(id));
         out.println("they connect with: ssh -t " + account + "@" + hostName());
         return 0;
     }
@@ -230,7 +249,9 @@ final class ClassAdmin {
     /** The account's passwd line, or null. */
     static String passwd(String account) {
         try {
-            Process p = new ProcessBuilder("getent", "passwd", account).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("getent", "passwd", account)
+                    .redirectErrorStream(true)
+                    .start();
             String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             return p.waitFor() == 0 && !s.isEmpty() ? s : null;
         } catch (IOException e) {
@@ -250,21 +271,25 @@ final class ClassAdmin {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw CommandError.refused(file.toString(), "cannot be read (" + e.getMessage() + ")", "give the student's .pub file");
+            throw CommandError.refused(
+                    file.toString(), "cannot be read (" + e.getMessage() + ")", "give the student's .pub file");
         }
         List<String> keys = new ArrayList<>();
         for (String line : lines) {
             String[] f = line.trim().split("\\s+");
             for (int i = 0; i + 1 < f.length; i++) {
                 if (KEY_TYPES.contains(f[i]) && BASE64.matcher(f[i + 1]).matches()) {
-                    String comment = i + 2 < f.length && COMMENT.matcher(f[i + 2]).matches() ? " " + f[i + 2] : "";
+                    String comment =
+                            i + 2 < f.length && COMMENT.matcher(f[i + 2]).matches() ? " " + f[i + 2] : "";
                     keys.add(f[i] + " " + f[i + 1] + comment);
                     break;
                 }
             }
         }
         if (keys.isEmpty()) {
-            throw CommandError.refused(file.toString(), "holds no OpenSSH public key",
+            throw CommandError.refused(
+                    file.toString(),
+                    "holds no OpenSSH public key",
                     "give the student's .pub file (a line like 'ssh-ed25519 AAAA... name')");
         }
         return String.join("\n", keys);
@@ -274,10 +299,13 @@ final class ClassAdmin {
     private boolean run(List<String> steps) {
         for (String s : steps) {
             try {
-                Process p = new ProcessBuilder("/bin/sh", "-c", s).redirectErrorStream(true).start();
+                Process p = new ProcessBuilder("/bin/sh", "-c", s)
+                        .redirectErrorStream(true)
+                        .start();
                 String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
                 if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                    err.println("pagelab: class: this step failed: " + s.lines().findFirst().orElse(s)
+                    err.println("pagelab: class: this step failed: "
+                            + s.lines().findFirst().orElse(s)
                             + (output.isEmpty() ? "" : "\n  " + output.replace("\n", "\n  ")));
                     return false;
                 }

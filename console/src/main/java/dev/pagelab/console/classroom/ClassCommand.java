@@ -67,7 +67,9 @@ public final class ClassCommand {
                     return new ClassAdmin(layout, out, err).init(budget, budgetGiven, sshdConfig, launcher());
                 }
                 case "add" -> {
-                    if (rest.length != 3) return usage(err, "class add needs NAME ID KEYFILE, e.g. pagelab class add os101 alice alice.pub");
+                    if (rest.length != 3)
+                        return usage(
+                                err, "class add needs NAME ID KEYFILE, e.g. pagelab class add os101 alice alice.pub");
                     ClassLayout layout = ClassLayout.of(root, rest[0]);
                     return new ClassAdmin(layout, out, err).add(ClassLayout.checkId(rest[1]), Path.of(rest[2]));
                 }
@@ -102,7 +104,8 @@ public final class ClassCommand {
             Path clone = h.resolve("pagelab");
             if (Files.isRegularFile(clone) && Files.isExecutable(clone)) return clone.toString();
             Path parent = h.getParent() == null ? null : h.getParent().getParent();
-            if (parent != null && Files.isExecutable(parent.resolve("bin/pagelab"))) return parent.resolve("bin/pagelab").toString();
+            if (parent != null && Files.isExecutable(parent.resolve("bin/pagelab")))
+                return parent.resolve("bin/pagelab").toString();
         }
         return "/usr/bin/pagelab";
     }

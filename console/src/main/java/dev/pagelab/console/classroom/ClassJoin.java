@@ -42,8 +42,8 @@ final class ClassJoin {
         Path work = layout.work(id);
         String problem = checkPrivate(work, account);
         if (problem != null) {
-            err.println("pagelab: class join: " + problem + " \u2014 tell your teacher ('pagelab class add " + layout.name()
-                    + " " + id + " KEYFILE' repairs it)");
+            err.println("pagelab: class join: " + problem + " \u2014 tell your teacher ('pagelab class add "
+                    + layout.name() + " " + id + " KEYFILE' repairs it)");
             return 1;
         }
         String original = System.getenv("SSH_ORIGINAL_COMMAND");
@@ -54,8 +54,9 @@ final class ClassJoin {
         try {
             ledger = Ledger.open(layout.ledger(), account);
         } catch (IOException e) {
-            err.println("pagelab: class join: cannot open the class's memory ledger " + layout.ledger() + " (" + e.getMessage()
-                    + ") \u2014 tell your teacher ('pagelab class init " + layout.name() + "' repairs it)");
+            err.println("pagelab: class join: cannot open the class's memory ledger " + layout.ledger() + " ("
+                    + e.getMessage() + ") \u2014 tell your teacher ('pagelab class init " + layout.name()
+                    + "' repairs it)");
             return 1;
         }
         ClassPolicy policy;
@@ -81,11 +82,14 @@ final class ClassJoin {
     /** Null when {@code work} is a directory of {@code account}'s own that no one else can enter; else what is wrong. */
     static String checkPrivate(Path work, String account) {
         try {
-            if (!Files.isDirectory(work, LinkOption.NOFOLLOW_LINKS)) return "your directory " + work + " does not exist";
-            if (!Files.getOwner(work, LinkOption.NOFOLLOW_LINKS).getName().equals(account)) return work + " is not yours";
+            if (!Files.isDirectory(work, LinkOption.NOFOLLOW_LINKS))
+                return "your directory " + work + " does not exist";
+            if (!Files.getOwner(work, LinkOption.NOFOLLOW_LINKS).getName().equals(account))
+                return work + " is not yours";
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(work, LinkOption.NOFOLLOW_LINKS);
             for (PosixFilePermission p : perms) {
-                if (p.name().startsWith("GROUP") || p.name().startsWith("OTHERS")) return work + " is open to others (mode should be 0700)";
+                if (p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))
+                    return work + " is open to others (mode should be 0700)";
             }
             return null;
         } catch (IOException e) {
@@ -111,8 +115,8 @@ final class ClassJoin {
         PrintWriter out = new PrintWriter(new FileOutputStream(FileDescriptor.out), true, output.charset());
         int status = 0;
         try (Session session = new Session(true);
-             Shell shell = new Shell(session, out, false, false, () -> 120);
-             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+                Shell shell = new Shell(session, out, false, false, () -> 120);
+                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             shell.output(output);
             shell.apply(config);
             String line;

@@ -36,7 +36,9 @@ public record ClassLayout(Path root, String name) {
     /** The layout of class {@code name}, refused in one line when the name is not one. */
     public static ClassLayout of(Path root, String name) throws CommandError {
         if (!NAME.matcher(name).matches()) {
-            throw CommandError.usage(0, "'" + name + "' is not a class name",
+            throw CommandError.usage(
+                    0,
+                    "'" + name + "' is not a class name",
                     "a class name is a lower-case letter then up to 15 lower-case letters or digits, e.g. os101");
         }
         return new ClassLayout(root, name);
@@ -45,15 +47,21 @@ public record ClassLayout(Path root, String name) {
     /** {@code id} when it is a student ID, else a one-line refusal. */
     public static String checkId(String id) throws CommandError {
         if (!ID.matcher(id).matches()) {
-            throw CommandError.usage(0, "'" + id + "' is not a student ID",
+            throw CommandError.usage(
+                    0,
+                    "'" + id + "' is not a student ID",
                     "an ID is up to 15 lower-case letters, digits or _, starting with a letter or digit, e.g. alice or s042");
         }
         return id;
     }
 
-    public String group() { return "pagelab-" + name; }
+    public String group() {
+        return "pagelab-" + name;
+    }
 
-    public String account(String id) { return name + "-" + id; }
+    public String account(String id) {
+        return name + "-" + id;
+    }
 
     /** The student ID of {@code account}, or null when it is no account of this class. */
     public String idOf(String account) {
@@ -62,19 +70,35 @@ public record ClassLayout(Path root, String name) {
         return ID.matcher(id).matches() ? id : null;
     }
 
-    public Path dir() { return root.resolve(name); }
+    public Path dir() {
+        return root.resolve(name);
+    }
 
-    public Path shared() { return dir().resolve("shared"); }
+    public Path shared() {
+        return dir().resolve("shared");
+    }
 
-    public Path keys() { return dir().resolve("keys"); }
+    public Path keys() {
+        return dir().resolve("keys");
+    }
 
-    public Path key(String account) { return keys().resolve(account); }
+    public Path key(String account) {
+        return keys().resolve(account);
+    }
 
-    public Path ledger() { return dir().resolve("ledger"); }
+    public Path ledger() {
+        return dir().resolve("ledger");
+    }
 
-    public Path students() { return dir().resolve("students"); }
+    public Path students() {
+        return dir().resolve("students");
+    }
 
-    public Path home(String id) { return students().resolve(id); }
+    public Path home(String id) {
+        return students().resolve(id);
+    }
 
-    public Path work(String id) { return home(id).resolve("work"); }
+    public Path work(String id) {
+        return home(id).resolve("work");
+    }
 }

@@ -42,7 +42,8 @@ public final class ClassPolicy implements AutoCloseable {
             "hugepages", "it resizes the machine's huge page pool, which every student shares",
             "limit", "it changes the console's resource limits, which class mode keeps as the administrator set them",
             "lockall", "it locks every page of the console, present and future, outside the class's memory budget",
-            "bench", "it maps and sweeps up to gigabytes to measure the machine, which would skew every student's figures");
+            "bench",
+                    "it maps and sweeps up to gigabytes to measure the machine, which would skew every student's figures");
 
     private final ClassLayout layout;
     private final String id;
@@ -61,24 +62,40 @@ public final class ClassPolicy implements AutoCloseable {
     }
 
     /** The policy in force in this process (class join), if any. */
-    public static Optional<ClassPolicy> active() { return Optional.ofNullable(active); }
+    public static Optional<ClassPolicy> active() {
+        return Optional.ofNullable(active);
+    }
 
-    static void activate(ClassPolicy p) { active = p; }
+    static void activate(ClassPolicy p) {
+        active = p;
+    }
 
-    public ClassLayout layout() { return layout; }
+    public ClassLayout layout() {
+        return layout;
+    }
 
-    public String id() { return id; }
+    public String id() {
+        return id;
+    }
 
     /** The student's private directory (real path). */
-    public Path work() { return work; }
+    public Path work() {
+        return work;
+    }
 
-    public Path shared() { return shared; }
+    public Path shared() {
+        return shared;
+    }
 
     /** The console's line history, in the private directory. */
-    public Path historyFile() { return work.resolve(".pagelab-history"); }
+    public Path historyFile() {
+        return work.resolve(".pagelab-history");
+    }
 
     /** Where 'replay NAME' looks for recipes before the bundled ones: the class's material, then the student's own. */
-    public List<Path> recipeDirs() { return List.of(shared, work); }
+    public List<Path> recipeDirs() {
+        return List.of(shared, work);
+    }
 
     // ---- before a statement -----------------------------------------------------------------------------------
 
@@ -97,7 +114,7 @@ public final class ClassPolicy implements AutoCloseable {
         try {
             a = Args.parse(line, command.options());
         } catch (CommandError e) {
-            return line;   // the command itself reports what is wrong with its words; nothing runs
+            return line; // the command itself reports what is wrong with its words; nothing runs
         }
         switch (verb) {
             case "map" -> {
@@ -113,7 +130,8 @@ public final class ClassPolicy implements AutoCloseable {
                 }
             }
             case "record" -> {
-                if (a.positional().size() == 1 && !a.positional().getFirst().text().equals("stop")) {
+                if (a.positional().size() == 1
+                        && !a.positional().getFirst().text().equals("stop")) {
                     Args.Positional p = a.positional().getFirst();
                     String name = p.text().endsWith(".toml") ? p.text() : p.text() + ".toml";
                     replace(words, p.index(), confine(name, true).toString());
@@ -122,10 +140,11 @@ public final class ClassPolicy implements AutoCloseable {
             case "replay" -> {
                 if (a.has("cast")) confineOption(words, a.option("cast"), "cast", true);
                 for (Args.Positional p : a.positional()) {
-                    if (pathLike(p.text())) replace(words, p.index(), confine(p.text(), false).toString());
+                    if (pathLike(p.text()))
+                        replace(words, p.index(), confine(p.text(), false).toString());
                 }
             }
-            default -> { }
+            default -> {}
         }
         CommandLine admitted = new CommandLine(line.text(), List.copyOf(words));
         claimMemory(verb, a, session);
@@ -137,8 +156,12 @@ public final class ClassPolicy implements AutoCloseable {
      * from; otherwise it is a recipe name, looked up only in {@link #recipeDirs()} and the bundled recipes.
      */
     private boolean pathLike(String word) {
-        return word.contains("/") || word.startsWith("~") || word.startsWith(".") || word.endsWith(".toml")
-                || Files.exists(Path.of(word), LinkOption.NOFOLLOW_LINKS) || Files.exists(work.resolve(word), LinkOption.NOFOLLOW_LINKS);
+        return word.contains("/")
+                || word.startsWith("~")
+                || word.startsWith(".")
+                || word.endsWith(".toml")
+                || Files.exists(Path.of(word), LinkOption.NOFOLLOW_LINKS)
+                || Files.exists(work.resolve(word), LinkOption.NOFOLLOW_LINKS);
     }
 
     private static boolean isMapping(Session session, String word) {
@@ -147,7 +170,8 @@ public final class ClassPolicy implements AutoCloseable {
         return Session.validName(name) && session.mapping(name) != null;
     }
 
-    private void confineOption(List<CommandLine.Word> words, Args.Option o, String name, boolean write) throws CommandError {
+    private void confineOption(List<CommandLine.Word> words, Args.Option o, String name, boolean write)
+            throws CommandError {
         String resolved = confine(o.value(), write).toString();
         boolean joined = words.get(o.index()).text().startsWith("--" + name + "=");
         replace(words, o.index(), joined ? "--" + name + "=" + resolved : resolved);
@@ -191,7 +215,8 @@ public final class ClassPolicy implements AutoCloseable {
      */
     public boolean completable(String candidate) {
         if (!candidate.contains("/")) return true;
-        Path p = work.resolve(candidate.startsWith("~/") ? candidate.substring(2) : candidate).normalize();
+        Path p = work.resolve(candidate.startsWith("~/") ? candidate.substring(2) : candidate)
+                .normalize();
         try {
             Path real = Files.exists(p) ? p.toRealPath() : p;
             return real.startsWith(work) || real.startsWith(shared) || work.startsWith(real) || shared.startsWith(real);
@@ -201,9 +226,13 @@ public final class ClassPolicy implements AutoCloseable {
     }
 
     private CommandError refusal(String word, boolean write) {
-        return CommandError.refused(word, "is outside your class directories", write
-                ? "in class mode files are written in " + work + " (relative names go there)"
-                : "in class mode files are read from " + work + " or " + shared + " (relative names are taken from the first)");
+        return CommandError.refused(
+                word,
+                "is outside your class directories",
+                write
+                        ? "in class mode files are written in " + work + " (relative names go there)"
+                        : "in class mode files are read from " + work + " or " + shared
+                                + " (relative names are taken from the first)");
     }
 
     // ---- the memory budget ------------------------------------------------------------------------------------
@@ -221,7 +250,9 @@ public final class ClassPolicy implements AutoCloseable {
                     long unit = PageGeometry.current().pageSize();
                     if (a.has("hugetlb")) {
                         String v = a.value("hugetlb");
-                        unit = v == null || v.isEmpty() ? PageGeometry.current().pmdSize() : Sizes.parse(v, unit, 0, "page size");
+                        unit = v == null || v.isEmpty()
+                                ? PageGeometry.current().pmdSize()
+                                : Sizes.parse(v, unit, 0, "page size");
                     }
                     from = 0;
                     to = Sizes.parse(pos.getLast().text(), unit, pos.getLast().index(), "size");
@@ -237,7 +268,8 @@ public final class ClassPolicy implements AutoCloseable {
                 case "advise" -> {
                     if (a.positional().size() < 2) return;
                     Advice advice = Advice.of(a.positional().get(1).text()).orElse(null);
-                    if (advice != Advice.WILLNEED && advice != Advice.POPULATE_READ && advice != Advice.POPULATE_WRITE) return;
+                    if (advice != Advice.WILLNEED && advice != Advice.POPULATE_READ && advice != Advice.POPULATE_WRITE)
+                        return;
                     long[] r = range(session, a.positional().getFirst().text());
                     if (r == null) return;
                     name = nameOf(a.positional().getFirst().text());
@@ -249,7 +281,7 @@ public final class ClassPolicy implements AutoCloseable {
                 }
             }
         } catch (CommandError e) {
-            return;   // a word the command will refuse itself, before it commits anything
+            return; // a word the command will refuse itself, before it commits anything
         }
         if (to <= from) return;
         long block = PageGeometry.current().pmdSize();
@@ -264,14 +296,20 @@ public final class ClassPolicy implements AutoCloseable {
         try {
             no = ledger.claim(total() + more);
         } catch (IOException e) {
-            throw CommandError.refused(null, "the class's memory ledger cannot be read (" + e.getMessage() + ")",
+            throw CommandError.refused(
+                    null,
+                    "the class's memory ledger cannot be read (" + e.getMessage() + ")",
                     "tell your teacher; steps that commit memory wait until it can");
         }
         if (no != null) {
             if (r.empty()) claims.remove(name);
-            throw CommandError.refused(null, "the class's memory budget is " + Sizes.human(no.budget()) + ", of which "
-                    + Sizes.human(no.others() + no.mine()) + " is held (" + Sizes.human(no.mine()) + " by you); this step may bring in "
-                    + Sizes.human(more), "unmap what you no longer need ('list' shows it), or work on a smaller range");
+            throw CommandError.refused(
+                    null,
+                    "the class's memory budget is " + Sizes.human(no.budget()) + ", of which "
+                            + Sizes.human(no.others() + no.mine()) + " is held (" + Sizes.human(no.mine())
+                            + " by you); this step may bring in "
+                            + Sizes.human(more),
+                    "unmap what you no longer need ('list' shows it), or work on a smaller range");
         }
         r.add(from, to);
     }
@@ -293,7 +331,8 @@ public final class ClassPolicy implements AutoCloseable {
         if (bracket < 0) return new long[] {0, m.length()};
         int colon = word.indexOf(':', bracket);
         if (colon < 0 || !word.endsWith("]")) return null;
-        String offText = word.substring(bracket + 1, colon).trim(), lenText = word.substring(colon + 1, word.length() - 1).trim();
+        String offText = word.substring(bracket + 1, colon).trim(),
+                lenText = word.substring(colon + 1, word.length() - 1).trim();
         long off = offText.isEmpty() ? 0 : Sizes.parse(offText, m.pageSize(), 0, "offset");
         long len = lenText.isEmpty() ? m.length() - off : Sizes.parse(lenText, m.pageSize(), 0, "length");
         if (off < 0 || off >= m.length() || len <= 0) return null;
@@ -319,7 +358,8 @@ public final class ClassPolicy implements AutoCloseable {
             }
             long block = PageGeometry.current().pmdSize();
             List<long[]> live = new ArrayList<>();
-            for (long[] p : m.liveParts()) live.add(new long[] {p[0] / block * block, (p[1] + block - 1) / block * block});
+            for (long[] p : m.liveParts())
+                live.add(new long[] {p[0] / block * block, (p[1] + block - 1) / block * block});
             e.getValue().retain(live);
             if (e.getValue().empty()) it.remove();
         }
@@ -332,7 +372,9 @@ public final class ClassPolicy implements AutoCloseable {
         }
     }
 
-    Ledger ledgerForTest() { return ledger; }
+    Ledger ledgerForTest() {
+        return ledger;
+    }
 
     @Override
     public void close() {
@@ -350,12 +392,15 @@ public final class ClassPolicy implements AutoCloseable {
             return b;
         }
 
-        boolean empty() { return ranges.isEmpty(); }
+        boolean empty() {
+            return ranges.isEmpty();
+        }
 
         /** Bytes of [from, to) not yet held. */
         long uncovered(long from, long to) {
             long covered = 0;
-            for (var e : ranges.entrySet()) covered += Math.max(0, Math.min(to, e.getValue()) - Math.max(from, e.getKey()));
+            for (var e : ranges.entrySet())
+                covered += Math.max(0, Math.min(to, e.getValue()) - Math.max(from, e.getKey()));
             return to - from - covered;
         }
 
@@ -387,5 +432,7 @@ public final class ClassPolicy implements AutoCloseable {
     }
 
     /** The commands class mode refuses outright, for the manual and tests. */
-    public static Set<String> machineWide() { return MACHINE_WIDE.keySet(); }
+    public static Set<String> machineWide() {
+        return MACHINE_WIDE.keySet();
+    }
 }

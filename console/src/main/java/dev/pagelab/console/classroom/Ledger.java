@@ -68,17 +68,22 @@ public final class Ledger implements AutoCloseable {
 
     /** Writes a fresh ledger with {@code budget} bytes and no claims (class init). */
     static void create(Path file, long budget) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-             FileLock l = ch.lock(MUTEX, 1, false)) {
+        try (FileChannel ch = FileChannel.open(
+                        file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                FileLock l = ch.lock(MUTEX, 1, false)) {
             State s = read(ch);
             write(ch, new State(budget, s.budget < 0 ? new LinkedHashMap<>() : s.claims));
         }
     }
 
-    public Path file() { return file; }
+    public Path file() {
+        return file;
+    }
 
     /** What this console holds now. */
-    public long claimed() { return claimed; }
+    public long claimed() {
+        return claimed;
+    }
 
     /** The budget and every live console's claim (dead ones dropped), read under the lock. */
     public synchronized State snapshot() throws IOException {
@@ -102,7 +107,8 @@ public final class Ledger implements AutoCloseable {
                 write(channel, s);
                 return new Refusal(s.budget, others, claimed, total);
             }
-            if (total > 0) s.claims.put(pid, new Line(total, account)); else s.claims.remove(pid);
+            if (total > 0) s.claims.put(pid, new Line(total, account));
+            else s.claims.remove(pid);
             write(channel, s);
             claimed = total;
             return null;
@@ -129,7 +135,9 @@ public final class Ledger implements AutoCloseable {
 
     /** The file's content: the budget (-1 when the file has none) and the claims by PID. */
     public record State(long budget, Map<Long, Line> claims) {
-        public long total() { return claims.values().stream().mapToLong(Line::bytes).sum(); }
+        public long total() {
+            return claims.values().stream().mapToLong(Line::bytes).sum();
+        }
     }
 
     private State prune(State s) throws IOException {
@@ -148,7 +156,7 @@ public final class Ledger implements AutoCloseable {
             probe.release();
             return false;
         } catch (OverlappingFileLockException e) {
-            return true;   // held by this very JVM (another Ledger on the same file: tests)
+            return true; // held by this very JVM (another Ledger on the same file: tests)
         }
     }
 
@@ -172,7 +180,8 @@ public final class Ledger implements AutoCloseable {
     private static void write(FileChannel ch, State s) throws IOException {
         List<String> lines = new ArrayList<>();
         if (s.budget >= 0) lines.add("budget " + s.budget);
-        for (Map.Entry<Long, Line> e : s.claims.entrySet()) lines.add(e.getKey() + " " + e.getValue().bytes + " " + e.getValue().account);
+        for (Map.Entry<Long, Line> e : s.claims.entrySet())
+            lines.add(e.getKey() + " " + e.getValue().bytes + " " + e.getValue().account);
         ByteBuffer out = ByteBuffer.wrap((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
         // Written over the old text, then cut to length: a console killed in between leaves the budget line (always
         // first, and the same) in place, never an empty file that would read as "no budget".

@@ -57,7 +57,8 @@ public final class SecurePager {
             terminal.writer().flush();
             terminal.pause(true);
             try {
-                ProcessBuilder pb = new ProcessBuilder(command(less)).redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                ProcessBuilder pb = new ProcessBuilder(command(less))
+                        .redirectOutput(ProcessBuilder.Redirect.INHERIT)
                         .redirectError(ProcessBuilder.Redirect.INHERIT);
                 Map<String, String> env = environment(System.getenv());
                 pb.environment().clear();

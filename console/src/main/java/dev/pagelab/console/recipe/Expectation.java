@@ -19,8 +19,21 @@ import java.util.regex.Pattern;
  *
  * @param terms the figures and numbers {@code a} is the sum of, or empty when {@code a} is a number as written
  */
-public record Expectation(String key, Relation relation, double a, double b, String text, String source, List<Term> terms) {
-    enum Relation { EQ, NE, LT, LE, GT, GE, WITHIN, RANGE, TRANSITION, TEXT, BOOL }
+public record Expectation(
+        String key, Relation relation, double a, double b, String text, String source, List<Term> terms) {
+    enum Relation {
+        EQ,
+        NE,
+        LT,
+        LE,
+        GT,
+        GE,
+        WITHIN,
+        RANGE,
+        TRANSITION,
+        TEXT,
+        BOOL
+    }
 
     /** One addend of a compared value: {@code sign * constant * figure}, or {@code sign * constant} when figure is null. */
     record Term(int sign, String figure, double constant) {}
@@ -33,23 +46,30 @@ public record Expectation(String key, Relation relation, double a, double b, Str
     }
 
     // "<= 1.05", "> 0", "= 5", "!= 0", "= pages - present", ">= previous.minor - 64"
-    private static final Pattern COMPARE = Pattern.compile("\\s*(<=|>=|!=|==|=|<|>|\u2264|\u2265|\u2260)\\s*(\\S.*?)\\s*");
+    private static final Pattern COMPARE =
+            Pattern.compile("\\s*(<=|>=|!=|==|=|<|>|\u2264|\u2265|\u2260)\\s*(\\S.*?)\\s*");
     // "256 ± 2", "256 +- 2", "256 ± 5%", "previous.swapped ± 2"
-    private static final Pattern WITHIN = Pattern.compile("\\s*(\\S.*?)\\s*(?:\u00b1|\\+-|\\+/-)\\s*(" + Num.RE + ")(%?)\\s*");
+    private static final Pattern WITHIN =
+            Pattern.compile("\\s*(\\S.*?)\\s*(?:\u00b1|\\+-|\\+/-)\\s*(" + Num.RE + ")(%?)\\s*");
     private static final String NUMBER = "\\d[\\d_]*(?:\\.\\d+)?(?:[eE][-+]?\\d+)?";
     // "pages", "- 64", "+ previous.minor", "- 31 * cpus"
-    private static final Pattern TERM = Pattern.compile("\\s*([-+])?\\s*(?:(" + NUMBER + ")\\s*\\*\\s*)?(" + NUMBER
-            + "|(?:previous\\.)?[a-z_][a-z0-9_]*)\\s*");
+    private static final Pattern TERM = Pattern.compile(
+            "\\s*([-+])?\\s*(?:(" + NUMBER + ")\\s*\\*\\s*)?(" + NUMBER + "|(?:previous\\.)?[a-z_][a-z0-9_]*)\\s*");
     // "250..260"
     private static final Pattern RANGE = Pattern.compile("\\s*(" + Num.RE + ")\\s*\\.\\.\\s*(" + Num.RE + ")\\s*");
     // "0 -> 256"
-    private static final Pattern TRANSITION = Pattern.compile("\\s*(" + Num.RE + ")\\s*(?:->|\u2192)\\s*(" + Num.RE + ")\\s*");
+    private static final Pattern TRANSITION =
+            Pattern.compile("\\s*(" + Num.RE + ")\\s*(?:->|\u2192)\\s*(" + Num.RE + ")\\s*");
 
     /** Keys whose value is text (an errno name or words of the message), not a number. */
-    static boolean textKey(String key) { return Figures.recipeText(key); }
+    static boolean textKey(String key) {
+        return Figures.recipeText(key);
+    }
 
     /** Keys that also take a before → after pair (a number or relation alone is about the value after). */
-    static boolean transitionKey(String key) { return key.equals("present"); }
+    static boolean transitionKey(String key) {
+        return key.equals("present");
+    }
 
     /**
      * Parses the TOML value of {@code expect.KEY}; {@code source} is file:line:column for messages.
@@ -58,15 +78,17 @@ public record Expectation(String key, Relation relation, double a, double b, Str
      */
     public static Expectation of(String key, Object value, String source) {
         if (value instanceof Boolean bool) {
-            if (!key.equals("ok")) throw new IllegalArgumentException("expect." + key + " takes a number or a relation, not "
-                    + bool);
+            if (!key.equals("ok"))
+                throw new IllegalArgumentException("expect." + key + " takes a number or a relation, not " + bool);
             return new Expectation(key, Relation.BOOL, bool ? 1 : 0, 0, bool.toString(), source);
         }
         if (key.equals("ok")) throw new IllegalArgumentException("expect.ok takes true or false");
         if (textKey(key)) {
             if (!(value instanceof String s) || s.isBlank()) {
-                throw new IllegalArgumentException("expect." + key + " takes text: " + (key.equals("vm_flags")
-                        ? "VmFlags codes such as \"lo\"" : "an errno name such as \"EACCES\" or words of the message"));
+                throw new IllegalArgumentException("expect." + key + " takes text: "
+                        + (key.equals("vm_flags")
+                                ? "VmFlags codes such as \"lo\""
+                                : "an errno name such as \"EACCES\" or words of the message"));
             }
             return new Expectation(key, Relation.TEXT, 0, 0, s, source);
         }
@@ -75,12 +97,15 @@ public record Expectation(String key, Relation relation, double a, double b, Str
             return new Expectation(key, Relation.EQ, v, 0, Num.format(v), source);
         }
         if (!(value instanceof String s)) {
-            throw new IllegalArgumentException("expect." + key + " takes a number or a relation in quotes, e.g. \"> 0\"");
+            throw new IllegalArgumentException(
+                    "expect." + key + " takes a number or a relation in quotes, e.g. \"> 0\"");
         }
         Matcher m = TRANSITION.matcher(s);
         if (m.matches()) {
-            if (!transitionKey(key)) throw new IllegalArgumentException("'" + s + "': only present takes BEFORE -> AFTER");
-            return new Expectation(key, Relation.TRANSITION, Num.parse(m.group(1)), Num.parse(m.group(2)), s.trim(), source);
+            if (!transitionKey(key))
+                throw new IllegalArgumentException("'" + s + "': only present takes BEFORE -> AFTER");
+            return new Expectation(
+                    key, Relation.TRANSITION, Num.parse(m.group(1)), Num.parse(m.group(2)), s.trim(), source);
         }
         m = COMPARE.matcher(s);
         if (m.matches()) {
@@ -100,8 +125,9 @@ public record Expectation(String key, Relation relation, double a, double b, Str
             List<Term> terms = terms(m.group(1), s);
             double centre = constant(terms), tol = Num.parse(m.group(2));
             if (!m.group(3).isEmpty()) {
-                if (!figures(terms).isEmpty()) throw new IllegalArgumentException("'" + s + "': a percentage needs a number to be "
-                        + "a percentage of; give the tolerance in pages or bytes");
+                if (!figures(terms).isEmpty())
+                    throw new IllegalArgumentException("'" + s + "': a percentage needs a number to be "
+                            + "a percentage of; give the tolerance in pages or bytes");
                 tol = Math.abs(centre) * tol / 100;
             }
             return new Expectation(key, Relation.WITHIN, centre, tol, s.trim(), source, figures(terms));
@@ -112,8 +138,9 @@ public record Expectation(String key, Relation relation, double a, double b, Str
             if (lo > hi) throw new IllegalArgumentException("'" + s + "': the range runs backwards");
             return new Expectation(key, Relation.RANGE, lo, hi, s.trim(), source);
         }
-        throw new IllegalArgumentException("'" + s + "' is not a relation: write e.g. 256, \"> 0\", \"<= 1.05\", \"256 \u00b1 2\", "
-                + "\"250..260\", \"= pages - present\" or, for present, \"0 -> 256\"");
+        throw new IllegalArgumentException(
+                "'" + s + "' is not a relation: write e.g. 256, \"> 0\", \"<= 1.05\", \"256 \u00b1 2\", "
+                        + "\"250..260\", \"= pages - present\" or, for present, \"0 -> 256\"");
     }
 
     /**
@@ -128,8 +155,9 @@ public record Expectation(String key, Relation relation, double a, double b, Str
         while (at < expr.length()) {
             t.region(at, expr.length());
             if (!t.lookingAt() || (t.group(1) == null && !out.isEmpty())) {
-                throw new IllegalArgumentException("'" + whole + "' is not a relation: after the operator comes a number, or "
-                        + "figures and numbers joined by + and -, e.g. \"= pages - present\", \">= previous.minor - 64\" or \"< 32 * cpus\"");
+                throw new IllegalArgumentException(
+                        "'" + whole + "' is not a relation: after the operator comes a number, or "
+                                + "figures and numbers joined by + and -, e.g. \"= pages - present\", \">= previous.minor - 64\" or \"< 32 * cpus\"");
             }
             int sign = "-".equals(t.group(1)) ? -1 : 1;
             double factor = t.group(2) == null ? 1 : Num.parse(t.group(2));
@@ -138,7 +166,8 @@ public record Expectation(String key, Relation relation, double a, double b, Str
             else out.add(new Term(sign, word, factor));
             at = t.end();
         }
-        if (out.isEmpty()) throw new IllegalArgumentException("'" + whole + "' is not a relation: a number or a figure is missing");
+        if (out.isEmpty())
+            throw new IllegalArgumentException("'" + whole + "' is not a relation: a number or a figure is missing");
         return out;
     }
 
@@ -199,7 +228,8 @@ public record Expectation(String key, Relation relation, double a, double b, Str
     /** The claim as a reader would write it: {@code minor = 256}, {@code present 0 -> 256}. */
     public String describe() {
         return switch (relation) {
-            case EQ, BOOL -> text.startsWith("=") ? key + " " + text.replaceFirst("^==?\\s*", "= ") : key + " = " + text;
+            case EQ, BOOL ->
+                text.startsWith("=") ? key + " " + text.replaceFirst("^==?\\s*", "= ") : key + " = " + text;
             case TRANSITION -> key + " " + text;
             case TEXT -> key + " ~ \"" + text + "\"";
             default -> key + " " + text;
@@ -210,7 +240,9 @@ public record Expectation(String key, Relation relation, double a, double b, Str
     public static final class Num {
         static final String RE = "[-+]?(?:\\d[\\d_]*)(?:\\.\\d+)?(?:[eE][-+]?\\d+)?";
 
-        static double parse(String s) { return Double.parseDouble(s.replace("_", "")); }
+        static double parse(String s) {
+            return Double.parseDouble(s.replace("_", ""));
+        }
 
         public static String format(double v) {
             if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);

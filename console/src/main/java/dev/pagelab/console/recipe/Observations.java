@@ -41,7 +41,11 @@ public final class Observations {
                 case Number n -> numbers.put(f.recipe(), n.doubleValue());
                 case Boolean b -> numbers.put(f.recipe(), b ? 1.0 : 0.0);
                 case String t -> texts.put(f.recipe(), t);
-                case List<?> l when f.text() -> texts.put(f.recipe(), String.join("\n", l.stream().map(String::valueOf).toList()));
+                case List<?> l
+                when f.text() ->
+                    texts.put(
+                            f.recipe(),
+                            String.join("\n", l.stream().map(String::valueOf).toList()));
                 case List<?> l -> numbers.put(f.recipe(), (double) l.size());
                 default -> throw new IllegalStateException("figure " + f.recipe() + " has no value recipes compare");
             }
@@ -59,12 +63,20 @@ public final class Observations {
     Verdict check(Expectation e, Observations previous) {
         if (!e.terms().isEmpty()) {
             String[] missing = new String[1];
-            Expectation resolved = e.resolve(name -> name.startsWith(Expectation.PREVIOUS)
-                    ? previous == null ? null : previous.numbers.get(name.substring(Expectation.PREVIOUS.length()))
-                    : numbers.get(name), missing);
+            Expectation resolved = e.resolve(
+                    name -> name.startsWith(Expectation.PREVIOUS)
+                            ? previous == null
+                                    ? null
+                                    : previous.numbers.get(name.substring(Expectation.PREVIOUS.length()))
+                            : numbers.get(name),
+                    missing);
             if (resolved == null) {
-                return new Verdict(e, false, missing[0].startsWith(Expectation.PREVIOUS) && previous == null
-                        ? "no step ran before this one" : "no figure '" + missing[0] + "' to compare with");
+                return new Verdict(
+                        e,
+                        false,
+                        missing[0].startsWith(Expectation.PREVIOUS) && previous == null
+                                ? "no step ran before this one"
+                                : "no figure '" + missing[0] + "' to compare with");
             }
             Verdict v = check(resolved, null);
             String value = Observations.format(resolved.a());
@@ -76,15 +88,20 @@ public final class Observations {
     Verdict check(Expectation e) {
         if (e.relation() == Expectation.Relation.TEXT) {
             String t = texts.get(e.key());
-            if (t == null) return new Verdict(e, false, e.key().equals("error") ? "the step succeeded" : "no " + e.key());
+            if (t == null)
+                return new Verdict(e, false, e.key().equals("error") ? "the step succeeded" : "no " + e.key());
             boolean ok = t.toLowerCase(Locale.ROOT).contains(e.text().toLowerCase(Locale.ROOT));
             return new Verdict(e, ok, t.isEmpty() ? "nothing" : "\"" + firstLine(t) + "\"");
         }
         Double v = numbers.get(e.key());
         if (v == null) {
-            return new Verdict(e, false, texts.containsKey("error") && !e.key().equals("ok")
-                    ? "the step failed: " + firstLine(texts.get("error")) : "this step reports no '" + e.key() + "' (it has: "
-                    + String.join(", ", numbers.keySet()) + ")");
+            return new Verdict(
+                    e,
+                    false,
+                    texts.containsKey("error") && !e.key().equals("ok")
+                            ? "the step failed: " + firstLine(texts.get("error"))
+                            : "this step reports no '" + e.key() + "' (it has: " + String.join(", ", numbers.keySet())
+                                    + ")");
         }
         boolean ok = e.holds(presentBefore, v);
         String observed = e.relation() == Expectation.Relation.TRANSITION

@@ -9,8 +9,14 @@ import java.util.List;
  *
  * @param requires what the story's subject needs: unmet, the whole recipe is skipped (swapping without swap)
  */
-public record Recipe(Path source, String title, String summary, String author, Requirements requires, List<Step> steps,
-              List<Step> cleanup) {
+public record Recipe(
+        Path source,
+        String title,
+        String summary,
+        String author,
+        Requirements requires,
+        List<Step> steps,
+        List<Step> cleanup) {
     /**
      * What the machine must offer, all optional; the words are those of {@link RecipeRequirements#WORDS}.
      *
@@ -21,11 +27,13 @@ public record Recipe(Path source, String title, String summary, String author, R
      * @param memlock       bytes this process must be able to mlock (CAP_IPC_LOCK or RLIMIT_MEMLOCK), 0: none
      * @param features      capability words, each possibly negated with {@code no_}
      */
-    public record Requirements(boolean root, List<String> thp, long hugetlbSize, long hugetlbPages, long memlock,
-                        List<String> features) {
+    public record Requirements(
+            boolean root, List<String> thp, long hugetlbSize, long hugetlbPages, long memlock, List<String> features) {
         static final Requirements NONE = new Requirements(false, List.of(), 0, 0, 0, List.of());
 
-        boolean none() { return equals(NONE); }
+        boolean none() {
+            return equals(NONE);
+        }
     }
 
     /**
@@ -40,8 +48,15 @@ public record Recipe(Path source, String title, String summary, String author, R
      * @param on        variants for machines where a condition holds ({@code [step.on.no_shared_zero_page]}), in
      *                  file order
      */
-    public record Step(int line, String say, String run, double pause, List<Expectation> expect, Requirements requires,
-                Variant otherwise, List<Variant> on) {
+    public record Step(
+            int line,
+            String say,
+            String run,
+            double pause,
+            List<Expectation> expect,
+            Requirements requires,
+            Variant otherwise,
+            List<Variant> on) {
         public Step(int line, String say, String run, double pause, List<Expectation> expect) {
             this(line, say, run, pause, expect, Requirements.NONE, null, List.of());
         }
@@ -49,9 +64,12 @@ public record Recipe(Path source, String title, String summary, String author, R
         /** Whether some expectation compares with the step before ({@code previous.minor}). */
         boolean usesPrevious() {
             return expect.stream().anyMatch(Expectation::usesPrevious)
-                    || on.stream().anyMatch(v -> v.expect() != null && v.expect().stream().anyMatch(Expectation::usesPrevious))
-                    || otherwise != null && otherwise.expect() != null
-                    && otherwise.expect().stream().anyMatch(Expectation::usesPrevious);
+                    || on.stream()
+                            .anyMatch(v ->
+                                    v.expect() != null && v.expect().stream().anyMatch(Expectation::usesPrevious))
+                    || otherwise != null
+                            && otherwise.expect() != null
+                            && otherwise.expect().stream().anyMatch(Expectation::usesPrevious);
         }
     }
 

@@ -24,7 +24,9 @@ public final class RecipeLibrary {
         this.directories = List.copyOf(dirs);
     }
 
-    public List<Path> directories() { return directories; }
+    public List<Path> directories() {
+        return directories;
+    }
 
     /** The recipe files a word stands for: a file, every *.toml of a directory, or a recipe name. */
     public List<Path> resolve(String word) {
@@ -35,7 +37,8 @@ public final class RecipeLibrary {
             for (Path f : tomlFiles(dir)) {
                 String file = f.getFileName().toString();
                 String stem = file.substring(0, file.length() - ".toml".length());
-                if (stem.equals(word) || stem.replaceFirst("^\\d+-", "").equals(word) || file.equals(word)) return List.of(f);
+                if (stem.equals(word) || stem.replaceFirst("^\\d+-", "").equals(word) || file.equals(word))
+                    return List.of(f);
             }
         }
         return List.of();
@@ -61,7 +64,9 @@ public final class RecipeLibrary {
     public static List<Path> tomlFiles(Path dir) {
         if (!Files.isDirectory(dir)) return List.of();
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(f -> f.getFileName().toString().endsWith(".toml") && Files.isRegularFile(f)).sorted().toList();
+            return s.filter(f -> f.getFileName().toString().endsWith(".toml") && Files.isRegularFile(f))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             return List.of();
         }

@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import dev.pagelab.commands.report.Figures;
 import org.tomlj.Toml;
 import org.tomlj.TomlArray;
 import org.tomlj.TomlParseError;
@@ -38,6 +37,7 @@ public final class RecipeParser {
     static final Set<String> VARIABLES = Set.of("tmpdir", "recipe_dir");
     /** Variables narration may use: the release, and in a variant what the machine showed. */
     static final Set<String> SAY_VARIABLES = Set.of("release", "why");
+
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([^}]*)}");
     /** Names an expectation may use (the recipe names of {@link Figures}); others are typos. */
     static final Set<String> KEYS = Figures.recipeNames();
@@ -80,7 +80,8 @@ public final class RecipeParser {
         }
         if (toml.hasErrors()) {
             for (TomlParseError e : toml.errors()) {
-                problems.add(at(e.position()) + "TOML syntax: " + e.getMessage().replaceAll("\\s+", " ").trim());
+                problems.add(at(e.position()) + "TOML syntax: "
+                        + e.getMessage().replaceAll("\\s+", " ").trim());
             }
             throw new FormatError(problems);
         }
@@ -109,20 +110,23 @@ public final class RecipeParser {
             return new Recipe.Requirements(false, List.of(), 0, 0, 0, capabilityWords(parent, key));
         }
         if (!parent.isTable(key)) {
-            problems.add(at(parent, key) + "requires is a list of capability words, e.g. requires = [\"madv_pageout\"], "
-                    + "or a table: [requires]");
+            problems.add(
+                    at(parent, key) + "requires is a list of capability words, e.g. requires = [\"madv_pageout\"], "
+                            + "or a table: [requires]");
             return Recipe.Requirements.NONE;
         }
         TomlTable r = parent.getTable(key);
         if (r.contains("kernel")) {
-            problems.add(at(r, "kernel") + "kernel = compares release numbers, and distribution kernels backport features "
-                    + "(RHEL's 5.14 has calls upstream added in 6.x): name what is needed instead, e.g. features = "
-                    + "[\"madv_guard_install\"] ('help replay' lists the words)");
+            problems.add(
+                    at(r, "kernel") + "kernel = compares release numbers, and distribution kernels backport features "
+                            + "(RHEL's 5.14 has calls upstream added in 6.x): name what is needed instead, e.g. features = "
+                            + "[\"madv_guard_install\"] ('help replay' lists the words)");
         }
         for (String k : r.keySet()) {
             if (!k.equals("kernel") && !REQUIRES.contains(k)) {
                 problems.add(at(r, k) + "unknown key '" + shown(k) + "' in " + where + suggestion(k, REQUIRES)
-                        + " (allowed: " + String.join(", ", REQUIRES.stream().sorted().toList()) + ")");
+                        + " (allowed: "
+                        + String.join(", ", REQUIRES.stream().sorted().toList()) + ")");
             }
         }
         boolean root = bool(r, "root");
@@ -134,14 +138,16 @@ public final class RecipeParser {
             // pool is a requirement checked when the recipe runs
             Matcher size = Pattern.compile("(\\d+)([KMG])(I?B)?").matcher(h.toUpperCase(Locale.ROOT));
             if (size.matches() && size.group(1).length() < 6) {
-                hugetlbSize = Long.parseLong(size.group(1)) << switch (size.group(2)) {
-                    case "K" -> 10;
-                    case "M" -> 20;
-                    default -> 30;
-                };
+                hugetlbSize = Long.parseLong(size.group(1))
+                        << switch (size.group(2)) {
+                            case "K" -> 10;
+                            case "M" -> 20;
+                            default -> 30;
+                        };
             }
             if (hugetlbSize < (64L << 10) || Long.bitCount(hugetlbSize) != 1) {
-                problems.add(at(r, "hugetlb") + "hugetlb must be a huge page size such as \"2M\" or \"1G\", not \"" + shown(h) + "\"");
+                problems.add(at(r, "hugetlb") + "hugetlb must be a huge page size such as \"2M\" or \"1G\", not \""
+                        + shown(h) + "\"");
                 hugetlbSize = 0;
             }
         }
@@ -151,18 +157,21 @@ public final class RecipeParser {
                 problems.add(at(r, "hugetlb_pages") + "hugetlb_pages must be a whole number of pages, at least 1");
             } else {
                 pages = r.getLong("hugetlb_pages");
-                if (h == null) problems.add(at(r, "hugetlb_pages") + "hugetlb_pages needs hugetlb = SIZE beside it, e.g. \"2M\"");
+                if (h == null)
+                    problems.add(at(r, "hugetlb_pages") + "hugetlb_pages needs hugetlb = SIZE beside it, e.g. \"2M\"");
             }
         }
         long memlock = 0;
         String ml = string(r, "memlock", false);
         if (ml != null) {
             try {
-                memlock = Sizes.parse(ml, dev.pagelab.linux.PageGeometry.current().pageSize(), 0, "memlock size");
+                memlock =
+                        Sizes.parse(ml, dev.pagelab.linux.PageGeometry.current().pageSize(), 0, "memlock size");
                 if (memlock < 1) throw CommandError.usage(0, "", "");
             } catch (CommandError e) {
-                problems.add(at(r, "memlock") + "memlock is the size this process must be able to lock, e.g. \"1M\", not \""
-                        + shown(ml) + "\"");
+                problems.add(
+                        at(r, "memlock") + "memlock is the size this process must be able to lock, e.g. \"1M\", not \""
+                                + shown(ml) + "\"");
             }
         }
         List<String> features = r.contains("features") ? capabilityWords(r, "features") : List.of();
@@ -190,8 +199,8 @@ public final class RecipeParser {
                 }
             }
         }
-        problems.add(where + "'" + shown(w) + "' is not a capability pagelab knows" + hint + "; the words are listed by "
-                + "'help replay' (any of them may be negated with no_)");
+        problems.add(where + "'" + shown(w) + "' is not a capability pagelab knows" + hint
+                + "; the words are listed by " + "'help replay' (any of them may be negated with no_)");
     }
 
     private List<Recipe.Step> steps(TomlTable toml, String key, boolean required) {
@@ -221,24 +230,28 @@ public final class RecipeParser {
             if (run != null) command(t, run);
             double pause = pause(t);
             List<Expectation> expect = cleanup ? List.of() : expectations(t, run != null, commandBefore);
-            Recipe.Requirements requires = t.contains("requires") ? requirements(t, "requires", where + " requires")
+            Recipe.Requirements requires = t.contains("requires")
+                    ? requirements(t, "requires", where + " requires")
                     : Recipe.Requirements.NONE;
             if (cleanup) {
-                out.add(new Recipe.Step(pos == null ? 0 : pos.line(), say, run, pause, expect, requires, null, List.of()));
+                out.add(new Recipe.Step(
+                        pos == null ? 0 : pos.line(), say, run, pause, expect, requires, null, List.of()));
                 continue;
             }
             Recipe.Variant otherwise = null;
             if (t.contains("otherwise")) {
                 if (!t.contains("requires")) {
-                    problems.add(at(t, "otherwise") + "otherwise runs when the step's requires are not met: add requires = "
-                            + "[...] beside it");
+                    problems.add(
+                            at(t, "otherwise") + "otherwise runs when the step's requires are not met: add requires = "
+                                    + "[...] beside it");
                 }
                 otherwise = variant(t, "otherwise", "otherwise", run != null, commandBefore);
             }
             List<Recipe.Variant> on = new ArrayList<>();
             if (t.contains("on")) {
                 if (!t.isTable("on")) {
-                    problems.add(at(t, "on") + "on is a table of variants by capability word: [step.on.no_shared_zero_page]");
+                    problems.add(at(t, "on")
+                            + "on is a table of variants by capability word: [step.on.no_shared_zero_page]");
                 } else {
                     TomlTable o = t.getTable("on");
                     for (String word : o.keySet()) {
@@ -248,17 +261,20 @@ public final class RecipeParser {
                     }
                 }
             }
-            boolean runs = run != null || otherwise != null && otherwise.run() != null
+            boolean runs = run != null
+                    || otherwise != null && otherwise.run() != null
                     || on.stream().anyMatch(v -> v.run() != null);
             commandBefore |= runs;
-            out.add(new Recipe.Step(pos == null ? 0 : pos.line(), say, run, pause, expect, requires, otherwise, List.copyOf(on)));
+            out.add(new Recipe.Step(
+                    pos == null ? 0 : pos.line(), say, run, pause, expect, requires, otherwise, List.copyOf(on)));
         }
         if (required && out.isEmpty()) problems.add(at(toml, key) + "a recipe needs at least one [[step]]");
         return out;
     }
 
     /** {@code on.WORD} or {@code otherwise}: say, run, pause and expectations that replace the step's. */
-    private Recipe.Variant variant(TomlTable parent, String key, String condition, boolean stepRuns, boolean commandBefore) {
+    private Recipe.Variant variant(
+            TomlTable parent, String key, String condition, boolean stepRuns, boolean commandBefore) {
         if (!parent.isTable(List.of(key))) {
             problems.add(at(parent, key) + (condition.equals("otherwise") ? "otherwise" : "on." + shown(condition))
                     + " must be a table of say, run, pause and expect.*");
@@ -271,7 +287,8 @@ public final class RecipeParser {
         String run = string(v, "run", false);
         if (run != null) command(v, run);
         double pause = pause(v);
-        List<Expectation> expect = v.contains("expect") ? expectations(v, run != null || stepRuns, commandBefore) : null;
+        List<Expectation> expect =
+                v.contains("expect") ? expectations(v, run != null || stepRuns, commandBefore) : null;
         if (v.isEmpty()) problems.add(at(pos) + "an empty variant changes nothing: give say, run or expect.*");
         return new Recipe.Variant(pos == null ? 0 : pos.line(), condition, say, run, pause, expect);
     }
@@ -298,7 +315,8 @@ public final class RecipeParser {
                 pause = Boolean.TRUE.equals(t.getBoolean("pause")) ? Double.POSITIVE_INFINITY : 0;
             } else if (t.isDouble("pause") || t.isLong("pause")) {
                 pause = t.isLong("pause") ? t.getLong("pause") : t.getDouble("pause");
-                if (pause < 0 || pause > 600) problems.add(at(t, "pause") + "pause is seconds from 0 to 600, or true/false");
+                if (pause < 0 || pause > 600)
+                    problems.add(at(t, "pause") + "pause is seconds from 0 to 600, or true/false");
             } else {
                 problems.add(at(t, "pause") + "pause is seconds (e.g. 2.5) or true (wait for a key)");
             }
@@ -331,8 +349,8 @@ public final class RecipeParser {
                     boolean previous = f.startsWith(Expectation.PREVIOUS);
                     String figure = previous ? f.substring(Expectation.PREVIOUS.length()) : f;
                     if (!KEYS.contains(figure) || Expectation.textKey(figure)) {
-                        throw new IllegalArgumentException("'" + f + "' is not a figure pagelab reports"
-                                + suggestion(figure, KEYS));
+                        throw new IllegalArgumentException(
+                                "'" + f + "' is not a figure pagelab reports" + suggestion(figure, KEYS));
                     }
                     if (previous && !commandBefore) {
                         throw new IllegalArgumentException("'" + f + "': no step before this one runs a command");
@@ -350,8 +368,13 @@ public final class RecipeParser {
         Matcher m = VARIABLE.matcher(run);
         while (m.find()) {
             if (!VARIABLES.contains(m.group(1))) {
-                problems.add(at(t, "run") + "unknown variable ${" + shown(m.group(1)) + "}: use " + String.join(", ",
-                        VARIABLES.stream().sorted().map(v -> "${" + v + "}").toList()));
+                problems.add(at(t, "run") + "unknown variable ${" + shown(m.group(1)) + "}: use "
+                        + String.join(
+                                ", ",
+                                VARIABLES.stream()
+                                        .sorted()
+                                        .map(v -> "${" + v + "}")
+                                        .toList()));
             }
         }
         try {
@@ -375,8 +398,9 @@ public final class RecipeParser {
     private void unknownKeys(TomlTable t, Set<String> allowed, String where) {
         for (String k : t.keySet()) {
             if (!allowed.contains(k)) {
-                problems.add(at(t, k) + "unknown key '" + shown(k) + "' in " + where + suggestion(k, allowed)
-                        + " (allowed: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+                problems.add(
+                        at(t, k) + "unknown key '" + shown(k) + "' in " + where + suggestion(k, allowed) + " (allowed: "
+                                + String.join(", ", allowed.stream().sorted().toList()) + ")");
             }
         }
     }
@@ -408,7 +432,8 @@ public final class RecipeParser {
         List<String> out = stringOrStrings(t, key, "a string or an array of strings");
         for (String w : out) {
             if (!allowed.contains(w)) {
-                problems.add(at(t, key) + "'" + shown(w) + "' is not one of " + String.join(", ", allowed.stream().sorted().toList()));
+                problems.add(at(t, key) + "'" + shown(w) + "' is not one of "
+                        + String.join(", ", allowed.stream().sorted().toList()));
             }
         }
         return out;
@@ -433,7 +458,7 @@ public final class RecipeParser {
     }
 
     private String at(TomlTable t, String key) {
-        return at(t.inputPositionOf(List.of(key)));        // one key as written, never split at dots
+        return at(t.inputPositionOf(List.of(key))); // one key as written, never split at dots
     }
 
     private String at(TomlPosition p) {
@@ -460,7 +485,9 @@ public final class RecipeParser {
         for (int i = 1; i <= a.length(); i++) {
             cur[0] = i;
             for (int j = 1; j <= b.length(); j++) {
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+                cur[j] = Math.min(
+                        Math.min(cur[j - 1] + 1, prev[j] + 1),
+                        prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
             }
             int[] x = prev;
             prev = cur;

@@ -1,11 +1,11 @@
 package dev.pagelab.console.recipe;
 
-import dev.pagelab.console.ConsoleIO;
-import dev.pagelab.console.Outcome;
-import dev.pagelab.console.render.TextRenderer;
 import dev.pagelab.commands.CommandLine;
 import dev.pagelab.commands.Mapping;
 import dev.pagelab.commands.Session;
+import dev.pagelab.console.ConsoleIO;
+import dev.pagelab.console.Outcome;
+import dev.pagelab.console.render.TextRenderer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +26,11 @@ import org.jline.utils.AttributedStyle;
  * happens — a failed step, q, Ctrl-C — the cleanup runs.
  */
 public final class RecipePlayer {
-    public enum Mode { STEP, AUTO, CHECK }
+    public enum Mode {
+        STEP,
+        AUTO,
+        CHECK
+    }
 
     /**
      * @param delaySeconds   AUTO: pause after each narration when the step names none
@@ -50,9 +54,19 @@ public final class RecipePlayer {
      * @param unchecked    expectations of those steps, not judged
      * @param stepSkips    each group of skipped steps, as "steps 8-11: needs ..."
      */
-    public record Result(Path file, String title, String skipped, int passed, List<String> failures, boolean quit,
-                  int skippedSteps, int unchecked, List<String> stepSkips) {
-        public boolean ok() { return failures.isEmpty(); }
+    public record Result(
+            Path file,
+            String title,
+            String skipped,
+            int passed,
+            List<String> failures,
+            boolean quit,
+            int skippedSteps,
+            int unchecked,
+            List<String> stepSkips) {
+        public boolean ok() {
+            return failures.isEmpty();
+        }
     }
 
     /**
@@ -61,9 +75,17 @@ public final class RecipePlayer {
      * @param variant the condition of the variant applied ("no_shared_zero_page", "otherwise"), or null
      * @param skipped why the step does not run here, or null
      */
-    public record Planned(Recipe.Step step, String say, String run, double pause, List<Expectation> expect, String variant,
-                   String skipped) {
-        boolean runs() { return skipped == null && run != null; }
+    public record Planned(
+            Recipe.Step step,
+            String say,
+            String run,
+            double pause,
+            List<Expectation> expect,
+            String variant,
+            String skipped) {
+        boolean runs() {
+            return skipped == null && run != null;
+        }
     }
 
     /**
@@ -75,7 +97,8 @@ public final class RecipePlayer {
         Planned base = new Planned(s, narration(s.say(), "", machine), s.run(), s.pause(), s.expect(), null, null);
         if (!unmet.isEmpty()) {
             String why = String.join("; ", unmet);
-            if (s.otherwise() == null) return new Planned(s, base.say(), base.run(), base.pause(), base.expect(), null, why);
+            if (s.otherwise() == null)
+                return new Planned(s, base.say(), base.run(), base.pause(), base.expect(), null, why);
             return apply(base, s.otherwise(), why, machine);
         }
         Planned p = base;
@@ -88,9 +111,14 @@ public final class RecipePlayer {
 
     private static Planned apply(Planned p, Recipe.Variant v, String why, RecipeRequirements.Machine machine) {
         String variant = p.variant() == null ? v.condition() : p.variant() + ", " + v.condition();
-        return new Planned(p.step(), v.say() != null ? narration(v.say(), why, machine) : p.say(),
-                v.run() != null ? v.run() : p.run(), v.pause() >= 0 ? v.pause() : p.pause(),
-                v.expect() != null ? v.expect() : p.expect(), variant, null);
+        return new Planned(
+                p.step(),
+                v.say() != null ? narration(v.say(), why, machine) : p.say(),
+                v.run() != null ? v.run() : p.run(),
+                v.pause() >= 0 ? v.pause() : p.pause(),
+                v.expect() != null ? v.expect() : p.expect(),
+                variant,
+                null);
     }
 
     private static String narration(String say, String why, RecipeRequirements.Machine machine) {
@@ -105,6 +133,7 @@ public final class RecipePlayer {
     private final ConsoleIO shell;
     /** Read to know what a recipe made (its mappings, mlockall), so that going back undoes that and nothing else. */
     private final Session session;
+
     private final Options options;
     private final Keys keys;
     private volatile boolean stopRequested;
@@ -117,10 +146,14 @@ public final class RecipePlayer {
     }
 
     /** Asks the player to stop after the current step (Ctrl-C); the cleanup still runs. */
-    public void stop() { stopRequested = true; }
+    public void stop() {
+        stopRequested = true;
+    }
 
     /** Whether a stop (q or Ctrl-C) was asked for: no further recipe should start. */
-    public boolean stopped() { return stopRequested; }
+    public boolean stopped() {
+        return stopRequested;
+    }
 
     public Result play(Recipe r) {
         return play(r, RecipeRequirements.current());
@@ -131,7 +164,8 @@ public final class RecipePlayer {
         header(r);
         if (!unmet.isEmpty()) {
             String reason = String.join("; ", unmet);
-            shell.print(List.of(new AttributedStringBuilder().styled(TextRenderer.NOTE, "  skipped: " + reason)
+            shell.print(List.of(new AttributedStringBuilder()
+                    .styled(TextRenderer.NOTE, "  skipped: " + reason)
                     .toAttributedString()));
             return new Result(r.source(), r.title(), reason, 0, List.of(), false, 0, 0, List.of());
         }
@@ -170,7 +204,7 @@ public final class RecipePlayer {
                             // Only the narration is shown again here; the memory is brought back to what it was
                             // before that step when it runs (a replay from the start), not now: b b b costs nothing.
                             int back = i - 1;
-                            while (back > 0 && plan.get(back).skipped() != null) back--;   // skipped steps stay skipped
+                            while (back > 0 && plan.get(back).skipped() != null) back--; // skipped steps stay skipped
                             i = Math.max(0, back);
                             continue;
                         }
@@ -183,10 +217,13 @@ public final class RecipePlayer {
                             if (replay.lastRun >= 0 && replay.run(replay.lastRun)) break steps;
                             continue;
                         }
-                        default -> { }
+                        default -> {}
                     }
                 } else if (options.mode() == Mode.AUTO) {
-                    pause(step.pause() >= 0 && !Double.isInfinite(step.pause()) ? step.pause() : options.delaySeconds());
+                    pause(
+                            step.pause() >= 0 && !Double.isInfinite(step.pause())
+                                    ? step.pause()
+                                    : options.delaySeconds());
                 }
                 if (step.run() != null && replay.run(i)) break;
                 i++;
@@ -200,7 +237,15 @@ public final class RecipePlayer {
         int passed = verdicts.passed();
         List<String> failures = verdicts.failures();
         summary(r, passed, failures, quit, skips);
-        return new Result(r.source(), r.title(), null, passed, failures, quit, skips.steps.size(), skips.unchecked,
+        return new Result(
+                r.source(),
+                r.title(),
+                null,
+                passed,
+                failures,
+                quit,
+                skips.steps.size(),
+                skips.unchecked,
                 List.copyOf(skips.lines));
     }
 
@@ -220,11 +265,18 @@ public final class RecipePlayer {
         final boolean lockedFutureBefore;
         /** Steps run since the recipe (or the last rewind) started, in order: what the memory is made of. */
         final List<Integer> applied = new ArrayList<>();
+
         Observations previous;
         int lastRun = -1;
 
-        Replay(Recipe recipe, List<Planned> plan, Path tmp, StepVerdicts verdicts, RecipeRequirements.Machine machine,
-               java.util.Set<Mapping> mappingsBefore, boolean lockedFutureBefore) {
+        Replay(
+                Recipe recipe,
+                List<Planned> plan,
+                Path tmp,
+                StepVerdicts verdicts,
+                RecipeRequirements.Machine machine,
+                java.util.Set<Mapping> mappingsBefore,
+                boolean lockedFutureBefore) {
             this.recipe = recipe;
             this.plan = plan;
             this.tmp = tmp;
@@ -247,8 +299,9 @@ public final class RecipePlayer {
             lastRun = k;
             if (sr.observations() != null) previous = sr.observations();
             if (sr.commandFailed()) {
-                shell.print(List.of(new AttributedStringBuilder().styled(FAIL, "  the recipe stops here: step "
-                        + (k + 1) + " failed; the cleanup runs").toAttributedString()));
+                shell.print(List.of(new AttributedStringBuilder()
+                        .styled(FAIL, "  the recipe stops here: step " + (k + 1) + " failed; the cleanup runs")
+                        .toAttributedString()));
                 return true;
             }
             return false;
@@ -256,10 +309,16 @@ public final class RecipePlayer {
 
         /** Undoes the recipe, then replays {@code steps} quietly; true when one of them failed to run. */
         private boolean rewind(List<Integer> steps, int upTo) {
-            String which = steps.isEmpty() ? "" : steps.size() == 1 ? ": replaying step " + (steps.get(0) + 1)
-                    : ": replaying steps " + (steps.get(0) + 1) + "\u2013" + (steps.get(steps.size() - 1) + 1);
-            shell.print(List.of(new AttributedStringBuilder().styled(TextRenderer.DIM, "  (back to step " + (upTo + 1)
-                    + " in fresh mappings" + which + " quietly)").toAttributedString()));
+            String which = steps.isEmpty()
+                    ? ""
+                    : steps.size() == 1
+                            ? ": replaying step " + (steps.get(0) + 1)
+                            : ": replaying steps " + (steps.get(0) + 1) + "\u2013" + (steps.get(steps.size() - 1) + 1);
+            shell.print(List.of(new AttributedStringBuilder()
+                    .styled(
+                            TextRenderer.DIM,
+                            "  (back to step " + (upTo + 1) + " in fresh mappings" + which + " quietly)")
+                    .toAttributedString()));
             reset();
             applied.clear();
             previous = null;
@@ -288,7 +347,8 @@ public final class RecipePlayer {
             if (session.futureMappingsPopulated() && !lockedFutureBefore) shell.runHeld("unlockall", held);
             if (tmp != null) {
                 try (Stream<Path> walk = Files.walk(tmp)) {
-                    for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) if (!p.equals(tmp)) Files.deleteIfExists(p);
+                    for (Path p : walk.sorted(Comparator.reverseOrder()).toList())
+                        if (!p.equals(tmp)) Files.deleteIfExists(p);
                 } catch (IOException e) {
                     shell.println("  note: could not empty " + tmp + ": " + e.getMessage());
                 }
@@ -309,8 +369,14 @@ public final class RecipePlayer {
                     Planned before = plan.get(j);
                     if (before.run() == null) continue;
                     if (before.skipped() != null) {
-                        p = new Planned(s, p.say(), p.run(), p.pause(), p.expect(), p.variant(), "it checks the figures of step "
-                                + (j + 1) + ", which was skipped");
+                        p = new Planned(
+                                s,
+                                p.say(),
+                                p.run(),
+                                p.pause(),
+                                p.expect(),
+                                p.variant(),
+                                "it checks the figures of step " + (j + 1) + ", which was skipped");
                     }
                     break;
                 }
@@ -343,7 +409,9 @@ public final class RecipePlayer {
             String which = first == last ? "step " + (first + 1) : "steps " + (first + 1) + "–" + (last + 1);
             String line = which + " skipped: " + reason;
             lines.add(line);
-            shell.print(List.of(new AttributedStringBuilder().styled(TextRenderer.NOTE, "  " + line).toAttributedString()));
+            shell.print(List.of(new AttributedStringBuilder()
+                    .styled(TextRenderer.NOTE, "  " + line)
+                    .toAttributedString()));
             first = last = -1;
             reason = null;
         }
@@ -351,14 +419,16 @@ public final class RecipePlayer {
 
     private record StepResult(boolean commandFailed, Observations observations) {}
 
-    private StepResult runStep(Recipe r, int index, Planned step, Path tmp, StepVerdicts verdicts, Observations previous,
-                               boolean quiet) {
+    private StepResult runStep(
+            Recipe r, int index, Planned step, Path tmp, StepVerdicts verdicts, Observations previous, boolean quiet) {
         String command = substitute(step.run(), r, tmp);
         Outcome last = null;
         StringBuilder held = new StringBuilder();
         boolean first = true;
         // a script's errors name the recipe file and the line of the step's run
-        String origin = shell.origin((r.source() == null ? "recipe" : r.source().getFileName().toString()) + ":" + step.step().line());
+        String origin = shell.origin(
+                (r.source() == null ? "recipe" : r.source().getFileName().toString()) + ":"
+                        + step.step().line());
         try {
             for (String statement : statements(command)) {
                 if (!quiet) prompt(statement, first ? step.variant() : null);
@@ -379,16 +449,19 @@ public final class RecipePlayer {
         List<AttributedString> lines = new ArrayList<>();
         Observations obs = Observations.of(last);
         int passed = 0;
-        boolean errorExpected = step.expect().stream().anyMatch(e -> e.key().equals("error")
-                || e.key().equals("ok") && e.a() == 0);
+        boolean errorExpected = step.expect().stream()
+                .anyMatch(e -> e.key().equals("error") || e.key().equals("ok") && e.a() == 0);
         for (Expectation e : step.expect()) {
             Observations.Verdict v = obs.check(e, previous);
             AttributedStringBuilder b = new AttributedStringBuilder().append("    ");
             if (v.passed()) {
                 passed++;
                 b.styled(PASS, "\u2713 ").append(e.describe());
-                if (!e.terms().isEmpty() || e.relation() != Expectation.Relation.EQ && e.relation() != Expectation.Relation.BOOL
-                        && e.relation() != Expectation.Relation.TRANSITION && e.relation() != Expectation.Relation.TEXT) {
+                if (!e.terms().isEmpty()
+                        || e.relation() != Expectation.Relation.EQ
+                                && e.relation() != Expectation.Relation.BOOL
+                                && e.relation() != Expectation.Relation.TRANSITION
+                                && e.relation() != Expectation.Relation.TEXT) {
                     b.styled(TextRenderer.DIM, " (" + v.observed() + ")");
                 }
             } else {
@@ -406,12 +479,16 @@ public final class RecipePlayer {
         verdicts.judge(index, passed, failures);
         if (quiet && failures.isEmpty()) return new StepResult(false, obs);
         if (quiet) {
-            shell.print(List.of(new AttributedStringBuilder().styled(TextRenderer.DIM, "  step " + (index + 1)
-                    + ", replayed on the way back: ").append(command).toAttributedString()));
+            shell.print(List.of(new AttributedStringBuilder()
+                    .styled(TextRenderer.DIM, "  step " + (index + 1) + ", replayed on the way back: ")
+                    .append(command)
+                    .toAttributedString()));
         }
         shell.print(lines);
         if (!failures.isEmpty() && !held.isEmpty()) {
-            shell.print(List.of(new AttributedStringBuilder().styled(TextRenderer.DIM, "    what the step printed:").toAttributedString()));
+            shell.print(List.of(new AttributedStringBuilder()
+                    .styled(TextRenderer.DIM, "    what the step printed:")
+                    .toAttributedString()));
             for (String l : held.toString().split("\n")) shell.printRaw("    " + l + "\n");
         }
         return new StepResult(commandFailed, obs);
@@ -419,7 +496,9 @@ public final class RecipePlayer {
 
     private void cleanup(Recipe r, Path tmp, RecipeRequirements.Machine machine) {
         if (!r.cleanup().isEmpty()) {
-            shell.print(List.of(new AttributedStringBuilder().styled(TextRenderer.DIM, "  cleanup").toAttributedString()));
+            shell.print(List.of(new AttributedStringBuilder()
+                    .styled(TextRenderer.DIM, "  cleanup")
+                    .toAttributedString()));
         }
         for (Recipe.Step c : r.cleanup()) {
             // undoes what steps that were skipped here would have done: skipped with them, silently
@@ -452,28 +531,38 @@ public final class RecipePlayer {
     private void summary(Recipe r, int passed, List<String> failures, boolean quit, Skips skips) {
         AttributedStringBuilder b = new AttributedStringBuilder();
         if (failures.isEmpty()) {
-            b.styled(PASS, "PASS").append(" " + r.title() + ": " + passed + (passed == 1 ? " expectation held" : " expectations held"));
+            b.styled(PASS, "PASS")
+                    .append(" " + r.title() + ": " + passed
+                            + (passed == 1 ? " expectation held" : " expectations held"));
         } else {
-            b.styled(FAIL, "FAIL").append(" " + r.title() + ": " + failures.size() + " of " + (passed + failures.size())
-                    + " did not hold");
+            b.styled(FAIL, "FAIL")
+                    .append(" " + r.title() + ": " + failures.size() + " of " + (passed + failures.size())
+                            + " did not hold");
         }
         int n = skips.steps.size();
         if (n > 0) {
             b.append("; " + n + (n == 1 ? " step" : " steps") + " skipped on this machine");
             if (skips.unchecked > 0) {
-                b.styled(TextRenderer.DIM, " (" + skips.unchecked + (skips.unchecked == 1 ? " expectation" : " expectations")
-                        + " not checked)");
+                b.styled(
+                        TextRenderer.DIM,
+                        " (" + skips.unchecked + (skips.unchecked == 1 ? " expectation" : " expectations")
+                                + " not checked)");
             }
         }
         if (quit) b.styled(TextRenderer.DIM, " (quit before the end)");
         else if (stopRequested) b.styled(TextRenderer.DIM, " (interrupted)");
         shell.print(List.of(b.toAttributedString()));
-        for (String f : failures) shell.print(List.of(new AttributedStringBuilder().styled(FAIL, "  " + f).toAttributedString()));
+        for (String f : failures)
+            shell.print(
+                    List.of(new AttributedStringBuilder().styled(FAIL, "  " + f).toAttributedString()));
     }
 
     private int waitForKey(int i, int n, boolean hasCommand) {
-        shell.print(List.of(new AttributedStringBuilder().styled(TextRenderer.DIM, "  [" + (i + 1) + "/" + n + "] "
-                + (hasCommand ? "Enter: run" : "Enter: next") + "   b: back   r: repeat last   s: skip   q: quit")
+        shell.print(List.of(new AttributedStringBuilder()
+                .styled(
+                        TextRenderer.DIM,
+                        "  [" + (i + 1) + "/" + n + "] " + (hasCommand ? "Enter: run" : "Enter: next")
+                                + "   b: back   r: repeat last   s: skip   q: quit")
                 .toAttributedString()));
         while (true) {
             int k;
@@ -484,23 +573,37 @@ public final class RecipePlayer {
             }
             if (k < 0 || stopRequested) return 'q';
             switch (Character.toLowerCase(k)) {
-                case '\r', '\n', ' ', 'n' -> { return '\n'; }
-                case 'b', 'r', 's', 'q' -> { return Character.toLowerCase(k); }
-                case 3 -> { return 'q'; }                           // Ctrl-C arrives as a key in raw mode
-                default -> { }
+                case '\r', '\n', ' ', 'n' -> {
+                    return '\n';
+                }
+                case 'b', 'r', 's', 'q' -> {
+                    return Character.toLowerCase(k);
+                }
+                case 3 -> {
+                    return 'q';
+                } // Ctrl-C arrives as a key in raw mode
+                default -> {}
             }
         }
     }
 
     private void prompt(String statement, String variant) {
         if (options.mode() == Mode.CHECK) {
-            AttributedStringBuilder b = new AttributedStringBuilder().styled(TextRenderer.DIM, "  $ ").append(statement);
-            if (variant != null) b.styled(TextRenderer.DIM, variant.equals("otherwise") ? "   (otherwise)" : "   (on " + variant + ")");
+            AttributedStringBuilder b = new AttributedStringBuilder()
+                    .styled(TextRenderer.DIM, "  $ ")
+                    .append(statement);
+            if (variant != null)
+                b.styled(TextRenderer.DIM, variant.equals("otherwise") ? "   (otherwise)" : "   (on " + variant + ")");
             shell.print(List.of(b.toAttributedString()));
             return;
         }
-        shell.printRaw(shell.color() ? new AttributedStringBuilder().styled(AttributedStyle.BOLD, "pagelab> ").toAttributedString().toAnsi()
-                : "pagelab> ");
+        shell.printRaw(
+                shell.color()
+                        ? new AttributedStringBuilder()
+                                .styled(AttributedStyle.BOLD, "pagelab> ")
+                                .toAttributedString()
+                                .toAnsi()
+                        : "pagelab> ");
         if (options.typingCps() > 0) {
             long perChar = (long) (1000 / options.typingCps());
             for (int c = 0; c < statement.length(); c++) {
@@ -545,7 +648,9 @@ public final class RecipePlayer {
                 } else if (c == '`') {
                     code = !code;
                 } else {
-                    line.styled(code ? TextRenderer.NUM : bold ? TextRenderer.BOLD : AttributedStyle.DEFAULT, String.valueOf(c));
+                    line.styled(
+                            code ? TextRenderer.NUM : bold ? TextRenderer.BOLD : AttributedStyle.DEFAULT,
+                            String.valueOf(c));
                 }
             }
             visible += (visible > 0 ? 1 : 0) + plain.length();

@@ -5,11 +5,11 @@ import static dev.pagelab.linux.LinuxConstants.CAP_IPC_LOCK;
 import dev.pagelab.commands.Advice;
 import dev.pagelab.commands.Sizes;
 import dev.pagelab.commands.WriteTracking;
+import dev.pagelab.linux.Limits;
 import dev.pagelab.linux.proc.Capabilities;
 import dev.pagelab.linux.proc.HugetlbPool;
 import dev.pagelab.linux.proc.KPageFlags;
 import dev.pagelab.linux.proc.KernelProfile;
-import dev.pagelab.linux.Limits;
 import dev.pagelab.linux.proc.Machine;
 import dev.pagelab.linux.proc.Pagemap;
 import dev.pagelab.linux.proc.ProcMeminfo;
@@ -50,37 +50,91 @@ public final class RecipeRequirements {
 
     private static Map<String, Word> words() {
         Map<String, Word> w = new LinkedHashMap<>();
-        add(w, "shared_zero_page", "the shared zero page", "a kernel without the shared zero page",
+        add(
+                w,
+                "shared_zero_page",
+                "the shared zero page",
+                "a kernel without the shared zero page",
                 "a read fault on untouched private memory maps the shared zero page (a PVM guest booted with "
-                + "pvm_no_zero_page=1 allocates a private page instead)");
-        add(w, "huge_zero_page", "the huge zero page", "a kernel that does not map the huge zero page",
+                        + "pvm_no_zero_page=1 allocates a private page instead)");
+        add(
+                w,
+                "huge_zero_page",
+                "the huge zero page",
+                "a kernel that does not map the huge zero page",
                 "a read fault in a THP range maps the huge zero page");
-        add(w, "thp", "transparent huge pages", "a kernel without transparent huge pages",
+        add(
+                w,
+                "thp",
+                "transparent huge pages",
+                "a kernel without transparent huge pages",
                 "THP enabled = always or madvise");
         add(w, "thp_always", "THP enabled = always", "THP not in 'always' mode", "THP enabled = always");
         add(w, "thp_madvise", "THP enabled = madvise", "THP not in 'madvise' mode", "THP enabled = madvise");
         add(w, "swap", "swap", "no swap", "swap space is on (SwapTotal > 0)");
         add(w, "ksm", "KSM", "a kernel without KSM", "KSM is built in (CONFIG_KSM)");
         for (Advice a : Advice.values()) {
-            add(w, "madv_" + a.word(), a.constant(), "a kernel without " + a.constant(),
+            add(
+                    w,
+                    "madv_" + a.word(),
+                    a.constant(),
+                    "a kernel without " + a.constant(),
                     "madvise(" + a.constant() + ") is accepted (upstream since Linux " + a.since() + ")");
         }
-        add(w, "pagemap_scan", "the PAGEMAP_SCAN ioctl", "a kernel without PAGEMAP_SCAN",
+        add(
+                w,
+                "pagemap_scan",
+                "the PAGEMAP_SCAN ioctl",
+                "a kernel without PAGEMAP_SCAN",
                 "the PAGEMAP_SCAN ioctl (Linux 6.7); without it pagelab reads every pagemap entry, with the same results");
-        add(w, "cachestat", "cachestat(2)", "a kernel without cachestat(2)", "the cachestat(2) system call (Linux 6.5)");
-        add(w, "soft_dirty", "soft-dirty bits", "a kernel without soft-dirty bits", "soft-dirty bits (CONFIG_MEM_SOFT_DIRTY)");
-        add(w, "userfaultfd", "userfaultfd async write-protect", "no userfaultfd async write-protect",
+        add(
+                w,
+                "cachestat",
+                "cachestat(2)",
+                "a kernel without cachestat(2)",
+                "the cachestat(2) system call (Linux 6.5)");
+        add(
+                w,
+                "soft_dirty",
+                "soft-dirty bits",
+                "a kernel without soft-dirty bits",
+                "soft-dirty bits (CONFIG_MEM_SOFT_DIRTY)");
+        add(
+                w,
+                "userfaultfd",
+                "userfaultfd async write-protect",
+                "no userfaultfd async write-protect",
                 "userfaultfd's async write-protect (Linux 6.7), usable by this user");
-        add(w, "write_tracking", "written-page tracking", "no written-page tracking",
+        add(
+                w,
+                "write_tracking",
+                "written-page tracking",
+                "no written-page tracking",
                 "written pages can be told: soft-dirty bits or userfaultfd async write-protect");
-        add(w, "root", "root (CAP_SYS_ADMIN)", "an ordinary user",
+        add(
+                w,
+                "root",
+                "root (CAP_SYS_ADMIN)",
+                "an ordinary user",
                 "CAP_SYS_ADMIN: PFNs, /proc/kpageflags (zero, huge, locked pages by their flags), sizing hugetlb pools");
-        add(w, "cap_ipc_lock", "CAP_IPC_LOCK", "a user without CAP_IPC_LOCK",
+        add(
+                w,
+                "cap_ipc_lock",
+                "CAP_IPC_LOCK",
+                "a user without CAP_IPC_LOCK",
                 "CAP_IPC_LOCK: mlock is not bound by RLIMIT_MEMLOCK (root has it)");
-        add(w, "huge_flag", "huge pages told apart in pagemap", "pagemap that cannot tell huge pages",
+        add(
+                w,
+                "huge_flag",
+                "huge pages told apart in pagemap",
+                "pagemap that cannot tell huge pages",
                 "view and inspect can tell a THP from small pages: PAGEMAP_SCAN's HUGE category (Linux 6.7), or "
-                + "/proc/kpageflags as root");
-        add(w, "disk_tmp", "a directory on a disk file system", "no directory on a disk file system",
+                        + "/proc/kpageflags as root");
+        add(
+                w,
+                "disk_tmp",
+                "a directory on a disk file system",
+                "no directory on a disk file system",
                 "${tmpdir} is on a disk file system (major faults need a backing store): TMPDIR, /var/tmp or /tmp");
         return Collections.unmodifiableMap(w);
     }
@@ -96,7 +150,9 @@ public final class RecipeRequirements {
 
     /** What the machine showed for one word: whether it holds, and the fact, said so that a reader can act on it. */
     public record Fact(boolean holds, String state) {
-        Fact negate() { return new Fact(!holds, state); }
+        Fact negate() {
+            return new Fact(!holds, state);
+        }
     }
 
     /** The machine's side of every requirement; {@link #current()} is this one, tests give others. */
@@ -122,12 +178,15 @@ public final class RecipeRequirements {
         /** The fact behind a word that may be negated. */
         default Fact check(String word) {
             return word.startsWith(NO) && WORDS.containsKey(word.substring(NO.length()))
-                    ? fact(word.substring(NO.length())).negate() : fact(word);
+                    ? fact(word.substring(NO.length())).negate()
+                    : fact(word);
         }
     }
 
     /** This machine and this process, as probed. */
-    public static Machine current() { return Current.INSTANCE; }
+    public static Machine current() {
+        return Current.INSTANCE;
+    }
 
     /** The needs not met, each as a reason a reader can act on; empty when the recipe or step can run. */
     static List<String> unmet(Recipe.Requirements r, Machine m) {
@@ -136,7 +195,8 @@ public final class RecipeRequirements {
         if (!r.thp().isEmpty()) {
             String mode = m.thpMode().isEmpty() ? "absent" : m.thpMode();
             if (!r.thp().contains(mode)) {
-                out.add("needs transparent huge pages enabled=" + String.join(" or ", r.thp()) + ", this machine has " + mode);
+                out.add("needs transparent huge pages enabled=" + String.join(" or ", r.thp()) + ", this machine has "
+                        + mode);
             }
         }
         if (r.hugetlbSize() > 0) {
@@ -145,8 +205,8 @@ public final class RecipeRequirements {
             if (pool.isEmpty()) {
                 out.add("needs a " + size + " hugetlb pool, which this kernel does not offer");
             } else if (pool.get().free() < r.hugetlbPages() && !m.canSizeHugetlb(r.hugetlbSize())) {
-                out.add("needs " + r.hugetlbPages() + " free " + size + " hugetlb pages: the pool has " + pool.get().free()
-                        + " free, and only root can add pages (nr_hugepages)");
+                out.add("needs " + r.hugetlbPages() + " free " + size + " hugetlb pages: the pool has "
+                        + pool.get().free() + " free, and only root can add pages (nr_hugepages)");
             }
         }
         if (r.memlock() > 0) {
@@ -225,66 +285,119 @@ public final class RecipeRequirements {
                 if (p.madvise(a.value())) return new Fact(true, a.constant() + " is accepted");
                 String why = switch (a) {
                     case MERGEABLE, UNMERGEABLE -> "this kernel has no KSM (CONFIG_KSM off)";
-                    case HUGEPAGE, NOHUGEPAGE, COLLAPSE -> p.thpAvailable() ? "Linux " + a.since() + " added it; this is "
-                            + p.release() : "this kernel has no THP (CONFIG_TRANSPARENT_HUGEPAGE off)";
+                    case HUGEPAGE, NOHUGEPAGE, COLLAPSE ->
+                        p.thpAvailable()
+                                ? "Linux " + a.since() + " added it; this is " + p.release()
+                                : "this kernel has no THP (CONFIG_TRANSPARENT_HUGEPAGE off)";
                     default -> "Linux " + a.since() + " added it; this is " + p.release();
                 };
                 return new Fact(false, why);
             }
             return switch (word) {
-                case "shared_zero_page" -> switch (p.zeroPage()) {
-                    case SHARED -> new Fact(true, "a read fault maps the shared zero page");
-                    case PRIVATE -> new Fact(false, "a read fault allocates a private zeroed page here ("
-                            + zeroPageCause(p) + ")");
-                    case UNKNOWN -> new Fact(false, "the probe could not tell what a read fault maps here");
-                };
-                case "huge_zero_page" -> switch (p.hugeZeroPage()) {
-                    case SHARED -> new Fact(true, "a read fault in a THP range maps the huge zero page");
-                    case PRIVATE_HUGE -> new Fact(false, "a read fault in a THP range allocates a huge page (use_zero_page "
-                            + p.thpUseZeroPage() + ")");
-                    case BASE_PAGES -> new Fact(false, "reads of THP ranges fault base pages (THP " + thpMode() + ")");
-                    case UNKNOWN -> new Fact(false, "the probe could not tell what a read of a THP range maps");
-                };
-                case "thp" -> new Fact(thpMode().equals("always") || thpMode().equals("madvise"),
-                        "THP enabled = " + (thpMode().isEmpty() ? "absent (CONFIG_TRANSPARENT_HUGEPAGE off)" : thpMode()));
-                case "thp_always", "thp_madvise" -> new Fact(thpMode().equals(word.substring(4)),
-                        "THP enabled = " + (thpMode().isEmpty() ? "absent" : thpMode()));
-                case "swap" -> p.swapTotalBytes() > 0
-                        ? new Fact(true, "this machine has " + Sizes.human(p.swapTotalBytes()) + " of swap ("
-                        + String.join(", ", p.swapDevices()) + ")")
-                        : new Fact(false, "this machine has no swap (/proc/swaps lists none)");
-                case "ksm" -> new Fact(!p.ksm().isEmpty(), p.ksm().isEmpty() ? "this kernel has no KSM (CONFIG_KSM off)"
-                        : "KSM is built in");
-                case "pagemap_scan" -> new Fact(p.pagemapScan(), p.pagemapScan() ? "PAGEMAP_SCAN works"
-                        : "no PAGEMAP_SCAN ioctl (Linux 6.7) on " + p.release());
-                case "cachestat" -> new Fact(p.cachestat(), p.cachestat() ? "cachestat works"
-                        : "no cachestat(2) (Linux 6.5) on " + p.release());
-                case "soft_dirty" -> new Fact(p.softDirty(), p.softDirty() ? "soft-dirty bits are kept"
-                        : "this kernel keeps no soft-dirty bits (CONFIG_MEM_SOFT_DIRTY off)");
-                case "userfaultfd" -> p.uffdWpAsyncUnavailable().map(why -> new Fact(false, why))
-                        .orElse(new Fact(true, "userfaultfd async write-protect works"));
+                case "shared_zero_page" ->
+                    switch (p.zeroPage()) {
+                        case SHARED -> new Fact(true, "a read fault maps the shared zero page");
+                        case PRIVATE ->
+                            new Fact(
+                                    false,
+                                    "a read fault allocates a private zeroed page here (" + zeroPageCause(p) + ")");
+                        case UNKNOWN -> new Fact(false, "the probe could not tell what a read fault maps here");
+                    };
+                case "huge_zero_page" ->
+                    switch (p.hugeZeroPage()) {
+                        case SHARED -> new Fact(true, "a read fault in a THP range maps the huge zero page");
+                        case PRIVATE_HUGE ->
+                            new Fact(
+                                    false,
+                                    "a read fault in a THP range allocates a huge page (use_zero_page "
+                                            + p.thpUseZeroPage() + ")");
+                        case BASE_PAGES ->
+                            new Fact(false, "reads of THP ranges fault base pages (THP " + thpMode() + ")");
+                        case UNKNOWN -> new Fact(false, "the probe could not tell what a read of a THP range maps");
+                    };
+                case "thp" ->
+                    new Fact(
+                            thpMode().equals("always") || thpMode().equals("madvise"),
+                            "THP enabled = "
+                                    + (thpMode().isEmpty() ? "absent (CONFIG_TRANSPARENT_HUGEPAGE off)" : thpMode()));
+                case "thp_always", "thp_madvise" ->
+                    new Fact(
+                            thpMode().equals(word.substring(4)),
+                            "THP enabled = " + (thpMode().isEmpty() ? "absent" : thpMode()));
+                case "swap" ->
+                    p.swapTotalBytes() > 0
+                            ? new Fact(
+                                    true,
+                                    "this machine has " + Sizes.human(p.swapTotalBytes()) + " of swap ("
+                                            + String.join(", ", p.swapDevices()) + ")")
+                            : new Fact(false, "this machine has no swap (/proc/swaps lists none)");
+                case "ksm" ->
+                    new Fact(
+                            !p.ksm().isEmpty(),
+                            p.ksm().isEmpty() ? "this kernel has no KSM (CONFIG_KSM off)" : "KSM is built in");
+                case "pagemap_scan" ->
+                    new Fact(
+                            p.pagemapScan(),
+                            p.pagemapScan()
+                                    ? "PAGEMAP_SCAN works"
+                                    : "no PAGEMAP_SCAN ioctl (Linux 6.7) on " + p.release());
+                case "cachestat" ->
+                    new Fact(
+                            p.cachestat(),
+                            p.cachestat() ? "cachestat works" : "no cachestat(2) (Linux 6.5) on " + p.release());
+                case "soft_dirty" ->
+                    new Fact(
+                            p.softDirty(),
+                            p.softDirty()
+                                    ? "soft-dirty bits are kept"
+                                    : "this kernel keeps no soft-dirty bits (CONFIG_MEM_SOFT_DIRTY off)");
+                case "userfaultfd" ->
+                    p.uffdWpAsyncUnavailable()
+                            .map(why -> new Fact(false, why))
+                            .orElse(new Fact(true, "userfaultfd async write-protect works"));
                 case "write_tracking" -> {
                     WriteTracking.Availability a = WriteTracking.availability();
-                    yield a.mechanism() == null ? new Fact(false, a.unavailableReason())
-                            : new Fact(true, "written pages are told by " + a.mechanism().description());
+                    yield a.mechanism() == null
+                            ? new Fact(false, a.unavailableReason())
+                            : new Fact(
+                                    true,
+                                    "written pages are told by " + a.mechanism().description());
                 }
-                case "root" -> KPageFlags.availability().isEmpty() ? new Fact(true, "this process has CAP_SYS_ADMIN")
-                        : new Fact(false, "pagelab runs as uid " + ProcMeminfo.status().getOrDefault("Uid", "?").trim()
-                        .split("\\s+")[0] + ", without CAP_SYS_ADMIN");
-                case "cap_ipc_lock" -> Capabilities.has(CAP_IPC_LOCK)
-                        ? new Fact(true, "this process holds CAP_IPC_LOCK")
-                        : new Fact(false, "this process does not hold CAP_IPC_LOCK, so RLIMIT_MEMLOCK ("
-                        + (Limits.memlockLimit() < 0 ? "unlimited" : Sizes.human(Limits.memlockLimit())) + ") binds it");
+                case "root" ->
+                    KPageFlags.availability().isEmpty()
+                            ? new Fact(true, "this process has CAP_SYS_ADMIN")
+                            : new Fact(
+                                    false,
+                                    "pagelab runs as uid "
+                                            + ProcMeminfo.status()
+                                                    .getOrDefault("Uid", "?")
+                                                    .trim()
+                                                    .split("\\s+")[0] + ", without CAP_SYS_ADMIN");
+                case "cap_ipc_lock" ->
+                    Capabilities.has(CAP_IPC_LOCK)
+                            ? new Fact(true, "this process holds CAP_IPC_LOCK")
+                            : new Fact(
+                                    false,
+                                    "this process does not hold CAP_IPC_LOCK, so RLIMIT_MEMLOCK ("
+                                            + (Limits.memlockLimit() < 0
+                                                    ? "unlimited"
+                                                    : Sizes.human(Limits.memlockLimit()))
+                                            + ") binds it");
                 case "huge_flag" -> {
                     if (p.pagemapScan() && (p.scanCategories() & Pagemap.PAGE_IS_HUGE) != 0) {
                         yield new Fact(true, "PAGEMAP_SCAN's HUGE category tells huge pages");
                     }
-                    yield KPageFlags.availability().map(why -> new Fact(false, "no PAGEMAP_SCAN (Linux 6.7) on "
-                            + p.release() + ", and /proc/kpageflags is closed to this user"))
+                    yield KPageFlags.availability()
+                            .map(why -> new Fact(
+                                    false,
+                                    "no PAGEMAP_SCAN (Linux 6.7) on " + p.release()
+                                            + ", and /proc/kpageflags is closed to this user"))
                             .orElse(new Fact(true, "/proc/kpageflags tells huge pages"));
                 }
-                case "disk_tmp" -> diskDirectory() != null ? new Fact(true, "${tmpdir} is on " + diskDirectory())
-                        : new Fact(false, "TMPDIR, /var/tmp and /tmp are all in memory here (tmpfs)");
+                case "disk_tmp" ->
+                    diskDirectory() != null
+                            ? new Fact(true, "${tmpdir} is on " + diskDirectory())
+                            : new Fact(false, "TMPDIR, /var/tmp and /tmp are all in memory here (tmpfs)");
                 default -> throw new IllegalArgumentException("not a capability word: " + word);
             };
         }
@@ -296,7 +409,9 @@ public final class RecipeRequirements {
         }
 
         @Override
-        public Optional<HugetlbPool> hugetlbPool(long size) { return HugetlbPool.of(size); }
+        public Optional<HugetlbPool> hugetlbPool(long size) {
+            return HugetlbPool.of(size);
+        }
 
         @Override
         public boolean canSizeHugetlb(long size) {
@@ -304,9 +419,13 @@ public final class RecipeRequirements {
         }
 
         @Override
-        public long memlockLimit() { return Limits.memlockLimit(); }
+        public long memlockLimit() {
+            return Limits.memlockLimit();
+        }
 
         @Override
-        public String release() { return KernelProfile.current().release(); }
+        public String release() {
+            return KernelProfile.current().release();
+        }
     }
 }

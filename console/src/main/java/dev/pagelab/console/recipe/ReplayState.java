@@ -26,18 +26,30 @@ public final class ReplayState {
         this.typingSpeed = typingSpeed;
     }
 
-    public List<Path> recipePath() { return recipePath; }
+    public List<Path> recipePath() {
+        return recipePath;
+    }
 
-    public double delay() { return delay; }
+    public double delay() {
+        return delay;
+    }
 
-    public double typingSpeed() { return typingSpeed; }
+    public double typingSpeed() {
+        return typingSpeed;
+    }
 
     /** Single keys from the terminal for step-by-step replay; null when input is not a terminal. */
-    public RecipePlayer.Keys keys() { return keys; }
+    public RecipePlayer.Keys keys() {
+        return keys;
+    }
 
-    public void keys(RecipePlayer.Keys k) { keys = k; }
+    public void keys(RecipePlayer.Keys k) {
+        keys = k;
+    }
 
-    public void playing(RecipePlayer p) { playing = p; }
+    public void playing(RecipePlayer p) {
+        playing = p;
+    }
 
     /** Ctrl-C during a replay: stop it after its current step. */
     public void interrupt() {

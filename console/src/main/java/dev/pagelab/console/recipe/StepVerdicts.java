@@ -22,7 +22,9 @@ public final class StepVerdicts {
     }
 
     /** Whether step {@code step} was run and judged in this replay. */
-    public boolean judged(int step) { return byStep.containsKey(step); }
+    public boolean judged(int step) {
+        return byStep.containsKey(step);
+    }
 
     /** Expectations that held, over the latest judgement of every step. */
     public int passed() {

@@ -66,11 +66,12 @@ public final class JsonRenderer {
                 }
                 yield out;
             }
-            case FREE -> switch (v) {
-                case StepReport.Timing t -> latency(t);
-                case SystemActivity sys -> system(sys);
-                default -> v;
-            };
+            case FREE ->
+                switch (v) {
+                    case StepReport.Timing t -> latency(t);
+                    case SystemActivity sys -> system(sys);
+                    default -> v;
+                };
             default -> v;
         };
     }
@@ -95,8 +96,15 @@ public final class JsonRenderer {
         m.put("settings", sys.settings());
         m.put("settings_line", sys.settingsLine());
         if (sys.pool() != null) {
-            m.put("hugetlb_pool", Map.of("size_bytes", sys.pool().before().sizeBytes(), "before", pool(sys.pool().before()),
-                    "after", pool(sys.pool().after())));
+            m.put(
+                    "hugetlb_pool",
+                    Map.of(
+                            "size_bytes",
+                            sys.pool().before().sizeBytes(),
+                            "before",
+                            pool(sys.pool().before()),
+                            "after",
+                            pool(sys.pool().after())));
         }
         m.put("sample_ns", sys.sampleNanos());
         return m;
@@ -136,7 +144,9 @@ public final class JsonRenderer {
         l.put("buckets", buckets);
         LatencyModes lm = t.modes();
         l.put("faults", lm.faults());
-        l.put("fault_attribution", "by rank: the slowest " + lm.attributed() + " accesses are taken as the step's faults");
+        l.put(
+                "fault_attribution",
+                "by rank: the slowest " + lm.attributed() + " accesses are taken as the step's faults");
         List<Object> modes = new ArrayList<>();
         for (LatencyModes.Mode m : lm.modes()) {
             Map<String, Object> mm = band(m.band());

@@ -5,7 +5,6 @@ import static dev.pagelab.console.render.TextRenderer.*;
 import dev.pagelab.commands.report.KernelReport;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.jline.utils.AttributedString;
 import org.jline.utils.AttributedStringBuilder;
 import org.jline.utils.AttributedStyle;
@@ -22,9 +21,16 @@ final class KernelRenderer {
      */
     static List<AttributedString> kernel(KernelReport k, int width) {
         List<AttributedString> out = new ArrayList<>();
-        out.add(new AttributedStringBuilder().styled(BOLD, "kernel").append(" " + k.release())
-                .styled(DIM, String.format(java.util.Locale.ROOT, "  (probed in %.1f ms; \u2260 differs from the "
-                        + "textbook, - missing here)", k.probeNanos() / 1e6)).toAttributedString());
+        out.add(new AttributedStringBuilder()
+                .styled(BOLD, "kernel")
+                .append(" " + k.release())
+                .styled(
+                        DIM,
+                        String.format(
+                                java.util.Locale.ROOT,
+                                "  (probed in %.1f ms; \u2260 differs from the " + "textbook, - missing here)",
+                                k.probeNanos() / 1e6))
+                .toAttributedString());
         for (KernelReport.Section s : k.sections()) {
             out.add(new AttributedStringBuilder().styled(BOLD, s.title()).toAttributedString());
             for (KernelReport.Fact f : s.facts()) {
@@ -38,10 +44,13 @@ final class KernelRenderer {
                     case DIFFERS -> NOTE;
                     case MISSING -> DIM;
                 };
-                AttributedStringBuilder b = new AttributedStringBuilder().append(mark)
-                        .styled(LABEL, pad(f.label(), 17)).append(" ");
+                AttributedStringBuilder b = new AttributedStringBuilder()
+                        .append(mark)
+                        .styled(LABEL, pad(f.label(), 17))
+                        .append(" ");
                 String indent = "  " + pad("", 18);
-                List<AttributedString> value = wrap("", indent, f.shown(), Math.max(20, width - indent.length()), valueStyle);
+                List<AttributedString> value =
+                        wrap("", indent, f.shown(), Math.max(20, width - indent.length()), valueStyle);
                 b.append(value.get(0));
                 out.add(b.toAttributedString());
                 out.addAll(value.subList(1, value.size()));

@@ -59,11 +59,15 @@ public final class OutputSchema {
         s.put("$schema", DIALECT);
         s.put("$id", "https://pagelab.dev/schema/pagelab-output.schema.json");
         s.put("title", "pagelab --json: one object per statement, one per line");
-        s.put("description", "Every object has command, ok, verb and report; report names the kind of object, and "
-                + "the kind decides the other fields (see $defs). Units: fields ending in _ns are nanoseconds, _bytes "
-                + "bytes, _kb kibibytes; counts of pages are in base pages of page_size_bytes.");
+        s.put(
+                "description",
+                "Every object has command, ok, verb and report; report names the kind of object, and "
+                        + "the kind decides the other fields (see $defs). Units: fields ending in _ns are nanoseconds, _bytes "
+                        + "bytes, _kb kibibytes; counts of pages are in base pages of page_size_bytes.");
         s.put("type", "object");
-        s.put("required", List.of(Figures.COMMAND.json(), Figures.OK.json(), Figures.VERB.json(), Figures.REPORT.json()));
+        s.put(
+                "required",
+                List.of(Figures.COMMAND.json(), Figures.OK.json(), Figures.VERB.json(), Figures.REPORT.json()));
         Map<String, Object> props = new LinkedHashMap<>();
         for (Figure f : common()) props.put(f.json(), property(f));
         List<String> kinds = new ArrayList<>();
@@ -73,8 +77,11 @@ public final class OutputSchema {
         List<Object> dispatch = new ArrayList<>();
         Map<String, Object> defs = new LinkedHashMap<>();
         for (Figures.Kind k : Figures.Kind.values()) {
-            Map<String, Object> when = ordered("properties", Map.of(Figures.REPORT.json(), Map.of("const", k.key())),
-                    "required", List.of(Figures.REPORT.json()));
+            Map<String, Object> when = ordered(
+                    "properties",
+                    Map.of(Figures.REPORT.json(), Map.of("const", k.key())),
+                    "required",
+                    List.of(Figures.REPORT.json()));
             dispatch.add(ordered("if", when, "then", Map.of("$ref", "#/$defs/" + k.key())));
             Map<String, Object> d = object(concat(common(), k.figures()));
             d.put("description", k.description());
@@ -128,8 +135,12 @@ public final class OutputSchema {
             case INTEGERS -> ordered("type", "array", "items", Map.of("type", "integer"));
             case OBJECT -> object(f.fields());
             case LIST -> ordered("type", "array", "items", f.fields().isEmpty() ? Map.of() : object(f.fields()));
-            case MAP -> ordered("type", "object", "additionalProperties",
-                    f.fields().isEmpty() ? Map.of("type", "integer") : object(f.fields()));
+            case MAP ->
+                ordered(
+                        "type",
+                        "object",
+                        "additionalProperties",
+                        f.fields().isEmpty() ? Map.of("type", "integer") : object(f.fields()));
             case FREE -> Map.of("type", "object");
             case ANY -> Map.of();
         };

@@ -1,8 +1,8 @@
 package dev.pagelab.console.render;
 
+import dev.pagelab.commands.Sizes;
 import dev.pagelab.commands.report.PageState;
 import dev.pagelab.commands.report.ResidencyReport;
-import dev.pagelab.commands.Sizes;
 import java.util.ArrayList;
 import java.util.List;
 import org.jline.utils.AttributedString;
@@ -19,6 +19,7 @@ public final class ResidencyRenderer {
     static final int VIEW_ROWS = 16;
     /** Past this many rows a picture is cut (a 64 GiB mapping at --cell 1p would be a quarter of a million). */
     static final int MAX_ROWS = 200;
+
     private static final int LABEL = 7;
 
     private ResidencyRenderer() {}
@@ -66,11 +67,12 @@ public final class ResidencyRenderer {
         }
 
         long page = r.pageSize();
-        String scale = cellPages == 1 ? "1 cell = 1 page (" + Sizes.format(page) + ")"
+        String scale = cellPages == 1
+                ? "1 cell = 1 page (" + Sizes.format(page) + ")"
                 : "1 cell = " + cellPages + " pages (" + Sizes.format(cellPages * page) + ")";
         AttributedStringBuilder head = new AttributedStringBuilder();
-        head.styled(TextRenderer.BOLD, (compact ? "watch " : "view ") + r.target()).append(": "
-                + TextRenderer.count(pages, "page") + " (" + Sizes.format(pages * page) + ")");
+        head.styled(TextRenderer.BOLD, (compact ? "watch " : "view ") + r.target())
+                .append(": " + TextRenderer.count(pages, "page") + " (" + Sizes.format(pages * page) + ")");
         if (!compact) head.append(" at 0x" + Long.toHexString(r.start()));
         head.append(", ").append(scale);
         out.add(head.toAttributedString());
@@ -90,22 +92,32 @@ public final class ResidencyRenderer {
                 }
                 if (best == null) {
                     boolean anyMapped = k[PageState.NOT_PRESENT.ordinal()] > 0;
-                    b.styled(TextRenderer.DIM, String.valueOf(anyMapped ? PageState.NOT_PRESENT.full() : PageState.UNMAPPED.full()));
+                    b.styled(
+                            TextRenderer.DIM,
+                            String.valueOf(anyMapped ? PageState.NOT_PRESENT.full() : PageState.UNMAPPED.full()));
                     continue;
                 }
                 boolean full = k[PageState.NOT_PRESENT.ordinal()] == 0 && k[PageState.UNMAPPED.ordinal()] == 0;
-                b.styled(full ? fullStyle(best) : partialStyle(best), String.valueOf(full ? best.full() : best.partial()));
+                b.styled(
+                        full ? fullStyle(best) : partialStyle(best),
+                        String.valueOf(full ? best.full() : best.partial()));
             }
             out.add(b.toAttributedString());
         }
         if (cut) {
-            out.add(new AttributedStringBuilder().styled(TextRenderer.NOTE, "  \u2026 " + rowsLeft + " more "
-                    + (rowsLeft == 1 ? "row" : "rows") + " not shown: view a smaller range, or a larger --cell")
+            out.add(new AttributedStringBuilder()
+                    .styled(
+                            TextRenderer.NOTE,
+                            "  \u2026 " + rowsLeft + " more " + (rowsLeft == 1 ? "row" : "rows")
+                                    + " not shown: view a smaller range, or a larger --cell")
                     .toAttributedString());
         }
         out.addAll(legend(r, width, compact, cellPages));
         for (String n : r.notes()) {
-            if (!compact) out.add(new AttributedStringBuilder().styled(TextRenderer.NOTE, "  note: " + n).toAttributedString());
+            if (!compact)
+                out.add(new AttributedStringBuilder()
+                        .styled(TextRenderer.NOTE, "  note: " + n)
+                        .toAttributedString());
         }
         return out;
     }
@@ -117,12 +129,15 @@ public final class ResidencyRenderer {
             long n = r.count(st);
             if (n == 0 && st != PageState.NOT_PRESENT) continue;
             if (st == PageState.UNMAPPED) {
-                items.add(new AttributedStringBuilder().styled(TextRenderer.DIM, "' ' unmapped " + n).toAttributedString());
+                items.add(new AttributedStringBuilder()
+                        .styled(TextRenderer.DIM, "' ' unmapped " + n)
+                        .toAttributedString());
                 continue;
             }
             AttributedStringBuilder b = new AttributedStringBuilder();
             b.styled(st.inUse() || st == PageState.GUARD ? fullStyle(st) : TextRenderer.DIM, String.valueOf(st.full()))
-                    .append(" " + (compact ? shortName(st) : st.description()) + " ").styled(TextRenderer.NUM, Long.toString(n));
+                    .append(" " + (compact ? shortName(st) : st.description()) + " ")
+                    .styled(TextRenderer.NUM, Long.toString(n));
             items.add(b.toAttributedString());
         }
         AttributedStringBuilder line = new AttributedStringBuilder().append("  ");
@@ -137,9 +152,12 @@ public final class ResidencyRenderer {
         out.add(line.toAttributedString());
         if (!compact) {
             String tracking = r.tracking() == null ? "" : "; written pages tracked by " + r.tracking();
-            out.addAll(TextRenderer.dimWrapped((cellPages > 1
-                    ? "upper case: no page of the cell is missing; lower case: some are not present; "
-                    : "") + "read with " + r.method() + " in " + TextRenderer.duration(r.elapsedNanos()) + tracking, width));
+            out.addAll(TextRenderer.dimWrapped(
+                    (cellPages > 1
+                                    ? "upper case: no page of the cell is missing; lower case: some are not present; "
+                                    : "")
+                            + "read with " + r.method() + " in " + TextRenderer.duration(r.elapsedNanos()) + tracking,
+                    width));
         }
         return out;
     }
@@ -149,7 +167,7 @@ public final class ResidencyRenderer {
             case FILE -> "cache";
             case ZERO -> "zero";
             case WRITTEN -> "written";
-            case NOT_PRESENT -> "not present";   // the kernel's word (pagemap bit 63), as view and inspect-pagemap say
+            case NOT_PRESENT -> "not present"; // the kernel's word (pagemap bit 63), as view and inspect-pagemap say
             case HUGE -> "huge";
             case GUARD -> "guard";
             default -> st.name().toLowerCase(java.util.Locale.ROOT);

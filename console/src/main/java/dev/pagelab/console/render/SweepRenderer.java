@@ -14,20 +14,35 @@ import org.jline.utils.AttributedStyle;
  */
 final class SweepRenderer {
     static final String MARKS = "TPWLDF";
-    private static final int[] COLOURS = {AttributedStyle.YELLOW, AttributedStyle.GREEN, AttributedStyle.CYAN,
-            AttributedStyle.MAGENTA, AttributedStyle.RED, AttributedStyle.BLUE};
+    private static final int[] COLOURS = {
+        AttributedStyle.YELLOW,
+        AttributedStyle.GREEN,
+        AttributedStyle.CYAN,
+        AttributedStyle.MAGENTA,
+        AttributedStyle.RED,
+        AttributedStyle.BLUE
+    };
 
     private SweepRenderer() {}
 
     static List<AttributedString> render(SweepReport r, int width) {
         List<AttributedString> out = new ArrayList<>();
-        out.add(new AttributedStringBuilder().styled(TextRenderer.BOLD, "bench sweep").append(": time to get memory ready"
-                + " and write every page once, per page (" + r.reps() + " repetitions, the ways taken in turn)").toAttributedString());
-        for (String c : r.context()) out.add(new AttributedStringBuilder().styled(TextRenderer.DIM, "  " + c).toAttributedString());
+        out.add(new AttributedStringBuilder()
+                .styled(TextRenderer.BOLD, "bench sweep")
+                .append(": time to get memory ready" + " and write every page once, per page (" + r.reps()
+                        + " repetitions, the ways taken in turn)")
+                .toAttributedString());
+        for (String c : r.context())
+            out.add(new AttributedStringBuilder()
+                    .styled(TextRenderer.DIM, "  " + c)
+                    .toAttributedString());
         List<String> st = r.strategies();
         StringBuilder legend = new StringBuilder("  ");
-        for (int i = 0; i < st.size(); i++) legend.append(MARKS.charAt(i)).append(' ').append(st.get(i)).append(i + 1 < st.size() ? "  " : "");
-        out.add(new AttributedStringBuilder().styled(TextRenderer.DIM, legend.toString()).toAttributedString());
+        for (int i = 0; i < st.size(); i++)
+            legend.append(MARKS.charAt(i)).append(' ').append(st.get(i)).append(i + 1 < st.size() ? "  " : "");
+        out.add(new AttributedStringBuilder()
+                .styled(TextRenderer.DIM, legend.toString())
+                .toAttributedString());
 
         // table: size, then per strategy the median per page with its marks; under it, when there is room, min–max
         int n = st.size();
@@ -35,13 +50,16 @@ final class SweepRenderer {
         boolean ranges = col >= 12;
         StringBuilder head = new StringBuilder(String.format("  %-6s", "size"));
         for (int i = 0; i < n; i++) head.append(TextRenderer.pad(MARKS.charAt(i) + " /page  ", col, true));
-        out.add(new AttributedStringBuilder().styled(TextRenderer.BOLD, head.toString()).toAttributedString());
+        out.add(new AttributedStringBuilder()
+                .styled(TextRenderer.BOLD, head.toString())
+                .toAttributedString());
         List<String> undecided = new ArrayList<>();
         for (long size : r.sizes()) {
             List<SweepReport.Cell> here = r.at(size);
             if (here.isEmpty()) continue;
             List<List<String>> groups = r.notDistinguishable(size);
-            AttributedStringBuilder b = new AttributedStringBuilder().append(String.format("  %-6s", Sizes.format(size)));
+            AttributedStringBuilder b =
+                    new AttributedStringBuilder().append(String.format("  %-6s", Sizes.format(size)));
             AttributedStringBuilder spread = new AttributedStringBuilder().append("  " + " ".repeat(6));
             for (String s : st) {
                 SweepReport.Cell c = cell(r, size, s);
@@ -52,10 +70,15 @@ final class SweepRenderer {
                 }
                 boolean tied = groups.stream().anyMatch(g -> g.contains(s));
                 String f = c.faultsPerPage() >= 0.995 && c.faultsPerPage() <= 1.005 ? " " : "*";
-                b.styled(tied ? AttributedStyle.DEFAULT : TextRenderer.NUM,
+                b.styled(
+                        tied ? AttributedStyle.DEFAULT : TextRenderer.NUM,
                         TextRenderer.pad(perPage(c.nsPerPage()) + (tied ? "\u2248" : " ") + f, col, true));
-                spread.styled(TextRenderer.DIM, TextRenderer.pad(range((double) c.minNs() / c.pages(),
-                        (double) c.maxNs() / c.pages()) + "  ", col, true));
+                spread.styled(
+                        TextRenderer.DIM,
+                        TextRenderer.pad(
+                                range((double) c.minNs() / c.pages(), (double) c.maxNs() / c.pages()) + "  ",
+                                col,
+                                true));
             }
             out.add(b.toAttributedString());
             if (ranges) out.add(spread.toAttributedString());
@@ -69,12 +92,17 @@ final class SweepRenderer {
                 undecided.add(Sizes.format(size) + " " + String.join(" ", g));
             }
         }
-        out.addAll(TextRenderer.dimWrapped("per page: the median of " + r.reps() + (ranges ? ", and under it the fastest"
-                + "\u2013slowest repetition" : " (fastest\u2013slowest: --json, --csv or a wider terminal)") + "; \u2248: its "
-                + "range overlaps another way's at that size, so this run cannot rank them", width));
+        out.addAll(TextRenderer.dimWrapped(
+                "per page: the median of " + r.reps()
+                        + (ranges
+                                ? ", and under it the fastest" + "\u2013slowest repetition"
+                                : " (fastest\u2013slowest: --json, --csv or a wider terminal)")
+                        + "; \u2248: its "
+                        + "range overlaps another way's at that size, so this run cannot rank them",
+                width));
         if (!undecided.isEmpty()) {
-            out.addAll(TextRenderer.wrap("  not distinguishable here: ", "    ", String.join(", ", undecided), width,
-                    TextRenderer.NOTE));
+            out.addAll(TextRenderer.wrap(
+                    "  not distinguishable here: ", "    ", String.join(", ", undecided), width, TextRenderer.NOTE));
         }
         StringBuilder faults = new StringBuilder("  faults per page (exact, prepare + use):");
         for (int i = 0; i < st.size(); i++) {
@@ -85,13 +113,21 @@ final class SweepRenderer {
                 max = Math.max(max, c.faultsPerPage());
             }
             if (min == Double.MAX_VALUE) continue;
-            faults.append(' ').append(MARKS.charAt(i)).append(' ').append(String.format(java.util.Locale.ROOT, "%.2f", min));
+            faults.append(' ')
+                    .append(MARKS.charAt(i))
+                    .append(' ')
+                    .append(String.format(java.util.Locale.ROOT, "%.2f", min));
             if (max - min >= 0.005) faults.append('\u2013').append(String.format(java.util.Locale.ROOT, "%.2f", max));
         }
-        out.add(new AttributedStringBuilder().styled(TextRenderer.DIM, faults + "; * marks cells not at 1.00").toAttributedString());
+        out.add(new AttributedStringBuilder()
+                .styled(TextRenderer.DIM, faults + "; * marks cells not at 1.00")
+                .toAttributedString());
         out.addAll(chart(r, width));
         if (r.csv() != null) out.add(new AttributedString("  written to " + r.csv() + " (CSV)"));
-        for (String note : r.notes()) out.add(new AttributedStringBuilder().styled(TextRenderer.NOTE, "  note: " + note).toAttributedString());
+        for (String note : r.notes())
+            out.add(new AttributedStringBuilder()
+                    .styled(TextRenderer.NOTE, "  note: " + note)
+                    .toAttributedString());
         return out;
     }
 
@@ -127,7 +163,8 @@ final class SweepRenderer {
     }
 
     private static SweepReport.Cell cell(SweepReport r, long size, String strategy) {
-        for (SweepReport.Cell c : r.cells()) if (c.size() == size && c.strategy().equals(strategy)) return c;
+        for (SweepReport.Cell c : r.cells())
+            if (c.size() == size && c.strategy().equals(strategy)) return c;
         return null;
     }
 
@@ -157,11 +194,14 @@ final class SweepRenderer {
             grid[y][x] = grid[y][x] == ' ' ? MARKS.charAt(s) : '*';
             who[y][x] = grid[y][x] == '*' ? -1 : s;
         }
-        out.add(new AttributedStringBuilder().styled(TextRenderer.DIM, "  time per page (log) against size (log):").toAttributedString());
+        out.add(new AttributedStringBuilder()
+                .styled(TextRenderer.DIM, "  time per page (log) against size (log):")
+                .toAttributedString());
         for (int y = 0; y < rows; y++) {
             double v = Math.pow(10, l1 - (double) y / (rows - 1) * (l1 - l0));
             String label = y % 3 == 0 ? TextRenderer.duration(Math.round(v)) : "";
-            AttributedStringBuilder b = new AttributedStringBuilder().styled(TextRenderer.DIM, TextRenderer.pad(label, 9, true) + " |");
+            AttributedStringBuilder b =
+                    new AttributedStringBuilder().styled(TextRenderer.DIM, TextRenderer.pad(label, 9, true) + " |");
             for (int x = 0; x < grid[y].length; x++) {
                 char ch = grid[y][x];
                 if (ch == ' ' || ch == '*') b.append(String.valueOf(ch));
@@ -171,7 +211,9 @@ final class SweepRenderer {
         }
         StringBuilder axis = new StringBuilder("          +");
         axis.append("-".repeat(n * step));
-        out.add(new AttributedStringBuilder().styled(TextRenderer.DIM, axis.toString()).toAttributedString());
+        out.add(new AttributedStringBuilder()
+                .styled(TextRenderer.DIM, axis.toString())
+                .toAttributedString());
         StringBuilder labels = new StringBuilder(" ".repeat(11));
         for (int i = 0; i < n; i++) {
             String s = Sizes.format(r.sizes().get(i));
@@ -180,7 +222,9 @@ final class SweepRenderer {
                 labels.append(" ".repeat(at - labels.length())).append(s);
             }
         }
-        out.add(new AttributedStringBuilder().styled(TextRenderer.DIM, labels.toString()).toAttributedString());
+        out.add(new AttributedStringBuilder()
+                .styled(TextRenderer.DIM, labels.toString())
+                .toAttributedString());
         return out;
     }
 }

@@ -1,10 +1,10 @@
 package dev.pagelab.console.render;
 
-import dev.pagelab.console.Feedback;
+import dev.pagelab.commands.CommandError;
+import dev.pagelab.commands.Sizes;
 import dev.pagelab.commands.report.BenchReport;
 import dev.pagelab.commands.report.CacheReport;
 import dev.pagelab.commands.report.ClearRefsReport;
-import dev.pagelab.commands.CommandError;
 import dev.pagelab.commands.report.EvictReport;
 import dev.pagelab.commands.report.KernelReport;
 import dev.pagelab.commands.report.ListReport;
@@ -12,9 +12,9 @@ import dev.pagelab.commands.report.MapsReport;
 import dev.pagelab.commands.report.PagemapReport;
 import dev.pagelab.commands.report.Report;
 import dev.pagelab.commands.report.ResidencyReport;
-import dev.pagelab.commands.Sizes;
 import dev.pagelab.commands.report.StepReport;
 import dev.pagelab.commands.report.TextReport;
+import dev.pagelab.console.Feedback;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -63,11 +63,13 @@ public final class TextRenderer {
         for (dev.pagelab.commands.report.ManualReport.Line l : m.lines()) {
             AttributedStringBuilder b = new AttributedStringBuilder();
             for (dev.pagelab.commands.report.ManualReport.Span s : l.spans()) {
-                b.styled(switch (s.emphasis()) {
-                    case STRONG -> AttributedStyle.BOLD;
-                    case PLACEHOLDER -> AttributedStyle.DEFAULT.underline();
-                    case PLAIN -> AttributedStyle.DEFAULT;
-                }, s.text());
+                b.styled(
+                        switch (s.emphasis()) {
+                            case STRONG -> AttributedStyle.BOLD;
+                            case PLACEHOLDER -> AttributedStyle.DEFAULT.underline();
+                            case PLAIN -> AttributedStyle.DEFAULT;
+                        },
+                        s.text());
             }
             out.add(b.toAttributedString());
         }
@@ -109,14 +111,17 @@ public final class TextRenderer {
         StringBuilder line = new StringBuilder();
         for (String word : unitsKept(text.split(" "))) {
             if (line.length() > 0 && prefix.length() + line.length() + 1 + word.length() > width) {
-                out.add(new AttributedStringBuilder().styled(style, prefix + line).toAttributedString());
+                out.add(new AttributedStringBuilder()
+                        .styled(style, prefix + line)
+                        .toAttributedString());
                 prefix = rest;
                 line.setLength(0);
             }
             if (line.length() > 0) line.append(' ');
             line.append(word);
         }
-        if (line.length() > 0) out.add(new AttributedStringBuilder().styled(style, prefix + line).toAttributedString());
+        if (line.length() > 0)
+            out.add(new AttributedStringBuilder().styled(style, prefix + line).toAttributedString());
         return out;
     }
 
@@ -127,7 +132,8 @@ public final class TextRenderer {
     public static List<AttributedString> fit(List<AttributedString> lines, int width) {
         List<AttributedString> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
-            boolean caretPair = i + 1 < lines.size() && CARET.matcher(lines.get(i + 1).toString()).matches()
+            boolean caretPair = i + 1 < lines.size()
+                            && CARET.matcher(lines.get(i + 1).toString()).matches()
                     || CARET.matcher(lines.get(i).toString()).matches();
             if (caretPair) out.add(lines.get(i));
             else out.addAll(fit(lines.get(i), width));
@@ -157,11 +163,17 @@ public final class TextRenderer {
             if (t.length() <= width) break;
             int cut = -1;
             for (int i = Math.min(width, t.length() - 1); i > restLead; i--) {
-                if (breakable(t, i)) { cut = i; break; }
+                if (breakable(t, i)) {
+                    cut = i;
+                    break;
+                }
             }
             if (cut < 0) {
                 for (int i = width + 1; i < t.length(); i++) {
-                    if (breakable(t, i)) { cut = i; break; }
+                    if (breakable(t, i)) {
+                        cut = i;
+                        break;
+                    }
                 }
             }
             if (cut < 0) break;
@@ -169,7 +181,9 @@ public final class TextRenderer {
             while (next < t.length() && t.charAt(next) == ' ') next++;
             out.add(rest.subSequence(0, cut));
             if (next >= t.length()) return out;
-            rest = new AttributedStringBuilder().append(" ".repeat(hang)).append(rest.subSequence(next, t.length()))
+            rest = new AttributedStringBuilder()
+                    .append(" ".repeat(hang))
+                    .append(rest.subSequence(next, t.length()))
                     .toAttributedString();
             restLead = hang;
         }
@@ -184,7 +198,9 @@ public final class TextRenderer {
         while (w < t.length() && t.charAt(w) == ' ') w++;
         int e = w;
         while (e < t.length() && t.charAt(e) != ' ') e++;
-        return !(w == i + 1 && Character.isDigit(t.charAt(i - 1)) && UNIT.matcher(t.substring(w, e)).matches());
+        return !(w == i + 1
+                && Character.isDigit(t.charAt(i - 1))
+                && UNIT.matcher(t.substring(w, e)).matches());
     }
 
     /** {@code text} filled at blanks into lines of at most {@code width} characters (a longer word stays whole). */
@@ -211,8 +227,11 @@ public final class TextRenderer {
     static List<String> unitsKept(String[] words) {
         List<String> out = new ArrayList<>();
         for (String w : words) {
-            if (!out.isEmpty() && UNIT.matcher(w).matches()
-                    && !out.get(out.size() - 1).isEmpty() && Character.isDigit(out.get(out.size() - 1).charAt(out.get(out.size() - 1).length() - 1))) {
+            if (!out.isEmpty()
+                    && UNIT.matcher(w).matches()
+                    && !out.get(out.size() - 1).isEmpty()
+                    && Character.isDigit(out.get(out.size() - 1)
+                            .charAt(out.get(out.size() - 1).length() - 1))) {
                 out.set(out.size() - 1, out.get(out.size() - 1) + " " + w);
             } else {
                 out.add(w);
@@ -232,24 +251,30 @@ public final class TextRenderer {
      * statement wider than {@code width} is shown as a window around that word, and a word of more than
      * {@value #LONGEST_ECHO} characters (a pasted blob as a size) is cut, in the echo and in the message alike.
      */
-    public static List<AttributedString> error(String verb, String input, CommandError e, List<int[]> wordSpans, int width) {
+    public static List<AttributedString> error(
+            String verb, String input, CommandError e, List<int[]> wordSpans, int width) {
         List<AttributedString> out = new ArrayList<>();
         int w = e.wordIndex();
         if (w >= 0 && w < wordSpans.size() && input != null) {
             int[] span = wordSpans.get(w);
             int col = Math.min(span[0], input.length()), len = Math.min(span[1], input.length() - col);
-            String before = input.substring(0, col), word = input.substring(col, col + len), after = input.substring(col + len);
+            String before = input.substring(0, col),
+                    word = input.substring(col, col + len),
+                    after = input.substring(col + len);
             if (word.length() > LONGEST_ECHO) word = word.substring(0, LONGEST_ECHO - 1) + "\u2026";
             int room = Math.max(LONGEST_ECHO + 10, width == Integer.MAX_VALUE ? Integer.MAX_VALUE : width - 3);
             if (before.length() + word.length() + after.length() > room) {
                 int left = Math.max(0, (room - word.length()) / 3);
-                if (before.length() > left) before = "\u2026" + before.substring(before.length() - Math.max(0, left - 1));
+                if (before.length() > left)
+                    before = "\u2026" + before.substring(before.length() - Math.max(0, left - 1));
                 int right = Math.max(0, room - before.length() - word.length());
                 if (after.length() > right) after = after.substring(0, Math.max(0, right - 1)) + "\u2026";
             }
             out.add(new AttributedString("  " + before + word + after));
-            out.add(new AttributedStringBuilder().append("  " + " ".repeat(before.length()))
-                    .styled(ERROR, "^".repeat(Math.max(1, word.length()))).toAttributedString());
+            out.add(new AttributedStringBuilder()
+                    .append("  " + " ".repeat(before.length()))
+                    .styled(ERROR, "^".repeat(Math.max(1, word.length())))
+                    .toAttributedString());
         }
         AttributedStringBuilder b = new AttributedStringBuilder();
         b.styled(ERROR, (verb == null || verb.isEmpty() ? "error" : verb) + ": ");
@@ -267,13 +292,17 @@ public final class TextRenderer {
     /** Longest word of the user's input echoed back whole in an error. */
     static final int LONGEST_ECHO = 40;
 
-    private static final java.util.regex.Pattern LONG_QUOTED = java.util.regex.Pattern.compile("'([^']{" + (LONGEST_ECHO + 1) + ",})'");
+    private static final java.util.regex.Pattern LONG_QUOTED =
+            java.util.regex.Pattern.compile("'([^']{" + (LONGEST_ECHO + 1) + ",})'");
 
     /** A quoted word of the user's that is too long to repeat ('xxxx…' is not a size) keeps its start only. */
     static String cutQuoted(String s) {
         if (s == null || s.length() <= LONGEST_ECHO) return s;
-        return LONG_QUOTED.matcher(s).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
-                "'" + m.group(1).substring(0, LONGEST_ECHO - 1) + "\u2026' (" + m.group(1).length() + " characters)"));
+        return LONG_QUOTED
+                .matcher(s)
+                .replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+                        "'" + m.group(1).substring(0, LONGEST_ECHO - 1) + "\u2026' ("
+                                + m.group(1).length() + " characters)"));
     }
 
     static String percent(long part, long whole) {

@@ -25,7 +25,9 @@ public final class OutputCharset {
 
     private final boolean unicode;
 
-    private OutputCharset(boolean unicode) { this.unicode = unicode; }
+    private OutputCharset(boolean unicode) {
+        this.unicode = unicode;
+    }
 
     /** The charset decision for this environment; {@code terminal}: the output is a terminal (TERM applies). */
     public static OutputCharset decide(Map<String, String> env, boolean terminal) {
@@ -67,19 +69,29 @@ public final class OutputCharset {
         return unicode && utf8 && !terminal.getType().startsWith("dumb") ? UTF8 : ASCII;
     }
 
-    public boolean unicode() { return unicode; }
+    public boolean unicode() {
+        return unicode;
+    }
 
     /** How the bytes are encoded: UTF-8, or US-ASCII (which only ever sees ASCII, see {@link #text}). */
-    public Charset charset() { return unicode ? StandardCharsets.UTF_8 : StandardCharsets.US_ASCII; }
+    public Charset charset() {
+        return unicode ? StandardCharsets.UTF_8 : StandardCharsets.US_ASCII;
+    }
 
     /** {@code s} as it is written: unchanged in UTF-8, transliterated in ASCII. */
-    public String text(String s) { return unicode ? s : ascii(s); }
+    public String text(String s) {
+        return unicode ? s : ascii(s);
+    }
 
     /** A JSON document as it is written: in ASCII its non-ASCII characters become \\uXXXX escapes. */
-    public String json(String s) { return unicode ? s : Json.asciiEscaped(s); }
+    public String json(String s) {
+        return unicode ? s : Json.asciiEscaped(s);
+    }
 
     @Override
-    public String toString() { return unicode ? "UTF-8" : "ASCII"; }
+    public String toString() {
+        return unicode ? "UTF-8" : "ASCII";
+    }
 
     /** {@code s} in ASCII: every character below 0x80 as it is, every other one by {@link #ascii(int)}. */
     public static String ascii(CharSequence s) {
@@ -100,50 +112,82 @@ public final class OutputCharset {
     public static String ascii(int cp) {
         if (cp < 0x80) return String.valueOf((char) cp);
         switch (cp) {
-            case 0x2192: return "->";           // →
-            case 0x2190: return "<-";           // ←
-            case 0x2194: return "<->";          // ↔
-            case 0x21d2: return "=>";           // ⇒
-            case 0x00b5, 0x03bc: return "u";    // µ (micro sign, Greek mu): µs as us
-            case 0x2248, 0x223c, 0x2243: return "~";   // ≈ ∼ ≃
-            case 0x2265: return ">=";
-            case 0x2264: return "<=";
-            case 0x2260: return "!=";
-            case 0x00b1: return "+-";
-            case 0x00d7: return "x";
-            case 0x00f7: return "/";
-            case 0x2014, 0x2013, 0x2012, 0x2010, 0x2011, 0x2212, 0x2015: return "-";   // — – ‒ ‐ ‑ − ―
-            case 0x2026: return "...";
-            case 0x2588, 0x2589, 0x258a, 0x258b, 0x258c, 0x258d, 0x258e, 0x258f: return "#";   // █ and partial blocks
-            case 0x2593, 0x2592: return "+";    // ▓ ▒
-            case 0x2591: return ":";            // ░
-            case 0x00b7, 0x2219: return ".";    // · ∙
-            case 0x2022, 0x25cf: return "*";    // • ●
-            case 0x201c, 0x201d, 0x201e, 0x00ab, 0x00bb: return "\"";
-            case 0x2018, 0x2019, 0x201a, 0x00b4, 0x2032: return "'";
-            case 0x2713, 0x2714: return "ok";   // ✓ ✔
-            case 0x2717, 0x2718: return "FAIL"; // ✗ ✘
-            case 0x00a9: return "(c)";
-            case 0x00ae: return "(R)";
-            case 0x2122: return "(TM)";
-            case 0x00b0: return "deg";
-            case 0x00a0, 0x2002, 0x2003, 0x2009, 0x200a, 0x202f: return " ";   // no-break and thin spaces
-            case 0x200b, 0x200c, 0x200d, 0xfeff: return "";                    // zero-width
-            default: break;
+            case 0x2192:
+                return "->"; // →
+            case 0x2190:
+                return "<-"; // ←
+            case 0x2194:
+                return "<->"; // ↔
+            case 0x21d2:
+                return "=>"; // ⇒
+            case 0x00b5, 0x03bc:
+                return "u"; // µ (micro sign, Greek mu): µs as us
+            case 0x2248, 0x223c, 0x2243:
+                return "~"; // ≈ ∼ ≃
+            case 0x2265:
+                return ">=";
+            case 0x2264:
+                return "<=";
+            case 0x2260:
+                return "!=";
+            case 0x00b1:
+                return "+-";
+            case 0x00d7:
+                return "x";
+            case 0x00f7:
+                return "/";
+            case 0x2014, 0x2013, 0x2012, 0x2010, 0x2011, 0x2212, 0x2015:
+                return "-"; // — – ‒ ‐ ‑ − ―
+            case 0x2026:
+                return "...";
+            case 0x2588, 0x2589, 0x258a, 0x258b, 0x258c, 0x258d, 0x258e, 0x258f:
+                return "#"; // █ and partial blocks
+            case 0x2593, 0x2592:
+                return "+"; // ▓ ▒
+            case 0x2591:
+                return ":"; // ░
+            case 0x00b7, 0x2219:
+                return "."; // · ∙
+            case 0x2022, 0x25cf:
+                return "*"; // • ●
+            case 0x201c, 0x201d, 0x201e, 0x00ab, 0x00bb:
+                return "\"";
+            case 0x2018, 0x2019, 0x201a, 0x00b4, 0x2032:
+                return "'";
+            case 0x2713, 0x2714:
+                return "ok"; // ✓ ✔
+            case 0x2717, 0x2718:
+                return "FAIL"; // ✗ ✘
+            case 0x00a9:
+                return "(c)";
+            case 0x00ae:
+                return "(R)";
+            case 0x2122:
+                return "(TM)";
+            case 0x00b0:
+                return "deg";
+            case 0x00a0, 0x2002, 0x2003, 0x2009, 0x200a, 0x202f:
+                return " "; // no-break and thin spaces
+            case 0x200b, 0x200c, 0x200d, 0xfeff:
+                return ""; // zero-width
+            default:
+                break;
         }
-        if (cp >= 0x2500 && cp <= 0x257f) {     // box drawing: ─ │ and the corners and crossings
+        if (cp >= 0x2500 && cp <= 0x257f) { // box drawing: ─ │ and the corners and crossings
             int r = cp - 0x2500;
-            if (r <= 0x01 || r == 0x04 || r == 0x05 || r == 0x08 || r == 0x09 || r == 0x4c || r == 0x4d || r == 0x50) return "-";
-            if (r == 0x02 || r == 0x03 || r == 0x06 || r == 0x07 || r == 0x0a || r == 0x0b || r == 0x4e || r == 0x4f || r == 0x51) return "|";
+            if (r <= 0x01 || r == 0x04 || r == 0x05 || r == 0x08 || r == 0x09 || r == 0x4c || r == 0x4d || r == 0x50)
+                return "-";
+            if (r == 0x02 || r == 0x03 || r == 0x06 || r == 0x07 || r == 0x0a || r == 0x0b || r == 0x4e || r == 0x4f
+                    || r == 0x51) return "|";
             return "+";
         }
-        if (cp >= 0x2580 && cp <= 0x259f) return "#";   // other block elements
+        if (cp >= 0x2580 && cp <= 0x259f) return "#"; // other block elements
         // letters with accents lose them (é as e); ligatures and the like decompose (ﬁ as fi, ² as 2)
         String d = Normalizer.normalize(new String(Character.toChars(cp)), Normalizer.Form.NFKD);
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < d.length(); i++) if (d.charAt(i) < 0x80) b.append(d.charAt(i));
         if (!b.isEmpty()) return b.toString();
-        return String.format("<U+%04X>", cp);   // spelled out rather than a '?' that says nothing
+        return String.format("<U+%04X>", cp); // spelled out rather than a '?' that says nothing
     }
 
     /**
@@ -160,7 +204,9 @@ public final class OutputCharset {
         private final byte[] pending = new byte[4];
         private int have, need;
 
-        AsciiOutputStream(OutputStream out) { this.out = out; }
+        AsciiOutputStream(OutputStream out) {
+            this.out = out;
+        }
 
         @Override
         public void write(int b) throws IOException {
@@ -175,7 +221,7 @@ public final class OutputCharset {
                     }
                     return;
                 }
-                need = 0;                        // a broken sequence: dropped, the byte starts afresh
+                need = 0; // a broken sequence: dropped, the byte starts afresh
             }
             if (b < 0x80) out.write(b);
             else if (b >= 0xc0 && b < 0xf8) {
@@ -199,9 +245,13 @@ public final class OutputCharset {
         }
 
         @Override
-        public void flush() throws IOException { out.flush(); }
+        public void flush() throws IOException {
+            out.flush();
+        }
 
         @Override
-        public void close() throws IOException { out.close(); }
+        public void close() throws IOException {
+            out.close();
+        }
     }
 }

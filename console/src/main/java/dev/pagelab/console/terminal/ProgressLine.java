@@ -88,14 +88,15 @@ public final class ProgressLine implements StepProgress.Observer {
      * The bar's text in at most {@code columns} characters: what, how far (bar and percentage), how many of how many,
      * how long so far, how to stop it. The parts on the right go first when the line is narrow.
      */
-    public static String line(String verb, String target, long done, long total, long elapsedNanos, int columns, boolean unicode) {
+    public static String line(
+            String verb, String target, long done, long total, long elapsedNanos, int columns, boolean unicode) {
         long pct = total <= 0 ? 0 : Math.min(100, done * 100 / total);
         String head = verb + " " + target + ": ";
         String percent = String.format(Locale.ROOT, "%3d%%", pct);
         // done padded to the width of the total, the time to 4 digits: the bar keeps its length as the numbers grow
         String of = String.format(Locale.ROOT, "%,d", total);
-        String counts = String.format(Locale.ROOT, "  %" + of.length() + "s of %s accesses",
-                String.format(Locale.ROOT, "%,d", done), of);
+        String counts = String.format(
+                Locale.ROOT, "  %" + of.length() + "s of %s accesses", String.format(Locale.ROOT, "%,d", done), of);
         String time = String.format(Locale.ROOT, "  %5.1f s", elapsedNanos / 1e9);
         String stop = "  Ctrl-C stops";
         String tail = percent + counts + time + stop;

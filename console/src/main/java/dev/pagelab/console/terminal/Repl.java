@@ -1,10 +1,10 @@
 package dev.pagelab.console.terminal;
 
+import dev.pagelab.commands.Command;
+import dev.pagelab.commands.Session;
 import dev.pagelab.console.Config;
 import dev.pagelab.console.Shell;
 import dev.pagelab.console.classroom.ClassPolicy;
-import dev.pagelab.commands.Command;
-import dev.pagelab.commands.Session;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +27,15 @@ public final class Repl {
      * With {@code statement} (pagelab --recipe on a terminal): runs that one statement with the terminal's keys
      * available, and returns 0 or 1 as a script would, without a prompt.
      */
-    public static int run(TerminalOpener opener, Session session, boolean colorAllowed, boolean json, String banner,
-                   String statement, Config config, OutputCharset charset) {
+    public static int run(
+            TerminalOpener opener,
+            Session session,
+            boolean colorAllowed,
+            boolean json,
+            String banner,
+            String statement,
+            Config config,
+            OutputCharset charset) {
         Terminal terminal;
         try {
             terminal = opener.get();
@@ -39,9 +46,10 @@ public final class Repl {
         // A pty nobody sized (serial consoles, some container execs) reports 0x0; JLine cannot draw a prompt
         // in no columns, so assume the classic 80x24 until a SIGWINCH says otherwise.
         if (terminal.getWidth() <= 0 || terminal.getHeight() <= 0) terminal.setSize(new Size(80, 24));
-        boolean color = colorAllowed && (config.color().equals("always") || !terminal.getType().startsWith("dumb"));
-        Shell shell = new Shell(session, terminal.writer(), json, color,
-                () -> terminal.getWidth() > 0 ? terminal.getWidth() : 80);
+        boolean color = colorAllowed
+                && (config.color().equals("always") || !terminal.getType().startsWith("dumb"));
+        Shell shell = new Shell(
+                session, terminal.writer(), json, color, () -> terminal.getWidth() > 0 ? terminal.getWidth() : 80);
         shell.apply(config);
         // The locale's decision, as JLine writes it: the terminal was opened with that output encoding (JLine's
         // own default, the JDK's stdout.encoding, is ASCII under a C locale and would print '?' for every glyph).
@@ -49,7 +57,9 @@ public final class Repl {
         opener.shell(shell);
         // A long step draws a progress line (not in JSON, nor on a terminal that cannot go back to a line's start).
         if (!json && !terminal.getType().startsWith("dumb")) {
-            session.observeSteps(new ProgressLine(terminal.writer(), () -> terminal.getWidth() > 0 ? terminal.getWidth() : 80,
+            session.observeSteps(new ProgressLine(
+                    terminal.writer(),
+                    () -> terminal.getWidth() > 0 ? terminal.getWidth() : 80,
                     shell.output().unicode()));
         }
         if (statement != null) {
@@ -80,7 +90,7 @@ public final class Repl {
         reader.getHistory().forEach(h -> shell.history().add(h.line()));
         shell.pager(lines -> page(terminal, lines), terminal::getHeight);
         shell.replays().keys(() -> readKey(terminal));
-        shell.print(banner.lines().map(org.jline.utils.AttributedString::new).toList());   // fitted to the width
+        shell.print(banner.lines().map(org.jline.utils.AttributedString::new).toList()); // fitted to the width
         String prompt = color ? "\u001b[1mpagelab>\u001b[0m " : "pagelab> ";
         session.startWarmUp();
         while (!shell.exitRequested()) {
@@ -122,17 +132,22 @@ public final class Repl {
         String pager = System.getenv("PAGER");
         if (pager == null || pager.isBlank()) pager = "less -R -F -X";
         String program = pager.trim().split("\\s+")[0];
-        boolean found = program.contains("/") ? Files.isExecutable(Path.of(program))
-                : java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+        boolean found = program.contains("/")
+                ? Files.isExecutable(Path.of(program))
+                : java.util.Arrays.stream(
+                                System.getenv().getOrDefault("PATH", "").split(":"))
                         .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, program)));
         if (!found) return false;
         try {
             terminal.writer().flush();
             terminal.pause(true);
             try {
-                Process p = new ProcessBuilder("sh", "-c", pager).redirectOutput(ProcessBuilder.Redirect.INHERIT)
-                        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-                try (var in = new java.io.PrintStream(p.getOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8)) {
+                Process p = new ProcessBuilder("sh", "-c", pager)
+                        .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                        .redirectError(ProcessBuilder.Redirect.INHERIT)
+                        .start();
+                try (var in =
+                        new java.io.PrintStream(p.getOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8)) {
                     for (String l : lines) in.println(l);
                 }
                 p.waitFor();
@@ -152,14 +167,16 @@ public final class Repl {
         Optional<ClassPolicy> classMode = ClassPolicy.active();
         if (classMode.isPresent()) return classMode.get().historyFile();
         String state = System.getenv("XDG_STATE_HOME");
-        Path dir = state != null && !state.isEmpty() ? Path.of(state, "pagelab")
+        Path dir = state != null && !state.isEmpty()
+                ? Path.of(state, "pagelab")
                 : Path.of(System.getProperty("user.home"), ".local", "state", "pagelab");
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             // No writable state directory: a file of this user's own in the temporary directory (on a shared host
             // another user's name must never be taken; JLine keeps history in memory when even this cannot be written).
-            return Path.of(System.getProperty("java.io.tmpdir"), "pagelab-history-" + System.getProperty("user.name", "user"));
+            return Path.of(
+                    System.getProperty("java.io.tmpdir"), "pagelab-history-" + System.getProperty("user.name", "user"));
         }
         return dir.resolve("history");
     }
@@ -168,7 +185,9 @@ public final class Repl {
     static final class CommandCompleter implements Completer {
         private final java.util.function.Supplier<Shell> shellRef;
 
-        CommandCompleter(java.util.function.Supplier<Shell> shell) { this.shellRef = shell; }
+        CommandCompleter(java.util.function.Supplier<Shell> shell) {
+            this.shellRef = shell;
+        }
 
         @Override
         public void complete(LineReader reader, ParsedLine line, List<Candidate> candidates) {
@@ -187,10 +206,15 @@ public final class Repl {
                 return;
             }
             List<String> before = words.subList(1, Math.min(index, words.size()));
-            String partial = line.word() == null ? "" : line.word().substring(0, Math.min(line.wordCursor(), line.word().length()));
+            String partial = line.word() == null
+                    ? ""
+                    : line.word()
+                            .substring(
+                                    0, Math.min(line.wordCursor(), line.word().length()));
             for (String c : command.get().complete(shell.session(), before, index, partial)) {
-                if (c.startsWith("--") && before.contains(c)) continue;   // an option is given once
-                if (!ClassPolicy.active().map(p -> p.completable(c)).orElse(true)) continue;   // class mode: no listing of elsewhere
+                if (c.startsWith("--") && before.contains(c)) continue; // an option is given once
+                if (!ClassPolicy.active().map(p -> p.completable(c)).orElse(true))
+                    continue; // class mode: no listing of elsewhere
                 // "--opt=" waits for its value and "dir/" for a name inside it: no space after either
                 boolean complete = !c.endsWith("=") && !c.endsWith("/");
                 candidates.add(new Candidate(c, c, null, null, null, null, complete));

@@ -33,17 +33,19 @@ public final class TerminalOpener {
      */
     public static TerminalOpener start(boolean lineReader, java.nio.charset.Charset output) {
         TerminalOpener opener = new TerminalOpener();
-        Thread t = new Thread(() -> {
-            try {
-                Terminal term = open(output);
-                opener.handleInterrupt(term);
-                opener.terminal.complete(term);
-                if (lineReader) opener.reader.complete(opener.buildReader(term));
-            } catch (Throwable e) {
-                opener.terminal.completeExceptionally(e);
-                opener.reader.completeExceptionally(e);
-            }
-        }, "pagelab-terminal-open");
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        Terminal term = open(output);
+                        opener.handleInterrupt(term);
+                        opener.terminal.complete(term);
+                        if (lineReader) opener.reader.complete(opener.buildReader(term));
+                    } catch (Throwable e) {
+                        opener.terminal.completeExceptionally(e);
+                        opener.reader.completeExceptionally(e);
+                    }
+                },
+                "pagelab-terminal-open");
         t.setDaemon(true);
         t.start();
         return opener;
@@ -60,7 +62,9 @@ public final class TerminalOpener {
     }
 
     /** From now on Ctrl-C and completion go to this shell. */
-    void shell(Shell s) { shell.set(s); }
+    void shell(Shell s) {
+        shell.set(s);
+    }
 
     /**
      * While a step runs the terminal is not in raw mode, so Ctrl-C arrives as SIGINT: stop the touch loop between
@@ -72,7 +76,7 @@ public final class TerminalOpener {
             Shell s = shell.get();
             if (s == null) return;
             s.interrupt();
-            term.writer().println();   // the tty echoed ^C; the report starts on a line of its own
+            term.writer().println(); // the tty echoed ^C; the report starts on a line of its own
             term.writer().flush();
         });
     }
@@ -116,7 +120,8 @@ public final class TerminalOpener {
         cache.ifPresent(TerminfoCache::seed);
         Terminal t = null;
         String chosen = System.getProperty(TerminalBuilder.PROP_PROVIDER);
-        List<String> providers = chosen != null ? List.of(chosen)
+        List<String> providers = chosen != null
+                ? List.of(chosen)
                 : List.of(TerminalBuilder.PROP_PROVIDER_JNI, TerminalBuilder.PROP_PROVIDER_FFM);
         for (String provider : providers) {
             try {
@@ -139,7 +144,11 @@ public final class TerminalOpener {
         // box drawing, has no use for.
         // The output encoding is the locale's decision (OutputCharset), not the JDK's stdout.encoding: with a locale
         // name the C library does not know, the JDK falls back to ASCII, and JLine would print '?' for every glyph.
-        return TerminalBuilder.builder().system(true).name("pagelab").graphemeCluster(false)
-                .stdoutEncoding(output).stderrEncoding(output);
+        return TerminalBuilder.builder()
+                .system(true)
+                .name("pagelab")
+                .graphemeCluster(false)
+                .stdoutEncoding(output)
+                .stderrEncoding(output);
     }
 }

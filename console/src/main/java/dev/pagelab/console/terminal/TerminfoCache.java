@@ -24,6 +24,7 @@ import org.jline.utils.InfoCmp;
 public final class TerminfoCache {
     /** The names infocmp accepts (JLine's own check): no option-like or path-like TERM reaches a file name. */
     private static final Pattern TERM_NAME = Pattern.compile("[A-Za-z0-9_.+][A-Za-z0-9_.+\\-]*");
+
     private static final String HEADER = "# pagelab terminfo cache: ";
 
     private final String term;
@@ -42,10 +43,11 @@ public final class TerminfoCache {
         String term = env.get("TERM");
         if (term == null || !TERM_NAME.matcher(term).matches() || term.startsWith("dumb")) return Optional.empty();
         String cacheHome = env.get("XDG_CACHE_HOME");
-        Path base = cacheHome != null && !cacheHome.isEmpty() ? Path.of(cacheHome)
+        Path base = cacheHome != null && !cacheHome.isEmpty()
+                ? Path.of(cacheHome)
                 : Path.of(System.getProperty("user.home"), ".cache");
-        return Optional.of(new TerminfoCache(term, base.resolve("pagelab").resolve("terminfo").resolve(term),
-                compiledEntry(term, env)));
+        return Optional.of(new TerminfoCache(
+                term, base.resolve("pagelab").resolve("terminfo").resolve(term), compiledEntry(term, env)));
     }
 
     /**
@@ -124,7 +126,11 @@ public final class TerminfoCache {
         }
     }
 
-    public boolean seeded() { return seeded; }
+    public boolean seeded() {
+        return seeded;
+    }
 
-    public Path file() { return cacheFile; }
+    public Path file() {
+        return cacheFile;
+    }
 }

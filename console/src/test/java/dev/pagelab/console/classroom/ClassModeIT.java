@@ -38,7 +38,7 @@ class ClassModeIT {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     static final String NAME = "t" + ProcessHandle.current().pid() % 100_000;
     static final String GROUP = "pagelab-" + NAME;
-    static Path base;          // outside /tmp: sshd's StrictModes refuses key files under a world-writable directory
+    static Path base; // outside /tmp: sshd's StrictModes refuses key files under a world-writable directory
     static Path classRoot;
     static Path sshdConfig;
     static final List<String> accounts = new ArrayList<>();
@@ -47,7 +47,8 @@ class ClassModeIT {
     @BeforeAll
     static void setUp() throws Exception {
         assumeTrue(ClassAdmin.root(), "class set-up creates users and groups: run as root");
-        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/useradd")) && Files.isExecutable(Path.of("/usr/sbin/runuser")),
+        assumeTrue(
+                Files.isExecutable(Path.of("/usr/sbin/useradd")) && Files.isExecutable(Path.of("/usr/sbin/runuser")),
                 "useradd or runuser is not installed");
         removeLeftovers();
         base = Files.createDirectories(Path.of("/var/lib/pagelab-it-" + NAME));
@@ -57,7 +58,18 @@ class ClassModeIT {
         sshdConfig = base.resolve("sshd_config");
         Files.writeString(sshdConfig, "Include " + base.resolve("sshd.d") + "/*.conf\n");
         for (String id : List.of("alice", "bob")) {
-            run(60, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", id, "-f", base.resolve(id).toString());
+            run(
+                    60,
+                    "ssh-keygen",
+                    "-q",
+                    "-t",
+                    "ed25519",
+                    "-N",
+                    "",
+                    "-C",
+                    id,
+                    "-f",
+                    base.resolve(id).toString());
         }
     }
 
@@ -71,7 +83,8 @@ class ClassModeIT {
         }
         for (String a : accounts) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (run(60, "userdel", a).status() == 8 && System.nanoTime() < deadline) Thread.sleep(200);   // 8: still in use
+            while (run(60, "userdel", a).status() == 8 && System.nanoTime() < deadline)
+                Thread.sleep(200); // 8: still in use
         }
         run(60, "groupdel", GROUP);
         try (Stream<Path> s = Files.walk(base)) {
@@ -83,12 +96,14 @@ class ClassModeIT {
     /** Accounts, groups and directories of an earlier run that was killed before its clean-up (their test JVM is gone). */
     static void removeLeftovers() throws Exception {
         try (Stream<Path> dirs = Files.list(Path.of("/var/lib"))) {
-            for (Path d : dirs.filter(p -> p.getFileName().toString().startsWith("pagelab-it-t")).toList()) {
+            for (Path d : dirs.filter(p -> p.getFileName().toString().startsWith("pagelab-it-t"))
+                    .toList()) {
                 String name = d.getFileName().toString().substring("pagelab-it-".length());
                 if (name.equals(NAME)) continue;
                 for (String line : run(30, "getent", "passwd").output().split("\n")) {
                     String[] f = line.split(":");
-                    if (f.length > 5 && f[0].startsWith(name + "-") && f[5].startsWith(d + "/")) run(60, "userdel", f[0]);
+                    if (f.length > 5 && f[0].startsWith(name + "-") && f[5].startsWith(d + "/"))
+                        run(60, "userdel", f[0]);
                 }
                 run(60, "groupdel", "pagelab-" + name);
                 run(60, "rm", "-rf", "--one-file-system", d.toString());
@@ -110,66 +125,129 @@ class ClassModeIT {
     record Result(int status, String output) {}
 
     static Result pagelab(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("env", "PAGELAB_NO_BUILD=1", "PAGELAB_AOT=0", ROOT.resolve("pagelab").toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                "env",
+                "PAGELAB_NO_BUILD=1",
+                "PAGELAB_AOT=0",
+                ROOT.resolve("pagelab").toString()));
         cmd.addAll(List.of(args));
         return run(120, cmd.toArray(String[]::new));
     }
 
     static String mode(Path p) throws IOException {
-        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p)) + " " + Files.getOwner(p).getName();
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p)) + " "
+                + Files.getOwner(p).getName();
     }
 
     @Test
     @Order(1)
     void initAndAddSetUpTheClassAndCanBeRunAgain() throws Exception {
         // a key with options: only the key itself reaches the key file ("whatever the key says" does not apply)
-        Files.writeString(base.resolve("alice-opts.pub"), "command=\"/bin/bash\",no-pty "
-                + Files.readString(base.resolve("alice.pub")));
+        Files.writeString(
+                base.resolve("alice-opts.pub"),
+                "command=\"/bin/bash\",no-pty " + Files.readString(base.resolve("alice.pub")));
         for (int round = 0; round < 2; round++) {
-            Result init = pagelab("class", "--root", classRoot.toString(), "init", NAME, "--budget", "96M",
-                    "--sshd-config", sshdConfig.toString());
+            Result init = pagelab(
+                    "class",
+                    "--root",
+                    classRoot.toString(),
+                    "init",
+                    NAME,
+                    "--budget",
+                    "96M",
+                    "--sshd-config",
+                    sshdConfig.toString());
             assertThat(init.status()).as(init.output()).isZero();
             assertThat(init.output()).contains("memory budget 96.0 MiB");
             accounts.add(NAME + "-alice");
-            Result add = pagelab("class", "--root", classRoot.toString(), "add", NAME, "alice", base.resolve("alice-opts.pub").toString());
+            Result add = pagelab(
+                    "class",
+                    "--root",
+                    classRoot.toString(),
+                    "add",
+                    NAME,
+                    "alice",
+                    base.resolve("alice-opts.pub").toString());
             assertThat(add.status()).as(add.output()).isZero();
         }
         accounts.add(NAME + "-bob");
-        assertThat(pagelab("class", "--root", classRoot.toString(), "add", NAME, "bob", base.resolve("bob.pub").toString()).status()).isZero();
+        assertThat(pagelab(
+                                "class",
+                                "--root",
+                                classRoot.toString(),
+                                "add",
+                                NAME,
+                                "bob",
+                                base.resolve("bob.pub").toString())
+                        .status())
+                .isZero();
 
         ClassLayout l = new ClassLayout(classRoot, NAME);
         String[] pw = ClassAdmin.passwd(NAME + "-alice").split(":");
         assertThat(pw[5]).isEqualTo(l.home("alice").toString());
         assertThat(pw[6]).as("sshd runs ForceCommand with the login shell's -c").isEqualTo("/bin/sh");
         assertThat(run(10, "id", "-gn", NAME + "-alice").output().trim()).isEqualTo(GROUP);
-        assertThat(run(10, "getent", "shadow", NAME + "-alice").output()).as("no password matches '*'")
+        assertThat(run(10, "getent", "shadow", NAME + "-alice").output())
+                .as("no password matches '*'")
                 .startsWith(NAME + "-alice:*:");
         assertThat(mode(l.work("alice"))).isEqualTo("rwx------ " + NAME + "-alice");
-        assertThat(mode(l.home("alice"))).as("the home is not the student's: no ~/.ssh/rc, no ~/.pam_environment")
+        assertThat(mode(l.home("alice")))
+                .as("the home is not the student's: no ~/.ssh/rc, no ~/.pam_environment")
                 .isEqualTo("rwx--x--x root");
         assertThat(mode(l.students())).isEqualTo("rwx--x--x root");
         assertThat(mode(l.shared())).isEqualTo("rwxr-x--- root");
         assertThat(mode(l.ledger())).isEqualTo("rw-rw---- root");
         assertThat(Files.readString(l.key(NAME + "-alice")).trim())
-                .isEqualTo(Files.readString(base.resolve("alice.pub")).trim()).doesNotContain("command=");
+                .isEqualTo(Files.readString(base.resolve("alice.pub")).trim())
+                .doesNotContain("command=");
         assertThat(Files.readString(l.ledger())).isEqualTo("budget " + (96L << 20) + "\n");
 
-        String effective = run(30, "/usr/sbin/sshd", "-T", "-f", sshdConfig.toString(), "-o", "HostKey=" + base.resolve("alice"),
-                "-C", "user=" + NAME + "-alice,host=localhost,addr=127.0.0.1").output();
-        assertThat(effective).contains("forcecommand cd work && exec /usr/bin/env -i PATH=/usr/bin:/bin ")
-                .contains(" SSH_ORIGINAL_COMMAND=\"$SSH_ORIGINAL_COMMAND\" " + ROOT.resolve("pagelab") + " class --root " + classRoot
-                + " join " + NAME).contains("disableforwarding yes").contains("permittty yes").contains("permituserrc no")
-                .contains("authorizedkeysfile " + l.keys() + "/%u").contains("authenticationmethods publickey");
-        String others = run(30, "/usr/sbin/sshd", "-T", "-f", sshdConfig.toString(), "-o", "HostKey=" + base.resolve("alice"),
-                "-C", "user=root,host=localhost,addr=127.0.0.1").output();
-        assertThat(others).as("other logins are untouched").contains("forcecommand none").contains("disableforwarding no");
+        String effective = run(
+                        30,
+                        "/usr/sbin/sshd",
+                        "-T",
+                        "-f",
+                        sshdConfig.toString(),
+                        "-o",
+                        "HostKey=" + base.resolve("alice"),
+                        "-C",
+                        "user=" + NAME + "-alice,host=localhost,addr=127.0.0.1")
+                .output();
+        assertThat(effective)
+                .contains("forcecommand cd work && exec /usr/bin/env -i PATH=/usr/bin:/bin ")
+                .contains(" SSH_ORIGINAL_COMMAND=\"$SSH_ORIGINAL_COMMAND\" " + ROOT.resolve("pagelab")
+                        + " class --root " + classRoot + " join " + NAME)
+                .contains("disableforwarding yes")
+                .contains("permittty yes")
+                .contains("permituserrc no")
+                .contains("authorizedkeysfile " + l.keys() + "/%u")
+                .contains("authenticationmethods publickey");
+        String others = run(
+                        30,
+                        "/usr/sbin/sshd",
+                        "-T",
+                        "-f",
+                        sshdConfig.toString(),
+                        "-o",
+                        "HostKey=" + base.resolve("alice"),
+                        "-C",
+                        "user=root,host=localhost,addr=127.0.0.1")
+                .output();
+        assertThat(others)
+                .as("other logins are untouched")
+                .contains("forcecommand none")
+                .contains("disableforwarding no");
     }
 
     @Test
     @Order(2)
     void namesThatCouldCarryAPathOrAnOptionAreRefused() throws Exception {
-        for (List<String> args : List.of(List.of("init", "../etc"), List.of("init", "-rf"), List.of("init", "a/b"),
-                List.of("add", NAME, "../../root", base.resolve("bob.pub").toString()), List.of("add", NAME, "x y", "k"),
+        for (List<String> args : List.of(
+                List.of("init", "../etc"),
+                List.of("init", "-rf"),
+                List.of("init", "a/b"),
+                List.of("add", NAME, "../../root", base.resolve("bob.pub").toString()),
+                List.of("add", NAME, "x y", "k"),
                 List.of("join", "Os101"))) {
             List<String> all = new ArrayList<>(List.of("class", "--root", classRoot.toString()));
             all.addAll(args);
@@ -187,13 +265,31 @@ class ClassModeIT {
     @Order(3)
     void withoutRootTheStepsArePrintedAndNothingIsDone() throws Exception {
         Path other = base.resolve("unprivileged");
-        Result r = run(120, "runuser", "-u", "nobody", "--", "env", "PAGELAB_NO_BUILD=1", "PAGELAB_AOT=0", "HOME=/nonexistent",
-                ROOT.resolve("pagelab").toString(), "class", "--root", other.toString(), "init", "zz" + NAME.substring(1));
+        Result r = run(
+                120,
+                "runuser",
+                "-u",
+                "nobody",
+                "--",
+                "env",
+                "PAGELAB_NO_BUILD=1",
+                "PAGELAB_AOT=0",
+                "HOME=/nonexistent",
+                ROOT.resolve("pagelab").toString(),
+                "class",
+                "--root",
+                other.toString(),
+                "init",
+                "zz" + NAME.substring(1));
         assertThat(r.status()).as(r.output()).isEqualTo(1);
-        assertThat(r.output()).contains("needs root").contains("groupadd --system pagelab-zz").contains("install -d -o root")
+        assertThat(r.output())
+                .contains("needs root")
+                .contains("groupadd --system pagelab-zz")
+                .contains("install -d -o root")
                 .contains("ForceCommand cd work && exec");
         assertThat(Files.exists(other)).isFalse();
-        assertThat(run(10, "getent", "group", "pagelab-zz" + NAME.substring(1)).status()).isNotZero();
+        assertThat(run(10, "getent", "group", "pagelab-zz" + NAME.substring(1)).status())
+                .isNotZero();
     }
 
     /** A student's console over pipes, under the student's uid, as sshd would start it without a terminal. */
@@ -204,14 +300,23 @@ class ClassModeIT {
 
         Console(String id) throws IOException {
             ClassLayout l = new ClassLayout(classRoot, NAME);
-            ProcessBuilder pb = new ProcessBuilder("runuser", "-u", NAME + "-" + id, "--", "sh", "-c", "cd work && exec env "
-                    + "PAGELAB_NO_BUILD=1 PAGELAB_AOT=0 NO_COLOR=1 " + ROOT.resolve("pagelab") + " class --root " + classRoot + " join " + NAME)
-                    .directory(l.home(id).toFile()).redirectErrorStream(true);
+            ProcessBuilder pb = new ProcessBuilder(
+                            "runuser",
+                            "-u",
+                            NAME + "-" + id,
+                            "--",
+                            "sh",
+                            "-c",
+                            "cd work && exec env " + "PAGELAB_NO_BUILD=1 PAGELAB_AOT=0 NO_COLOR=1 "
+                                    + ROOT.resolve("pagelab") + " class --root " + classRoot + " join " + NAME)
+                    .directory(l.home(id).toFile())
+                    .redirectErrorStream(true);
             process = pb.start();
             started.add(process);
             in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
             Thread t = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                try (BufferedReader r =
+                        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String s; (s = r.readLine()) != null; ) lines.add(s);
                 } catch (IOException ignored) {
                     // the console ended
@@ -245,12 +350,18 @@ class ClassModeIT {
         assertThat(Files.readString(l.ledger())).contains(" " + (64L << 20) + " " + NAME + "-alice");
 
         Console bob = new Console("bob");
-        assertThat(bob.send("map 48M --populate", "map")).contains("the class's memory budget is 96.0 MiB, of which 64.0 MiB is held");
+        assertThat(bob.send("map 48M --populate", "map"))
+                .contains("the class's memory budget is 96.0 MiB, of which 64.0 MiB is held");
         // students are apart: bob cannot read alice's files, nor her console's pagemap
         assertThat(bob.send("cache ../../alice/work", "cache")).contains("outside your class directories");
-        long alicePid = Long.parseLong(Files.readString(l.ledger()).lines().filter(s -> s.endsWith(NAME + "-alice"))
-                .findFirst().orElseThrow().split(" ")[0]);
-        Result peek = run(30, "runuser", "-u", NAME + "-bob", "--", "head", "-c", "8", "/proc/" + alicePid + "/pagemap");
+        long alicePid = Long.parseLong(Files.readString(l.ledger())
+                .lines()
+                .filter(s -> s.endsWith(NAME + "-alice"))
+                .findFirst()
+                .orElseThrow()
+                .split(" ")[0]);
+        Result peek =
+                run(30, "runuser", "-u", NAME + "-bob", "--", "head", "-c", "8", "/proc/" + alicePid + "/pagemap");
         assertThat(peek.status()).as(peek.output()).isNotZero();
         assertThat(peek.output()).contains("Permission denied");
 
@@ -258,7 +369,8 @@ class ClassModeIT {
         alice.process.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
         ProcessHandle.of(alicePid).ifPresent(h -> h.destroyForcibly());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (ProcessHandle.of(alicePid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) Thread.sleep(100);
+        while (ProcessHandle.of(alicePid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline)
+            Thread.sleep(100);
         assertThat(bob.send("map 48M --populate", "present")).contains("present  0 \u2192 12288 pages");
         assertThat(Files.readString(l.ledger())).doesNotContain(NAME + "-alice").contains(NAME + "-bob");
         bob.in.println("exit");
@@ -273,14 +385,17 @@ class ClassModeIT {
     static int tmux(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("tmux", "-u", "-L", TMUX));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder pb =
+                new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().putAll(Map.of("LANG", "C.UTF-8", "LC_ALL", "C.UTF-8"));
         Process p = pb.start();
         return p.waitFor(10, TimeUnit.SECONDS) ? p.exitValue() : -1;
     }
 
     static String screen(String session) throws Exception {
-        Process p = new ProcessBuilder("tmux", "-u", "-L", TMUX, "capture-pane", "-p", "-t", session).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("tmux", "-u", "-L", TMUX, "capture-pane", "-p", "-t", session)
+                .redirectErrorStream(true)
+                .start();
         String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor(10, TimeUnit.SECONDS);
         return s;
@@ -310,8 +425,11 @@ class ClassModeIT {
 
     /** Starts sshd with the drop-in 'class init' wrote; returns its port. */
     static int sshd() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/sshd")) && Files.isExecutable(Path.of("/usr/bin/ssh")), "OpenSSH is not installed");
-        // The launcher a student's login runs rebuilds when the sources are newer than its stamp, which a student cannot
+        assumeTrue(
+                Files.isExecutable(Path.of("/usr/sbin/sshd")) && Files.isExecutable(Path.of("/usr/bin/ssh")),
+                "OpenSSH is not installed");
+        // The launcher a student's login runs rebuilds when the sources are newer than its stamp, which a student
+        // cannot
         // do: failsafe runs after the package phase, so the jars are this build's; say so.
         Path stamp = ROOT.resolve("console/target/lib/.built");
         if (!Files.exists(stamp)) Files.createFile(stamp);
@@ -320,13 +438,35 @@ class ClassModeIT {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        run(60, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", base.resolve("host").toString());
+        run(
+                60,
+                "ssh-keygen",
+                "-q",
+                "-t",
+                "ed25519",
+                "-N",
+                "",
+                "-f",
+                base.resolve("host").toString());
         Path config = base.resolve("sshd_config_test");
-        Files.writeString(config, Files.readString(sshdConfig) + String.join("\n", "ListenAddress 127.0.0.1", "Port " + port,
-                "HostKey " + base.resolve("host"), "PidFile " + base.resolve("sshd.pid"), "UsePAM yes", "Subsystem sftp internal-sftp", "AcceptEnv *", ""));
+        Files.writeString(
+                config,
+                Files.readString(sshdConfig)
+                        + String.join(
+                                "\n",
+                                "ListenAddress 127.0.0.1",
+                                "Port " + port,
+                                "HostKey " + base.resolve("host"),
+                                "PidFile " + base.resolve("sshd.pid"),
+                                "UsePAM yes",
+                                "Subsystem sftp internal-sftp",
+                                "AcceptEnv *",
+                                ""));
         Files.createDirectories(Path.of("/run/sshd"));
-        Process sshd = new ProcessBuilder("/usr/sbin/sshd", "-D", "-e", "-f", config.toString()).redirectErrorStream(true)
-                .redirectOutput(base.resolve("sshd.log").toFile()).start();
+        Process sshd = new ProcessBuilder("/usr/sbin/sshd", "-D", "-e", "-f", config.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(base.resolve("sshd.log").toFile())
+                .start();
         started.add(sshd);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
@@ -340,8 +480,20 @@ class ClassModeIT {
     }
 
     static List<String> ssh(int port, String id, String... more) {
-        List<String> cmd = new ArrayList<>(List.of("ssh", "-i", base.resolve(id).toString(), "-o", "StrictHostKeyChecking=no",
-                "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "BatchMode=yes", "-p", String.valueOf(port)));
+        List<String> cmd = new ArrayList<>(List.of(
+                "ssh",
+                "-i",
+                base.resolve(id).toString(),
+                "-o",
+                "StrictHostKeyChecking=no",
+                "-o",
+                "UserKnownHostsFile=/dev/null",
+                "-o",
+                "LogLevel=ERROR",
+                "-o",
+                "BatchMode=yes",
+                "-p",
+                String.valueOf(port)));
         cmd.addAll(List.of(more));
         return cmd;
     }
@@ -355,21 +507,45 @@ class ClassModeIT {
         try {
             // 'ssh student@host COMMAND': the command is not run; the console reads its input instead
             // (this sshd accepts any variable a client sends: the console's environment is cleared all the same)
-            List<String> cmd = ssh(port, "alice", "-o", "SetEnv=JAVA_TOOL_OPTIONS=-Dpagelab.escape=1", NAME + "-alice@127.0.0.1",
+            List<String> cmd = ssh(
+                    port,
+                    "alice",
+                    "-o",
+                    "SetEnv=JAVA_TOOL_OPTIONS=-Dpagelab.escape=1",
+                    NAME + "-alice@127.0.0.1",
                     "touch " + marker);
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             p.getOutputStream().write("map 1M\nlist\nexit\n".getBytes(StandardCharsets.UTF_8));
             p.getOutputStream().close();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(out).as(out + Files.readString(base.resolve("sshd.log"))).contains("'touch " + marker + "' was not run")
-                    .contains("map m1: mmap 1M").doesNotContain("Picked up JAVA_TOOL_OPTIONS");
+            assertThat(out)
+                    .as(out + Files.readString(base.resolve("sshd.log")))
+                    .contains("'touch " + marker + "' was not run")
+                    .contains("map m1: mmap 1M")
+                    .doesNotContain("Picked up JAVA_TOOL_OPTIONS");
             assertThat(marker).doesNotExist();
             // nor does the sftp subsystem run: ForceCommand replaces it too, so sftp meets a console, not a file server
-            Process sftp = new ProcessBuilder("sftp", "-i", base.resolve("alice").toString(), "-o", "StrictHostKeyChecking=no",
-                    "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "BatchMode=yes", "-P", String.valueOf(port),
-                    "-b", "-", NAME + "-alice@127.0.0.1").redirectErrorStream(true)
-                    .redirectOutput(base.resolve("sftp.out").toFile()).start();
+            Process sftp = new ProcessBuilder(
+                            "sftp",
+                            "-i",
+                            base.resolve("alice").toString(),
+                            "-o",
+                            "StrictHostKeyChecking=no",
+                            "-o",
+                            "UserKnownHostsFile=/dev/null",
+                            "-o",
+                            "LogLevel=ERROR",
+                            "-o",
+                            "BatchMode=yes",
+                            "-P",
+                            String.valueOf(port),
+                            "-b",
+                            "-",
+                            NAME + "-alice@127.0.0.1")
+                    .redirectErrorStream(true)
+                    .redirectOutput(base.resolve("sftp.out").toFile())
+                    .start();
             sftp.getOutputStream().write("ls /etc\n".getBytes(StandardCharsets.UTF_8));
             sftp.getOutputStream().close();
             // the client waits for an SFTP greeting the console never sends: it fails, or hangs until stopped here
@@ -382,18 +558,30 @@ class ClassModeIT {
             // less's '!' over a terminal: help pages through the class's pager, and '!' runs nothing
             assumeTrue(Files.isExecutable(Path.of("/usr/bin/tmux")), "tmux is not installed");
             String login = String.join(" ", ssh(port, "alice", "-tt", NAME + "-alice@127.0.0.1"));
-            assertThat(tmux("new-session", "-d", "-s", "class", "-x", "80", "-y", "24", login)).isZero();
+            assertThat(tmux("new-session", "-d", "-s", "class", "-x", "80", "-y", "24", login))
+                    .isZero();
             waitFor("class", "pagelab>", 90);
             keys("class", "help touch", "Enter");
             waitFor("class", "access every page of a range", 20);
             Thread.sleep(500);
-            List<String> shown = screen("class").lines().filter(l -> !l.isBlank()).toList();
-            assertThat(shown.getLast()).as("less's prompt: the page is in the pager\n" + String.join("\n", shown)).startsWith(":");
+            List<String> shown =
+                    screen("class").lines().filter(l -> !l.isBlank()).toList();
+            assertThat(shown.getLast())
+                    .as("less's prompt: the page is in the pager\n" + String.join("\n", shown))
+                    .startsWith(":");
             keys("class", "!touch " + marker, "Enter");
             Thread.sleep(1500);
-            // refused, '!' leaves the rest of the line to be read as less commands ('h' opens its help): q until it is gone
-            for (int i = 0; i < 8 && !screen("class").lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("")
-                    .startsWith("pagelab>"); i++) {
+            // refused, '!' leaves the rest of the line to be read as less commands ('h' opens its help): q until it is
+            // gone
+            for (int i = 0;
+                    i < 8
+                            && !screen("class")
+                                    .lines()
+                                    .filter(l -> !l.isBlank())
+                                    .reduce((a, b) -> b)
+                                    .orElse("")
+                                    .startsWith("pagelab>");
+                    i++) {
                 keys("class", "q");
                 Thread.sleep(700);
             }
@@ -408,8 +596,17 @@ class ClassModeIT {
             assertThat(Files.getOwner(history).getName()).isEqualTo(NAME + "-alice");
 
             // the same keys in less without LESSSECURE do run it: the keys above would have, had the pager allowed it
-            assertThat(tmux("new-session", "-d", "-s", "control", "-x", "80", "-y", "24",
-                    "sh -c 'seq 1 500 | env -u LESSSECURE less -R -F -X'")).isZero();
+            assertThat(tmux(
+                            "new-session",
+                            "-d",
+                            "-s",
+                            "control",
+                            "-x",
+                            "80",
+                            "-y",
+                            "24",
+                            "sh -c 'seq 1 500 | env -u LESSSECURE less -R -F -X'"))
+                    .isZero();
             waitFor("control", "10", 20);
             keys("control", "!touch " + marker, "Enter");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ClassPolicyTest {
     @TempDir
     Path tmp;
+
     Path work, shared, outside;
     ClassLayout layout;
     ClassPolicy policy;
@@ -107,9 +108,13 @@ class ClassPolicyTest {
 
     @Test
     void filesInTheAllowedDirectoriesWork() throws IOException {
-        assertThat(run("cache mine.txt")).contains(work.resolve("mine.txt").toString()).contains("resident");
+        assertThat(run("cache mine.txt"))
+                .contains(work.resolve("mine.txt").toString())
+                .contains("resident");
         assertThat(run("cache " + shared.resolve("notes.txt"))).contains("resident");
-        assertThat(run("map 4K --file " + shared.resolve("notes.txt"))).contains("mmap").doesNotContain("outside");
+        assertThat(run("map 4K --file " + shared.resolve("notes.txt")))
+                .contains("mmap")
+                .doesNotContain("outside");
         assertThat(run("map 8K --file new.bin --create")).contains("mmap");
         assertThat(Files.exists(work.resolve("new.bin"))).isTrue();
         assertThat(run("evict new.bin")).doesNotContain("outside");
@@ -128,7 +133,9 @@ class ClassPolicyTest {
             String out = run(line);
             assertThat(out).as(line).contains("not available in class mode: ").hasLineCount(1);
         }
-        assertThat(Files.readString(Path.of("/proc/sys/vm/nr_hugepages"))).as("the machine's pool is untouched").isEqualTo(pool);
+        assertThat(Files.readString(Path.of("/proc/sys/vm/nr_hugepages")))
+                .as("the machine's pool is untouched")
+                .isEqualTo(pool);
     }
 
     @Test
@@ -136,7 +143,10 @@ class ClassPolicyTest {
         assertThat(run("map 40M --populate")).contains("present  0 \u2192 10240 pages");
         assertThat(policy.ledgerForTest().claimed()).isEqualTo(40L << 20);
         String refused = run("map 32M --populate");
-        assertThat(refused).contains("the class's memory budget is 64.0 MiB").contains("this step may bring in 32.0 MiB").hasLineCount(1);
+        assertThat(refused)
+                .contains("the class's memory budget is 64.0 MiB")
+                .contains("this step may bring in 32.0 MiB")
+                .hasLineCount(1);
         assertThat(session.mapping("m2")).isNull();
         // touch counts only what it has not claimed before: the same range twice costs nothing more
         run("map 32M");
@@ -148,7 +158,8 @@ class ClassPolicyTest {
         run("unmap m1");
         assertThat(policy.ledgerForTest().claimed()).isEqualTo(16L << 20);
         assertThat(run("touch m2")).contains("minor 4096");
-        assertThat(Files.readString(layout.ledger())).contains(ProcessHandle.current().pid() + " " + (32L << 20) + " os101-alice");
+        assertThat(Files.readString(layout.ledger()))
+                .contains(ProcessHandle.current().pid() + " " + (32L << 20) + " os101-alice");
         run("unmap m2");
         assertThat(Files.readString(layout.ledger())).isEqualTo("budget " + (64L << 20) + "\n");
     }
@@ -160,10 +171,14 @@ class ClassPolicyTest {
         Process finished = new ProcessBuilder("true").start();
         finished.waitFor(10, TimeUnit.SECONDS);
         try {
-            Files.writeString(layout.ledger(), "budget " + (64L << 20) + "\n" + finished.pid() + " " + (60L << 20) + " os101-bob\n"
-                    + sleeper.pid() + " " + (60L << 20) + " os101-carol\n");
+            Files.writeString(
+                    layout.ledger(),
+                    "budget " + (64L << 20) + "\n" + finished.pid() + " " + (60L << 20) + " os101-bob\n" + sleeper.pid()
+                            + " " + (60L << 20) + " os101-carol\n");
             assertThat(run("map 40M --populate")).contains("present  0 \u2192 10240 pages");
-            assertThat(Files.readString(layout.ledger())).doesNotContain("os101-bob").doesNotContain("os101-carol")
+            assertThat(Files.readString(layout.ledger()))
+                    .doesNotContain("os101-bob")
+                    .doesNotContain("os101-carol")
                     .contains("os101-alice");
         } finally {
             sleeper.destroyForcibly();
@@ -186,7 +201,9 @@ class ClassPolicyTest {
         assertThat(policy.completable("/etc/")).isFalse();
         assertThat(policy.completable(outside + "/")).isFalse();
         assertThat(policy.completable(shared + "/notes.txt")).isTrue();
-        assertThat(policy.completable(tmp + "/")).as("a directory on the way to the shared material").isTrue();
+        assertThat(policy.completable(tmp + "/"))
+                .as("a directory on the way to the shared material")
+                .isTrue();
     }
 
     @Test

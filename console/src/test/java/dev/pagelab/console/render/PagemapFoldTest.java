@@ -15,13 +15,26 @@ class PagemapFoldTest {
     static final List<String> ANON_IDLE = List.of("uptodate", "dirty", "lru", "mmap", "anon", "swapbacked", "idle");
 
     static PagemapReport.Run present(long page, long pages, List<String> flags, long pfn) {
-        return new PagemapReport.Run(page * PAGE, pages, List.of("present", "exclusive"), flags, pfn, pages > 1, false, 1, 0, 0, 0);
+        return new PagemapReport.Run(
+                page * PAGE, pages, List.of("present", "exclusive"), flags, pfn, pages > 1, false, 1, 0, 0, 0);
     }
 
     static PagemapReport report(List<PagemapReport.Run> runs, long pages, boolean perPage) {
-        return new PagemapReport("m1", 0x7f0000000000L, pages, runs,
-                new PagemapReport.Totals(pages, 0, 0, pages, 0, 0, 0, 0, 0, 0, 0), true, null, "PAGEMAP_SCAN + pread",
-                perPage, false, null, false, PAGE, 0);
+        return new PagemapReport(
+                "m1",
+                0x7f0000000000L,
+                pages,
+                runs,
+                new PagemapReport.Totals(pages, 0, 0, pages, 0, 0, 0, 0, 0, 0, 0),
+                true,
+                null,
+                "PAGEMAP_SCAN + pread",
+                perPage,
+                false,
+                null,
+                false,
+                PAGE,
+                0);
     }
 
     /** 1 GiB of anonymous pages as seen here: long runs broken into one-page runs by the idle flag, 640 times. */
@@ -50,11 +63,17 @@ class PagemapFoldTest {
         assertThat(runs).hasSize(1281);
         List<String> lines = plain(PagemapRenderer.pagemap(report(runs, 262144, false), 100));
         assertThat(lines.size()).isLessThanOrEqualTo(24);
-        assertThat(lines.get(1)).startsWith("  0+262144p").contains("present exclusive")
-                .contains("pfn 0x100000\u20260x13ffff contiguous").contains("idle~").contains("1281 runs");
+        assertThat(lines.get(1))
+                .startsWith("  0+262144p")
+                .contains("present exclusive")
+                .contains("pfn 0x100000\u20260x13ffff contiguous")
+                .contains("idle~")
+                .contains("1281 runs");
         assertThat(lines.get(1)).doesNotContain("lru~").contains(" lru ");
-        assertThat(String.join("\n", lines)).contains("1281 runs in 1 row: 1280 folded that differ only in lru/active/referenced/idle")
-                .contains("--pages lists each page").contains("--json every run");
+        assertThat(String.join("\n", lines))
+                .contains("1281 runs in 1 row: 1280 folded that differ only in lru/active/referenced/idle")
+                .contains("--pages lists each page")
+                .contains("--json every run");
         // the totals are the report's own, counted page by page
         assertThat(lines).anyMatch(l -> l.startsWith("  total    present 262144"));
     }
@@ -82,8 +101,8 @@ class PagemapFoldTest {
 
     @Test
     void scatteredPfnsAreNotCalledContiguousOnceFolded() {
-        List<PagemapReport.Run> runs = List.of(present(0, 4, ANON, 0x1000), present(4, 1, ANON_IDLE, 0x9000),
-                present(5, 4, ANON, 0x9001));
+        List<PagemapReport.Run> runs =
+                List.of(present(0, 4, ANON, 0x1000), present(4, 1, ANON_IDLE, 0x9000), present(5, 4, ANON, 0x9001));
         PagemapReport.Run row = PagemapRenderer.fold(runs, PAGE).get(0).run();
         assertThat(row.pages()).isEqualTo(9);
         assertThat(row.contiguous()).isFalse();
@@ -92,8 +111,8 @@ class PagemapFoldTest {
 
     @Test
     void perPageListingAndJsonAreNotFolded() {
-        List<PagemapReport.Run> runs = List.of(present(0, 1, ANON, 0x1000), present(1, 1, ANON_IDLE, 0x1001),
-                present(2, 1, ANON, 0x1002));
+        List<PagemapReport.Run> runs =
+                List.of(present(0, 1, ANON, 0x1000), present(1, 1, ANON_IDLE, 0x1001), present(2, 1, ANON, 0x1002));
         List<String> lines = plain(PagemapRenderer.pagemap(report(runs, 3, true), 100));
         assertThat(lines.stream().filter(l -> l.contains("present exclusive"))).hasSize(3);
         assertThat(String.join("\n", lines)).doesNotContain("folded");

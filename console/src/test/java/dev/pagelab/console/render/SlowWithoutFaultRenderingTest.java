@@ -21,13 +21,29 @@ class SlowWithoutFaultRenderingTest {
         FaultSample s = new FaultSample(0, 0, pages * 4_900, 0, 0);
         List<String> notes = new ArrayList<>();
         SlowWithoutFault.note(s, pages, 31, Optional.of("KVM")).ifPresent(notes::add);
-        StepReport r = new StepReport("touch", "a", "write, seq, 65536 accesses", s, java.util.OptionalLong.of(pages),
-                Optional.of(new StepReport.Present(pages, pages)), new StepReport.Rss(0, 0),
-                Optional.of(new StepReport.Accesses(pages, pages)), Optional.empty(), new LinkedHashMap<>(), notes, Optional.empty());
-        List<String> lines = TextRenderer.render(r, Feedback.NORMAL, 160).stream().map(AttributedString::toString).toList();
+        StepReport r = new StepReport(
+                "touch",
+                "a",
+                "write, seq, 65536 accesses",
+                s,
+                java.util.OptionalLong.of(pages),
+                Optional.of(new StepReport.Present(pages, pages)),
+                new StepReport.Rss(0, 0),
+                Optional.of(new StepReport.Accesses(pages, pages)),
+                Optional.empty(),
+                new LinkedHashMap<>(),
+                notes,
+                Optional.empty());
+        List<String> lines = TextRenderer.render(r, Feedback.NORMAL, 160).stream()
+                .map(AttributedString::toString)
+                .toList();
         assertThat(lines.get(1)).startsWith("  faults   minor 0  major 0");
-        assertThat(lines).filteredOn(l -> l.contains("note:")).singleElement().asString()
-                .isEqualTo("  note: no fault, yet 4.9 \u00b5s an access, 158\u00d7 a resident one (31 ns): likely the KVM host "
-                        + "backing the pages on first access; --timing shows each access");
+        assertThat(lines)
+                .filteredOn(l -> l.contains("note:"))
+                .singleElement()
+                .asString()
+                .isEqualTo(
+                        "  note: no fault, yet 4.9 \u00b5s an access, 158\u00d7 a resident one (31 ns): likely the KVM host "
+                                + "backing the pages on first access; --timing shows each access");
     }
 }

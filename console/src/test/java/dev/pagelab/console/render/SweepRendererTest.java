@@ -16,8 +16,8 @@ class SweepRendererTest {
     /** A cell whose per-page times are {@code median} ({@code lo}–{@code hi}) ns. */
     static SweepReport.Cell cell(long size, String way, double median, double lo, double hi) {
         long pages = size / PAGE;
-        return new SweepReport.Cell(size, way, Math.round(median * pages), Math.round(lo * pages), Math.round(hi * pages),
-                pages, 5, PAGE);
+        return new SweepReport.Cell(
+                size, way, Math.round(median * pages), Math.round(lo * pages), Math.round(hi * pages), pages, 5, PAGE);
     }
 
     static SweepReport report() {
@@ -35,7 +35,9 @@ class SweepRendererTest {
 
     static List<String> render(SweepReport r, int width) {
         // as the shell prints it: cut at words to the width
-        return TextRenderer.fit(SweepRenderer.render(r, width), width).stream().map(AttributedString::toString).toList();
+        return TextRenderer.fit(SweepRenderer.render(r, width), width).stream()
+                .map(AttributedString::toString)
+                .toList();
     }
 
     @Test
@@ -44,8 +46,10 @@ class SweepRendererTest {
         assertThat(r.notDistinguishable(M16)).containsExactly(List.of("map_populate", "populate_write"));
         assertThat(r.notDistinguishable(M32)).isEmpty();
         List<String> l = render(r, 80);
-        String row16 = l.stream().filter(x -> x.startsWith("  16M ")).findFirst().orElseThrow();
-        String row32 = l.stream().filter(x -> x.startsWith("  32M ")).findFirst().orElseThrow();
+        String row16 =
+                l.stream().filter(x -> x.startsWith("  16M ")).findFirst().orElseThrow();
+        String row32 =
+                l.stream().filter(x -> x.startsWith("  32M ")).findFirst().orElseThrow();
         assertThat(row16).contains("10\u00b5s  ").contains("900ns\u2248").contains("1.0\u00b5s\u2248");
         assertThat(row32).doesNotContain("\u2248").contains("700ns").contains("1.1\u00b5s");
         assertThat(l).anyMatch(x -> x.startsWith("  not distinguishable here: 16M P\u2248W"));
@@ -55,23 +59,36 @@ class SweepRendererTest {
     @Test
     void everyCellShowsItsSpreadUnderTheMedian() {
         List<String> l = render(report(), 80);
-        int at = l.indexOf(l.stream().filter(x -> x.startsWith("  16M ")).findFirst().orElseThrow());
-        assertThat(l.get(at + 1)).contains("9.8\u201311\u00b5s").contains("0.74\u20136.7\u00b5s").contains("0.98\u20135.3\u00b5s");
-        int at32 = l.indexOf(l.stream().filter(x -> x.startsWith("  32M ")).findFirst().orElseThrow());
+        int at = l.indexOf(
+                l.stream().filter(x -> x.startsWith("  16M ")).findFirst().orElseThrow());
+        assertThat(l.get(at + 1))
+                .contains("9.8\u201311\u00b5s")
+                .contains("0.74\u20136.7\u00b5s")
+                .contains("0.98\u20135.3\u00b5s");
+        int at32 = l.indexOf(
+                l.stream().filter(x -> x.startsWith("  32M ")).findFirst().orElseThrow());
         assertThat(l.get(at32 + 1)).contains("650\u2013760ns");
         assertThat(l).allMatch(x -> x.length() <= 80);
     }
 
     @Test
     void aNarrowTerminalKeepsTheMarksAndSaysWhereTheSpreadIs() {
-        SweepReport six = new SweepReport(List.of("Linux test"), List.of("touch", "map_populate", "populate_write",
-                "prefault_loop", "after_dontneed", "after_free"), List.of(M16), List.of(
-                cell(M16, "touch", 10_200, 9_800, 11_000), cell(M16, "map_populate", 900, 742, 6_700),
-                cell(M16, "populate_write", 1_000, 980, 5_300), cell(M16, "prefault_loop", 10_300, 10_100, 10_500),
-                cell(M16, "after_dontneed", 10_400, 10_200, 12_000), cell(M16, "after_free", 30, 28, 35)), 5, true,
-                null, List.of());
+        SweepReport six = new SweepReport(
+                List.of("Linux test"),
+                List.of("touch", "map_populate", "populate_write", "prefault_loop", "after_dontneed", "after_free"),
+                List.of(M16),
+                List.of(
+                        cell(M16, "touch", 10_200, 9_800, 11_000), cell(M16, "map_populate", 900, 742, 6_700),
+                        cell(M16, "populate_write", 1_000, 980, 5_300),
+                                cell(M16, "prefault_loop", 10_300, 10_100, 10_500),
+                        cell(M16, "after_dontneed", 10_400, 10_200, 12_000), cell(M16, "after_free", 30, 28, 35)),
+                5,
+                true,
+                null,
+                List.of());
         List<String> l = render(six, 60);
-        assertThat(l.stream().filter(x -> x.startsWith("  16M ")).findFirst().orElseThrow()).contains("900ns\u2248");
+        assertThat(l.stream().filter(x -> x.startsWith("  16M ")).findFirst().orElseThrow())
+                .contains("900ns\u2248");
         assertThat(String.join(" ", l).replaceAll(" +", " ")).contains("--json, --csv or a wider terminal");
         assertThat(l).allMatch(x -> x.length() <= 60);
     }
@@ -79,9 +96,19 @@ class SweepRendererTest {
     @Test
     void anInterruptedSweepSaysSoWithoutPointingAtATableElsewhere() {
         SweepReport r = report();
-        SweepReport cut = new SweepReport(r.context(), r.strategies(), r.sizes(), r.cells().subList(0, 3), 5, false, null,
+        SweepReport cut = new SweepReport(
+                r.context(),
+                r.strategies(),
+                r.sizes(),
+                r.cells().subList(0, 3),
+                5,
+                false,
+                null,
                 List.of("interrupted: 1 of 2 sizes measured (up to 16M); the sizes after them were left out"));
         String all = String.join("\n", render(cut, 80));
-        assertThat(all).contains("note: interrupted: 1 of 2 sizes measured").doesNotContain("below").doesNotContain("  32M ");
+        assertThat(all)
+                .contains("note: interrupted: 1 of 2 sizes measured")
+                .doesNotContain("below")
+                .doesNotContain("  32M ");
     }
 }

@@ -33,6 +33,7 @@ public final class Libc {
     public static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
     /** long, size_t, off_t, and a pointer passed as its address (x86-64: all 64 bits). */
     public static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
+
     public static final ValueLayout PTR = ValueLayout.ADDRESS;
 
     /** The stand-in for a function the C library lacks: sets the captured errno to ENOSYS and returns -1. */
@@ -40,8 +41,8 @@ public final class Libc {
 
     static {
         try {
-            ENOSYS = MethodHandles.lookup().findStatic(Libc.class, "enosys",
-                    MethodType.methodType(long.class, MemorySegment.class));
+            ENOSYS = MethodHandles.lookup()
+                    .findStatic(Libc.class, "enosys", MethodType.methodType(long.class, MemorySegment.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -53,7 +54,7 @@ public final class Libc {
      * A handle whose first parameter is the errno capture segment. When the C library has no such function (an old
      * glibc lacks mlock2 and memfd_create before 2.27), the handle has the same type and answers every call with -1
      * and errno ENOSYS, as the kernel answers a system call it does not have: the call fails alone, at call time,
-     * with its own name in the {@link LinuxException} its caller throws, and linking never fails.
+     * with its own name in the {@link dev.pagelab.linux.LinuxException LinuxException} its caller throws, and linking never fails.
      */
     public static MethodHandle withErrno(String name, FunctionDescriptor fd) {
         var symbol = LOOKUP.find(name);
@@ -62,8 +63,8 @@ public final class Libc {
         if (!type.returnType().isPrimitive() || type.returnType() == void.class) {
             throw new UnsatisfiedLinkError("libc has no " + name);
         }
-        MethodHandle h = MethodHandles.explicitCastArguments(ENOSYS,
-                MethodType.methodType(type.returnType(), MemorySegment.class));
+        MethodHandle h = MethodHandles.explicitCastArguments(
+                ENOSYS, MethodType.methodType(type.returnType(), MemorySegment.class));
         return MethodHandles.dropArguments(h, 1, type.parameterList().subList(1, type.parameterCount()));
     }
 

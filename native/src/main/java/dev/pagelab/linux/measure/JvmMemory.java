@@ -1,13 +1,13 @@
 package dev.pagelab.linux.measure;
 
+import static dev.pagelab.linux.LinuxConstants.*;
+
 import dev.pagelab.linux.LinuxException;
 import dev.pagelab.linux.Mman;
 import dev.pagelab.linux.PageGeometry;
 import dev.pagelab.linux.proc.ProcMaps;
 import dev.pagelab.linux.proc.ProcText;
 import dev.pagelab.linux.proc.ThpSettings;
-import static dev.pagelab.linux.LinuxConstants.*;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -105,14 +105,15 @@ public final class JvmMemory {
             long start = 0, end = 0;
             for (; i < n && b[i] != '-'; i++) start = (start << 4) | Character.digit(b[i], 16);
             for (i++; i < n && b[i] != ' '; i++) end = (end << 4) | Character.digit(b[i], 16);
-            for (int field = 0; field < 4 && i < n; field++) {      // perms, offset, device, inode
+            for (int field = 0; field < 4 && i < n; field++) { // perms, offset, device, inode
                 while (i < n && b[i] == ' ') i++;
                 while (i < n && b[i] != ' ' && b[i] != '\n') i++;
             }
             while (i < n && b[i] == ' ') i++;
             int p = i;
             while (i < n && b[i] != '\n') i++;
-            String path = p < i && b[p] == '[' ? new String(b, p, i - p, java.nio.charset.StandardCharsets.ISO_8859_1) : "";
+            String path =
+                    p < i && b[p] == '[' ? new String(b, p, i - p, java.nio.charset.StandardCharsets.ISO_8859_1) : "";
             out.add(new ProcMaps.VmArea(start, end, "", 0, "", 0, path));
             i++;
         }

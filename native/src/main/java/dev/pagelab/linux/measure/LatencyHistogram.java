@@ -37,7 +37,7 @@ public final class LatencyHistogram {
      */
     public static int bucket(long v) {
         long w = Math.max(v, SUB);
-        int exp = 63 - Long.numberOfLeadingZeros(w);            // w in [2^exp, 2^(exp+1)), exp >= SUB_BITS
+        int exp = 63 - Long.numberOfLeadingZeros(w); // w in [2^exp, 2^(exp+1)), exp >= SUB_BITS
         int sub = (int) ((w >>> (exp - SUB_BITS)) & (SUB - 1));
         return (exp - SUB_BITS) * SUB + sub;
     }
@@ -55,21 +55,35 @@ public final class LatencyHistogram {
     }
 
     /** How many buckets there are; bucket indexes run from 0 to this less one, in increasing latency. */
-    public static int buckets() { return (64 - SUB_BITS) * SUB; }
+    public static int buckets() {
+        return (64 - SUB_BITS) * SUB;
+    }
 
     /** Values recorded in bucket {@code b}. */
-    public long countAt(int b) { return counts[b]; }
+    public long countAt(int b) {
+        return counts[b];
+    }
 
     /** A copy of every bucket's count, indexed as {@link #lowerBound}. */
-    public long[] bucketCounts() { return counts.clone(); }
+    public long[] bucketCounts() {
+        return counts.clone();
+    }
 
-    public long count() { return total; }
+    public long count() {
+        return total;
+    }
 
-    public long min() { return total == 0 ? 0 : min; }
+    public long min() {
+        return total == 0 ? 0 : min;
+    }
 
-    public long max() { return max; }
+    public long max() {
+        return max;
+    }
 
-    public double mean() { return total == 0 ? 0 : (double) sum / total; }
+    public double mean() {
+        return total == 0 ? 0 : (double) sum / total;
+    }
 
     /** The value at quantile {@code q} (0..1): the midpoint of its bucket, clamped to [min, max]. */
     public long quantile(double q) {

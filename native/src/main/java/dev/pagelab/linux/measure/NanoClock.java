@@ -57,7 +57,11 @@ public final class NanoClock {
         long[] d = deltas.clone();
         Arrays.sort(d);
         long minPositive = 0;
-        for (long v : d) if (v > 0) { minPositive = v; break; }
+        for (long v : d)
+            if (v > 0) {
+                minPositive = v;
+                break;
+            }
         long quantum = Long.MAX_VALUE, lastCommon = Long.MIN_VALUE;
         int i = 0;
         while (i < d.length) {

@@ -13,13 +13,17 @@ import java.lang.invoke.VarHandle;
  * an interpreted or deoptimized loop took two faults per fresh page — compareAndSet is one instruction in
  * every execution mode.
  *
- * <p>The loops allocate nothing and are JIT-compiled during warm-up (see {@link #warmUp}), so that the
+ * <p>The loops allocate nothing and are JIT-compiled during warm-up (see {@code warmUp}), so that the
  * measured window contains only the accesses. Cancellation is checked, and the progress ({@link #progress()})
  * published, between runs of at most {@code RUN_BYTES / stride} accesses (see {@link #RUN_BYTES}; one access when
  * the stride is larger), in every order and in the timed loop.
  */
 public final class PageToucher {
-    public enum Order { SEQ, REVERSE, RANDOM }
+    public enum Order {
+        SEQ,
+        REVERSE,
+        RANDOM
+    }
 
     /**
      * How each address is touched. WRITE_ZERO is a plain one-byte store of 0, the cheapest write (a C loop's
@@ -28,7 +32,11 @@ public final class PageToucher {
      * write cycle (one write fault, like a store) that leaves any contents as they were, for a user's file. A
      * read-then-store would fault twice on a fresh page (read: zero page; store: copy).
      */
-    public enum Access { READ, WRITE_ZERO, WRITE_KEEP }
+    public enum Access {
+        READ,
+        WRITE_ZERO,
+        WRITE_KEEP
+    }
 
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
@@ -38,15 +46,22 @@ public final class PageToucher {
      * get compiled as an uncommon trap, and deoptimize inside a user's step (measured: a stray fault).
      */
     private volatile long stopAt = Long.MAX_VALUE;
+
     private long sink;
 
     /** Asks a running loop to stop before its next run of accesses (see {@link #RUN_BYTES}); safe from any thread. */
-    public void cancel() { stopAt = 0; }
+    public void cancel() {
+        stopAt = 0;
+    }
 
-    public void resetCancel() { stopAt = Long.MAX_VALUE; }
+    public void resetCancel() {
+        stopAt = Long.MAX_VALUE;
+    }
 
     /** Whether {@link #cancel()} was called since the last {@link #resetCancel()}. */
-    public boolean cancelled() { return stopAt == 0; }
+    public boolean cancelled() {
+        return stopAt == 0;
+    }
 
     /**
      * Touches {@code count} addresses {@code first + k*stride} of {@code seg} in the given order; returns how
@@ -56,8 +71,15 @@ public final class PageToucher {
      * (min/max, small counts): C2 compiles a branch never seen taken as a trap, and a trap taken in a window
      * deoptimizes there. The warm-up takes every remaining branch both ways before compilation.
      */
-    public long touch(MemorySegment seg, long first, long count, long stride, Access access, Order order,
-                      long seed, LatencyHistogram histogram) {
+    public long touch(
+            MemorySegment seg,
+            long first,
+            long count,
+            long stride,
+            Access access,
+            Order order,
+            long seed,
+            LatencyHistogram histogram) {
         return histogram == null
                 ? loop(seg, first, count, stride, access.ordinal(), order.ordinal(), seed)
                 : timedLoop(seg, first, count, stride, access.ordinal(), order.ordinal(), seed, histogram);
@@ -101,7 +123,7 @@ public final class PageToucher {
             }
             off += n * step;
             k += n;
-            DONE.setOpaque(this, k);                                      // progress: once per run, see below
+            DONE.setOpaque(this, k); // progress: once per run, see below
         }
         sink += s;
         return k;
@@ -161,8 +183,15 @@ public final class PageToucher {
         return k;
     }
 
-    private long timedLoop(MemorySegment seg, long first, long count, long stride, int access, int order,
-                           long seed, LatencyHistogram histogram) {
+    private long timedLoop(
+            MemorySegment seg,
+            long first,
+            long count,
+            long stride,
+            int access,
+            int order,
+            long seed,
+            LatencyHistogram histogram) {
         long s = 0;
         long mask = permutationMask(count);
         long x = seed & mask;
@@ -209,8 +238,9 @@ public final class PageToucher {
      * time. An opaque store is a plain {@code mov} on x86-64 (no fence), atomic for a long, and seen by a reader on
      * another thread within microseconds; it allocates nothing and cannot fault (this object is long resident).
      */
-    @SuppressWarnings("unused")                                         // written and read through DONE
+    @SuppressWarnings("unused") // written and read through DONE
     private long done;
+
     private static final VarHandle DONE;
 
     static {
@@ -222,10 +252,14 @@ public final class PageToucher {
     }
 
     /** Accesses made so far by the loop in progress, as of its last finished run; safe from any thread. */
-    public long progress() { return (long) DONE.getOpaque(this); }
+    public long progress() {
+        return (long) DONE.getOpaque(this);
+    }
 
     /** Sets the progress back to 0 before a loop starts (outside the measured window, on the step thread). */
-    public void resetProgress() { DONE.setOpaque(this, 0L); }
+    public void resetProgress() {
+        DONE.setOpaque(this, 0L);
+    }
 
     /** All ones up to the power of two at or above {@code n} (at least 1); branch-free. */
     static long permutationMask(long n) {
@@ -246,5 +280,7 @@ public final class PageToucher {
     }
 
     /** Reads the sink so the JIT cannot drop the loads. */
-    public long sink() { return sink; }
+    public long sink() {
+        return sink;
+    }
 }

@@ -1,10 +1,10 @@
 package dev.pagelab.linux.measure;
 
+import static dev.pagelab.linux.LinuxConstants.*;
+
 import dev.pagelab.linux.LinuxException;
 import dev.pagelab.linux.Mman;
 import dev.pagelab.linux.PageGeometry;
-import static dev.pagelab.linux.LinuxConstants.*;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -33,13 +33,19 @@ public final class StepMeter {
     }
 
     /** The touch loop's cancel switch: {@code cancel()} may be called from any thread. */
-    public PageToucher toucher() { return toucher; }
+    public PageToucher toucher() {
+        return toucher;
+    }
 
     /** The address the last successful {@link #mmap} returned. */
-    public long lastAddress() { return lastAddress; }
+    public long lastAddress() {
+        return lastAddress;
+    }
 
     /** How many accesses the last {@link #touch} made (fewer than asked only when cancelled). */
-    public long lastTouched() { return lastTouched; }
+    public long lastTouched() {
+        return lastTouched;
+    }
 
     public FaultSample mmap(long addr, long length, int prot, int flags, int fd, long offset) throws MeasuredFailure {
         begin();
@@ -127,14 +133,36 @@ public final class StepMeter {
      * {@link PageToucher#touch}. The number of accesses made is then {@link #lastTouched()}. The caller must
      * have checked that every address is mapped and accessible: a fault here would be SIGSEGV or SIGBUS.
      */
-    public FaultSample touch(long base, long length, long first, long count, long stride, PageToucher.Access access,
-                             PageToucher.Order order, long seed, LatencyHistogram histogram) {
-        return touch(MemorySegment.ofAddress(base).reinterpret(length), first, count, stride, access, order, seed,
+    public FaultSample touch(
+            long base,
+            long length,
+            long first,
+            long count,
+            long stride,
+            PageToucher.Access access,
+            PageToucher.Order order,
+            long seed,
+            LatencyHistogram histogram) {
+        return touch(
+                MemorySegment.ofAddress(base).reinterpret(length),
+                first,
+                count,
+                stride,
+                access,
+                order,
+                seed,
                 histogram);
     }
 
-    private FaultSample touch(MemorySegment seg, long first, long count, long stride, PageToucher.Access access,
-                              PageToucher.Order order, long seed, LatencyHistogram histogram) {
+    private FaultSample touch(
+            MemorySegment seg,
+            long first,
+            long count,
+            long stride,
+            PageToucher.Access access,
+            PageToucher.Order order,
+            long seed,
+            LatencyHistogram histogram) {
         begin();
         lastTouched = toucher.touch(seg, first, count, stride, access, order, seed, histogram);
         return end();
@@ -258,11 +286,18 @@ public final class StepMeter {
                 for (int round = 1; round <= 2000; round++) {
                     madvise(addr, len, MADV_DONTNEED, "MADV_DONTNEED");
                     // the one-page write must be exact with both write kinds
-                    PageToucher.Access oneWrite = (round & 4) == 0 ? PageToucher.Access.WRITE_ZERO : PageToucher.Access.WRITE_KEEP;
+                    PageToucher.Access oneWrite =
+                            (round & 4) == 0 ? PageToucher.Access.WRITE_ZERO : PageToucher.Access.WRITE_KEEP;
                     FaultSample one = touch(seg, 0, 1, page, oneWrite, PageToucher.Order.SEQ, 0, null);
-                    FaultSample rest = touch(seg, page, pages - 1, page,
+                    FaultSample rest = touch(
+                            seg,
+                            page,
+                            pages - 1,
+                            page,
                             PageToucher.Access.values()[(round / 3) % 3],
-                            PageToucher.Order.values()[round % 3], round, (round & 2) == 0 ? null : histogram);
+                            PageToucher.Order.values()[round % 3],
+                            round,
+                            (round & 2) == 0 ? null : histogram);
                     exactInARow = one.minorFaults() == 1 && rest.minorFaults() == pages - 1 ? exactInARow + 1 : 0;
                     if (exactInARow >= 20) return round;
                 }
@@ -284,8 +319,12 @@ public final class StepMeter {
             this.sample = sample;
         }
 
-        public LinuxException linuxException() { return (LinuxException) getCause(); }
+        public LinuxException linuxException() {
+            return (LinuxException) getCause();
+        }
 
-        public FaultSample sample() { return sample; }
+        public FaultSample sample() {
+            return sample;
+        }
     }
 }

@@ -1,10 +1,10 @@
 package dev.pagelab.linux.measure;
 
-import dev.pagelab.linux.ffm.Libc;
-import static dev.pagelab.linux.ffm.Libc.INT;
 import static dev.pagelab.linux.LinuxConstants.RUSAGE_SELF;
 import static dev.pagelab.linux.LinuxConstants.RUSAGE_THREAD;
+import static dev.pagelab.linux.ffm.Libc.INT;
 
+import dev.pagelab.linux.ffm.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -25,8 +25,8 @@ public final class ThreadClock {
      * {@code int getrusage(int who, struct rusage *usage);} getrusage(2). Linked when the class loads: it is the
      * measuring call itself, so it must be linked before any window; it cannot fail for RUSAGE_THREAD/SELF.
      */
-    private static final MethodHandle GETRUSAGE = Libc.plain("getrusage",
-            FunctionDescriptor.of(INT, INT, ValueLayout.JAVA_LONG));
+    private static final MethodHandle GETRUSAGE =
+            Libc.plain("getrusage", FunctionDescriptor.of(INT, INT, ValueLayout.JAVA_LONG));
 
     private ThreadClock() {}
 

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * The calling thread's effective capabilities as /proc/thread-self/status shows them (CapEff, a hexadecimal mask
- * of linux/capability.h's bits: {@link LinuxConstants#CAP_IPC_LOCK}, {@link LinuxConstants#CAP_SYS_ADMIN}).
- * {@link Limits#capabilities()} asks capget(2) for the same sets.
+ * of linux/capability.h's bits: {@link dev.pagelab.linux.LinuxConstants#CAP_IPC_LOCK LinuxConstants.CAP_IPC_LOCK}, {@link dev.pagelab.linux.LinuxConstants#CAP_SYS_ADMIN LinuxConstants.CAP_SYS_ADMIN}).
+ * {@link dev.pagelab.linux.Limits#capabilities() Limits.capabilities()} asks capget(2) for the same sets.
  */
 public final class Capabilities {
     private Capabilities() {}

@@ -24,8 +24,12 @@ public record HugetlbPool(long sizeBytes, long total, long free, long reserved, 
     public static Optional<HugetlbPool> read(String root, long size) {
         String dir = root + "/hugepages-" + (size >> 10) + "kB/";
         try {
-            return Optional.of(new HugetlbPool(size, sysLong(dir + "nr_hugepages"), sysLong(dir + "free_hugepages"),
-                    sysLong(dir + "resv_hugepages"), sysLong(dir + "surplus_hugepages"),
+            return Optional.of(new HugetlbPool(
+                    size,
+                    sysLong(dir + "nr_hugepages"),
+                    sysLong(dir + "free_hugepages"),
+                    sysLong(dir + "resv_hugepages"),
+                    sysLong(dir + "surplus_hugepages"),
                     sysLong(dir + "nr_overcommit_hugepages")));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
@@ -40,8 +44,11 @@ public record HugetlbPool(long sizeBytes, long total, long free, long reserved, 
     /** Sizes (bytes) of the hugepages-NkB directories under {@code root}, smallest first. */
     public static long[] sizes(Path root) {
         try (var s = Files.list(root)) {
-            return s.map(p -> p.getFileName().toString()).filter(d -> d.matches("hugepages-[0-9]+kB"))
-                    .mapToLong(d -> Long.parseLong(d.substring("hugepages-".length(), d.length() - 2)) << 10).sorted().toArray();
+            return s.map(p -> p.getFileName().toString())
+                    .filter(d -> d.matches("hugepages-[0-9]+kB"))
+                    .mapToLong(d -> Long.parseLong(d.substring("hugepages-".length(), d.length() - 2)) << 10)
+                    .sorted()
+                    .toArray();
         } catch (IOException e) {
             return new long[0];
         }
@@ -50,8 +57,8 @@ public record HugetlbPool(long sizeBytes, long total, long free, long reserved, 
     /** Free pages of the hugetlb pool of {@code size} bytes (each size has its own pool), 0 if none. */
     public static long freePages(long size) {
         try {
-            return Long.parseLong(Files.readString(Path.of(SYSFS + "/hugepages-" + (size >> 10)
-                    + "kB/free_hugepages")).trim());
+            return Long.parseLong(Files.readString(Path.of(SYSFS + "/hugepages-" + (size >> 10) + "kB/free_hugepages"))
+                    .trim());
         } catch (IOException | NumberFormatException e) {
             return 0;
         }
@@ -71,8 +78,11 @@ public record HugetlbPool(long sizeBytes, long total, long free, long reserved, 
             throw new LinuxException("write(" + path + ", " + count + ")", Errno.ENOENT);
         } catch (IOException e) {
             String m = String.valueOf(e.getMessage());
-            int errno = m.contains("Operation not permitted") ? Errno.EPERM : m.contains("Invalid argument") ? Errno.EINVAL
-                    : m.contains("Cannot allocate memory") ? Errno.ENOMEM : Errno.EIO;
+            int errno = m.contains("Operation not permitted")
+                    ? Errno.EPERM
+                    : m.contains("Invalid argument")
+                            ? Errno.EINVAL
+                            : m.contains("Cannot allocate memory") ? Errno.ENOMEM : Errno.EIO;
             throw new LinuxException("write(" + path + ", " + count + ")", errno);
         }
     }

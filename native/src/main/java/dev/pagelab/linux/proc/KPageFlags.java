@@ -1,10 +1,10 @@
 package dev.pagelab.linux.proc;
 
-import dev.pagelab.linux.FileIo;
-import dev.pagelab.linux.ffm.Libc;
-import dev.pagelab.linux.LinuxException;
 import static dev.pagelab.linux.LinuxConstants.*;
 
+import dev.pagelab.linux.FileIo;
+import dev.pagelab.linux.LinuxException;
+import dev.pagelab.linux.ffm.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -17,19 +17,89 @@ import java.util.List;
  * CAP_SYS_ADMIN; without it {@link #availability()} says why.
  */
 public final class KPageFlags {
-    public static final int LOCKED = 0, ERROR = 1, REFERENCED = 2, UPTODATE = 3, DIRTY = 4, LRU = 5, ACTIVE = 6,
-            SLAB = 7, WRITEBACK = 8, RECLAIM = 9, BUDDY = 10, MMAP = 11, ANON = 12, SWAPCACHE = 13,
-            SWAPBACKED = 14, COMPOUND_HEAD = 15, COMPOUND_TAIL = 16, HUGE = 17, UNEVICTABLE = 18, HWPOISON = 19,
-            NOPAGE = 20, KSM = 21, THP = 22, OFFLINE = 23, ZERO_PAGE = 24, IDLE = 25, PGTABLE = 26;
+    public static final int LOCKED = 0,
+            ERROR = 1,
+            REFERENCED = 2,
+            UPTODATE = 3,
+            DIRTY = 4,
+            LRU = 5,
+            ACTIVE = 6,
+            SLAB = 7,
+            WRITEBACK = 8,
+            RECLAIM = 9,
+            BUDDY = 10,
+            MMAP = 11,
+            ANON = 12,
+            SWAPCACHE = 13,
+            SWAPBACKED = 14,
+            COMPOUND_HEAD = 15,
+            COMPOUND_TAIL = 16,
+            HUGE = 17,
+            UNEVICTABLE = 18,
+            HWPOISON = 19,
+            NOPAGE = 20,
+            KSM = 21,
+            THP = 22,
+            OFFLINE = 23,
+            ZERO_PAGE = 24,
+            IDLE = 25,
+            PGTABLE = 26;
     /** The "kernel hacking" flags above 31 (kernel-page-flags.h); MLOCKED is mlock(2), not LOCKED (the page lock). */
-    public static final int RESERVED = 32, MLOCKED = 33, MAPPEDTODISK = 34, PRIVATE = 35, PRIVATE_2 = 36,
-            OWNER_PRIVATE = 37, ARCH = 38, UNCACHED = 39, SOFTDIRTY = 40, ARCH_2 = 41;
+    public static final int RESERVED = 32,
+            MLOCKED = 33,
+            MAPPEDTODISK = 34,
+            PRIVATE = 35,
+            PRIVATE_2 = 36,
+            OWNER_PRIVATE = 37,
+            ARCH = 38,
+            UNCACHED = 39,
+            SOFTDIRTY = 40,
+            ARCH_2 = 41;
 
-    private static final String[] NAMES = {"locked", "error", "referenced", "uptodate", "dirty", "lru", "active",
-            "slab", "writeback", "reclaim", "buddy", "mmap", "anon", "swapcache", "swapbacked", "compound_head",
-            "compound_tail", "huge", "unevictable", "hwpoison", "nopage", "ksm", "thp", "offline", "zero_page",
-            "idle", "pgtable", null, null, null, null, null, "reserved", "mlocked", "mappedtodisk", "private",
-            "private_2", "owner_private", "arch", "uncached", "softdirty", "arch_2"};
+    private static final String[] NAMES = {
+        "locked",
+        "error",
+        "referenced",
+        "uptodate",
+        "dirty",
+        "lru",
+        "active",
+        "slab",
+        "writeback",
+        "reclaim",
+        "buddy",
+        "mmap",
+        "anon",
+        "swapcache",
+        "swapbacked",
+        "compound_head",
+        "compound_tail",
+        "huge",
+        "unevictable",
+        "hwpoison",
+        "nopage",
+        "ksm",
+        "thp",
+        "offline",
+        "zero_page",
+        "idle",
+        "pgtable",
+        null,
+        null,
+        null,
+        null,
+        null,
+        "reserved",
+        "mlocked",
+        "mappedtodisk",
+        "private",
+        "private_2",
+        "owner_private",
+        "arch",
+        "uncached",
+        "softdirty",
+        "arch_2"
+    };
 
     private static volatile int flagsFd = -1, countFd = -1;
     private static volatile String unavailable;
@@ -72,7 +142,7 @@ public final class KPageFlags {
         long[] out = new long[pfns.length];
         ByPfn order = ByPfn.of(pfns, pfns.length, false, null, out);
         if (order == null) return out;
-        java.util.Arrays.fill(out, 0);                                     // it was the sort's scratch space
+        java.util.Arrays.fill(out, 0); // it was the sort's scratch space
         order.read(fd, out);
         return out;
     }
@@ -101,7 +171,7 @@ public final class KPageFlags {
         }
         order.read(flagsFd, flags);
         ByPfn unknown = order.keep(i -> !mappedOnce(entries[i], flags[i]));
-        java.util.Arrays.fill(counts, 0, n, 0);                           // the keys are not needed any more
+        java.util.Arrays.fill(counts, 0, n, 0); // the keys are not needed any more
         if (unknown != null) unknown.read(countFd, counts);
         for (int i = 0; i < n; i++) {
             if ((entries[i] & PagemapEntry.PFN_MASK) != 0 && mappedOnce(entries[i], flags[i])) counts[i] = 1;
@@ -110,7 +180,7 @@ public final class KPageFlags {
 
     /** Whether a pagemap entry and its page's flags alone show the page is mapped exactly once (see {@link #read}). */
     public static boolean mappedOnce(long entry, long flags) {
-        return entry < 0                                                    // bit 63: present
+        return entry < 0 // bit 63: present
                 && (entry & PagemapEntry.EXCLUSIVE) != 0
                 && (flags & (1L << COMPOUND_HEAD | 1L << COMPOUND_TAIL | 1L << NOPAGE)) == 0;
     }
@@ -136,6 +206,7 @@ public final class KPageFlags {
          * Measured on a 1 GiB mapping, 1 to 6 in the same process: 3 and 4 were best, 2-4 ms (5%) under 0.
          */
         static final int MAX_GAP = 3;
+
         final long[] keys;
         final int size, indexBits;
 
@@ -177,7 +248,7 @@ public final class KPageFlags {
         }
 
         private static long pfn(long value, boolean entry) {
-            return !entry ? value : value < 0 ? value & PagemapEntry.PFN_MASK : 0;       // bit 63: present
+            return !entry ? value : value < 0 ? value & PagemapEntry.PFN_MASK : 0; // bit 63: present
         }
 
         /** The pages whose index passes {@code test}, still in PFN order; null when none does. */

@@ -22,7 +22,9 @@ public final class KernelCounters {
         this.size = size;
     }
 
-    public int size() { return size; }
+    public int size() {
+        return size;
+    }
 
     public String name(int i) {
         if (i >= size) throw new IndexOutOfBoundsException(i);
@@ -78,7 +80,7 @@ public final class KernelCounters {
         if (len > 0 && text[len - 1] != '\n') lines++;
         String[] prevNames = previous == null ? new String[0] : previous.names;
         int prevSize = previous == null ? 0 : previous.size;
-        String[] names = null;          // null while every name so far matches prevNames
+        String[] names = null; // null while every name so far matches prevNames
         long[] values = new long[lines];
         int n = 0;
         int pos = 0;
@@ -86,7 +88,8 @@ public final class KernelCounters {
             int lineEnd = pos;
             while (lineEnd < len && text[lineEnd] != '\n') lineEnd++;
             int nameEnd = pos;
-            while (nameEnd < lineEnd && text[nameEnd] != ':' && text[nameEnd] != ' ' && text[nameEnd] != '\t') nameEnd++;
+            while (nameEnd < lineEnd && text[nameEnd] != ':' && text[nameEnd] != ' ' && text[nameEnd] != '\t')
+                nameEnd++;
             int p = nameEnd < lineEnd && text[nameEnd] == ':' ? nameEnd + 1 : nameEnd;
             while (p < lineEnd && (text[p] == ' ' || text[p] == '\t')) p++;
             boolean negative = p < lineEnd && text[p] == '-';

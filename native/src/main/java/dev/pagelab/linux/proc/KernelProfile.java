@@ -1,5 +1,7 @@
 package dev.pagelab.linux.proc;
 
+import static dev.pagelab.linux.LinuxConstants.*;
+
 import dev.pagelab.linux.Errno;
 import dev.pagelab.linux.Limits;
 import dev.pagelab.linux.LinuxException;
@@ -7,8 +9,6 @@ import dev.pagelab.linux.Mman;
 import dev.pagelab.linux.PageCache;
 import dev.pagelab.linux.PageGeometry;
 import dev.pagelab.linux.Userfaultfd;
-import static dev.pagelab.linux.LinuxConstants.*;
-
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -60,9 +60,13 @@ public final class KernelProfile {
 
         private final String text;
 
-        Evidence(String text) { this.text = text; }
+        Evidence(String text) {
+            this.text = text;
+        }
 
-        public String text() { return text; }
+        public String text() {
+            return text;
+        }
     }
 
     /** madvise(2) values probed (asm-generic/mman-common.h); the probe covers every value up to this bound. */
@@ -81,15 +85,15 @@ public final class KernelProfile {
     private final boolean thpAvailable;
     private final boolean pagemapScan;
     private final long scanCategories;
-    private final long[] madviseSupported;   // a bit set over advice values 0..127
+    private final long[] madviseSupported; // a bit set over advice values 0..127
     private final boolean cachestat;
-    private final String uffdWpAsync;         // null when available, else why not
+    private final String uffdWpAsync; // null when available, else why not
     private final boolean softDirty;
     private final String cgroup;
     private final String hypervisor;
     private final List<String> bootParameters;
     private final boolean pfnsVisible;
-    private final String kpageflags;          // null when readable, else why not
+    private final String kpageflags; // null when readable, else why not
     private final long probeNanos;
 
     private KernelProfile(Prober p) {
@@ -135,38 +139,62 @@ public final class KernelProfile {
     }
 
     /** Whether the profile has been probed in this process (so that asking costs nothing). */
-    public static boolean probed() { return current != null; }
+    public static boolean probed() {
+        return current != null;
+    }
 
     /** {@code uname -r}, e.g. {@code 6.18.44-fc-v1300}. */
-    public String release() { return release; }
+    public String release() {
+        return release;
+    }
 
     /** /proc/version: the build, compiler and date. */
-    public String version() { return version; }
+    public String version() {
+        return version;
+    }
 
     /** The base page size in bytes. */
-    public long pageSize() { return pageSize; }
+    public long pageSize() {
+        return pageSize;
+    }
 
     /** The PMD-mapped huge page size: a THP, and the default hugetlb size on x86-64. */
-    public long pmdSize() { return pmdSize; }
+    public long pmdSize() {
+        return pmdSize;
+    }
 
-    public ZeroPage zeroPage() { return zeroPage; }
+    public ZeroPage zeroPage() {
+        return zeroPage;
+    }
 
     /** How {@link #zeroPage()} was told. */
-    public Evidence zeroPageEvidence() { return zeroPageEvidence; }
+    public Evidence zeroPageEvidence() {
+        return zeroPageEvidence;
+    }
 
     /** The zero page's PFN, or -1 when PFNs are hidden (not root) or there is no shared zero page. */
-    public long zeroPfn() { return zeroPfn; }
+    public long zeroPfn() {
+        return zeroPfn;
+    }
 
-    public HugeZeroPage hugeZeroPage() { return hugeZeroPage; }
+    public HugeZeroPage hugeZeroPage() {
+        return hugeZeroPage;
+    }
 
     /** /sys/kernel/mm/transparent_hugepage/use_zero_page now, or "" when the file does not exist. */
-    public String thpUseZeroPage() { return firstLine(ThpSettings.DIR + "/use_zero_page"); }
+    public String thpUseZeroPage() {
+        return firstLine(ThpSettings.DIR + "/use_zero_page");
+    }
 
     /** Whether the PAGEMAP_SCAN ioctl exists (Linux 6.7, or a backport). */
-    public boolean pagemapScan() { return pagemapScan; }
+    public boolean pagemapScan() {
+        return pagemapScan;
+    }
 
     /** The PAGEMAP_SCAN categories this kernel knows ({@link Pagemap#PAGE_IS_PRESENT}…), 0 without the ioctl. */
-    public long scanCategories() { return scanCategories; }
+    public long scanCategories() {
+        return scanCategories;
+    }
 
     /** Whether madvise(2) accepts {@code advice} on this kernel (built in, and not too old). */
     public boolean madvise(int advice) {
@@ -174,22 +202,32 @@ public final class KernelProfile {
     }
 
     /** Whether the cachestat(2) system call exists (Linux 6.5). */
-    public boolean cachestat() { return cachestat; }
+    public boolean cachestat() {
+        return cachestat;
+    }
 
     /** Empty when userfaultfd's async write-protect (6.7) can be used here, else why not. */
-    public Optional<String> uffdWpAsyncUnavailable() { return Optional.ofNullable(uffdWpAsync); }
+    public Optional<String> uffdWpAsyncUnavailable() {
+        return Optional.ofNullable(uffdWpAsync);
+    }
 
     /** Whether the kernel tracks soft-dirty bits (CONFIG_MEM_SOFT_DIRTY). */
-    public boolean softDirty() { return softDirty; }
+    public boolean softDirty() {
+        return softDirty;
+    }
 
     // Settings an administrator (or pagelab's own limit and hugepages commands) can change while the session runs
     // are read when asked, not kept from the probe: each is one small sysfs or procfs read.
 
     /** THP settings now: enabled, defrag, shmem_enabled and the multi-size THP (mTHP) settings per size. */
-    public ThpSettings thp() { return ThpSettings.read(true, true); }
+    public ThpSettings thp() {
+        return ThpSettings.read(true, true);
+    }
 
     /** Whether the kernel has transparent huge pages at all (CONFIG_TRANSPARENT_HUGEPAGE). */
-    public boolean thpAvailable() { return thpAvailable; }
+    public boolean thpAvailable() {
+        return thpAvailable;
+    }
 
     /** The hugetlb pools now, smallest size first. */
     public List<HugetlbPool> hugetlbPools() {
@@ -198,7 +236,9 @@ public final class KernelProfile {
         return out;
     }
 
-    public long swapTotalBytes() { return ProcMeminfo.swapTotalBytes(); }
+    public long swapTotalBytes() {
+        return ProcMeminfo.swapTotalBytes();
+    }
 
     /** /proc/swaps now, one line per swap area: "FILE type size kB". */
     public List<String> swapDevices() {
@@ -212,16 +252,24 @@ public final class KernelProfile {
     }
 
     /** zswap's enabled parameter now (Y/N), or "" when the kernel has no zswap. */
-    public String zswap() { return firstLine("/sys/module/zswap/parameters/enabled"); }
+    public String zswap() {
+        return firstLine("/sys/module/zswap/parameters/enabled");
+    }
 
     /** KSM's run state now ("0" stopped, "1" running, "2" unmerging), or "" without CONFIG_KSM. */
-    public String ksm() { return firstLine("/sys/kernel/mm/ksm/run"); }
+    public String ksm() {
+        return firstLine("/sys/kernel/mm/ksm/run");
+    }
 
     /** "v2 PATH (memory.max M)", "v1", or "" when none is mounted. */
-    public String cgroup() { return cgroup; }
+    public String cgroup() {
+        return cgroup;
+    }
 
     /** The hypervisor's name, "" on bare metal. */
-    public String hypervisor() { return hypervisor; }
+    public String hypervisor() {
+        return hypervisor;
+    }
 
     /**
      * The kind of machine in one line, for the headers of benchmarks, whose figures are read against it: the hypervisor
@@ -240,43 +288,89 @@ public final class KernelProfile {
     }
 
     /** The boot parameters (from /proc/cmdline) that change memory behaviour. */
-    public List<String> bootParameters() { return bootParameters; }
+    public List<String> bootParameters() {
+        return bootParameters;
+    }
 
     /** Whether pagemap shows PFNs to this process (CAP_SYS_ADMIN). */
-    public boolean pfnsVisible() { return pfnsVisible; }
+    public boolean pfnsVisible() {
+        return pfnsVisible;
+    }
 
     /** Empty when /proc/kpageflags is readable, else why not. */
-    public Optional<String> kpageflagsUnavailable() { return Optional.ofNullable(kpageflags); }
+    public Optional<String> kpageflagsUnavailable() {
+        return Optional.ofNullable(kpageflags);
+    }
 
     /** RLIMIT_MEMLOCK in bytes now, -1 for unlimited. */
-    public long memlockLimit() { return Limits.memlockLimit(); }
+    public long memlockLimit() {
+        return Limits.memlockLimit();
+    }
 
     /** Whether the calling thread holds CAP_IPC_LOCK now ('limit ipc_lock off' drops it on the step thread). */
-    public boolean capIpcLock() { return Capabilities.has(CAP_IPC_LOCK); }
+    public boolean capIpcLock() {
+        return Capabilities.has(CAP_IPC_LOCK);
+    }
 
     /** vm.overcommit_memory now: 0 heuristic, 1 always, 2 never. */
-    public String overcommit() { return firstLine("/proc/sys/vm/overcommit_memory"); }
+    public String overcommit() {
+        return firstLine("/proc/sys/vm/overcommit_memory");
+    }
 
     /** /sys/kernel/mm/lru_gen/enabled now (multi-gen LRU, 6.1), or "" without it. */
-    public String multiGenLru() { return firstLine("/sys/kernel/mm/lru_gen/enabled"); }
+    public String multiGenLru() {
+        return firstLine("/sys/kernel/mm/lru_gen/enabled");
+    }
 
     /** How long the probe took. */
-    public long probeNanos() { return probeNanos; }
+    public long probeNanos() {
+        return probeNanos;
+    }
 
     /** Boot parameters whose name starts with one of these change how memory is backed or measured. */
-    static final List<String> MEMORY_BOOT_PARAMETERS = List.of("transparent_hugepage", "thp_anon",
-            "hugepages", "hugepagesz", "default_hugepagesz", "hugetlb_free_vmemmap", "pvm_no_zero_page", "init_on_alloc",
-            "init_on_free", "page_alloc.shuffle", "mem=", "memmap", "movablecore", "kernelcore", "numa", "zswap",
-            "swapaccount", "cgroup_no_v1", "systemd.unified_cgroup_hierarchy", "cgroup_disable", "nohugeiomap",
-            "nopti", "page_poison", "page_owner", "slub_debug", "lru_gen", "ksm", "userfaultfd", "norandmaps",
-            "mitigations", "mem_encrypt", "crashkernel", "deferred_init", "page_reporting");
+    static final List<String> MEMORY_BOOT_PARAMETERS = List.of(
+            "transparent_hugepage",
+            "thp_anon",
+            "hugepages",
+            "hugepagesz",
+            "default_hugepagesz",
+            "hugetlb_free_vmemmap",
+            "pvm_no_zero_page",
+            "init_on_alloc",
+            "init_on_free",
+            "page_alloc.shuffle",
+            "mem=",
+            "memmap",
+            "movablecore",
+            "kernelcore",
+            "numa",
+            "zswap",
+            "swapaccount",
+            "cgroup_no_v1",
+            "systemd.unified_cgroup_hierarchy",
+            "cgroup_disable",
+            "nohugeiomap",
+            "nopti",
+            "page_poison",
+            "page_owner",
+            "slub_debug",
+            "lru_gen",
+            "ksm",
+            "userfaultfd",
+            "norandmaps",
+            "mitigations",
+            "mem_encrypt",
+            "crashkernel",
+            "deferred_init",
+            "page_reporting");
 
     public static List<String> memoryBootParameters(String cmdline) {
         List<String> out = new ArrayList<>();
         for (String word : cmdline.trim().split("\\s+")) {
-            if (word.equals("--")) break;                    // what follows belongs to init
+            if (word.equals("--")) break; // what follows belongs to init
             for (String p : MEMORY_BOOT_PARAMETERS) {
-                if (word.equals(p) || word.startsWith(p.endsWith("=") ? p : p + "=")
+                if (word.equals(p)
+                        || word.startsWith(p.endsWith("=") ? p : p + "=")
                         || (p.endsWith(".") && word.startsWith(p))) {
                     out.add(word);
                     break;
@@ -377,8 +471,9 @@ public final class KernelProfile {
                 softDirtyKnown = true;
                 if (pagemapScan) {
                     long[] zero = {0};
-                    Pagemap.scan(a, a + pageSize, Pagemap.PAGE_IS_PRESENT, 0, Pagemap.PAGE_IS_PFNZERO,
-                            r -> { if ((r.categories() & Pagemap.PAGE_IS_PFNZERO) != 0) zero[0]++; });
+                    Pagemap.scan(a, a + pageSize, Pagemap.PAGE_IS_PRESENT, 0, Pagemap.PAGE_IS_PFNZERO, r -> {
+                        if ((r.categories() & Pagemap.PAGE_IS_PFNZERO) != 0) zero[0]++;
+                    });
                     zeroPage = zero[0] > 0 ? ZeroPage.SHARED : ZeroPage.PRIVATE;
                     zeroPageEvidence = Evidence.PFNZERO;
                 } else if (pfnsVisible && eb.present()) {
@@ -408,8 +503,7 @@ public final class KernelProfile {
             }
             long reserve = 0, span = 2 * pmdSize;
             try {
-                reserve = Mman.mmap(0, span, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                        -1, 0);
+                reserve = Mman.mmap(0, span, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
                 long aligned = (reserve + pmdSize - 1) & -pmdSize;
                 Mman.madvise(aligned, pmdSize, MADV_HUGEPAGE, "MADV_HUGEPAGE");
                 read(aligned);
@@ -439,7 +533,7 @@ public final class KernelProfile {
                 addr = Mman.mmap(0, pageSize, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
                 for (int bit = 0; bit < 16; bit++) {
                     try {
-                        Pagemap.scan(addr, addr + pageSize, 0, 1L << bit, 1L << bit, r -> { });
+                        Pagemap.scan(addr, addr + pageSize, 0, 1L << bit, 1L << bit, r -> {});
                         known |= 1L << bit;
                     } catch (LinuxException e) {
                         // EINVAL: a category this kernel does not know

@@ -36,7 +36,8 @@ public final class Machine {
     private static Optional<String> detectVirtualization() {
         boolean flag;
         try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-            flag = hypervisorFlag(lines.filter(l -> l.startsWith("flags")).limit(1).toList());
+            flag = hypervisorFlag(
+                    lines.filter(l -> l.startsWith("flags")).limit(1).toList());
         } catch (IOException | UncheckedIOException e) {
             return Optional.empty();
         }
@@ -52,14 +53,18 @@ public final class Machine {
 
     /** Whether the first "flags" line of cpuinfo text holds the word "hypervisor". */
     public static boolean hypervisorFlag(List<String> cpuinfoLines) {
-        return cpuinfoLines.stream().filter(l -> l.startsWith("flags")).findFirst()
-                .map(l -> (" " + l.substring(l.indexOf(':') + 1) + " ").contains(" hypervisor ")).orElse(false);
+        return cpuinfoLines.stream()
+                .filter(l -> l.startsWith("flags"))
+                .findFirst()
+                .map(l -> (" " + l.substring(l.indexOf(':') + 1) + " ").contains(" hypervisor "))
+                .orElse(false);
     }
 
     /** The hypervisor a paravirtual clock source names (available_clocksource text), "" for none. */
     public static String clockSourceVendor(String availableClocksource) {
         String clocks = " " + availableClocksource + " ";
-        return clocks.contains(" kvm-clock ") ? "KVM" : clocks.contains(" hyperv_clocksource") ? "Hyper-V"
-                : clocks.contains(" xen ") ? "Xen" : "";
+        return clocks.contains(" kvm-clock ")
+                ? "KVM"
+                : clocks.contains(" hyperv_clocksource") ? "Hyper-V" : clocks.contains(" xen ") ? "Xen" : "";
     }
 }

@@ -1,14 +1,14 @@
 package dev.pagelab.linux.proc;
 
-import dev.pagelab.linux.Errno;
-import dev.pagelab.linux.FileIo;
-import dev.pagelab.linux.ffm.Libc;
-import dev.pagelab.linux.LinuxException;
-import dev.pagelab.linux.PageGeometry;
+import static dev.pagelab.linux.LinuxConstants.*;
 import static dev.pagelab.linux.ffm.Libc.INT;
 import static dev.pagelab.linux.ffm.Libc.LONG;
-import static dev.pagelab.linux.LinuxConstants.*;
 
+import dev.pagelab.linux.Errno;
+import dev.pagelab.linux.FileIo;
+import dev.pagelab.linux.LinuxException;
+import dev.pagelab.linux.PageGeometry;
+import dev.pagelab.linux.ffm.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -32,9 +32,15 @@ public final class Pagemap {
     public static final long PAGE_SIZE = GEOMETRY.pageSize();
 
     // PAGEMAP_SCAN categories (include/uapi/linux/fs.h)
-    public static final long PAGE_IS_WPALLOWED = 1, PAGE_IS_WRITTEN = 1 << 1, PAGE_IS_FILE = 1 << 2,
-            PAGE_IS_PRESENT = 1 << 3, PAGE_IS_SWAPPED = 1 << 4, PAGE_IS_PFNZERO = 1 << 5, PAGE_IS_HUGE = 1 << 6,
-            PAGE_IS_SOFT_DIRTY = 1 << 7, PAGE_IS_GUARD = 1 << 8;
+    public static final long PAGE_IS_WPALLOWED = 1,
+            PAGE_IS_WRITTEN = 1 << 1,
+            PAGE_IS_FILE = 1 << 2,
+            PAGE_IS_PRESENT = 1 << 3,
+            PAGE_IS_SWAPPED = 1 << 4,
+            PAGE_IS_PFNZERO = 1 << 5,
+            PAGE_IS_HUGE = 1 << 6,
+            PAGE_IS_SOFT_DIRTY = 1 << 7,
+            PAGE_IS_GUARD = 1 << 8;
     /** Every category this kernel's PAGEMAP_SCAN knows (GUARD is 6.15+; older kernels refuse it with EINVAL). */
     public static final long ALL_CATEGORIES = (1 << 9) - 1;
     // PAGEMAP_SCAN flags: write-protect what matches (needs a uffd-wp-async registered range), and fail with
@@ -51,7 +57,8 @@ public final class Pagemap {
     private static final MethodHandle IOCTL = Libc.LINKER.downcallHandle(
             Libc.LOOKUP.find("ioctl").orElseThrow(),
             FunctionDescriptor.of(INT, INT, LONG, LONG),
-            Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
+            Linker.Option.firstVariadicArg(2),
+            Linker.Option.captureCallState("errno"));
 
     private static volatile int fd = -1;
     private static volatile Boolean scanSupported;
@@ -86,7 +93,9 @@ public final class Pagemap {
             return;
         }
         int half = pages / 2;
-        TwoThreads.run(() -> read(address, half, out, 0), () -> read(address + half * GEOMETRY.pageSize(), pages - half, out, half));
+        TwoThreads.run(
+                () -> read(address, half, out, 0),
+                () -> read(address + half * GEOMETRY.pageSize(), pages - half, out, half));
     }
 
     private static void read(long address, int pages, long[] out, int at) throws LinuxException {
@@ -105,7 +114,9 @@ public final class Pagemap {
 
     /** One run returned by PAGEMAP_SCAN: [start, end) with the categories that apply to all of it. */
     public record Region(long start, long end, long categories) {
-        public long pages() { return GEOMETRY.pages(end - start); }
+        public long pages() {
+            return GEOMETRY.pages(end - start);
+        }
     }
 
     @FunctionalInterface
@@ -121,8 +132,8 @@ public final class Pagemap {
                 try (Arena arena = Arena.ofConfined()) {
                     long page = GEOMETRY.pageSize();
                     MemorySegment probe = arena.allocate(page, page);
-                    scanByIoctl(probe.address(), probe.address() + page, 0, PAGE_IS_PRESENT, 0, PAGE_IS_PRESENT,
-                            r -> { });
+                    scanByIoctl(
+                            probe.address(), probe.address() + page, 0, PAGE_IS_PRESENT, 0, PAGE_IS_PRESENT, r -> {});
                 }
                 s = true;
             } catch (LinuxException e) {
@@ -143,24 +154,33 @@ public final class Pagemap {
     }
 
     /**
-     * Write-protects every page of [start, end) (which must be registered with a {@link Userfaultfd} for async
+     * Write-protects every page of [start, end) (which must be registered with a {@link dev.pagelab.linux.Userfaultfd Userfaultfd} for async
      * write-protect) that is not protected yet, so that PAGE_IS_WRITTEN later means "written since now". Pages not
      * yet faulted in are protected by PTE markers. Returns the pages that were written before (now protected).
      */
     public static long writeProtect(long start, long end) throws LinuxException {
         long[] total = {0};
-        scan(start, end, PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC, PAGE_IS_WRITTEN, 0, PAGE_IS_WRITTEN,
+        scan(
+                start,
+                end,
+                PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC,
+                PAGE_IS_WRITTEN,
+                0,
+                PAGE_IS_WRITTEN,
                 r -> total[0] += r.pages());
         return total[0];
     }
 
-    private static void scan(long start, long end, long flags, long required, long anyOf, long returned,
-                             RegionSink sink) throws LinuxException {
+    private static void scan(
+            long start, long end, long flags, long required, long anyOf, long returned, RegionSink sink)
+            throws LinuxException {
         if (!scanSupported()) {
             if (flags != 0) {
                 // write-protecting what matches has no pread equivalent; it needs userfaultfd's WP_ASYNC (6.7 too)
-                throw new LinuxException("ioctl(/proc/self/pagemap, PAGEMAP_SCAN|WP_MATCHING, " + Libc.hex(start) + ".."
-                        + Libc.hex(end) + ")", Errno.ENOTTY);
+                throw new LinuxException(
+                        "ioctl(/proc/self/pagemap, PAGEMAP_SCAN|WP_MATCHING, " + Libc.hex(start) + ".." + Libc.hex(end)
+                                + ")",
+                        Errno.ENOTTY);
             }
             scanByEntries(start, end, required, anyOf, returned, sink);
             return;
@@ -168,8 +188,9 @@ public final class Pagemap {
         scanByIoctl(start, end, flags, required, anyOf, returned, sink);
     }
 
-    private static void scanByIoctl(long start, long end, long flags, long required, long anyOf, long returned,
-                                    RegionSink sink) throws LinuxException {
+    private static void scanByIoctl(
+            long start, long end, long flags, long required, long anyOf, long returned, RegionSink sink)
+            throws LinuxException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment arg = arena.allocate(ARG_SIZE, 8);
             MemorySegment vec = arena.allocate(REGION_SIZE * REGIONS_PER_CALL, 8);
@@ -183,8 +204,8 @@ public final class Pagemap {
                 arg.set(ValueLayout.JAVA_LONG, 24, end);
                 arg.set(ValueLayout.JAVA_LONG, 40, vec.address());
                 arg.set(ValueLayout.JAVA_LONG, 48, REGIONS_PER_CALL);
-                arg.set(ValueLayout.JAVA_LONG, 56, 0);               // max_pages: no limit
-                arg.set(ValueLayout.JAVA_LONG, 64, 0);               // category_inverted
+                arg.set(ValueLayout.JAVA_LONG, 56, 0); // max_pages: no limit
+                arg.set(ValueLayout.JAVA_LONG, 64, 0); // category_inverted
                 arg.set(ValueLayout.JAVA_LONG, 72, required);
                 arg.set(ValueLayout.JAVA_LONG, 80, anyOf);
                 arg.set(ValueLayout.JAVA_LONG, 88, returned);
@@ -197,8 +218,10 @@ public final class Pagemap {
                     throw new AssertionError(t);
                 }
                 if (n < 0) {
-                    throw new LinuxException("ioctl(/proc/self/pagemap, PAGEMAP_SCAN" + (flags != 0 ? "|WP_MATCHING" : "")
-                            + ", " + Libc.hex(from) + ".." + Libc.hex(end) + ")", Libc.errno(cs));
+                    throw new LinuxException(
+                            "ioctl(/proc/self/pagemap, PAGEMAP_SCAN" + (flags != 0 ? "|WP_MATCHING" : "") + ", "
+                                    + Libc.hex(from) + ".." + Libc.hex(end) + ")",
+                            Libc.errno(cs));
                 }
                 for (int i = 0; i < n; i++) {
                     long s = vec.get(ValueLayout.JAVA_LONG, i * REGION_SIZE);
@@ -207,7 +230,7 @@ public final class Pagemap {
                     sink.accept(new Region(s, e, c));
                 }
                 long walkEnd = arg.get(ValueLayout.JAVA_LONG, 32);
-                if (walkEnd <= from) break;                          // no progress: defensive, should not happen
+                if (walkEnd <= from) break; // no progress: defensive, should not happen
                 from = walkEnd;
             }
         }
@@ -230,11 +253,19 @@ public final class Pagemap {
     public static void scanByEntries(long start, long end, long required, long anyOf, long returned, RegionSink sink)
             throws LinuxException {
         boolean wantFlags = ((required | anyOf | returned) & (PAGE_IS_PFNZERO | PAGE_IS_HUGE | PAGE_IS_FILE)) != 0;
-        scanByEntries(start, end, required, anyOf, returned, sink, wantFlags && KPageFlags.availability().isEmpty());
+        scanByEntries(
+                start,
+                end,
+                required,
+                anyOf,
+                returned,
+                sink,
+                wantFlags && KPageFlags.availability().isEmpty());
     }
 
-    public static void scanByEntries(long start, long end, long required, long anyOf, long returned, RegionSink sink,
-                              boolean useKpageflags) throws LinuxException {
+    public static void scanByEntries(
+            long start, long end, long required, long anyOf, long returned, RegionSink sink, boolean useKpageflags)
+            throws LinuxException {
         long runStart = -1, runCategories = 0;
         long[] raw = new long[(int) Math.min(EMULATION_BATCH, Math.max(1, GEOMETRY.pages(end - start)))];
         long[] pfns = useKpageflags ? new long[raw.length] : null;
@@ -270,7 +301,8 @@ public final class Pagemap {
                 boolean zero = KPageFlags.has(kflags, KPageFlags.ZERO_PAGE);
                 if (zero) c |= PAGE_IS_PFNZERO;
                 else if (e.fileOrSharedAnon()) c |= PAGE_IS_FILE;
-                if (KPageFlags.has(kflags, KPageFlags.THP) || KPageFlags.has(kflags, KPageFlags.HUGE)) c |= PAGE_IS_HUGE;
+                if (KPageFlags.has(kflags, KPageFlags.THP) || KPageFlags.has(kflags, KPageFlags.HUGE))
+                    c |= PAGE_IS_HUGE;
             } else if (e.fileOrSharedAnon()) {
                 c |= PAGE_IS_FILE;
             } else if (!e.exclusive()) {
@@ -314,7 +346,7 @@ public final class Pagemap {
         long count = 0;
         for (long a = start; a < end; ) {
             int n = (int) Math.min(GEOMETRY.pages(end - a), 1 << 16);
-            for (long raw : read(a, n)) if (raw < 0) count++;       // bit 63: present
+            for (long raw : read(a, n)) if (raw < 0) count++; // bit 63: present
             a += n * GEOMETRY.pageSize();
         }
         return count;
@@ -323,7 +355,8 @@ public final class Pagemap {
     public static long estimatePresent(long start, long end) {
         double pages = 0;
         for (ProcMaps.SmapsArea a : ProcMaps.smaps(start, end)) {
-            long kb = a.kb().getOrDefault("Rss", 0L) + a.kb().getOrDefault("Private_Hugetlb", 0L)
+            long kb = a.kb().getOrDefault("Rss", 0L)
+                    + a.kb().getOrDefault("Private_Hugetlb", 0L)
                     + a.kb().getOrDefault("Shared_Hugetlb", 0L);
             long vmaStart = a.area().start(), vmaEnd = a.area().end();
             long overlap = Math.min(end, vmaEnd) - Math.max(start, vmaStart);

@@ -20,15 +20,25 @@ public final class ProcMaps {
 
     /** One line of /proc/self/maps. */
     public record VmArea(long start, long end, String perms, long offset, String device, long inode, String path) {
-        public long size() { return end - start; }
+        public long size() {
+            return end - start;
+        }
 
-        public boolean readable() { return perms.charAt(0) == 'r'; }
+        public boolean readable() {
+            return perms.charAt(0) == 'r';
+        }
 
-        public boolean writable() { return perms.charAt(1) == 'w'; }
+        public boolean writable() {
+            return perms.charAt(1) == 'w';
+        }
 
-        public boolean executable() { return perms.charAt(2) == 'x'; }
+        public boolean executable() {
+            return perms.charAt(2) == 'x';
+        }
 
-        public boolean shared() { return perms.charAt(3) == 's'; }
+        public boolean shared() {
+            return perms.charAt(3) == 's';
+        }
 
         /** The line as the kernel prints it (path column aligned the same way). */
         public String line() {
@@ -56,9 +66,14 @@ public final class ProcMaps {
         // start-end perms offset dev inode [path]; the path may contain spaces.
         String[] f = line.trim().split("\\s+", 6);
         int dash = f[0].indexOf('-');
-        return new VmArea(Long.parseUnsignedLong(f[0].substring(0, dash), 16),
-                Long.parseUnsignedLong(f[0].substring(dash + 1), 16), f[1], Long.parseUnsignedLong(f[2], 16),
-                f[3], Long.parseLong(f[4]), f.length > 5 ? f[5] : "");
+        return new VmArea(
+                Long.parseUnsignedLong(f[0].substring(0, dash), 16),
+                Long.parseUnsignedLong(f[0].substring(dash + 1), 16),
+                f[1],
+                Long.parseUnsignedLong(f[2], 16),
+                f[3],
+                Long.parseLong(f[4]),
+                f.length > 5 ? f[5] : "");
     }
 
     /** The smaps entries of VMAs that overlap [start, end). */
@@ -92,7 +107,10 @@ public final class ProcMaps {
                 } else if (key.equals("THPeligible")) {
                     thp = value;
                 } else if (value.endsWith(" kB")) {
-                    kb.put(key, Long.parseLong(value.substring(0, value.length() - 3).trim()));
+                    kb.put(
+                            key,
+                            Long.parseLong(
+                                    value.substring(0, value.length() - 3).trim()));
                 }
             }
         }
@@ -142,7 +160,9 @@ public final class ProcMaps {
         for (String line : lines) {
             int colon = line.indexOf(':');
             if (colon < 0 || !line.endsWith(" kB")) continue;
-            out.put(line.substring(0, colon), Long.parseLong(line.substring(colon + 1, line.length() - 3).trim()));
+            out.put(
+                    line.substring(0, colon),
+                    Long.parseLong(line.substring(colon + 1, line.length() - 3).trim()));
         }
         return out;
     }
@@ -157,8 +177,11 @@ public final class ProcMaps {
             Files.writeString(Path.of("/proc/self/clear_refs"), Integer.toString(value));
         } catch (IOException e) {
             // Files reports errno only as text; EINVAL (an unknown value) and EACCES are the causes seen in practice
-            throw new LinuxException("write(/proc/self/clear_refs, \"" + value + "\")",
-                    e.getMessage() != null && e.getMessage().contains("Invalid argument") ? Errno.EINVAL : Errno.EACCES);
+            throw new LinuxException(
+                    "write(/proc/self/clear_refs, \"" + value + "\")",
+                    e.getMessage() != null && e.getMessage().contains("Invalid argument")
+                            ? Errno.EINVAL
+                            : Errno.EACCES);
         }
     }
 }

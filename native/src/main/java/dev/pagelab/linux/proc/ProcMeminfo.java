@@ -66,7 +66,8 @@ public final class ProcMeminfo {
 
     /** Resident set size of this process, from /proc/self/statm (field 2, in pages). */
     public static long rssBytes() {
-        return statmRssPages(ProcText.read("/proc/self/statm")) * PageGeometry.current().pageSize();
+        return statmRssPages(ProcText.read("/proc/self/statm"))
+                * PageGeometry.current().pageSize();
     }
 
     /** Field 2 of statm text ("size resident shared text lib data dt", in pages): the resident pages. */
@@ -85,7 +86,8 @@ public final class ProcMeminfo {
         Map<String, String> out = new LinkedHashMap<>();
         for (String line : lines) {
             int colon = line.indexOf(':');
-            if (colon > 0) out.put(line.substring(0, colon), line.substring(colon + 1).trim());
+            if (colon > 0)
+                out.put(line.substring(0, colon), line.substring(colon + 1).trim());
         }
         return out;
     }

@@ -83,7 +83,7 @@ public final class ProcText {
             try {
                 kept = Optional.of(new RandomAccessFile(path, "r"));
             } catch (java.io.FileNotFoundException e) {
-                if (Files.exists(Path.of(path))) throw e;     // exists but unreadable: not remembered
+                if (Files.exists(Path.of(path))) throw e; // exists but unreadable: not remembered
                 kept = Optional.empty();
             }
             Optional<RandomAccessFile> raced = KEPT.putIfAbsent(path, kept);

@@ -9,8 +9,12 @@ import java.util.Optional;
  * asked for; and the multi-size THP settings (hugepages-64kB/enabled, …/shmem_enabled) keyed by size in kB,
  * when asked for (two files per size). A file this kernel lacks reads as "" or is left out of the map.
  */
-public record ThpSettings(String enabled, String defrag, String shmemEnabled, Map<Long, String> anonBySizeKb,
-                          Map<Long, String> shmemBySizeKb) {
+public record ThpSettings(
+        String enabled,
+        String defrag,
+        String shmemEnabled,
+        Map<Long, String> anonBySizeKb,
+        Map<Long, String> shmemBySizeKb) {
     static final String DIR = "/sys/kernel/mm/transparent_hugepage";
 
     /** {@code enabled}: always, madvise or never; empty when this kernel has no THP. */
@@ -32,9 +36,12 @@ public record ThpSettings(String enabled, String defrag, String shmemEnabled, Ma
                 if (shmem) ProcText.sysChoice(d + "/shmem_enabled").ifPresent(v -> shm.put(kb, v));
             }
         }
-        return new ThpSettings(ProcText.sysChoice(DIR + "/enabled").orElse(""),
+        return new ThpSettings(
+                ProcText.sysChoice(DIR + "/enabled").orElse(""),
                 ProcText.sysChoice(DIR + "/defrag").orElse(""),
-                shmem ? ProcText.sysChoice(DIR + "/shmem_enabled").orElse("") : "", anon, shm);
+                shmem ? ProcText.sysChoice(DIR + "/shmem_enabled").orElse("") : "",
+                anon,
+                shm);
     }
 
     private static volatile long[] mthpSizes;
@@ -54,6 +61,8 @@ public record ThpSettings(String enabled, String defrag, String shmemEnabled, Ma
     public static long[] sizesKb(String[] names) {
         return java.util.Arrays.stream(names)
                 .filter(d -> d.matches("hugepages-[0-9]+kB"))
-                .mapToLong(d -> Long.parseLong(d.substring("hugepages-".length(), d.length() - 2))).sorted().toArray();
+                .mapToLong(d -> Long.parseLong(d.substring("hugepages-".length(), d.length() - 2)))
+                .sorted()
+                .toArray();
     }
 }

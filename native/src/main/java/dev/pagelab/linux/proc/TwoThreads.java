@@ -48,7 +48,7 @@ final class TwoThreads {
             failed = e;
         }
         boolean interrupted = false;
-        while (true) {                          // the helper writes into the caller's arrays: wait for it, always
+        while (true) { // the helper writes into the caller's arrays: wait for it, always
             try {
                 other.get();
                 break;
@@ -61,7 +61,7 @@ final class TwoThreads {
         }
         if (interrupted) Thread.currentThread().interrupt();
         switch (failed) {
-            case null -> { }
+            case null -> {}
             case LinuxException e -> throw e;
             case RuntimeException e -> throw e;
             case Error e -> throw e;
@@ -74,8 +74,8 @@ final class TwoThreads {
         if (h == null) {
             synchronized (TwoThreads.class) {
                 if (helper == null) {
-                    helper = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("pagelab-reader").daemon()
-                            .unstarted(r));
+                    helper = Executors.newSingleThreadExecutor(r ->
+                            Thread.ofPlatform().name("pagelab-reader").daemon().unstarted(r));
                 }
                 h = helper;
             }

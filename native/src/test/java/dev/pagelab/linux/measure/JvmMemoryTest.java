@@ -1,14 +1,12 @@
 package dev.pagelab.linux.measure;
 
-import dev.pagelab.linux.LinuxException;
-import dev.pagelab.linux.Mman;
-import dev.pagelab.linux.PageGeometry;
-
-import dev.pagelab.linux.measure.JvmMemory;
-import dev.pagelab.linux.proc.ProcMaps;
 import static dev.pagelab.linux.LinuxConstants.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pagelab.linux.LinuxException;
+import dev.pagelab.linux.Mman;
+import dev.pagelab.linux.PageGeometry;
+import dev.pagelab.linux.proc.ProcMaps;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -27,17 +25,25 @@ class JvmMemoryTest {
     @Test
     void contiguousRunsLessAnEdgePageEachAndNeverTheOwnedOrSpecialOnes() {
         List<ProcMaps.VmArea> maps = List.of(
-                vma(100, 110, ""), vma(110, 200, ""),           // one run of two VMAs: [101, 199)
-                vma(300, 303, ""),                              // three pages: left out
-                vma(400, 420, ""), vma(420, 440, "[heap]"),     // the owned one at 440 ends this run: [401, 439)
-                vma(440, 460, ""),                              // owned
-                vma(460, 500, "/usr/lib/libc.so.6"),            // after the owned one: [461, 499)
-                vma(600, 610, "[anon:jvm]"), vma(610, 612, "[vvar]"), vma(612, 614, "[vdso]"),
-                vma(614, 700, "[stack]"));                      // [601, 609) and [615, 699)
+                vma(100, 110, ""),
+                vma(110, 200, ""), // one run of two VMAs: [101, 199)
+                vma(300, 303, ""), // three pages: left out
+                vma(400, 420, ""),
+                vma(420, 440, "[heap]"), // the owned one at 440 ends this run: [401, 439)
+                vma(440, 460, ""), // owned
+                vma(460, 500, "/usr/lib/libc.so.6"), // after the owned one: [461, 499)
+                vma(600, 610, "[anon:jvm]"),
+                vma(610, 612, "[vvar]"),
+                vma(612, 614, "[vdso]"),
+                vma(614, 700, "[stack]")); // [601, 609) and [615, 699)
         List<long[]> owned = List.of(new long[] {445 * P, 455 * P});
-        assertThat(JvmMemory.stretches(maps, owned, P)).containsExactly(
-                new long[] {101 * P, 199 * P}, new long[] {401 * P, 439 * P}, new long[] {461 * P, 499 * P},
-                new long[] {601 * P, 609 * P}, new long[] {615 * P, 699 * P});
+        assertThat(JvmMemory.stretches(maps, owned, P))
+                .containsExactly(
+                        new long[] {101 * P, 199 * P},
+                        new long[] {401 * P, 439 * P},
+                        new long[] {461 * P, 499 * P},
+                        new long[] {601 * P, 609 * P},
+                        new long[] {615 * P, 699 * P});
         assertThat(JvmMemory.stretches(List.of(), owned, P)).isEmpty();
     }
 
@@ -55,7 +61,8 @@ class JvmMemoryTest {
         long a = Mman.mmap(0, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         try {
             boolean belowBefore = nh(a - page), aboveBefore = nh(a + len);
-            assertThat(JvmMemory.keepOffHugePages(List.of(new long[] {a, a + len}))).isPositive();
+            assertThat(JvmMemory.keepOffHugePages(List.of(new long[] {a, a + len})))
+                    .isPositive();
             List<ProcMaps.SmapsArea> all = ProcMaps.smaps(0, Long.MAX_VALUE);
             long advised = all.stream().filter(s -> s.vmFlags().contains("nh")).count();
             assertThat(advised).as("VMAs of the JVM with nh").isGreaterThan(all.size() / 3);
@@ -77,9 +84,14 @@ class JvmMemoryTest {
         for (ProcMaps.VmArea v : ProcMaps.maps()) full.put(v.start(), v);
         List<ProcMaps.VmArea> lean = JvmMemory.maps();
         assertThat(lean).hasSizeGreaterThan(20);
-        long same = lean.stream().filter(v -> full.containsKey(v.start()) && full.get(v.start()).end() == v.end())
-                .peek(v -> assertThat(v.path()).isEqualTo(full.get(v.start()).path().startsWith("[")
-                        ? full.get(v.start()).path() : "")).count();
+        long same = lean.stream()
+                .filter(v -> full.containsKey(v.start()) && full.get(v.start()).end() == v.end())
+                .peek(v -> assertThat(v.path())
+                        .isEqualTo(
+                                full.get(v.start()).path().startsWith("[")
+                                        ? full.get(v.start()).path()
+                                        : ""))
+                .count();
         assertThat(same).isGreaterThan(lean.size() * 9 / 10);
         assertThat(lean).anyMatch(v -> v.path().equals("[stack]"));
     }

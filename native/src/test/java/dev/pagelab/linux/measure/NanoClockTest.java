@@ -1,6 +1,5 @@
 package dev.pagelab.linux.measure;
 
-import dev.pagelab.linux.measure.NanoClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
@@ -17,8 +16,8 @@ class NanoClockTest {
     @Test
     void quantumIgnoresRareRounding() {
         // As measured on this VM: 20, 30 and 40 ns, and now and then one more.
-        NanoClock.Calibration c = NanoClock.of(deltas(new long[] {20, 21, 30, 31, 40, 41, 110},
-                new int[] {4100, 130, 4050, 200, 1400, 80, 1}));
+        NanoClock.Calibration c = NanoClock.of(
+                deltas(new long[] {20, 21, 30, 31, 40, 41, 110}, new int[] {4100, 130, 4050, 200, 1400, 80, 1}));
         assertThat(c.quantumNanos()).isEqualTo(10);
         assertThat(c.pairMinNanos()).isEqualTo(20);
         assertThat(c.pairMedianNanos()).isEqualTo(30);

@@ -1,6 +1,5 @@
 package dev.pagelab.linux.proc;
 
-import dev.pagelab.linux.proc.KPageFlags;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
@@ -42,7 +41,7 @@ class KPageFlagsOrderTest {
         assertThat(odd.size).isEqualTo(3);
         assertThat(KPageFlags.ByPfn.of(new long[] {0, 0}, 2, false, null, null)).isNull();
         long present = 1L << 63;
-        long[] entries = {present | 9, 9, present | 3, 1L << 62 | 5};                // only present entries have a PFN
+        long[] entries = {present | 9, 9, present | 3, 1L << 62 | 5}; // only present entries have a PFN
         KPageFlags.ByPfn fromEntries = KPageFlags.ByPfn.of(entries, 4, true, new long[4], new long[4]);
         assertThat(fromEntries.size).isEqualTo(2);
         assertThat(fromEntries.keys[0] >>> fromEntries.indexBits).isEqualTo(3);
@@ -53,12 +52,19 @@ class KPageFlagsOrderTest {
     @Test
     void aMapCountComesFromTheEntryOnlyForAnExclusiveSmallPage() {
         long present = 1L << 63, exclusive = 1L << 56, pfn = 0x1234;
-        assertThat(KPageFlags.mappedOnce(present | exclusive | pfn, 1L << KPageFlags.ANON)).isTrue();
-        assertThat(KPageFlags.mappedOnce(present | pfn, 1L << KPageFlags.ANON)).as("not exclusive").isFalse();
+        assertThat(KPageFlags.mappedOnce(present | exclusive | pfn, 1L << KPageFlags.ANON))
+                .isTrue();
+        assertThat(KPageFlags.mappedOnce(present | pfn, 1L << KPageFlags.ANON))
+                .as("not exclusive")
+                .isFalse();
         assertThat(KPageFlags.mappedOnce(exclusive | pfn, 0)).as("not present").isFalse();
-        assertThat(KPageFlags.mappedOnce(present | exclusive | pfn, 1L << KPageFlags.COMPOUND_TAIL | 1L << KPageFlags.THP))
-                .as("THP tail: the bit is the head's").isFalse();
-        assertThat(KPageFlags.mappedOnce(present | exclusive | pfn, 1L << KPageFlags.COMPOUND_HEAD)).isFalse();
-        assertThat(KPageFlags.mappedOnce(present | exclusive | pfn, 1L << KPageFlags.NOPAGE)).isFalse();
+        assertThat(KPageFlags.mappedOnce(
+                        present | exclusive | pfn, 1L << KPageFlags.COMPOUND_TAIL | 1L << KPageFlags.THP))
+                .as("THP tail: the bit is the head's")
+                .isFalse();
+        assertThat(KPageFlags.mappedOnce(present | exclusive | pfn, 1L << KPageFlags.COMPOUND_HEAD))
+                .isFalse();
+        assertThat(KPageFlags.mappedOnce(present | exclusive | pfn, 1L << KPageFlags.NOPAGE))
+                .isFalse();
     }
 }

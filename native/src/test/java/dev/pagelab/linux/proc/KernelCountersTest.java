@@ -1,7 +1,5 @@
 package dev.pagelab.linux.proc;
 
-import dev.pagelab.linux.proc.KernelCounters;
-import dev.pagelab.linux.proc.ProcMeminfo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -27,11 +25,16 @@ class KernelCountersTest {
 
     @Test
     void meminfoLinesWithUnitsParenthesesAndCounts() {
-        KernelCounters c = parse("MemFree:        24060228 kB\nActive(anon):       1524 kB\nHugePages_Free:        0\n"
-                + "Hugepagesize:       2048 kB", null);
-        assertThat(c.asMap()).containsExactly(java.util.Map.entry("MemFree", 24060228L),
-                java.util.Map.entry("Active(anon)", 1524L), java.util.Map.entry("HugePages_Free", 0L),
-                java.util.Map.entry("Hugepagesize", 2048L));
+        KernelCounters c = parse(
+                "MemFree:        24060228 kB\nActive(anon):       1524 kB\nHugePages_Free:        0\n"
+                        + "Hugepagesize:       2048 kB",
+                null);
+        assertThat(c.asMap())
+                .containsExactly(
+                        java.util.Map.entry("MemFree", 24060228L),
+                        java.util.Map.entry("Active(anon)", 1524L),
+                        java.util.Map.entry("HugePages_Free", 0L),
+                        java.util.Map.entry("Hugepagesize", 2048L));
     }
 
     @Test
@@ -53,8 +56,11 @@ class KernelCountersTest {
     void aChangedFileIsMatchedByName() {
         KernelCounters a = parse("pgfault 10\npgmajfault 1\n", null);
         KernelCounters b = parse("pgmajfault 4\nnew_counter 9\npgfault 11\n", a);
-        assertThat(b.asMap()).containsExactly(java.util.Map.entry("pgmajfault", 4L), java.util.Map.entry("new_counter", 9L),
-                java.util.Map.entry("pgfault", 11L));
+        assertThat(b.asMap())
+                .containsExactly(
+                        java.util.Map.entry("pgmajfault", 4L),
+                        java.util.Map.entry("new_counter", 9L),
+                        java.util.Map.entry("pgfault", 11L));
         assertThat(KernelCounters.delta(a, b, 0)).isEqualTo(3);
         assertThat(KernelCounters.delta(a, b, 1)).as("absent before").isZero();
         assertThat(KernelCounters.delta(a, b, 2)).isEqualTo(1);

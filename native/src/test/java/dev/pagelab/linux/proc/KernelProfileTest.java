@@ -1,20 +1,12 @@
 package dev.pagelab.linux.proc;
 
-import dev.pagelab.linux.Errno;
-import dev.pagelab.linux.LinuxException;
-import dev.pagelab.linux.Mman;
-
-import dev.pagelab.linux.proc.Capabilities;
-import dev.pagelab.linux.proc.KPageFlags;
-import dev.pagelab.linux.proc.KernelProfile;
-import dev.pagelab.linux.proc.Machine;
-import dev.pagelab.linux.proc.Pagemap;
-import dev.pagelab.linux.proc.PagemapEntry;
-import dev.pagelab.linux.proc.ProcMaps;
 import static dev.pagelab.linux.LinuxConstants.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pagelab.linux.Errno;
+import dev.pagelab.linux.LinuxException;
+import dev.pagelab.linux.Mman;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.api.Test;
@@ -52,12 +44,17 @@ class KernelProfileTest {
             int exclusive = 0;
             for (long raw : afterRead) if (new PagemapEntry(raw).exclusive()) exclusive++;
             if (p.zeroPage() == KernelProfile.ZeroPage.SHARED) {
-                assertThat(exclusive).as("pages exclusively mapped after a read").isZero();
+                assertThat(exclusive)
+                        .as("pages exclusively mapped after a read")
+                        .isZero();
                 if (p.pfnsVisible()) {
-                    for (long raw : afterRead) assertThat(new PagemapEntry(raw).pfn()).isEqualTo(p.zeroPfn());
+                    for (long raw : afterRead)
+                        assertThat(new PagemapEntry(raw).pfn()).isEqualTo(p.zeroPfn());
                 }
             } else {
-                assertThat(exclusive).as("pages exclusively mapped after a read").isEqualTo((int) pages);
+                assertThat(exclusive)
+                        .as("pages exclusively mapped after a read")
+                        .isEqualTo((int) pages);
             }
         } finally {
             Mman.munmap(a, len);
@@ -73,7 +70,8 @@ class KernelProfileTest {
             assertThat(p.madvise(MADV_DONTNEED)).isTrue();
             assertThat(p.madvise(MADV_NORMAL)).isTrue();
             assertThat(p.madvise(127)).isFalse();
-            assertThatThrownBy(() -> Mman.madvise(a, len, 127, "127")).isInstanceOf(LinuxException.class)
+            assertThatThrownBy(() -> Mman.madvise(a, len, 127, "127"))
+                    .isInstanceOf(LinuxException.class)
                     .satisfies(e -> assertThat(((LinuxException) e).errno()).isEqualTo(Errno.EINVAL));
             // MADV_POPULATE_WRITE (23, Linux 5.14): the probe's answer is what a real call on real memory does
             boolean populate;
@@ -117,16 +115,23 @@ class KernelProfileTest {
     @Test
     void pfnVisibilityMatchesPrivilege() {
         assertThat(p.pfnsVisible()).isEqualTo(Capabilities.has(CAP_SYS_ADMIN));
-        assertThat(p.kpageflagsUnavailable().isEmpty()).isEqualTo(KPageFlags.availability().isEmpty());
+        assertThat(p.kpageflagsUnavailable().isEmpty())
+                .isEqualTo(KPageFlags.availability().isEmpty());
     }
 
     @Test
     void bootParametersKeepOnlyMemoryOnesAndStopAtInitsArguments() {
         assertThat(KernelProfile.memoryBootParameters("BOOT_IMAGE=/vmlinuz root=/dev/vda ro quiet "
-                + "transparent_hugepage=never hugepages=4 hugepagesz=2M pvm_no_zero_page=1 init_on_alloc=1 "
-                + "page_alloc.shuffle=1 mem=2G console=ttyS0 -- --hugepages=9"))
-                .containsExactly("transparent_hugepage=never", "hugepages=4", "hugepagesz=2M", "pvm_no_zero_page=1",
-                        "init_on_alloc=1", "page_alloc.shuffle=1", "mem=2G");
+                        + "transparent_hugepage=never hugepages=4 hugepagesz=2M pvm_no_zero_page=1 init_on_alloc=1 "
+                        + "page_alloc.shuffle=1 mem=2G console=ttyS0 -- --hugepages=9"))
+                .containsExactly(
+                        "transparent_hugepage=never",
+                        "hugepages=4",
+                        "hugepagesz=2M",
+                        "pvm_no_zero_page=1",
+                        "init_on_alloc=1",
+                        "page_alloc.shuffle=1",
+                        "mem=2G");
         assertThat(KernelProfile.memoryBootParameters("")).isEmpty();
     }
 }

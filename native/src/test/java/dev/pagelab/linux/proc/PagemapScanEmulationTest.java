@@ -1,17 +1,12 @@
 package dev.pagelab.linux.proc;
 
-import dev.pagelab.linux.FileIo;
-import dev.pagelab.linux.LinuxException;
-import dev.pagelab.linux.Mman;
-
-import dev.pagelab.linux.proc.KPageFlags;
-import dev.pagelab.linux.proc.KernelProfile;
-import dev.pagelab.linux.proc.Pagemap;
-import dev.pagelab.linux.proc.PagemapEntry;
 import static dev.pagelab.linux.LinuxConstants.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.pagelab.linux.FileIo;
+import dev.pagelab.linux.LinuxException;
+import dev.pagelab.linux.Mman;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
@@ -71,8 +66,8 @@ class PagemapScanEmulationTest {
     }
 
     /** As an ordinary user sees it: no /proc/kpageflags, the zero page inferred from the exclusive bit. */
-    private static List<Pagemap.Region> viaEntriesUnprivileged(long from, long to, long required, long anyOf,
-                                                               long returned) throws LinuxException {
+    private static List<Pagemap.Region> viaEntriesUnprivileged(
+            long from, long to, long required, long anyOf, long returned) throws LinuxException {
         List<Pagemap.Region> out = new ArrayList<>();
         Pagemap.scanByEntries(from, to, required, anyOf, returned, out::add, false);
         return out;
@@ -91,7 +86,8 @@ class PagemapScanEmulationTest {
                 .isEqualTo(viaIoctl(a, end, 0, Pagemap.PAGE_IS_PFNZERO, Pagemap.PAGE_IS_PFNZERO));
         // 48 pages present: 16 read, 16 written, 16 read then written
         long[] present = {0};
-        Pagemap.scanByEntries(a, end, Pagemap.PAGE_IS_PRESENT, 0, Pagemap.PAGE_IS_PRESENT, r -> present[0] += r.pages());
+        Pagemap.scanByEntries(
+                a, end, Pagemap.PAGE_IS_PRESENT, 0, Pagemap.PAGE_IS_PRESENT, r -> present[0] += r.pages());
         assertThat(present[0]).isEqualTo(48);
     }
 
@@ -104,7 +100,7 @@ class PagemapScanEmulationTest {
         try {
             long a = map(32 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd);
             MemorySegment s = MemorySegment.ofAddress(a).reinterpret(32 * PAGE);
-            for (int i = 0; i < 16; i++) s.get(ValueLayout.JAVA_BYTE, i * PAGE);        // page-cache pages
+            for (int i = 0; i < 16; i++) s.get(ValueLayout.JAVA_BYTE, i * PAGE); // page-cache pages
             for (int i = 8; i < 24; i++) s.set(ValueLayout.JAVA_BYTE, i * PAGE, (byte) 2); // private copies
             long shared = map(16 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1);
             MemorySegment t = MemorySegment.ofAddress(shared).reinterpret(16 * PAGE);
@@ -131,8 +127,8 @@ class PagemapScanEmulationTest {
         long a = (r + p.pmdSize() - 1) & -p.pmdSize();
         Mman.madvise(a, len, MADV_HUGEPAGE, "MADV_HUGEPAGE");
         MemorySegment s = MemorySegment.ofAddress(a).reinterpret(len);
-        s.set(ValueLayout.JAVA_BYTE, 0, (byte) 1);                   // one write: a whole THP if one can be had
-        s.get(ValueLayout.JAVA_BYTE, p.pmdSize());                  // one read: the huge zero page where there is one
+        s.set(ValueLayout.JAVA_BYTE, 0, (byte) 1); // one write: a whole THP if one can be had
+        s.get(ValueLayout.JAVA_BYTE, p.pmdSize()); // one read: the huge zero page where there is one
         long cats = Pagemap.PAGE_IS_PRESENT | Pagemap.PAGE_IS_HUGE | Pagemap.PAGE_IS_PFNZERO;
         assertThat(viaEntries(a, a + len, 0, 0, cats)).isEqualTo(viaIoctl(a, a + len, 0, 0, cats));
     }
@@ -156,7 +152,10 @@ class PagemapScanEmulationTest {
         // the huge zero page as 6.18 shows it: file bit, not exclusive; kpageflags say ZERO_PAGE
         long zero = 1L << KPageFlags.ZERO_PAGE | thp;
         assertThat(Pagemap.categoriesOf(new PagemapEntry(present | file | 0x192000), zero))
-                .isEqualTo(Pagemap.PAGE_IS_PRESENT | Pagemap.PAGE_IS_PFNZERO | Pagemap.PAGE_IS_HUGE | Pagemap.PAGE_IS_WRITTEN);
+                .isEqualTo(Pagemap.PAGE_IS_PRESENT
+                        | Pagemap.PAGE_IS_PFNZERO
+                        | Pagemap.PAGE_IS_HUGE
+                        | Pagemap.PAGE_IS_WRITTEN);
     }
 
     @BeforeEach
@@ -171,21 +170,25 @@ class PagemapScanEmulationTest {
     @Test
     void presentEstimateFromSmapsCountsWrittenPagesAndLeavesOutTheZeroPage() throws LinuxException {
         long length = 65536 * PAGE;
-        long a = map(length, PROT_READ | PROT_WRITE,
-                MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1);
+        long a = map(length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1);
         Mman.madvise(a, length, MADV_NOHUGEPAGE, "MADV_NOHUGEPAGE");
         MemorySegment s = MemorySegment.ofAddress(a).reinterpret(length);
-        for (int i = 0; i < 4096; i++) s.set(ValueLayout.JAVA_BYTE, i * 16 * PAGE, (byte) 1);   // spread evenly
+        for (int i = 0; i < 4096; i++) s.set(ValueLayout.JAVA_BYTE, i * 16 * PAGE, (byte) 1); // spread evenly
         long written = Pagemap.countPresent(a, a + length);
         assertThat(written).isEqualTo(4096);
         assertThat(Pagemap.estimatePresent(a, a + length)).isEqualTo(4096);
-        assertThat(Pagemap.estimatePresent(a, a + length / 4)).as("a quarter of the VMA, in proportion").isEqualTo(1024);
+        assertThat(Pagemap.estimatePresent(a, a + length / 4))
+                .as("a quarter of the VMA, in proportion")
+                .isEqualTo(1024);
         for (int i = 0; i < 100; i++) s.get(ValueLayout.JAVA_BYTE, (i * 16 + 8) * PAGE);
         long reads = Pagemap.countPresent(a, a + length) - written;
         assertThat(reads).isEqualTo(100);
-        assumeTrue(KernelProfile.current().zeroPage() != KernelProfile.ZeroPage.UNKNOWN, "the probe could not tell how reads are backed");
+        assumeTrue(
+                KernelProfile.current().zeroPage() != KernelProfile.ZeroPage.UNKNOWN,
+                "the probe could not tell how reads are backed");
         long zeroPages = KernelProfile.current().zeroPage() == KernelProfile.ZeroPage.SHARED ? 100 : 0;
-        assertThat(Pagemap.estimatePresent(a, a + length)).as("smaps leaves out the zero page")
+        assertThat(Pagemap.estimatePresent(a, a + length))
+                .as("smaps leaves out the zero page")
                 .isEqualTo(4096 + 100 - zeroPages);
     }
 }

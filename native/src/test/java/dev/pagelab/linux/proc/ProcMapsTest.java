@@ -1,7 +1,5 @@
 package dev.pagelab.linux.proc;
 
-import dev.pagelab.linux.proc.ProcMaps;
-import dev.pagelab.linux.proc.ProcText;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -77,7 +75,8 @@ class ProcMapsTest {
         assertThat(heap.start()).isEqualTo(0x55b539448000L);
         assertThat(heap.size()).isEqualTo(0x21000L);
         assertThat(heap.path()).isEqualTo("[heap]");
-        assertThat(heap.readable() && heap.writable() && !heap.executable() && !heap.shared()).isTrue();
+        assertThat(heap.readable() && heap.writable() && !heap.executable() && !heap.shared())
+                .isTrue();
         ProcMaps.VmArea file = maps.get(1);
         assertThat(file.path()).as("a path keeps its spaces").isEqualTo("/tmp/a file (deleted)");
         assertThat(file.offset()).isEqualTo(0x1a000L);
@@ -88,8 +87,10 @@ class ProcMapsTest {
         assertThat(maps.get(3).start()).as("above 2^63").isEqualTo(0xffffffffff600000L);
         assertThat(maps.get(2).line()).isEqualTo("7ffc00000000-7ffc00001000 ---p 00000000 00:00 0 ");
         // the path where the kernel puts it: index 73, after the header padded to 72 columns and a space
-        assertThat(maps.get(0).line()).startsWith("55b539448000-55b539469000 rw-p 00000000 00:00 0 ")
-                .endsWith(" [heap]").hasSize(73 + "[heap]".length());
+        assertThat(maps.get(0).line())
+                .startsWith("55b539448000-55b539469000 rw-p 00000000 00:00 0 ")
+                .endsWith(" [heap]")
+                .hasSize(73 + "[heap]".length());
         for (String real : ProcText.lines("/proc/self/maps")) {
             List<ProcMaps.VmArea> parsed = ProcMaps.parseMaps(List.of(real));
             assertThat(parsed.get(0).line()).as("as the kernel wrote it").isEqualTo(real);
@@ -102,12 +103,18 @@ class ProcMapsTest {
         assertThat(all).hasSize(3);
         ProcMaps.SmapsArea heap = all.get(0);
         assertThat(heap.area().path()).isEqualTo("[heap]");
-        assertThat(heap.kb()).containsEntry("Size", 132L).containsEntry("Rss", 32L).containsEntry("Pss_Dirty", 32L)
-                .doesNotContainKey("THPeligible").doesNotContainKey("VmFlags");
+        assertThat(heap.kb())
+                .containsEntry("Size", 132L)
+                .containsEntry("Rss", 32L)
+                .containsEntry("Pss_Dirty", 32L)
+                .doesNotContainKey("THPeligible")
+                .doesNotContainKey("VmFlags");
         assertThat(heap.vmFlags()).containsExactly("rd", "wr", "mr", "mw", "me", "ac");
         assertThat(heap.thpEligible()).isEqualTo("0");
         ProcMaps.SmapsArea thp = all.get(1);
-        assertThat(thp.area().path()).as("an anonymous VMA: the maps line ends in spaces").isEmpty();
+        assertThat(thp.area().path())
+                .as("an anonymous VMA: the maps line ends in spaces")
+                .isEmpty();
         assertThat(thp.kb()).containsEntry("AnonHugePages", 4096L);
         assertThat(thp.vmFlags()).contains("sd", "hg");
         assertThat(thp.thpEligible()).isEqualTo("1");
@@ -118,10 +125,13 @@ class ProcMapsTest {
     @Test
     void smapsKeepsOnlyTheVmasThatOverlapTheRange() {
         List<String> lines = SMAPS_6.lines().toList();
-        assertThat(ProcMaps.parseSmaps(lines, 0x7f3fe2200000L, 0x7f3fe2200001L)).singleElement()
+        assertThat(ProcMaps.parseSmaps(lines, 0x7f3fe2200000L, 0x7f3fe2200001L))
+                .singleElement()
                 .satisfies(a -> assertThat(a.thpEligible()).isEqualTo("1"));
         assertThat(ProcMaps.parseSmaps(lines, 0x7f3fe2500000L, 0x7f3fe2600001L)).hasSize(2);
-        assertThat(ProcMaps.parseSmaps(lines, 0x7f3fe2657000L, 0x7f3fe2700000L)).as("end is exclusive").isEmpty();
+        assertThat(ProcMaps.parseSmaps(lines, 0x7f3fe2657000L, 0x7f3fe2700000L))
+                .as("end is exclusive")
+                .isEmpty();
         assertThat(ProcMaps.parseSmaps(lines, 0x55b539400000L, 0x55b539448000L)).isEmpty();
     }
 
@@ -135,16 +145,24 @@ class ProcMapsTest {
         });
         assertThat(ProcMaps.softDirtyIn(SMAPS_5_10.lines().toList())).isFalse();
         assertThat(ProcMaps.softDirtyIn(SMAPS_6.lines().toList())).isTrue();
-        assertThat(ProcMaps.softDirtyIn(List.of("VmFlags: rd wr sdx", "Size: 4 kB"))).as("whole words only").isFalse();
+        assertThat(ProcMaps.softDirtyIn(List.of("VmFlags: rd wr sdx", "Size: 4 kB")))
+                .as("whole words only")
+                .isFalse();
     }
 
     @Test
     void rollupFiguresWithoutItsRangeLine() {
         Map<String, Long> r = ProcMaps.parseRollup(List.of(
                 "5622dfd3d000-7ffcf9213000 ---p 00000000 00:00 0                          [rollup]",
-                "Rss:                1744 kB", "Pss:                 322 kB", "Pss_Anon:             92 kB",
+                "Rss:                1744 kB",
+                "Pss:                 322 kB",
+                "Pss_Anon:             92 kB",
                 "Swap:                  0 kB"));
-        assertThat(r).containsExactly(Map.entry("Rss", 1744L), Map.entry("Pss", 322L), Map.entry("Pss_Anon", 92L),
-                Map.entry("Swap", 0L));
+        assertThat(r)
+                .containsExactly(
+                        Map.entry("Rss", 1744L),
+                        Map.entry("Pss", 322L),
+                        Map.entry("Pss_Anon", 92L),
+                        Map.entry("Swap", 0L));
     }
 }

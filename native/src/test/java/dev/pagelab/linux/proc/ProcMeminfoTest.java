@@ -1,7 +1,5 @@
 package dev.pagelab.linux.proc;
 
-import dev.pagelab.linux.proc.KernelCounters;
-import dev.pagelab.linux.proc.ProcMeminfo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -48,11 +46,17 @@ class ProcMeminfoTest {
     @Test
     void meminfoFiguresInKbAndHugePageCounts() {
         Map<String, Long> m = meminfo(MEMINFO);
-        assertThat(m).hasSize(17).containsEntry("MemAvailable", 22871936L).containsEntry("Active(anon)", 1524L)
-                .containsEntry("HugePages_Free", 3L).containsEntry("Hugepagesize", 2048L);
+        assertThat(m)
+                .hasSize(17)
+                .containsEntry("MemAvailable", 22871936L)
+                .containsEntry("Active(anon)", 1524L)
+                .containsEntry("HugePages_Free", 3L)
+                .containsEntry("Hugepagesize", 2048L);
         assertThat(ProcMeminfo.bytes(m, "SwapTotal")).isEqualTo(524284L * 1024);
         assertThat(ProcMeminfo.bytes(m, "MemAvailable")).isEqualTo(22871936L * 1024);
-        assertThat(ProcMeminfo.bytes(meminfo("MemTotal: 100 kB\n"), "SwapTotal")).as("no swap line").isZero();
+        assertThat(ProcMeminfo.bytes(meminfo("MemTotal: 100 kB\n"), "SwapTotal"))
+                .as("no swap line")
+                .isZero();
     }
 
     @Test
@@ -84,8 +88,11 @@ class ProcMeminfoTest {
                 Threads:\t23
                 CapEff:\t0000000000000000
                 """.lines().toList());
-        assertThat(s).containsEntry("Name", "java").containsEntry("State", "S (sleeping)")
-                .containsEntry("Uid", "1000\t1000\t1000\t1000").containsEntry("VmRSS", "68224 kB");
+        assertThat(s)
+                .containsEntry("Name", "java")
+                .containsEntry("State", "S (sleeping)")
+                .containsEntry("Uid", "1000\t1000\t1000\t1000")
+                .containsEntry("VmRSS", "68224 kB");
         assertThat(s.keySet()).startsWith("Name", "Umask", "State");
         assertThat(ProcMeminfo.kb(s, "VmHWM")).isEqualTo(70112);
         assertThat(ProcMeminfo.kb(s, "RssAnon")).isEqualTo(41000);
