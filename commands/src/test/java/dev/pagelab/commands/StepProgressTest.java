@@ -80,7 +80,7 @@ class StepProgressTest {
                     .as("minor faults of %d fresh pages, watched", n)
                     .isEqualTo(n);
             assertThat(r.sample().majorFaults()).isZero();
-            assertThat(r.accesses()).isEqualTo(n);
+            assertThat(r.accesses().orElseThrow().made()).isEqualTo(n);
             assertThat(f.session.progress().done())
                     .as("the counter reaches the total")
                     .isEqualTo(n);
