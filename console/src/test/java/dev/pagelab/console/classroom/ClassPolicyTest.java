@@ -46,7 +46,12 @@ class ClassPolicyTest {
         ClassPolicy.activate(policy);
         session = new Session();
         buffer = new StringWriter();
-        shell = new Shell(session, new PrintWriter(buffer), false, false, () -> 200);
+        shell = new Shell(
+                session,
+                new PrintWriter(buffer),
+                false,
+                false,
+                () -> 1000); // wide: a refusal is one line before the screen wraps it
     }
 
     @AfterEach
