@@ -62,7 +62,14 @@ class SlowWithoutFaultTest {
             f.run("touch r");
             StepReport again = f.step("touch r");
             assertThat(again.sample().minorFaults()).isZero();
-            assertThat(again.notes()).noneMatch(n -> n.startsWith("no fault, yet"));
+            // Whether a resident re-touch is slow is the machine's to say (under QEMU's TCG one took 4.7 µs an access,
+            // 408× the warm-up's 11 ns: emulated TLB refills, no fault): the note must appear exactly when the step
+            // crossed both thresholds, and name its figures.
+            double per = (double) again.sample().elapsedNanos() / 1024;
+            boolean slow = per > SlowWithoutFault.FACTOR * resident && per > SlowWithoutFault.FLOOR_NANOS;
+            assertThat(again.notes().stream().anyMatch(n -> n.startsWith("no fault, yet")))
+                    .as("note for %.1f ns an access against a resident %.1f ns", per, resident)
+                    .isEqualTo(slow);
         }
     }
 }

@@ -12,9 +12,9 @@ import java.util.Optional;
  */
 public final class SlowWithoutFault {
     /** Slower than a resident re-touch by more than this factor... */
-    static final double FACTOR = 10;
+    public static final double FACTOR = 10;
     /** ...and slower than this per access, so that a loaded machine's jitter on fast touches is not reported. */
-    static final long FLOOR_NANOS = 1_000;
+    public static final long FLOOR_NANOS = 1_000;
 
     private SlowWithoutFault() {}
 
