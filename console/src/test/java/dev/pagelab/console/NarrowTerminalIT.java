@@ -3,12 +3,9 @@ package dev.pagelab.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +22,7 @@ class NarrowTerminalIT {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     static final String SOCKET = "pagelab-narrow-" + ProcessHandle.current().pid();
     final String tmuxSession = "pagelab-narrow";
+    final TmuxPane pane = new TmuxPane(SOCKET, tmuxSession);
 
     @TempDir
     Path state;
@@ -38,7 +36,7 @@ class NarrowTerminalIT {
 
     @AfterEach
     void kill() throws Exception {
-        tmux("kill-server");
+        pane.tmux("kill-server");
     }
 
     @ParameterizedTest
@@ -48,10 +46,10 @@ class NarrowTerminalIT {
         String cmd =
                 "env NO_COLOR=1 PAGER=cat PAGELAB_NO_BUILD=1 XDG_CONFIG_HOME=/nonexistent/pagelab-test-config XDG_STATE_HOME="
                         + state + " " + ROOT.resolve("pagelab");
-        assertThat(tmux("new-session", "-d", "-s", tmuxSession, "-x", Integer.toString(width), "-y", "50", cmd))
+        assertThat(pane.tmux("new-session", "-d", "-s", tmuxSession, "-x", Integer.toString(width), "-y", "50", cmd))
                 .isZero();
-        tmux("set-option", "-t", tmuxSession, "history-limit", "20000");
-        waitFor("pagelab>", 60);
+        pane.tmux("set-option", "-t", tmuxSession, "history-limit", "20000");
+        pane.waitFor("pagelab>", 60);
         for (String line : List.of(
                 "help",
                 "help clear-refs",
@@ -64,10 +62,10 @@ class NarrowTerminalIT {
                 "unwatch",
                 "touch m1[1M:4K] --bogus",
                 "bench sweep --sizes 4K,64K --reps 1")) {
-            type(line, "Enter");
-            waitForPrompt();
+            pane.type(line, "Enter");
+            pane.waitForPrompt(60);
         }
-        String all = capture(true);
+        String all = pane.scrollback(true);
         assertThat(all)
                 .contains("/proc/self/clear_refs")
                 .contains("bench sweep")
@@ -80,86 +78,7 @@ class NarrowTerminalIT {
         assertThat(tooWide)
                 .as("lines the terminal had to break at " + width + " columns")
                 .isEmpty();
-        type("exit", "Enter");
-        waitForExit(20);
-    }
-
-    private void type(String... keys) throws Exception {
-        for (String k : keys) {
-            boolean key = k.equals("Enter") || k.equals("Tab") || k.startsWith("C-");
-            if (key) tmux("send-keys", "-t", tmuxSession, k);
-            else tmux("send-keys", "-t", tmuxSession, "-l", k);
-        }
-    }
-
-    /** The whole scrollback; with {@code joined}, the lines the terminal wrapped joined again. */
-    private String capture(boolean joined) throws Exception {
-        List<String> cmd = new ArrayList<>(
-                List.of("tmux", "-u", "-L", SOCKET, "capture-pane", "-p", "-S", "-", "-t", tmuxSession));
-        if (joined) cmd.add("-J");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("LANG", "C.UTF-8");
-        pb.environment().put("LC_ALL", "C.UTF-8");
-        Process p = pb.start();
-        String s = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        p.waitFor(10, TimeUnit.SECONDS);
-        return s;
-    }
-
-    private String screen() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("tmux", "-u", "-L", SOCKET, "capture-pane", "-p", "-t", tmuxSession)
-                .redirectErrorStream(true);
-        pb.environment().put("LANG", "C.UTF-8");
-        pb.environment().put("LC_ALL", "C.UTF-8");
-        Process p = pb.start();
-        String s = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        p.waitFor(10, TimeUnit.SECONDS);
-        return s;
-    }
-
-    private void waitFor(String text, int seconds) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        String s = "";
-        while (System.nanoTime() < deadline) {
-            s = screen();
-            if (s.contains(text)) return;
-            Thread.sleep(100);
-        }
-        throw new AssertionError("screen never showed '" + text + "':\n" + s);
-    }
-
-    /** Until the console is back at an empty prompt. */
-    private void waitForPrompt() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        Thread.sleep(200);
-        while (System.nanoTime() < deadline) {
-            List<String> lines = screen().lines().filter(l -> !l.isBlank()).toList();
-            if (!lines.isEmpty() && lines.get(lines.size() - 1).equals("pagelab>")) {
-                Thread.sleep(100);
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no prompt:\n" + screen());
-    }
-
-    private void waitForExit(int seconds) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline) {
-            if (tmux("has-session", "-t", tmuxSession) != 0) return;
-            Thread.sleep(100);
-        }
-        throw new AssertionError("pagelab did not exit:\n" + screen());
-    }
-
-    private static int tmux(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("tmux", "-u", "-L", SOCKET));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb =
-                new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("LANG", "C.UTF-8");
-        pb.environment().put("LC_ALL", "C.UTF-8");
-        Process p = pb.start();
-        return p.waitFor(10, TimeUnit.SECONDS) ? p.exitValue() : -1;
+        pane.type("exit", "Enter");
+        pane.waitForExit(20);
     }
 }
