@@ -233,21 +233,32 @@ class PageCacheTest extends RealKernelTest {
      */
     @Test
     void pageoutDropsCleanFilePagesOnly() throws Exception {
-        Path file = freshFile("pageout", PAGES * 4096);
-        CacheReport.FileResidency fresh = cache(file.toString());
-        assumeTrue(
-                fresh.cachestat() != null && fresh.cachestat().dirty() == PAGES,
-                "the flusher wrote the file back before the test could see it dirty");
-        f.run("map f 4M --file " + file);
-        f.run("touch f --read");
-        StepReport dirtyOut = f.step("advise f pageout");
+        // The flusher may write the file back at any moment (dirty_expire_centisecs, or the background threshold when
+        // other tests wrote much): then the "dirty" half would see clean pages dropped. Pages cannot become dirty
+        // again without a write, so dirty == PAGES after the pageout proves they were all dirty during it; when the
+        // flusher got there first, the half is run again on a fresh file.
+        Path file = null;
+        StepReport dirtyOut = null;
+        for (int attempt = 1; attempt <= 3 && dirtyOut == null; attempt++) {
+            file = freshFile("pageout-" + attempt, PAGES * 4096);
+            CacheReport.FileResidency fresh = cache(file.toString());
+            assumeTrue(fresh.cachestat() != null, "cachestat (Linux 6.5) is needed to see which pages are dirty");
+            if (fresh.cachestat().dirty() != PAGES) continue;
+            f.run("map f 4M --file " + file);
+            f.run("touch f --read");
+            StepReport out = f.step("advise f pageout");
+            if (cache(file.toString()).cachestat().dirty() == PAGES) {
+                dirtyOut = out;
+            } else {
+                f.run("unmap f");
+            }
+        }
+        assumeTrue(dirtyOut != null, "the flusher wrote the file back during each of 3 attempts");
         // dirty or not, unmapped; a page still in another CPU's LRU batch cannot be isolated and stays (measured:
         // 2 of 1024 once on 6.12 in a 2-CPU guest), which the report says
-        assertThat(dirtyOut.present().orElseThrow().after())
-                .as("unmapped all the same, but for a batch")
-                .isLessThanOrEqualTo(PAGES / 16);
-        if (dirtyOut.present().orElseThrow().after() > 0)
-            assertThat(dirtyOut.notes()).anyMatch(n -> n.contains("stayed mapped"));
+        long stayed = dirtyOut.present().orElseThrow().after();
+        assertThat(stayed).as("unmapped all the same, but for a batch").isLessThanOrEqualTo(PAGES / 16);
+        if (stayed > 0) assertThat(dirtyOut.notes()).anyMatch(n -> n.contains("stayed mapped"));
         CacheReport.FileResidency stillCached = cache(file.toString());
         assertThat(stillCached.resident())
                 .as("dirty pages stay in the page cache")
@@ -267,13 +278,19 @@ class PageCacheTest extends RealKernelTest {
                 .isEqualTo(PAGES);
         assertThat(cache(file.toString()).resident()).isEqualTo(PAGES);
         f.run("unmap g");
+        // g's touch may have left pages in the per-CPU LRU batches of the other CPU, where MADV_PAGEOUT (which
+        // drains only its own CPU's) cannot isolate them; POSIX_FADV_DONTNEED, which evict calls, drains every CPU's
+        // when mapped pages resist it. That makes the skip rare; when it happens anyway the figures must agree.
+        f.run("evict f");
         StepReport clean = f.step("advise f pageout");
-        assertThat(clean.present().orElseThrow().after()).isZero();
+        long kept = clean.present().orElseThrow().after();
+        assertThat(kept).as("clean pages are dropped, but for a batch").isLessThanOrEqualTo(PAGES / 16);
+        if (kept > 0) assertThat(clean.notes()).anyMatch(n -> n.contains("stayed mapped"));
         CacheReport.FileResidency gone = cache(file.toString());
         assertThat(gone.resident())
                 .as("clean pages mapped only by f are dropped")
-                .isZero();
-        if (gone.cachestat() != null) assertThat(gone.cachestat().evicted()).isEqualTo(PAGES);
+                .isEqualTo(kept);
+        if (gone.cachestat() != null) assertThat(gone.cachestat().evicted()).isEqualTo(PAGES - kept);
         StepReport cold = f.step("touch f --read");
         assertThat(cold.sample().majorFaults()).isPositive();
     }
