@@ -76,6 +76,19 @@ public final class Ledger implements AutoCloseable {
         }
     }
 
+    /**
+     * The file's budget and claims as they stand, read under a shared lock on the mutex byte (so never half-rewritten),
+     * without joining the ledger, pruning or writing: for an observer such as the teacher or a test. Claims of consoles
+     * that died are still counted until a console next rewrites the file. Not for a process that has joined the ledger:
+     * closing this descriptor would drop that process's own locks on the file (POSIX record locks).
+     */
+    public static State peek(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+                FileLock l = ch.lock(MUTEX, 1, true)) {
+            return read(ch);
+        }
+    }
+
     public Path file() {
         return file;
     }

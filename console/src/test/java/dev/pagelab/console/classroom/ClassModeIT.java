@@ -3,22 +3,20 @@ package dev.pagelab.console.classroom;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.pagelab.console.classroom.LoopbackSshd.Result;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -35,103 +33,40 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClassModeIT {
-    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    static final String NAME = "t" + ProcessHandle.current().pid() % 100_000;
+    static final Path ROOT = LoopbackSshd.ROOT;
+    static final String NAME = LoopbackSshd.name('t');
     static final String GROUP = "pagelab-" + NAME;
-    static Path base; // outside /tmp: sshd's StrictModes refuses key files under a world-writable directory
+    static LoopbackSshd fx;
+    static Path base;
     static Path classRoot;
     static Path sshdConfig;
-    static final List<String> accounts = new ArrayList<>();
-    static final List<Process> started = new ArrayList<>();
+    static List<String> accounts;
+    static List<Process> started;
 
     @BeforeAll
     static void setUp() throws Exception {
-        assumeTrue(ClassAdmin.root(), "class set-up creates users and groups: run as root");
-        assumeTrue(
-                Files.isExecutable(Path.of("/usr/sbin/useradd")) && Files.isExecutable(Path.of("/usr/sbin/runuser")),
-                "useradd or runuser is not installed");
-        removeLeftovers();
-        base = Files.createDirectories(Path.of("/var/lib/pagelab-it-" + NAME));
-        Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
-        classRoot = base.resolve("class");
-        Files.createDirectories(base.resolve("sshd.d"));
-        sshdConfig = base.resolve("sshd_config");
-        Files.writeString(sshdConfig, "Include " + base.resolve("sshd.d") + "/*.conf\n");
-        for (String id : List.of("alice", "bob")) {
-            run(
-                    60,
-                    "ssh-keygen",
-                    "-q",
-                    "-t",
-                    "ed25519",
-                    "-N",
-                    "",
-                    "-C",
-                    id,
-                    "-f",
-                    base.resolve(id).toString());
-        }
+        fx = LoopbackSshd.create(NAME);
+        base = fx.base;
+        classRoot = fx.classRoot;
+        sshdConfig = fx.sshdConfig;
+        accounts = fx.accounts;
+        started = fx.started;
+        for (String id : List.of("alice", "bob")) fx.keygen(id);
     }
 
     @AfterAll
     static void cleanUp() throws Exception {
-        for (Process p : started) p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        if (base == null) return;
-        // the students' consoles still running (a login's console outlives a client stopped here by a few seconds)
-        for (ProcessHandle h : ProcessHandle.allProcesses().toList()) {
-            if (accounts.contains(h.info().user().orElse(""))) h.destroyForcibly();
-        }
-        for (String a : accounts) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (run(60, "userdel", a).status() == 8 && System.nanoTime() < deadline)
-                Thread.sleep(200); // 8: still in use
-        }
-        run(60, "groupdel", GROUP);
-        try (Stream<Path> s = Files.walk(base)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
+        if (fx == null) return;
+        fx.close();
         assertThat(ClassAdmin.passwd(NAME + "-alice")).isNull();
     }
 
-    /** Accounts, groups and directories of an earlier run that was killed before its clean-up (their test JVM is gone). */
-    static void removeLeftovers() throws Exception {
-        try (Stream<Path> dirs = Files.list(Path.of("/var/lib"))) {
-            for (Path d : dirs.filter(p -> p.getFileName().toString().startsWith("pagelab-it-t"))
-                    .toList()) {
-                String name = d.getFileName().toString().substring("pagelab-it-".length());
-                if (name.equals(NAME)) continue;
-                for (String line : run(30, "getent", "passwd").output().split("\n")) {
-                    String[] f = line.split(":");
-                    if (f.length > 5 && f[0].startsWith(name + "-") && f[5].startsWith(d + "/"))
-                        run(60, "userdel", f[0]);
-                }
-                run(60, "groupdel", "pagelab-" + name);
-                run(60, "rm", "-rf", "--one-file-system", d.toString());
-            }
-        }
-    }
-
-    /** Runs a command; returns its exit status and output. */
     static Result run(long seconds, String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return new Result(-1, out);
-        }
-        return new Result(p.exitValue(), out);
+        return LoopbackSshd.run(seconds, cmd);
     }
-
-    record Result(int status, String output) {}
 
     static Result pagelab(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(
-                "env",
-                "PAGELAB_NO_BUILD=1",
-                "PAGELAB_AOT=0",
-                ROOT.resolve("pagelab").toString()));
-        cmd.addAll(List.of(args));
-        return run(120, cmd.toArray(String[]::new));
+        return LoopbackSshd.pagelab(args);
     }
 
     static String mode(Path p) throws IOException {
@@ -423,79 +358,12 @@ class ClassModeIT {
         }
     }
 
-    /** Starts sshd with the drop-in 'class init' wrote; returns its port. */
     static int sshd() throws Exception {
-        assumeTrue(
-                Files.isExecutable(Path.of("/usr/sbin/sshd")) && Files.isExecutable(Path.of("/usr/bin/ssh")),
-                "OpenSSH is not installed");
-        // The launcher a student's login runs rebuilds when the sources are newer than its stamp, which a student
-        // cannot
-        // do: failsafe runs after the package phase, so the jars are this build's; say so.
-        Path stamp = ROOT.resolve("console/target/lib/.built");
-        if (!Files.exists(stamp)) Files.createFile(stamp);
-        Files.setLastModifiedTime(stamp, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        run(
-                60,
-                "ssh-keygen",
-                "-q",
-                "-t",
-                "ed25519",
-                "-N",
-                "",
-                "-f",
-                base.resolve("host").toString());
-        Path config = base.resolve("sshd_config_test");
-        Files.writeString(
-                config,
-                Files.readString(sshdConfig)
-                        + String.join(
-                                "\n",
-                                "ListenAddress 127.0.0.1",
-                                "Port " + port,
-                                "HostKey " + base.resolve("host"),
-                                "PidFile " + base.resolve("sshd.pid"),
-                                "UsePAM yes",
-                                "Subsystem sftp internal-sftp",
-                                "AcceptEnv *",
-                                ""));
-        Files.createDirectories(Path.of("/run/sshd"));
-        Process sshd = new ProcessBuilder("/usr/sbin/sshd", "-D", "-e", "-f", config.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(base.resolve("sshd.log").toFile())
-                .start();
-        started.add(sshd);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-                return port;
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        throw new AssertionError("sshd did not listen:\n" + Files.readString(base.resolve("sshd.log")));
+        return fx.start();
     }
 
     static List<String> ssh(int port, String id, String... more) {
-        List<String> cmd = new ArrayList<>(List.of(
-                "ssh",
-                "-i",
-                base.resolve(id).toString(),
-                "-o",
-                "StrictHostKeyChecking=no",
-                "-o",
-                "UserKnownHostsFile=/dev/null",
-                "-o",
-                "LogLevel=ERROR",
-                "-o",
-                "BatchMode=yes",
-                "-p",
-                String.valueOf(port)));
-        cmd.addAll(List.of(more));
-        return cmd;
+        return fx.ssh(id, more);
     }
 
     @Test
@@ -616,5 +484,100 @@ class ClassModeIT {
             tmux("kill-server");
             Files.deleteIfExists(marker);
         }
+    }
+
+    /** Every path under the class directory, a student's private directory aside (the console writes there). */
+    static java.util.Set<Path> listing(Path except) throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.walk(classRoot)) {
+            return s.filter(p -> !p.startsWith(except)).collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
+    @Test
+    @Order(6)
+    void overSshEveryPathOutsideTheClassDirectoriesIsRefusedAndNothingIsWrittenThere() throws Exception {
+        if (fx.port() < 0) fx.start();
+        ClassLayout l = fx.layout;
+        Path bobWork = l.work("bob");
+        assertThat(run(30, "runuser", "-u", NAME + "-bob", "--", "sh", "-c", "echo mine > " + bobWork + "/notes.txt")
+                        .status())
+                .isZero();
+        Console bob = new Console("bob");
+        assertThat(bob.send("map 1M", "map")).contains("mmap 1M");
+        long bobPid = fx.studentProcesses().stream()
+                .filter(h -> h.info().user().orElse("").equals(NAME + "-bob"))
+                .filter(h -> h.info().command().orElse("").endsWith("/java"))
+                .findFirst()
+                .orElseThrow()
+                .pid();
+        java.util.Set<Path> before = listing(l.work("alice"));
+        String escape = "/tmp/pagelab-escape-" + NAME;
+        // each file-taking command, to read and to write: absolute paths, '..' out of the private directory, another
+        // student's files, another student's console's /proc files
+        List<String> lines = List.of(
+                "map 4K --file /etc/shadow",
+                "map 4K --file ../../bob/work/notes.txt",
+                "map 8K --file " + escape + ".bin --create",
+                "map 8K --file=../../bob/work/planted.bin --create --shared",
+                "cache /proc/" + bobPid + "/pagemap",
+                "cache ../../bob/work/notes.txt",
+                "cache /etc",
+                "evict /etc/passwd",
+                "evict ../../bob/work/notes.txt",
+                "record " + escape,
+                "record ../../../../../../../.." + escape,
+                "record ../../bob/work/planted",
+                "replay --check --cast " + escape + ".cast 01-demand-paging",
+                "replay --check --cast=../../bob/work/planted.cast 01-demand-paging",
+                "replay --check /proc/" + bobPid + "/environ");
+        Process p = new ProcessBuilder(ssh(fx.port(), "alice", NAME + "-alice@127.0.0.1"))
+                .redirectErrorStream(true)
+                .start();
+        p.getOutputStream().write((String.join("\n", lines) + "\nlist\nexit\n").getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(out.split("is outside your class directories", -1))
+                .as("one refusal for each line:\n" + out)
+                .hasSize(lines.size() + 1);
+        assertThat(out).as(out).contains("no mappings").doesNotContain("Exception");
+
+        // nothing was written: no escape file, nothing planted in bob's directory, nothing of a student's anywhere
+        // outside their private directory, the class directory's listing as it was
+        try (java.util.stream.Stream<Path> tmp = Files.list(Path.of("/tmp"))) {
+            assertThat(tmp.filter(f -> f.toString().startsWith(escape)).toList())
+                    .isEmpty();
+        }
+        assertThat(run(10, "ls", bobWork.toString()).output()).doesNotContain("planted");
+        assertThat(fx.ownedOutsideWork(List.of(Path.of("/tmp"), Path.of("/var/tmp"), Path.of("/dev/shm"), base, ROOT)))
+                .isEmpty();
+        assertThat(listing(l.work("alice"))).isEqualTo(before);
+
+        // and around the console: the kernel keeps alice out of bob's files and his console's memory
+        for (List<String> peek : List.of(
+                List.of("cat", bobWork + "/notes.txt"),
+                List.of("ls", bobWork.toString()),
+                List.of("head", "-c", "8", "/proc/" + bobPid + "/mem"),
+                List.of("head", "-c", "8", "/proc/" + bobPid + "/environ"))) {
+            List<String> cmd = new ArrayList<>(List.of("runuser", "-u", NAME + "-alice", "--"));
+            cmd.addAll(peek);
+            Result r = run(30, cmd.toArray(String[]::new));
+            assertThat(r.status()).as(peek + ": " + r.output()).isNotZero();
+            assertThat(r.output()).as(peek.toString()).contains("Permission denied");
+        }
+        // nor does a login forward anything (DisableForwarding): ssh -W asks sshd for a connection to its own port
+        Process forward = new ProcessBuilder(
+                        ssh(fx.port(), "alice", "-W", "127.0.0.1:" + fx.port(), NAME + "-alice@127.0.0.1"))
+                .redirectErrorStream(true)
+                .start();
+        forward.getOutputStream().close();
+        String fwd = new String(forward.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(forward.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(forward.exitValue()).as(fwd).isNotZero();
+        assertThat(fwd).as(fwd).doesNotContain("SSH-2.0");
+
+        bob.in.println("exit");
+        assertThat(bob.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(bob.process.exitValue()).isZero();
     }
 }
