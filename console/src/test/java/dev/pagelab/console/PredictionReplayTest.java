@@ -89,10 +89,11 @@ class PredictionReplayTest extends ConsoleSessionTest {
         assertThat(q).as("every key was read").isEmpty();
         assertThat(out)
                 .contains("Predict before it runs (Enter skips):")
-                .contains("minor \u2014 minor faults the step thread took in the measured window (exact) [exact]? ")
+                .contains("    minor: minor faults the step thread took in the measured window (exact)\n")
+                .contains("    minor [exact]? 1k\n")
                 .contains("'1k' is not a number: write the number itself, e.g. 1024 for 1k")
                 .contains("'abc' is not a number: type a number such as 256, or Enter to skip")
-                .contains("[within \u00b110%]? ")
+                .contains("    present [within \u00b110%]? 14\n")
                 .contains("minor: you said 16, the kernel did 16  \u2713 exact   score 1/1")
                 .contains("present: you said 14, the kernel did 16  \u2717 off by 2   score 1/2");
         assertThat(count(out, "you said"))
@@ -126,6 +127,25 @@ class PredictionReplayTest extends ConsoleSessionTest {
         assertThat(r.passed()).as("both steps ran and held").isEqualTo(2);
         assertThat(out).contains("minor: you said 0, the kernel did 0  \u2713 exact   score 1/1");
         assertThat(count(out, "you said")).isEqualTo(1);
+    }
+
+    @Test
+    void aStepRunAgainIsNotPredictedAgain() throws Exception {
+        // 1; 2 with minor 16 and present skipped; r (step 2 again: no question); 3 with minor 0
+        String typed = "\n" + "\n" + "16\n" + "\n" + "r" + "\n" + "0\n";
+        Queue<Integer> q = new ArrayDeque<>();
+        typed.chars().forEach(q::add);
+        RecipePlayer.Result r = new RecipePlayer(
+                        shell,
+                        session,
+                        new RecipePlayer.Options(RecipePlayer.Mode.STEP, 0, 0),
+                        () -> q.isEmpty() ? -1 : q.remove())
+                .play(recipe(), RecipeTest.machine(Map.of()));
+        String out = buffer.toString();
+        assertThat(r.failures()).as(out).isEmpty();
+        assertThat(q).isEmpty();
+        assertThat(count(out, "Predict before it runs")).isEqualTo(2);
+        assertThat(out).contains("minor: you said 0, the kernel did 0  \u2713 exact   score 2/2");
     }
 
     @Test

@@ -82,8 +82,10 @@ public final class Predictions {
         }
         note("  Predict before it runs (Enter skips):");
         for (Prediction p : step) {
+            // the question on a line of its own, wrapped to the terminal; the answer after a short prompt
+            note("    " + p.figure() + ": " + p.question());
             while (true) {
-                shell.printRaw("    " + p.figure() + " \u2014 " + p.question() + " ["
+                shell.printRaw("    " + p.figure() + " ["
                         + (p.tolerance() == 0 ? "exact" : "within " + p.toleranceText()) + "]? ");
                 String typed = line();
                 if (typed == null) return out; // Ctrl-C, or input ended: no more questions

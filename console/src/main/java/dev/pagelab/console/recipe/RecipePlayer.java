@@ -205,6 +205,7 @@ public final class RecipePlayer {
         java.util.Set<Mapping> mappingsBefore = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         mappingsBefore.addAll(session.mappings());
         boolean lockedFutureBefore = session.futureMappingsPopulated();
+        java.util.Set<Integer> asked = new java.util.HashSet<>();
         try {
             tmp = RecipeRequirements.scratchDirectory();
             Replay replay = new Replay(r, plan, tmp, verdicts, machine, mappingsBefore, lockedFutureBefore);
@@ -253,8 +254,9 @@ public final class RecipePlayer {
                                     : options.delaySeconds());
                 }
                 if (step.run() != null) {
+                    // asked once a step: a step run again (r, or Enter after b) is judged again, not predicted
                     List<Predictions.Guess> guesses =
-                            predictions.ask(step.step().predict());
+                            asked.add(i) ? predictions.ask(step.step().predict()) : List.of();
                     boolean stop = replay.run(i);
                     predictions.score(r, i, guesses, replay.lastRun == i ? replay.lastObservations : null);
                     if (stop) break;

@@ -169,6 +169,12 @@ class ClassModeIT {
                     "alice",
                     base.resolve("alice-opts.pub").toString());
             assertThat(add.status()).as(add.output()).isZero();
+            String noCgroup = CgroupLimit.system().unsupported();
+            if (noCgroup != null) {
+                assertThat(add.output())
+                        .contains("no per-student cgroup limit here: " + noCgroup
+                                + "; the class ledger still holds the budget");
+            }
         }
         accounts.add(NAME + "-bob");
         assertThat(pagelab(
@@ -201,6 +207,36 @@ class ClassModeIT {
                 .isEqualTo(Files.readString(base.resolve("alice.pub")).trim())
                 .doesNotContain("command=");
         assertThat(Files.readString(l.ledger())).isEqualTo("budget " + (96L << 20) + "\n");
+        // predictions' drop directory: students create files there but cannot list it, nor read or remove another's
+        assertThat(run(10, "stat", "-c", "%a %U %G", l.results().toString())
+                        .output()
+                        .trim())
+                .isEqualTo("1730 root " + GROUP);
+        assertThat(mode(l.result("alice"))).isEqualTo("rw------- " + NAME + "-alice");
+        String bob = NAME + "-bob";
+        assertThat(run(10, "runuser", "-u", bob, "--", "ls", l.results().toString())
+                        .status())
+                .as("a student cannot list the results")
+                .isNotZero();
+        assertThat(run(10, "runuser", "-u", bob, "--", "cat", l.result("alice").toString())
+                        .status())
+                .isNotZero();
+        assertThat(run(
+                                10,
+                                "runuser",
+                                "-u",
+                                bob,
+                                "--",
+                                "rm",
+                                "-f",
+                                l.result("alice").toString())
+                        .status())
+                .as("the sticky bit")
+                .isNotZero();
+        assertThat(Files.exists(l.result("alice"))).isTrue();
+        assertThat(Files.readString(l.studentMemory()).trim())
+                .as("the default per-student limit: the budget and 512 MiB for the console")
+                .isEqualTo(String.valueOf((96L << 20) + (512L << 20)));
 
         String effective = run(
                         30,
