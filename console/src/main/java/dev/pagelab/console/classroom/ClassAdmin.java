@@ -249,9 +249,13 @@ final class ClassAdmin {
                 + sh(layout.key(account).toString()));
         // the student's results file, theirs alone; one another student made under this name first is replaced
         String result = sh(layout.result(id).toString());
-        steps.add("[ \"$(stat -c %U " + result + " 2>/dev/null)\" = " + account + " ] || { rm -f " + result
-                + " && install -m 0600 -o " + account + " -g " + g + " /dev/null " + result + "; } && chmod 0600 "
-                + result);
+        // (a symbolic link is replaced too, before chmod could follow it)
+        String results = sh(layout.results().toString());
+        steps.add("[ -d " + results + " ] || { echo 'no " + layout.results() + ": run pagelab class init "
+                + layout.name() + " again' >&2; exit 1; }");
+        steps.add("if [ -L " + result + " ] || [ \"$(stat -c %U " + result + " 2>/dev/null)\" != " + account
+                + " ]; then rm -f " + result + " && install -m 0600 -o " + account + " -g " + g + " /dev/null "
+                + result + "; fi && chmod 0600 " + result);
         String noCgroup = cgroup.unsupported();
         long limit = CgroupLimit.chosen(layout);
         if (noCgroup == null) steps.addAll(cgroup.steps(layout.name(), account, limit));

@@ -83,6 +83,13 @@ public final class ClassResults {
             String line = (ch.size() == 0 ? HEADER + "\n" : "") + line(s);
             ch.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
             return null;
+        } catch (NoSuchFileException e) {
+            return "the class has no results directory " + file.getParent();
+        } catch (AccessDeniedException e) {
+            return file + " cannot be written (permission denied)";
+        } catch (java.nio.file.FileSystemException e) {
+            // ELOOP: a symbolic link where the file should be, not followed
+            return file + ": " + (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason());
         } catch (IOException | UnsupportedOperationException e) {
             return file + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }

@@ -177,6 +177,21 @@ class ClassModeIT {
             }
         }
         accounts.add(NAME + "-bob");
+        // alice squats bob's results file before bob is added: a symbolic link to a file of root's
+        ClassLayout squat = new ClassLayout(classRoot, NAME);
+        String hostnameMode = mode(Path.of("/etc/hostname"));
+        assertThat(run(
+                                10,
+                                "runuser",
+                                "-u",
+                                NAME + "-alice",
+                                "--",
+                                "ln",
+                                "-s",
+                                "/etc/hostname",
+                                squat.result("bob").toString())
+                        .status())
+                .isZero();
         assertThat(pagelab(
                                 "class",
                                 "--root",
@@ -234,6 +249,11 @@ class ClassModeIT {
                 .as("the sticky bit")
                 .isNotZero();
         assertThat(Files.exists(l.result("alice"))).isTrue();
+        assertThat(Files.isSymbolicLink(l.result("bob")))
+                .as("class add replaced alice's link")
+                .isFalse();
+        assertThat(mode(l.result("bob"))).isEqualTo("rw------- " + NAME + "-bob");
+        assertThat(mode(Path.of("/etc/hostname"))).isEqualTo(hostnameMode);
         assertThat(Files.readString(l.studentMemory()).trim())
                 .as("the default per-student limit: the budget and 512 MiB for the console")
                 .isEqualTo(String.valueOf((96L << 20) + (512L << 20)));

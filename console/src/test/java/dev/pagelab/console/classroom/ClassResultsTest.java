@@ -185,6 +185,8 @@ class ClassResultsTest {
         assertThat(Files.readString(elsewhere)).isEqualTo("untouched\n");
         Run r = results("os101");
         assertThat(r.err()).contains("ignored alice.tsv: not a student's results file");
+        assertThat(ClassResults.append(tmp.resolve("gone/alice.tsv"), scored("r", 1, "minor", 1, 1)))
+                .isEqualTo("the class has no results directory " + tmp.resolve("gone"));
     }
 
     @Test
