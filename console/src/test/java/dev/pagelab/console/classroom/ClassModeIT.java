@@ -643,6 +643,28 @@ class ClassModeIT {
             }
             waitFor("class", "pagelab>", 20);
             assertThat(marker).as("less ran a shell command").doesNotExist();
+            // predictions over the login's terminal reach the teacher: alice answers step 2 of demand-paging
+            keys("class", "replay demand-paging", "Enter");
+            waitFor("class", "[1/4] Enter: run", 60);
+            keys("class", "Enter");
+            waitFor("class", "[2/4] Enter: run", 30);
+            keys("class", "Enter");
+            waitFor("class", "minor [exact]?", 30);
+            keys("class", "256", "Enter");
+            waitFor("class", "present [exact]?", 30);
+            keys("class", "250", "Enter");
+            waitFor("class", "[3/4] Enter: run", 30);
+            keys("class", "q");
+            waitFor("class", "PASS Demand paging", 30);
+            Thread.sleep(500); // back at the prompt
+            Result results = pagelab("class", "--root", classRoot.toString(), "results", NAME);
+            assertThat(results.output())
+                    .as(screen("class"))
+                    .containsPattern("alice +01-demand-paging +2 +minor +256 +256 +1 exact")
+                    .containsPattern("alice +01-demand-paging +2 +present +250 +256 +0")
+                    .containsPattern("alice +1 of 2 right \\(50%\\)");
+            assertThat(mode(new ClassLayout(classRoot, NAME).result("alice")))
+                    .isEqualTo("rw------- " + NAME + "-alice");
             // the console's history is the student's own, in the private directory
             keys("class", "exit", "Enter");
             Path history = new ClassLayout(classRoot, NAME).work("alice").resolve(".pagelab-history");
