@@ -50,4 +50,9 @@ public interface ConsoleIO {
 
     /** A line about the input rather than a result (a recipe's format problems): with the errors in a script. */
     void warn(String line);
+
+    /** Whether reports are written as JSON, for a program to read: nothing then waits for a person's answer. */
+    default boolean json() {
+        return false;
+    }
 }

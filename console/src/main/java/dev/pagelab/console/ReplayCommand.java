@@ -141,6 +141,9 @@ final class ReplayCommand extends BaseCommand {
         }
         RecipePlayer player =
                 new RecipePlayer(io, session, new RecipePlayer.Options(mode, delay, typing), replays.keys());
+        if (io.json()) player.predictionsSkipped("JSON output does not ask");
+        dev.pagelab.console.classroom.ClassPolicy.active()
+                .ifPresent(p -> player.onScored(dev.pagelab.console.classroom.ClassResults.writer(p, io::println)));
         List<RecipePlayer.Result> results = new ArrayList<>();
         replays.playing(player);
         try {

@@ -367,6 +367,11 @@ public final class Shell implements ConsoleIO, AutoCloseable {
         boolean showsSystemContext(Feedback feedback);
     }
 
+    @Override
+    public boolean json() {
+        return renderer instanceof JsonOutput;
+    }
+
     private final class TextOutput implements Renderer {
         @Override
         public void report(String statement, Report report) {

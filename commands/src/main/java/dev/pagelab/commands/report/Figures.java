@@ -1237,6 +1237,11 @@ public final class Figures {
         return RECIPE.keySet();
     }
 
+    /** The figure recipes call {@code name}, or null: its unit and description, e.g. for a prediction's question. */
+    public static Figure recipeFigure(String name) {
+        return RECIPE.get(name);
+    }
+
     /** Whether recipes compare figure {@code name} as text. */
     public static boolean recipeText(String name) {
         Figure f = RECIPE.get(name);

@@ -39,6 +39,8 @@ final class ClassAdmin {
     private final ClassLayout layout;
     private final PrintStream out;
     private final PrintStream err;
+    /** Where per-student memory limits are written, if the machine can hold them; a test's directory in tests. */
+    CgroupLimit cgroup = CgroupLimit.system();
 
     ClassAdmin(ClassLayout layout, PrintStream out, PrintStream err) {
         this.layout = layout;
@@ -69,7 +71,11 @@ final class ClassAdmin {
         return Math.max(64L << 20, total / 4 / (2L << 20) * (2L << 20));
     }
 
-    int init(long budget, boolean budgetGiven, Path sshdConfig, String launcher) {
+    /**
+     * @param studentMemory each student's cgroup memory limit in bytes, or 0 for the default from the budget
+     *                      ({@link CgroupLimit#defaultFor}); kept for {@code class add}, which writes it
+     */
+    int init(long budget, boolean budgetGiven, long studentMemory, Path sshdConfig, String launcher) {
         String g = layout.group();
         Path dir = layout.dir();
         List<String> steps = new ArrayList<>();
@@ -85,6 +91,14 @@ final class ClassAdmin {
                 + sh(layout.ledger().toString()));
         steps.add("chown root:" + g + " " + sh(layout.ledger().toString()) + " && chmod 0660 "
                 + sh(layout.ledger().toString()));
+        // the drop directory of predictions: the group may create files (w, x) but not list them (no r), and the
+        // sticky bit keeps each student's file theirs (ClassResults says why that is enough)
+        steps.add(
+                "install -d -o root -g " + g + " -m 1730 " + sh(layout.results().toString()));
+        String memoryFile = sh(layout.studentMemory().toString());
+        long perStudent = studentMemory > 0 ? studentMemory : CgroupLimit.defaultFor(budget);
+        steps.add((studentMemory > 0 || budgetGiven ? "" : "[ -e " + memoryFile + " ] || ") + "printf '%s\\n' "
+                + perStudent + " > " + memoryFile + " && chmod 0644 " + memoryFile);
         String block = sshdBlock(launcher);
         Path dropIn = dropInDirectory(sshdConfig);
         Path confFile = dropIn == null ? null : dropIn.resolve("pagelab-" + layout.name() + ".conf");
@@ -113,6 +127,13 @@ final class ClassAdmin {
         out.println("class " + layout.name() + ": group " + g + ", directory " + dir + ", memory budget "
                 + Sizes.human(budgetOf()) + " for the whole class");
         out.println("shared material (read-only for students): put it in " + layout.shared());
+        String noCgroup = cgroup.unsupported();
+        out.println(
+                noCgroup == null
+                        ? "per-student memory limit: " + Sizes.human(CgroupLimit.chosen(layout))
+                                + " (cgroup v2 MemoryMax of each student's user slice, written by class add)"
+                        : "no per-student cgroup limit here: " + noCgroup
+                                + "; the class ledger still holds the budget");
         if (confFile != null) {
             out.println("sshd: wrote " + confFile + "; it applies from sshd's next reload (systemctl reload ssh)");
         } else {
@@ -226,14 +247,36 @@ final class ClassAdmin {
                 + sh(layout.work(id).toString()));
         steps.add("printf '%s\\n' " + sh(key) + " > " + sh(layout.key(account).toString()) + " && chmod 0644 "
                 + sh(layout.key(account).toString()));
+        // the student's results file, theirs alone; one another student made under this name first is replaced
+        String result = sh(layout.result(id).toString());
+        // (a symbolic link is replaced too, before chmod could follow it)
+        String results = sh(layout.results().toString());
+        steps.add("[ -d " + results + " ] || { echo 'no " + layout.results() + ": run pagelab class init "
+                + layout.name() + " again' >&2; exit 1; }");
+        steps.add("if [ -L " + result + " ] || [ \"$(stat -c %U " + result + " 2>/dev/null)\" != " + account
+                + " ]; then rm -f " + result + " && install -m 0600 -o " + account + " -g " + g + " /dev/null "
+                + result + "; fi && chmod 0600 " + result);
+        String noCgroup = cgroup.unsupported();
+        long limit = CgroupLimit.chosen(layout);
+        if (noCgroup == null) steps.addAll(cgroup.steps(layout.name(), account, limit));
         if (!root()) {
             out.println("pagelab: 'class add' needs root. An administrator runs (each step can be run again safely):");
-            for (String s : steps) out.println("  " + s);
+            for (String s : steps) out.println("  " + s.replace("\n", "\n  "));
+            if (noCgroup != null)
+                out.println(
+                        "  # no per-student cgroup limit here: " + noCgroup + "; the class ledger holds the budget");
             return 1;
         }
         if (!run(steps)) return 1;
         out.println("student " + id + " of class " + layout.name() + ": account " + account + ", files in "
                 + layout.work(id));
+        out.println(
+                noCgroup == null
+                        ? "memory limit: " + Sizes.human(limit) + " for all of " + account
+                                + "'s consoles (MemoryMax of user-"
+                                + passwd(account).split(":", -1)[2] + ".slice)"
+                        : "no per-student cgroup limit here: " + noCgroup
+                                + "; the class ledger still holds the budget");
         out.println("they connect with: ssh -t " + account + "@" + hostName());
         return 0;
     }

@@ -10,18 +10,20 @@ import java.nio.file.Path;
 /**
  * {@code pagelab class ...}: the launcher's entry to class mode.
  * <pre>
- *   pagelab class [--root DIR] init NAME [--budget SIZE] [--sshd-config FILE]    (root)
+ *   pagelab class [--root DIR] init NAME [--budget SIZE] [--student-memory SIZE] [--sshd-config FILE]  (root)
  *   pagelab class [--root DIR] add NAME ID KEYFILE                               (root)
  *   pagelab class [--root DIR] join NAME                                         (the student's ForceCommand)
+ *   pagelab class [--root DIR] results NAME [--json]                             (root: the scored predictions)
  * </pre>
  */
 public final class ClassCommand {
     private ClassCommand() {}
 
     static final String USAGE = """
-            usage: pagelab class [--root DIR] init NAME [--budget SIZE] [--sshd-config FILE]
+            usage: pagelab class [--root DIR] init NAME [--budget SIZE] [--student-memory SIZE] [--sshd-config FILE]
                    pagelab class [--root DIR] add NAME ID KEYFILE
                    pagelab class [--root DIR] join NAME
+                   pagelab class [--root DIR] results NAME [--json]
             (man pagelab-class)""";
 
     /** Runs {@code args} (the words after 'class'); returns the exit status. */
@@ -36,7 +38,7 @@ public final class ClassCommand {
             root = Path.of(args[i + 1]);
             i += 2;
         }
-        if (i >= args.length) return usage(err, "class needs init, add or join");
+        if (i >= args.length) return usage(err, "class needs init, add, join or results");
         String verb = args[i++];
         String[] rest = java.util.Arrays.copyOfRange(args, i, args.length);
         try {
@@ -46,6 +48,7 @@ public final class ClassCommand {
                     ClassLayout layout = ClassLayout.of(root, rest[0]);
                     long budget = ClassAdmin.defaultBudget();
                     boolean budgetGiven = false;
+                    long studentMemory = 0;
                     Path sshdConfig = Path.of("/etc/ssh/sshd_config");
                     for (int j = 1; j < rest.length; j++) {
                         switch (rest[j]) {
@@ -54,6 +57,16 @@ public final class ClassCommand {
                                 budget = Sizes.parse(rest[++j], 4096, 0, "budget");
                                 budgetGiven = true;
                                 if (budget <= 0) return usage(err, "--budget must be more than 0");
+                            }
+                            case "--student-memory" -> {
+                                if (j + 1 >= rest.length)
+                                    return usage(err, "--student-memory needs a size, e.g. --student-memory 1G");
+                                studentMemory = Sizes.parse(rest[++j], 4096, 0, "student memory");
+                                if (studentMemory < (64L << 20))
+                                    return usage(
+                                            err,
+                                            "--student-memory must be at least 64M: a console's Java VM alone needs"
+                                                    + " more");
                             }
                             case "--sshd-config" -> {
                                 if (j + 1 >= rest.length) return usage(err, "--sshd-config needs a file");
@@ -64,7 +77,8 @@ public final class ClassCommand {
                             }
                         }
                     }
-                    return new ClassAdmin(layout, out, err).init(budget, budgetGiven, sshdConfig, launcher());
+                    return new ClassAdmin(layout, out, err)
+                            .init(budget, budgetGiven, studentMemory, sshdConfig, launcher());
                 }
                 case "add" -> {
                     if (rest.length != 3)
@@ -77,8 +91,14 @@ public final class ClassCommand {
                     if (rest.length != 1) return usage(err, "class join needs the class NAME");
                     return ClassJoin.join(ClassLayout.of(root, rest[0]), output, err);
                 }
+                case "results" -> {
+                    boolean json = rest.length == 2 && rest[1].equals("--json");
+                    if (rest.length < 1 || rest.length > 2 || rest.length == 2 && !json)
+                        return usage(err, "class results needs the class NAME, and --json for graders");
+                    return ClassResults.print(ClassLayout.of(root, rest[0]), json, out, err);
+                }
                 default -> {
-                    return usage(err, "unknown class command '" + verb + "' (init, add, join)");
+                    return usage(err, "unknown class command '" + verb + "' (init, add, join, results)");
                 }
             }
         } catch (CommandError e) {

@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
  *   ROOT/NAME/students/            root:root 0711           traversable, not listable
  *   ROOT/NAME/students/ID/         root:root 0711           the account's home: not writable by the student
  *   ROOT/NAME/students/ID/work/    ACCOUNT:pagelab-NAME 0700  the student's private directory
+ *   ROOT/NAME/results/             root:pagelab-NAME 1730   the drop directory: students create, cannot list
+ *   ROOT/NAME/results/ID.tsv       ACCOUNT:pagelab-NAME 0600  a student's scored predictions, read by root
+ *   ROOT/NAME/student-memory       root:root 0644           each student's cgroup memory limit, in bytes
  * </pre>
  *
  * @param root  the directory holding every class (default {@value #DEFAULT_ROOT})
@@ -100,5 +103,26 @@ public record ClassLayout(Path root, String name) {
 
     public Path work(String id) {
         return home(id).resolve("work");
+    }
+
+    /** The drop directory of scored predictions ({@link ClassResults}). */
+    public Path results() {
+        return dir().resolve("results");
+    }
+
+    public Path result(String id) {
+        return results().resolve(id + ".tsv");
+    }
+
+    /** What {@code class init --student-memory} chose, for {@code class add} to write into each student's slice. */
+    public Path studentMemory() {
+        return dir().resolve("student-memory");
+    }
+
+    /** The student ID of a file name of {@link #results()}, or null when it is none. */
+    public static String idOfResult(String fileName) {
+        if (!fileName.endsWith(".tsv")) return null;
+        String id = fileName.substring(0, fileName.length() - 4);
+        return ID.matcher(id).matches() ? id : null;
     }
 }

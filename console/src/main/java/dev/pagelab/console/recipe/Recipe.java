@@ -47,6 +47,7 @@ public record Recipe(
      * @param otherwise what runs instead when {@code requires} is not met, or null
      * @param on        variants for machines where a condition holds ({@code [step.on.no_shared_zero_page]}), in
      *                  file order
+     * @param predict   figures the user is asked to predict before the step runs (step by step only), in file order
      */
     public record Step(
             int line,
@@ -56,9 +57,10 @@ public record Recipe(
             List<Expectation> expect,
             Requirements requires,
             Variant otherwise,
-            List<Variant> on) {
+            List<Variant> on,
+            List<Prediction> predict) {
         public Step(int line, String say, String run, double pause, List<Expectation> expect) {
-            this(line, say, run, pause, expect, Requirements.NONE, null, List.of());
+            this(line, say, run, pause, expect, Requirements.NONE, null, List.of(), List.of());
         }
 
         /** Whether some expectation compares with the step before ({@code previous.minor}). */

@@ -29,7 +29,7 @@ import org.tomlj.TomlTable;
 public final class RecipeParser {
     static final Set<String> TOP = Set.of("title", "summary", "author", "requires", "step", "cleanup");
     static final Set<String> REQUIRES = Set.of("root", "thp", "hugetlb", "hugetlb_pages", "memlock", "features");
-    static final Set<String> STEP = Set.of("say", "run", "pause", "expect", "requires", "otherwise", "on");
+    static final Set<String> STEP = Set.of("say", "run", "pause", "expect", "requires", "otherwise", "on", "predict");
     static final Set<String> VARIANT = Set.of("say", "run", "pause", "expect");
     static final Set<String> CLEANUP = Set.of("run", "requires");
     static final Set<String> THP_MODES = Set.of("always", "madvise", "never");
@@ -235,7 +235,7 @@ public final class RecipeParser {
                     : Recipe.Requirements.NONE;
             if (cleanup) {
                 out.add(new Recipe.Step(
-                        pos == null ? 0 : pos.line(), say, run, pause, expect, requires, null, List.of()));
+                        pos == null ? 0 : pos.line(), say, run, pause, expect, requires, null, List.of(), List.of()));
                 continue;
             }
             Recipe.Variant otherwise = null;
@@ -265,8 +265,17 @@ public final class RecipeParser {
                     || otherwise != null && otherwise.run() != null
                     || on.stream().anyMatch(v -> v.run() != null);
             commandBefore |= runs;
+            List<Prediction> predict = predictions(t, runs);
             out.add(new Recipe.Step(
-                    pos == null ? 0 : pos.line(), say, run, pause, expect, requires, otherwise, List.copyOf(on)));
+                    pos == null ? 0 : pos.line(),
+                    say,
+                    run,
+                    pause,
+                    expect,
+                    requires,
+                    otherwise,
+                    List.copyOf(on),
+                    predict));
         }
         if (required && out.isEmpty()) problems.add(at(toml, key) + "a recipe needs at least one [[step]]");
         return out;
@@ -362,6 +371,52 @@ public final class RecipeParser {
             }
         }
         return expect;
+    }
+
+    /**
+     * {@code predict = ["minor", "present"]} (each within {@value Prediction#DEFAULT_PERCENT}% of the kernel's
+     * figure) or {@code predict = { minor = "exact", rss_delta = "± 5%" }}: figures the user is asked for first.
+     */
+    private List<Prediction> predictions(TomlTable t, boolean runs) {
+        if (!t.contains("predict")) return List.of();
+        String where = at(t, "predict");
+        List<Prediction> out = new ArrayList<>();
+        java.util.Map<String, Object> figures = new java.util.LinkedHashMap<>();
+        if (t.isArray("predict") && all(t.getArray("predict"), false)) {
+            for (Object o : t.getArray("predict").toList()) {
+                if (figures.containsKey((String) o))
+                    problems.add(where + "predict names '" + shown((String) o) + "' twice");
+                figures.put((String) o, null);
+            }
+        } else if (t.isTable("predict")) {
+            TomlTable p = t.getTable("predict");
+            for (String k : p.keySet()) figures.put(k, p.get(List.of(k)));
+        } else {
+            problems.add(where + "predict is a list of figures, e.g. predict = [\"minor\", \"present\"], or a table "
+                    + "of tolerances: predict = { minor = \"exact\", rss_delta = \"± 10%\" }");
+            return out;
+        }
+        if (figures.isEmpty()) problems.add(where + "predict names no figure: e.g. predict = [\"minor\"]");
+        if (!runs && !figures.isEmpty()) {
+            problems.add(where + "a prediction needs a command whose figures it is scored on: add run = \"...\"");
+            return out;
+        }
+        Set<String> allowed = Prediction.predictable();
+        for (var e : figures.entrySet()) {
+            String f = e.getKey();
+            if (!allowed.contains(f)) {
+                problems.add(where + "predict: '" + shown(f) + "' "
+                        + (KEYS.contains(f) ? "is not a number to predict" : "is not a figure pagelab reports")
+                        + suggestion(f, allowed) + " (e.g. minor, major, present, rss_delta)");
+                continue;
+            }
+            try {
+                out.add(e.getValue() == null ? Prediction.of(f) : Prediction.of(f, e.getValue()));
+            } catch (IllegalArgumentException ex) {
+                problems.add(where + ex.getMessage());
+            }
+        }
+        return List.copyOf(out);
     }
 
     private void command(TomlTable t, String run) {

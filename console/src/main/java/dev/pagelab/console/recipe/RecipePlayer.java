@@ -137,12 +137,39 @@ public final class RecipePlayer {
     private final Options options;
     private final Keys keys;
     private volatile boolean stopRequested;
+    private Predictions predictions;
 
     public RecipePlayer(ConsoleIO shell, Session session, Options options, Keys keys) {
         this.shell = shell;
         this.session = session;
         this.options = options;
         this.keys = keys;
+        this.predictions = new Predictions(
+                shell,
+                keys,
+                switch (options.mode()) {
+                    case CHECK -> "--check does not ask";
+                    case AUTO -> keys == null ? "not step by step on a terminal" : "--auto does not ask (--step does)";
+                    case STEP -> keys == null ? "not step by step on a terminal" : null;
+                });
+    }
+
+    /**
+     * Predictions are not asked in this replay even step by step (JSON output, whose reader is a program), for the
+     * reason given; said once.
+     */
+    public void predictionsSkipped(String why) {
+        predictions = new Predictions(shell, null, why);
+    }
+
+    /** Where each scored prediction goes besides the screen (class mode: the student's results file). */
+    public void onScored(java.util.function.Consumer<Predictions.Scored> sink) {
+        predictions.sink(sink);
+    }
+
+    /** The predictions answered and scored in this replay so far. */
+    public Predictions predictions() {
+        return predictions;
     }
 
     /** Asks the player to stop after the current step (Ctrl-C); the cleanup still runs. */
@@ -178,6 +205,7 @@ public final class RecipePlayer {
         java.util.Set<Mapping> mappingsBefore = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         mappingsBefore.addAll(session.mappings());
         boolean lockedFutureBefore = session.futureMappingsPopulated();
+        java.util.Set<Integer> asked = new java.util.HashSet<>();
         try {
             tmp = RecipeRequirements.scratchDirectory();
             Replay replay = new Replay(r, plan, tmp, verdicts, machine, mappingsBefore, lockedFutureBefore);
@@ -225,7 +253,14 @@ public final class RecipePlayer {
                                     ? step.pause()
                                     : options.delaySeconds());
                 }
-                if (step.run() != null && replay.run(i)) break;
+                if (step.run() != null) {
+                    // asked once a step: a step run again (r, or Enter after b) is judged again, not predicted
+                    List<Predictions.Guess> guesses =
+                            asked.add(i) ? predictions.ask(step.step().predict()) : List.of();
+                    boolean stop = replay.run(i);
+                    predictions.score(r, i, guesses, replay.lastRun == i ? replay.lastObservations : null);
+                    if (stop) break;
+                }
                 i++;
             }
             skips.flush();
@@ -267,6 +302,9 @@ public final class RecipePlayer {
         final List<Integer> applied = new ArrayList<>();
 
         Observations previous;
+        /** The figures of the step run last ({@link #lastRun}), null when it reported none. */
+        Observations lastObservations;
+
         int lastRun = -1;
 
         Replay(
@@ -297,6 +335,7 @@ public final class RecipePlayer {
         private boolean ran(int k, StepResult sr) {
             applied.add(k);
             lastRun = k;
+            lastObservations = sr.observations();
             if (sr.observations() != null) previous = sr.observations();
             if (sr.commandFailed()) {
                 shell.print(List.of(new AttributedStringBuilder()

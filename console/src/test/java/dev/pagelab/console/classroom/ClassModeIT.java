@@ -104,8 +104,29 @@ class ClassModeIT {
                     "alice",
                     base.resolve("alice-opts.pub").toString());
             assertThat(add.status()).as(add.output()).isZero();
+            String noCgroup = CgroupLimit.system().unsupported();
+            if (noCgroup != null) {
+                assertThat(add.output())
+                        .contains("no per-student cgroup limit here: " + noCgroup
+                                + "; the class ledger still holds the budget");
+            }
         }
         accounts.add(NAME + "-bob");
+        // alice squats bob's results file before bob is added: a symbolic link to a file of root's
+        ClassLayout squat = new ClassLayout(classRoot, NAME);
+        String hostnameMode = mode(Path.of("/etc/hostname"));
+        assertThat(run(
+                                10,
+                                "runuser",
+                                "-u",
+                                NAME + "-alice",
+                                "--",
+                                "ln",
+                                "-s",
+                                "/etc/hostname",
+                                squat.result("bob").toString())
+                        .status())
+                .isZero();
         assertThat(pagelab(
                                 "class",
                                 "--root",
@@ -136,6 +157,41 @@ class ClassModeIT {
                 .isEqualTo(Files.readString(base.resolve("alice.pub")).trim())
                 .doesNotContain("command=");
         assertThat(Files.readString(l.ledger())).isEqualTo("budget " + (96L << 20) + "\n");
+        // predictions' drop directory: students create files there but cannot list it, nor read or remove another's
+        assertThat(run(10, "stat", "-c", "%a %U %G", l.results().toString())
+                        .output()
+                        .trim())
+                .isEqualTo("1730 root " + GROUP);
+        assertThat(mode(l.result("alice"))).isEqualTo("rw------- " + NAME + "-alice");
+        String bob = NAME + "-bob";
+        assertThat(run(10, "runuser", "-u", bob, "--", "ls", l.results().toString())
+                        .status())
+                .as("a student cannot list the results")
+                .isNotZero();
+        assertThat(run(10, "runuser", "-u", bob, "--", "cat", l.result("alice").toString())
+                        .status())
+                .isNotZero();
+        assertThat(run(
+                                10,
+                                "runuser",
+                                "-u",
+                                bob,
+                                "--",
+                                "rm",
+                                "-f",
+                                l.result("alice").toString())
+                        .status())
+                .as("the sticky bit")
+                .isNotZero();
+        assertThat(Files.exists(l.result("alice"))).isTrue();
+        assertThat(Files.isSymbolicLink(l.result("bob")))
+                .as("class add replaced alice's link")
+                .isFalse();
+        assertThat(mode(l.result("bob"))).isEqualTo("rw------- " + NAME + "-bob");
+        assertThat(mode(Path.of("/etc/hostname"))).isEqualTo(hostnameMode);
+        assertThat(Files.readString(l.studentMemory()).trim())
+                .as("the default per-student limit: the budget and 512 MiB for the console")
+                .isEqualTo(String.valueOf((96L << 20) + (512L << 20)));
 
         String effective = run(
                         30,
@@ -455,6 +511,28 @@ class ClassModeIT {
             }
             waitFor("class", "pagelab>", 20);
             assertThat(marker).as("less ran a shell command").doesNotExist();
+            // predictions over the login's terminal reach the teacher: alice answers step 2 of demand-paging
+            keys("class", "replay demand-paging", "Enter");
+            waitFor("class", "[1/4] Enter: run", 60);
+            keys("class", "Enter");
+            waitFor("class", "[2/4] Enter: run", 30);
+            keys("class", "Enter");
+            waitFor("class", "minor [exact]?", 30);
+            keys("class", "256", "Enter");
+            waitFor("class", "present [exact]?", 30);
+            keys("class", "250", "Enter");
+            waitFor("class", "[3/4] Enter: run", 30);
+            keys("class", "q");
+            waitFor("class", "PASS Demand paging", 30);
+            Thread.sleep(500); // back at the prompt
+            Result results = pagelab("class", "--root", classRoot.toString(), "results", NAME);
+            assertThat(results.output())
+                    .as(screen("class"))
+                    .containsPattern("alice +01-demand-paging +2 +minor +256 +256 +1 exact")
+                    .containsPattern("alice +01-demand-paging +2 +present +250 +256 +0")
+                    .containsPattern("alice +1 of 2 right \\(50%\\)");
+            assertThat(mode(new ClassLayout(classRoot, NAME).result("alice")))
+                    .isEqualTo("rw------- " + NAME + "-alice");
             // the console's history is the student's own, in the private directory
             keys("class", "exit", "Enter");
             Path history = new ClassLayout(classRoot, NAME).work("alice").resolve(".pagelab-history");
