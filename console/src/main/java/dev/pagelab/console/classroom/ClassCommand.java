@@ -13,6 +13,7 @@ import java.nio.file.Path;
  *   pagelab class [--root DIR] init NAME [--budget SIZE] [--sshd-config FILE]    (root)
  *   pagelab class [--root DIR] add NAME ID KEYFILE                               (root)
  *   pagelab class [--root DIR] join NAME                                         (the student's ForceCommand)
+ *   pagelab class [--root DIR] teach NAME                                        (root or the class's owner)
  * </pre>
  */
 public final class ClassCommand {
@@ -22,6 +23,7 @@ public final class ClassCommand {
             usage: pagelab class [--root DIR] init NAME [--budget SIZE] [--sshd-config FILE]
                    pagelab class [--root DIR] add NAME ID KEYFILE
                    pagelab class [--root DIR] join NAME
+                   pagelab class [--root DIR] teach NAME
             (man pagelab-class)""";
 
     /** Runs {@code args} (the words after 'class'); returns the exit status. */
@@ -36,7 +38,7 @@ public final class ClassCommand {
             root = Path.of(args[i + 1]);
             i += 2;
         }
-        if (i >= args.length) return usage(err, "class needs init, add or join");
+        if (i >= args.length) return usage(err, "class needs init, add, join or teach");
         String verb = args[i++];
         String[] rest = java.util.Arrays.copyOfRange(args, i, args.length);
         try {
@@ -77,8 +79,12 @@ public final class ClassCommand {
                     if (rest.length != 1) return usage(err, "class join needs the class NAME");
                     return ClassJoin.join(ClassLayout.of(root, rest[0]), output, err);
                 }
+                case "teach" -> {
+                    if (rest.length != 1) return usage(err, "class teach needs the class NAME");
+                    return ClassTeach.teach(ClassLayout.of(root, rest[0]), output, err);
+                }
                 default -> {
-                    return usage(err, "unknown class command '" + verb + "' (init, add, join)");
+                    return usage(err, "unknown class command '" + verb + "' (init, add, join, teach)");
                 }
             }
         } catch (CommandError e) {
