@@ -19,10 +19,76 @@ _pagelab_recipe_dir()
     fi
 }
 
+# pagelab class [--root DIR] init|add|join|teach|results NAME ...: the verbs, the classes under the root, and files where
+# a file goes (add's KEYFILE, init's --sshd-config).
+_pagelab_class()
+{
+    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
+    local root=/var/lib/pagelab/class i=2 verb='' at
+    if [[ ${COMP_WORDS[2]} == --root ]]; then
+        root=${COMP_WORDS[3]:-$root}
+        i=4
+    fi
+    case $prev in
+        --root)
+            compopt -o filenames 2>/dev/null
+            COMPREPLY=($(compgen -d -- "$cur"))
+            return
+            ;;
+        --sshd-config)
+            compopt -o filenames 2>/dev/null
+            COMPREPLY=($(compgen -f -- "$cur"))
+            return
+            ;;
+        --budget|--student-memory)
+            COMPREPLY=($(compgen -W '1G 2G 4G 8G' -- "$cur"))
+            return
+            ;;
+    esac
+    if ((COMP_CWORD == 2)); then
+        COMPREPLY=($(compgen -W '--root init add join teach results --help' -- "$cur"))
+        return
+    fi
+    if ((COMP_CWORD == i)); then
+        COMPREPLY=($(compgen -W 'init add join teach results' -- "$cur"))
+        return
+    fi
+    verb=${COMP_WORDS[i]}
+    at=$((COMP_CWORD - i))
+    if ((at == 1)); then
+        local d names=()
+        for d in "$root"/*/; do
+            [[ -d $d ]] || continue
+            d=${d%/}
+            names+=("${d##*/}")
+        done
+        COMPREPLY=($(compgen -W "${names[*]}" -- "$cur"))
+        return
+    fi
+    case $verb in
+        init)
+            COMPREPLY=($(compgen -W '--budget --student-memory --sshd-config' -- "$cur"))
+            ;;
+        results)
+            ((at == 2)) && COMPREPLY=($(compgen -W '--json' -- "$cur"))
+            ;;
+        add)
+            if ((at == 3)); then
+                compopt -o filenames 2>/dev/null
+                COMPREPLY=($(compgen -f -- "$cur"))
+            fi
+            ;;
+    esac
+}
+
 _pagelab()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-    local opts='-c --json --json-schema --keep-going -k --no-color --config --recipe -r --check --auto --step --delay --typing --cast --help -h --version'
+    if ((COMP_CWORD >= 2)) && [[ ${COMP_WORDS[1]} == class ]]; then
+        _pagelab_class
+        return
+    fi
+    local opts='class -c --json --json-schema --keep-going -k --no-color --config --recipe -r --check --auto --step --delay --typing --cast --help -h --version'
     COMPREPLY=()
     case $prev in
         -c)

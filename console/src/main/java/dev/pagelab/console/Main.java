@@ -266,7 +266,7 @@ public final class Main {
               --auto          no keys: pause --delay seconds (default 1.5) after each narration
               --typing[=CPS]  type each command at CPS characters per second (default 30) for live demos
               --cast FILE     also write an asciinema v2 recording of the replay to FILE
-            pagelab class init|add|join|results: a class over SSH, each student in a console of their own (man pagelab-class).
+            pagelab class init|add|join|teach|results: a class over SSH, each student in a console of their own (man pagelab-class).
             Exit status: 0 all commands succeeded, 1 a command failed, 2 bad usage.
             Manual: man pagelab (installed), man -l man/pagelab.1 (in a clone), or 'help' inside the console.""";
 }

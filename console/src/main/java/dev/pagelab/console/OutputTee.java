@@ -12,6 +12,8 @@ final class OutputTee extends java.io.Writer {
     volatile java.io.Writer copy;
     /** While set, output is held here instead of being shown (a recipe check shows it only on failure). */
     volatile StringBuilder held;
+    /** Class mode's teacher: sees what is shown (not what is held), before the charset's substitutions. */
+    volatile Shell.Listener listener;
 
     volatile OutputCharset charset = OutputCharset.UTF8;
     /** A high surrogate at the end of the last write, waiting for its low half. */
@@ -43,6 +45,8 @@ final class OutputTee extends java.io.Writer {
         }
         java.io.Writer c = copy;
         if (c != null) c.write(b, off, len);
+        Shell.Listener l = listener;
+        if (l != null) l.shown(new String(b, off, len));
     }
 
     @Override

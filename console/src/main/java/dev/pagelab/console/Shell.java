@@ -104,6 +104,36 @@ public final class Shell implements ConsoleIO, AutoCloseable {
     private java.util.function.IntSupplier height = () -> 0;
     private boolean exitRequested;
 
+    /**
+     * Sees what the console shows, as it shows it: class mode's teacher broadcasts it to the students. Every call
+     * comes on the console thread and must return at once (no I/O): the teacher's console never waits for a student.
+     */
+    public interface Listener {
+        /** A line typed at the prompt or read from a script, before it runs (a recipe's steps arrive as output). */
+        void typed(String line);
+
+        /** Text the console printed, styles as escape sequences, in the pieces it was written in. */
+        void shown(String text);
+
+        /** A statement goes onto the step thread ({@code true}) or is back ({@code false}): its measured window. */
+        void stepping(boolean on);
+    }
+
+    private static volatile java.util.function.Consumer<Shell> newShells;
+    private Listener listener;
+
+    /** Calls {@code hook} with every shell made from now on (class mode's teacher attaches itself to the console). */
+    public static void onNewShell(java.util.function.Consumer<Shell> hook) {
+        newShells = hook;
+    }
+
+    /** {@code l} sees everything this console shows from now on. */
+    public void listen(Listener l) {
+        out.flush();
+        listener = l;
+        tee.listener = l;
+    }
+
     public Shell(Session session, PrintWriter out, boolean json, boolean color, IntSupplier width) {
         this.session = session;
         this.tee = new OutputTee(out);
@@ -137,6 +167,8 @@ public final class Shell implements ConsoleIO, AutoCloseable {
         registry.register(new UnwatchCommand(watches));
         registry.register(new ReplayCommand(this, replays, registry));
         registry.register(new RecordCommand(this));
+        java.util.function.Consumer<Shell> hook = newShells;
+        if (hook != null) hook.accept(this);
     }
 
     /** The picture of {@code target} now, read on the step thread like any command that reads the session. */
@@ -211,6 +243,7 @@ public final class Shell implements ConsoleIO, AutoCloseable {
     public boolean execute(String line) {
         if (line.isBlank() || line.trim().startsWith("#")) return true;
         history.add(line.trim());
+        if (listener != null) listener.typed(line.trim());
         boolean ok = true;
         for (String statement : CommandLine.splitStatements(line)) {
             if (exitRequested) break;
@@ -285,9 +318,18 @@ public final class Shell implements ConsoleIO, AutoCloseable {
             CommandLine admitted = policy == null ? cl : policy.admit(command, cl, session);
             // The system-wide context is sampled only when it will be shown: JSON, or verbose feedback.
             session.systemContext(renderer.showsSystemContext(feedback));
-            Report report = command.runsOnStepThread()
-                    ? session.call(() -> command.run(session, admitted))
-                    : command.run(session, admitted);
+            Report report;
+            if (command.runsOnStepThread()) {
+                Listener l = listener;
+                if (l != null) l.stepping(true);
+                try {
+                    report = session.call(() -> command.run(session, admitted));
+                } finally {
+                    if (l != null) l.stepping(false);
+                }
+            } else {
+                report = command.run(session, admitted);
+            }
             renderer.report(statement, report);
             // after anything that may have changed what a picture shows, and when a watch was just added
             if (!watches.isEmpty()

@@ -13,6 +13,7 @@ import java.nio.file.Path;
  *   pagelab class [--root DIR] init NAME [--budget SIZE] [--student-memory SIZE] [--sshd-config FILE]  (root)
  *   pagelab class [--root DIR] add NAME ID KEYFILE                               (root)
  *   pagelab class [--root DIR] join NAME                                         (the student's ForceCommand)
+ *   pagelab class [--root DIR] teach NAME                                        (root or the class's owner)
  *   pagelab class [--root DIR] results NAME [--json]                             (root: the scored predictions)
  * </pre>
  */
@@ -23,6 +24,7 @@ public final class ClassCommand {
             usage: pagelab class [--root DIR] init NAME [--budget SIZE] [--student-memory SIZE] [--sshd-config FILE]
                    pagelab class [--root DIR] add NAME ID KEYFILE
                    pagelab class [--root DIR] join NAME
+                   pagelab class [--root DIR] teach NAME
                    pagelab class [--root DIR] results NAME [--json]
             (man pagelab-class)""";
 
@@ -38,7 +40,7 @@ public final class ClassCommand {
             root = Path.of(args[i + 1]);
             i += 2;
         }
-        if (i >= args.length) return usage(err, "class needs init, add, join or results");
+        if (i >= args.length) return usage(err, "class needs init, add, join, teach or results");
         String verb = args[i++];
         String[] rest = java.util.Arrays.copyOfRange(args, i, args.length);
         try {
@@ -91,6 +93,10 @@ public final class ClassCommand {
                     if (rest.length != 1) return usage(err, "class join needs the class NAME");
                     return ClassJoin.join(ClassLayout.of(root, rest[0]), output, err);
                 }
+                case "teach" -> {
+                    if (rest.length != 1) return usage(err, "class teach needs the class NAME");
+                    return ClassTeach.teach(ClassLayout.of(root, rest[0]), output, err);
+                }
                 case "results" -> {
                     boolean json = rest.length == 2 && rest[1].equals("--json");
                     if (rest.length < 1 || rest.length > 2 || rest.length == 2 && !json)
@@ -98,7 +104,7 @@ public final class ClassCommand {
                     return ClassResults.print(ClassLayout.of(root, rest[0]), json, out, err);
                 }
                 default -> {
-                    return usage(err, "unknown class command '" + verb + "' (init, add, join, results)");
+                    return usage(err, "unknown class command '" + verb + "' (init, add, join, teach, results)");
                 }
             }
         } catch (CommandError e) {

@@ -75,6 +75,8 @@ final class ClassJoin {
         try {
             return console(policy, output);
         } finally {
+            Follow f = follow;
+            if (f != null) f.close();
             policy.close();
         }
     }
@@ -97,6 +99,17 @@ final class ClassJoin {
         }
     }
 
+    private static Follow follow;
+
+    /** Follows the class's teacher, whenever one is live, on {@code display}; the policy holds statements back. */
+    private static void follow(ClassPolicy policy, Follow.Display display, boolean color, OutputCharset output) {
+        Follow f =
+                new Follow(TeachHub.socket(policy.layout()), policy.id(), display, color, output, Follow.POLL_MILLIS);
+        follow = f;
+        policy.follow(f);
+        f.start();
+    }
+
     private static int console(ClassPolicy policy, OutputCharset output) {
         java.io.Console console = System.console();
         boolean onTerminal = console != null && console.isTerminal();
@@ -107,6 +120,12 @@ final class ClassJoin {
                 + policy.work() + "\nType 'help' for the commands, Tab to complete, Ctrl-D to leave.";
         if (onTerminal) {
             TerminalOpener opener = TerminalOpener.start(true, output.charset());
+            String term = System.getenv("TERM");
+            follow(
+                    policy,
+                    Follow.terminal(opener::reader),
+                    colorAllowed && term != null && !term.startsWith("dumb"),
+                    output);
             try (Session session = new Session(false)) {
                 return Repl.run(opener, session, colorAllowed, false, banner, null, config, output);
             }
@@ -119,6 +138,7 @@ final class ClassJoin {
                 BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             shell.output(output);
             shell.apply(config);
+            follow(policy, Follow.plain(out, 120), false, output);
             String line;
             while ((line = in.readLine()) != null) {
                 if (!shell.execute(line)) status = 1;

@@ -70,6 +70,13 @@ public final class ClassPolicy implements AutoCloseable {
         active = p;
     }
 
+    /** Following a live teacher: statements wait for the student's turn. */
+    private volatile Follow follow;
+
+    void follow(Follow f) {
+        follow = f;
+    }
+
     public ClassLayout layout() {
         return layout;
     }
@@ -105,6 +112,8 @@ public final class ClassPolicy implements AutoCloseable {
      */
     public CommandLine admit(Command command, CommandLine line, Session session) throws CommandError {
         String verb = command.name();
+        Follow f = follow;
+        if (f != null) f.admit(verb);
         String reason = MACHINE_WIDE.get(verb);
         if (reason != null) {
             throw CommandError.refused(null, "not available in class mode: " + reason, "ask your teacher to show it");

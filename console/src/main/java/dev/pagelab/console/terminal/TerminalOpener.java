@@ -57,7 +57,7 @@ public final class TerminalOpener {
     }
 
     /** The line reader, once built (only when started with one). */
-    LineReader reader() throws IOException {
+    public LineReader reader() throws IOException {
         return await(reader);
     }
 

@@ -658,4 +658,77 @@ class ClassModeIT {
         assertThat(bob.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(bob.process.exitValue()).isZero();
     }
+
+    /**
+     * Follow the teacher over the real sshd: the teacher's console (root, commands from a pipe) and two students
+     * logged in with ssh -tt, each in a terminal: both see the teacher's steps under a status line, the turn goes to
+     * them and back, and when the teacher leaves both are told and keep their consoles.
+     */
+    @Test
+    @Order(7)
+    void twoStudentsFollowTheTeacherOverSsh() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/tmux")), "tmux is not installed");
+        int port = fx.port() < 0 ? fx.start() : fx.port();
+        List<String> cmd = new ArrayList<>(List.of(
+                "env",
+                "PAGELAB_NO_BUILD=1",
+                "PAGELAB_AOT=0",
+                ROOT.resolve("pagelab").toString(),
+                "class",
+                "--root",
+                classRoot.toString(),
+                "teach",
+                NAME));
+        Process teacher = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(base.resolve("teacher.out").toFile())
+                .start();
+        started.add(teacher);
+        PrintWriter say = new PrintWriter(teacher.getOutputStream(), true, StandardCharsets.UTF_8);
+        try {
+            Path socket = TeachHub.socket(new ClassLayout(classRoot, NAME));
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(socket) && System.nanoTime() < until) Thread.sleep(100);
+            assertThat(mode(socket)).isEqualTo("rw-rw---- root");
+            say.println("map 1M");
+            say.println("touch m1");
+            for (String id : List.of("alice", "bob")) {
+                String login = String.join(" ", ssh(port, id, "-tt", NAME + "-" + id + "@127.0.0.1"));
+                assertThat(tmux("new-session", "-d", "-s", id, "-x", "100", "-y", "30", login))
+                        .isZero();
+            }
+            for (String id : List.of("alice", "bob")) {
+                // joined after the two steps: they come first, as history, then the status line
+                waitFor(id, "pagelab> touch m1", 120);
+                waitFor(id, "following the teacher", 20);
+                waitFor(id, "2 steps", 20);
+            }
+            say.println("view m1");
+            for (String id : List.of("alice", "bob")) waitFor(id, "pagelab> view m1", 30);
+            // while following, a student's own step waits
+            keys("alice", "map 2M", "Enter");
+            waitFor("alice", "waits for your turn", 20);
+
+            say.println("turn on");
+            for (String id : List.of("alice", "bob")) waitFor(id, "your turn: type", 30);
+            keys("alice", "map 2M", "Enter");
+            waitFor("alice", "map m1: mmap 2M", 30);
+            say.println("turn off");
+            for (String id : List.of("alice", "bob")) waitFor(id, "your turn is over", 30);
+
+            say.close(); // the teacher leaves
+            assertThat(teacher.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            for (String id : List.of("alice", "bob")) waitFor(id, "the teacher has left", 30);
+            assertThat(socket).doesNotExist();
+            keys("bob", "map 4M", "Enter");
+            waitFor("bob", "map m1: mmap 4M", 30);
+            assertThat(Files.readString(base.resolve("teacher.out")))
+                    .contains("students' turn: on")
+                    .contains("2 students follow");
+        } finally {
+            say.close();
+            teacher.destroy();
+            tmux("kill-server");
+        }
+    }
 }
