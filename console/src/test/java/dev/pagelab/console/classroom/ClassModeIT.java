@@ -423,8 +423,11 @@ class ClassModeIT {
         }
     }
 
-    /** Starts sshd with the drop-in 'class init' wrote; returns its port. */
+    static int sshdPort;
+
+    /** Starts sshd with the drop-in 'class init' wrote, once; returns its port. */
     static int sshd() throws Exception {
+        if (sshdPort != 0) return sshdPort;
         assumeTrue(
                 Files.isExecutable(Path.of("/usr/sbin/sshd")) && Files.isExecutable(Path.of("/usr/bin/ssh")),
                 "OpenSSH is not installed");
@@ -471,6 +474,7 @@ class ClassModeIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
             try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                sshdPort = port;
                 return port;
             } catch (IOException notYet) {
                 Thread.sleep(100);
@@ -652,7 +656,9 @@ class ClassModeIT {
             say.println("map 1M");
             say.println("touch m1");
             for (String id : List.of("alice", "bob")) {
-                String login = String.join(" ", ssh(port, id, "-tt", NAME + "-" + id + "@127.0.0.1"));
+                // a login that ends says so and stays on the screen, for the failure message
+                String login = String.join(" ", ssh(port, id, "-tt", NAME + "-" + id + "@127.0.0.1"))
+                        + "; echo \"ssh ended: $?\"; sleep 120";
                 assertThat(tmux("new-session", "-d", "-s", id, "-x", "100", "-y", "30", login))
                         .isZero();
             }
