@@ -414,8 +414,9 @@ class ClassModeIT {
         }
     }
 
+    /** Starts sshd with the drop-in 'class init' wrote, once; returns its port. */
     static int sshd() throws Exception {
-        return fx.start();
+        return fx.port() < 0 ? fx.start() : fx.port();
     }
 
     static List<String> ssh(int port, String id, String... more) {
@@ -668,7 +669,7 @@ class ClassModeIT {
     @Order(7)
     void twoStudentsFollowTheTeacherOverSsh() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/tmux")), "tmux is not installed");
-        int port = fx.port() < 0 ? fx.start() : fx.port();
+        int port = sshd();
         List<String> cmd = new ArrayList<>(List.of(
                 "env",
                 "PAGELAB_NO_BUILD=1",
@@ -693,7 +694,9 @@ class ClassModeIT {
             say.println("map 1M");
             say.println("touch m1");
             for (String id : List.of("alice", "bob")) {
-                String login = String.join(" ", ssh(port, id, "-tt", NAME + "-" + id + "@127.0.0.1"));
+                // a login that ends says so and stays on the screen, for the failure message
+                String login = String.join(" ", ssh(port, id, "-tt", NAME + "-" + id + "@127.0.0.1"))
+                        + "; echo \"ssh ended: $?\"; sleep 120";
                 assertThat(tmux("new-session", "-d", "-s", id, "-x", "100", "-y", "30", login))
                         .isZero();
             }
