@@ -6,6 +6,7 @@ import dev.pagelab.console.classroom.LoopbackSshd.Result;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.PrintWriter;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -30,7 +32,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 14's proof "30 clients": a real OpenSSH server on loopback, a class made with {@code pagelab class init} and
  * {@code add}, and 30 students logging in at once with their own keys over {@code ssh -tt}, each in a console of their
- * own under their own uid. Every student runs the recipe's steps by hand and replays it with {@code --check} (every
+ * own under their own uid. The teacher's console ({@code pagelab class teach}) replays the demand-paging recipe while all
+ * follow, and every student's screen shows every step the teacher ran. Then every student runs the recipe's steps by
+ * hand and replays it with {@code --check} (every
  * check passes), then all ask for memory at the same moment: the class ledger, polled throughout, never holds more than
  * the budget, exactly as many claims as fit are granted and the rest, like {@code map 8G --populate}, get a one-line
  * refusal; every console shows its prompt again and ends with status 0, and nothing is written outside the students'
@@ -275,6 +279,8 @@ class ClassLoadIT {
         ExecutorService pool = Executors.newFixedThreadPool(STUDENTS);
         List<Student> students = Collections.synchronizedList(new ArrayList<>());
         List<Long> replayNanos = Collections.synchronizedList(new ArrayList<>());
+        List<Long> followNanos = Collections.synchronizedList(new ArrayList<>());
+        List<Long> teacherReplayNanos = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger granted = new AtomicInteger(), refused = new AtomicInteger();
         Memory memory;
         try {
@@ -292,10 +298,8 @@ class ClassLoadIT {
             }
             long loggedIn = System.nanoTime();
 
+            teacherReplaysWhileAllFollow(pool, students, followNanos, teacherReplayNanos);
             together(pool, students, "the recipe's steps by hand", ClassLoadIT::recipeStepsByHand);
-            // Issue 14 item 4 (the teacher replays the recipe while every student follows, read-only, live) comes here
-            // as one more phase, teacherReplaysWhileAllFollow, once 'pagelab class teach' exists: the teacher's
-            // console started like a Student, each student's screen checked for every teacher step.
             together(pool, students, "replay --check", s -> {
                 long r0 = System.nanoTime();
                 String out = s.step("replay 01-demand-paging --check");
@@ -358,7 +362,9 @@ class ClassLoadIT {
             List<Long> loginTimes = students.stream().map(s -> s.loginNanos).toList();
             String summary = String.format(
                     Locale.ROOT,
-                    "class load: %d students over ssh -tt on %d cores; step latency median %.1f ms, p95 %.1f ms"
+                    "class load: %d students over ssh -tt on %d cores; following the teacher: a teacher's step on"
+                            + " every student's screen median %.1f ms, p95 %.1f ms (%d), the teacher's whole replay"
+                            + " median %.0f ms, p95 %.0f ms; own step latency median %.1f ms, p95 %.1f ms"
                             + " (%d steps; a fresh console's first step, which waits for its warm-up, median %.0f ms,"
                             + " p95 %.0f ms; later steps median %.1f ms, p95 %.1f ms); replay --check median %.0f ms, p95 %.0f ms; login to prompt median %.1f s,"
                             + " p95 %.1f s (all at once); memory per student console RSS median %.1f MiB, PSS median"
@@ -366,6 +372,11 @@ class ClassLoadIT {
                             + " granted %d, refused %d of 4 MiB; wall %.1f s (all logged in after %.1f s); set-up %.1f s",
                     STUDENTS,
                     Runtime.getRuntime().availableProcessors(),
+                    ms(percentile(followNanos, 50)),
+                    ms(percentile(followNanos, 95)),
+                    followNanos.size(),
+                    ms(percentile(teacherReplayNanos, 50)),
+                    ms(percentile(teacherReplayNanos, 95)),
                     ms(percentile(steps, 50)),
                     ms(percentile(steps, 95)),
                     steps.size(),
@@ -398,6 +409,73 @@ class ClassLoadIT {
             // what each student's terminal showed, to read when a phase failed
             Path screens = Files.createDirectories(LoopbackSshd.ROOT.resolve("console/target/class-load"));
             for (Student s : students) Files.writeString(screens.resolve(s.id + ".txt"), s.text());
+        }
+    }
+
+    /**
+     * Issue 14 item 4 under the whole class: the teacher's console ({@code pagelab class teach}, commands from a pipe)
+     * replays the demand-paging recipe while all 30 follow, read-only and live; every student's screen must show every
+     * step the teacher ran, with its report, and the recipe's verdict. Then the teacher types three steps of their own,
+     * and the time from each line sent to its report on each student's screen is the latency a follower sees. When
+     * the teacher leaves, every student is told and has their own console back.
+     */
+    static void teacherReplaysWhileAllFollow(
+            ExecutorService pool, List<Student> students, List<Long> followNanos, List<Long> replayNanos)
+            throws Exception {
+        Path out = fx.base.resolve("teacher.out");
+        Process teacher = new ProcessBuilder(
+                        "env",
+                        "PAGELAB_NO_BUILD=1",
+                        LoopbackSshd.ROOT.resolve("pagelab").toString(),
+                        "class",
+                        "--root",
+                        fx.classRoot.toString(),
+                        "teach",
+                        fx.name)
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
+        fx.started.add(teacher);
+        PrintWriter say = new PrintWriter(teacher.getOutputStream(), true, StandardCharsets.UTF_8);
+        Map<Student, Integer> from = new java.util.concurrent.ConcurrentHashMap<>();
+        try {
+            // a console already running finds the teacher within two seconds
+            together(pool, students, "find the teacher", s -> from.put(s, s.waitFor("following the teacher", 0)));
+            List<String> runs = List.of(
+                    "map buf 1M --no-thp",
+                    "touch buf --timing",
+                    "touch buf --timing",
+                    "inspect-pagemap buf",
+                    "unmap buf");
+            long r0 = System.nanoTime();
+            say.println("replay 01-demand-paging --auto --delay 0.2");
+            together(pool, students, "follow the teacher's replay", s -> {
+                int at = from.get(s);
+                for (String run : runs) at = s.waitFor("pagelab> " + run, at) + 1;
+                at = s.waitFor("minor 256", from.get(s));
+                int verdict = s.waitFor("PASS Demand paging", at);
+                replayNanos.add(System.nanoTime() - r0);
+                from.put(s, verdict);
+            });
+            for (String[] step : List.of(
+                    new String[] {"map t 64K --no-thp", "map t: mmap 64K"},
+                    new String[] {"touch t", "minor 16"},
+                    new String[] {"unmap t", "unmap t: munmap"})) {
+                long t0 = System.nanoTime();
+                say.println(step[0]);
+                together(pool, students, "see the teacher's '" + step[0] + "'", s -> {
+                    from.put(s, s.waitFor(step[1], from.get(s)));
+                    followNanos.add(System.nanoTime() - t0);
+                });
+            }
+            say.close(); // the teacher leaves
+            assertThat(teacher.waitFor(STEP_SECONDS, TimeUnit.SECONDS)).isTrue();
+            assertThat(teacher.exitValue()).as(Files.readString(out)).isZero();
+            together(pool, students, "the teacher has left", s -> s.waitFor("the teacher has left", from.get(s)));
+            assertThat(Files.readString(out)).contains("PASS Demand paging");
+        } finally {
+            say.close();
+            teacher.destroy();
         }
     }
 
