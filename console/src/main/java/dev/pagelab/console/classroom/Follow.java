@@ -214,9 +214,14 @@ final class Follow implements AutoCloseable {
     }
 
     private void status(boolean changed) {
-        String text = turn
-                ? "your turn \u2014 type in your own console; the teacher's output waits (" + steps + " steps so far)"
-                : "following the teacher \u2014 " + steps + (steps == 1 ? " step" : " steps") + "; your turn: off";
+        // During a turn the status line is taken down: the student's own steps then write to the terminal directly,
+        // and output written while JLine's status holds the bottom row was seen overwriting itself there (tmux, 30
+        // rows). The turn's start and end are said as lines instead.
+        if (turn) {
+            display.status(null, changed);
+            return;
+        }
+        String text = "following the teacher \u2014 " + steps + (steps == 1 ? " step" : " steps") + "; your turn: off";
         display.status(charset.text(text), changed);
     }
 
@@ -300,15 +305,40 @@ final class Follow implements AutoCloseable {
                 return reader;
             }
 
-            @Override
-            public synchronized void lines(List<String> lines) {
+            /**
+             * Waits (bounded) until the console sits at its prompt: printAbove and JLine's status line are safe only
+             * while the reader reads. Written earlier — over the banner at start, or over a student's own step
+             * during a turn — the two writers shared the bottom row and overwrote each other (seen in tmux).
+             */
+            private void awaitPrompt() {
                 LineReader r = reader();
-                for (String l : lines) r.printAbove(l);
+                long until = System.nanoTime() + PROMPT_WAIT_NANOS;
+                while (!r.isReading() && System.nanoTime() < until) {
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
             }
 
             @Override
-            public synchronized void status(String text, boolean changed) {
-                reader();
+            public void lines(List<String> lines) {
+                awaitPrompt();
+                synchronized (this) {
+                    LineReader r = reader();
+                    for (String l : lines) r.printAbove(l);
+                }
+            }
+
+            @Override
+            public void status(String text, boolean changed) {
+                awaitPrompt();
+                statusNow(text, changed);
+            }
+
+            private synchronized void statusNow(String text, boolean changed) {
                 if (status == null) {
                     if (changed && text != null) lines(List.of("[class] " + text));
                     return;
@@ -335,6 +365,9 @@ final class Follow implements AutoCloseable {
             }
         };
     }
+
+    /** How long the teacher's lines wait for a student's own step to end (then they are printed anyway). */
+    static final long PROMPT_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
 
     /** The line reader, once the terminal is open. */
     interface ReaderSource {

@@ -128,6 +128,12 @@ class TeachFollowTest {
         assertThat(Files.exists(TeachHub.socket(layout))).isTrue();
     }
 
+    /** Whether {@code text} shows {@code line} and, after it, a report's faults row. */
+    static boolean reportAfter(String text, String line) {
+        int at = text.indexOf(line);
+        return at >= 0 && text.indexOf("faults", at) > 0;
+    }
+
     @Test
     void studentsSeeTheTeachersStepsAndALateJoinerTheSessionSoFar() throws Exception {
         Screen early = new Screen();
@@ -135,14 +141,15 @@ class TeachFollowTest {
         await("alice connected", () -> hub.following().contains("alice"));
         assertThat(teacher.execute("map 1M")).isTrue();
         assertThat(teacher.execute("touch m1")).isTrue();
-        await("alice saw the touch's report", () -> early.text().contains("faults"));
+        // the touch's report, not the map's: both have a faults row, and the map's may be all that arrived yet
+        await("alice saw the touch's report", () -> reportAfter(early.text(), "pagelab> touch m1"));
         assertThat(early.text()).contains("pagelab> map 1M").contains("pagelab> touch m1");
         assertThat(early.lastStatus()).contains("2 steps").contains("your turn: off");
         assertThat(alice.live()).isTrue();
 
         Screen late = new Screen();
         student("bob", late);
-        await("bob got the history", () -> late.text().contains("faults"));
+        await("bob got the history", () -> reportAfter(late.text(), "pagelab> touch m1"));
         assertThat(late.text()).contains("pagelab> map 1M").contains("pagelab> touch m1");
         await("bob's status counts the steps", () -> late.lastStatus().contains("2 steps"));
         // the teacher's text at the student's width (60), never wider
