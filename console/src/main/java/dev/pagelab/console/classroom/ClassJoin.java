@@ -1,19 +1,12 @@
 package dev.pagelab.console.classroom;
 
-import dev.pagelab.commands.Session;
 import dev.pagelab.console.Config;
 import dev.pagelab.console.Shell;
 import dev.pagelab.console.terminal.OutputCharset;
-import dev.pagelab.console.terminal.Repl;
 import dev.pagelab.console.terminal.TerminalOpener;
-import java.io.BufferedReader;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -111,43 +104,24 @@ final class ClassJoin {
     }
 
     private static int console(ClassPolicy policy, OutputCharset output) {
-        java.io.Console console = System.console();
-        boolean onTerminal = console != null && console.isTerminal();
         Config config = Config.DEFAULTS.withRecipePath(policy.recipeDirs());
-        String noColor = System.getenv("NO_COLOR");
-        boolean colorAllowed = noColor == null || noColor.isEmpty();
         String banner = "pagelab class " + policy.layout().name() + " \u2014 student " + policy.id() + "; your files: "
                 + policy.work() + "\nType 'help' for the commands, Tab to complete, Ctrl-D to leave.";
-        if (onTerminal) {
-            TerminalOpener opener = TerminalOpener.start(true, output.charset());
-            String term = System.getenv("TERM");
-            follow(
-                    policy,
-                    Follow.terminal(opener::reader),
-                    colorAllowed && term != null && !term.startsWith("dumb"),
-                    output);
-            try (Session session = new Session(false)) {
-                return Repl.run(opener, session, colorAllowed, false, banner, null, config, output);
+        return ClassConsole.run(config, banner, output, new ClassConsole.Setup() {
+            @Override
+            public void terminal(TerminalOpener opener, boolean colorAllowed) {
+                String term = System.getenv("TERM");
+                follow(
+                        policy,
+                        Follow.terminal(opener::reader),
+                        colorAllowed && term != null && !term.startsWith("dumb"),
+                        output);
             }
-        }
-        // No terminal (ssh without -t, input from a file): one command a line, as 'pagelab' reads a script.
-        PrintWriter out = new PrintWriter(new FileOutputStream(FileDescriptor.out), true, output.charset());
-        int status = 0;
-        try (Session session = new Session(true);
-                Shell shell = new Shell(session, out, false, false, () -> 120);
-                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-            shell.output(output);
-            shell.apply(config);
-            follow(policy, Follow.plain(out, 120), false, output);
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (!shell.execute(line)) status = 1;
-                if (shell.exitRequested()) break;
+
+            @Override
+            public void pipe(PrintWriter out, Shell shell) {
+                follow(policy, Follow.plain(out, 120), false, output);
             }
-        } catch (IOException e) {
-            System.err.println("pagelab: reading stdin: " + e.getMessage());
-            return 1;
-        }
-        return status;
+        });
     }
 }

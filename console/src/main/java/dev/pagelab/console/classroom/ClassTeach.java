@@ -1,19 +1,11 @@
 package dev.pagelab.console.classroom;
 
-import dev.pagelab.commands.Session;
 import dev.pagelab.console.Config;
 import dev.pagelab.console.Shell;
 import dev.pagelab.console.terminal.OutputCharset;
-import dev.pagelab.console.terminal.Repl;
-import dev.pagelab.console.terminal.TerminalOpener;
-import java.io.BufferedReader;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -69,40 +61,21 @@ final class ClassTeach {
     }
 
     private static int console(ClassLayout layout, OutputCharset output) {
-        java.io.Console console = System.console();
-        boolean onTerminal = console != null && console.isTerminal();
         // the class's material is replayed by name, as the students replay it
         Config config = Config.DEFAULTS.withRecipePath(List.of(layout.shared()));
-        String noColor = System.getenv("NO_COLOR");
-        boolean colorAllowed = noColor == null || noColor.isEmpty();
         String banner =
                 "pagelab class " + layout.name() + " \u2014 teaching: every student who joins sees this console."
                         + "\n'turn on' lets them type in their own consoles, 'turn off' brings them back; Ctrl-D ends the class.";
-        if (onTerminal) {
-            TerminalOpener opener = TerminalOpener.start(true, output.charset());
-            try (Session session = new Session(false)) {
-                return Repl.run(opener, session, colorAllowed, false, banner, null, config, output);
+        return ClassConsole.run(config, banner, output, new ClassConsole.Setup() {
+            @Override
+            public void pipe(PrintWriter out, Shell shell) {
+                shell.println(banner);
             }
-        }
-        PrintWriter out = new PrintWriter(new FileOutputStream(FileDescriptor.out), true, output.charset());
-        int status = 0;
-        try (Session session = new Session(true);
-                Shell shell = new Shell(session, out, false, false, () -> 120);
-                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-            shell.output(output);
-            shell.apply(config);
-            shell.println(banner);
-            String line;
-            int n = 0;
-            while ((line = in.readLine()) != null) {
-                shell.origin("<stdin>:" + ++n);
-                if (!shell.execute(line)) status = 1;
-                if (shell.exitRequested()) break;
+
+            @Override
+            public String origin(int n) {
+                return "<stdin>:" + n;
             }
-        } catch (IOException e) {
-            System.err.println("pagelab: reading stdin: " + e.getMessage());
-            return 1;
-        }
-        return status;
+        });
     }
 }
